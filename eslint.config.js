@@ -1,0 +1,34 @@
+// One lint for humans and CI: typed rules so floating promises fail the build,
+// plus a guard that keeps the pure core (spec/, render/, plan/) free of I/O.
+import tseslint from 'typescript-eslint';
+
+const ioModules = [
+  'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'child_process', 'node:child_process',
+  'net', 'node:net', 'http', 'node:http', 'https', 'node:https', 'dgram', 'node:dgram',
+  'isomorphic-git', 'isomorphic-git/*', 'chokidar', 'dockerode', '@kubernetes/client-node',
+  'fastify', 'pino', 'prom-client', '@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*',
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.mcp-gitops/**', 'sample-repo/**'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/spec/**', 'src/render/**', 'src/plan/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ioModules.filter((m) => !m.includes('*')), patterns: ioModules.filter((m) => m.includes('*')) }],
+      'no-restricted-globals': ['error', { name: 'process', message: 'pure core: take data as arguments' }, { name: 'fetch', message: 'pure core: no network' }],
+    },
+  },
+  {
+    files: ['eslint.config.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

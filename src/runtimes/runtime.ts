@@ -1,0 +1,82 @@
+// The one interface every runtime (process, docker, kubernetes) implements.
+// Runtimes only do what they are told and report what they see; supervision, backoff,
+// waves and reverts live in the reconciler so that every runtime behaves the same.
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { RenderedServer } from '../spec/desired.js';
+
+/** The CONTRACT §5 labels, as carried by every object a runtime creates. */
+export interface InstanceLabels {
+  server: string;
+  commit: string;
+  specHash: string;
+}
+
+export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+export const LABEL_MANAGED_BY_VALUE = 'mcp-gitops';
+export const LABEL_SERVER = 'mcp-gitops/server';
+export const LABEL_COMMIT = 'mcp-gitops/commit';
+export const LABEL_SPEC_HASH = 'mcp-gitops/spec-hash';
+
+export function toLabelMap(l: InstanceLabels): Record<string, string> {
+  return {
+    [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE,
+    [LABEL_SERVER]: l.server,
+    [LABEL_COMMIT]: l.commit,
+    [LABEL_SPEC_HASH]: l.specHash,
+  };
+}
+
+/** Reads our labels back; null when the object is not ours (never touch those). */
+export function fromLabelMap(m: Record<string, string | undefined>): InstanceLabels | null {
+  if (m[LABEL_MANAGED_BY] !== LABEL_MANAGED_BY_VALUE) return null;
+  const server = m[LABEL_SERVER], commit = m[LABEL_COMMIT], specHash = m[LABEL_SPEC_HASH];
+  if (!server || !commit || !specHash) return null;
+  return { server, commit, specHash };
+}
+
+export type InstanceEndpoint =
+  | { kind: 'stdio' }
+  | { kind: 'http'; transport: 'streamable-http' | 'sse'; url: string };
+
+export type InstanceState = 'running' | 'exited';
+
+export interface Instance {
+  /** Runtime-unique id (process: record id; docker: container id). */
+  id: string;
+  labels: InstanceLabels;
+  state: InstanceState;
+  /** ISO time the instance was started. */
+  startedAt: string;
+  endpoint: InstanceEndpoint;
+  /** For exited instances: why (exit code / signal / engine message). Secret-free. */
+  message?: string;
+}
+
+export interface StartContext {
+  /** Commit the server spec comes from. */
+  commit: string;
+  /** Directory holding the commit's --path tree; relative `cwd` resolves against it. */
+  workdir: string;
+}
+
+export interface ExitInfo {
+  id: string;
+  server: string;
+  message: string;
+}
+
+export interface Runtime {
+  readonly kind: 'process' | 'docker' | 'kubernetes' | (string & {});
+  /** Everything this runtime manages (carries our managed-by label), running or exited. */
+  observe(): Promise<Instance[]>;
+  /** Starts a new instance beside any others; resolves once it is launched (not yet healthy). */
+  start(server: RenderedServer, ctx: StartContext): Promise<Instance>;
+  /** Stops and forgets an instance; idempotent (unknown id is fine). */
+  remove(id: string): Promise<void>;
+  /** A fresh MCP client transport to the instance (stdio: over the pipes the daemon owns). */
+  connect(id: string): Promise<Transport>;
+  /** Called as soon as an instance stops on its own (so gates can fail at once). */
+  onExit(listener: (info: ExitInfo) => void): () => void;
+  /** Daemon shutdown: what a graceful stop means for this runtime (process: stop children). */
+  shutdown(): Promise<void>;
+}

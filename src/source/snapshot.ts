@@ -1,0 +1,16 @@
+// What the git source hands to the pure core: the files of one commit, never a work tree.
+
+export interface SnapshotFile {
+  /** Path relative to the repository root, with `/` separators. */
+  path: string;
+  content: Uint8Array;
+}
+
+export interface Snapshot {
+  /** Full 40-hex commit SHA. */
+  commit: string;
+  /** All files under the requested --path at that commit (blobs only; symlinks reported separately). */
+  files: SnapshotFile[];
+  /** Paths of symlinks under --path: never followed, reported as errors by the loader. */
+  symlinks: string[];
+}
