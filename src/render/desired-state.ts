@@ -1,0 +1,98 @@
+// Snapshot files -> validated, rendered desired state. The one pure entry point the CLI and the
+// reconciler share: a commit is applied only if this returns no errors.
+import { createHash } from 'node:crypto';
+import type { RenderedServer } from '../spec/desired.js';
+import { checkServers, type OverlaidServer, type RuntimeKind } from '../spec/check-servers.js';
+import { waves } from '../spec/graph.js';
+import { errorAt, loadSpecs } from '../spec/load.js';
+import { overlay } from '../spec/overlay.js';
+import { positionOf } from '../spec/positions.js';
+import { createSchemaValidator, type SchemaValidator } from '../spec/schema-validator.js';
+import { sortSpecErrors, type SpecError } from '../spec/spec-error.js';
+import type { SpecFile } from '../spec/yaml-docs.js';
+import { renderServer } from './render-server.js';
+import type { SecretReader } from './secrets.js';
+import { createTemplateEngine, type TemplateEngine } from './template.js';
+
+export interface CompileInput {
+  files: readonly SpecFile[];
+  symlinks?: readonly string[];
+  /** The --path the files were read from, relative to the repo root ('.' = root). */
+  basePath?: string;
+}
+
+export interface CompileOptions {
+  environment?: string;
+  secrets: SecretReader;
+  runtime?: RuntimeKind;
+}
+
+export interface DesiredState {
+  /** Enabled servers, in dependency-wave order. */
+  servers: RenderedServer[];
+  /** Names kept in git with `enabled: false`. */
+  disabled: string[];
+  errors: SpecError[];
+}
+
+/** Reusable compiler: keeps the compiled JSON Schemas and template cache between commits. */
+export interface Compiler { compile(input: CompileInput, options: CompileOptions): DesiredState }
+
+function joinPath(base: string, rel: string): string {
+  const parts = [...base.split('/'), ...rel.split('/')].filter((p) => p !== '' && p !== '.');
+  return parts.join('/');
+}
+
+function digestUnder(files: readonly SpecFile[], dir: string): string {
+  const prefix = dir === '' ? '' : `${dir}/`;
+  const h = createHash('sha256');
+  for (const f of [...files].filter((x) => x.path.startsWith(prefix)).sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    h.update(f.path).update('\0').update(f.content).update('\0');
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+export function createCompiler(deps: { validator?: SchemaValidator; engine?: TemplateEngine } = {}): Compiler {
+  const validator = deps.validator ?? createSchemaValidator();
+  const engine = deps.engine ?? createTemplateEngine();
+  return { compile: (input, options) => compileWith(validator, engine, input, options) };
+}
+
+function compileWith(validator: SchemaValidator, engine: TemplateEngine, input: CompileInput, options: CompileOptions): DesiredState {
+  const loaded = loadSpecs(input, validator);
+  const errors = [...loaded.errors];
+  const env = options.environment;
+  const envDoc = env === undefined ? undefined : loaded.environments.find((e) => e.name === env);
+  const overlaid: OverlaidServer[] = loaded.servers.map((s) => ({ loaded: s, overlaid: overlay(s.value.spec, env) }));
+  errors.push(...checkServers(overlaid, loaded.invalidServerNames, options.runtime));
+
+  const servers: RenderedServer[] = [];
+  const disabled: string[] = [];
+  for (const s of overlaid) {
+    if (s.overlaid.fields.enabled === false) { disabled.push(s.loaded.name); continue; }
+    const doc = s.loaded.doc;
+    const namePos = positionOf(doc.doc, doc.lc, ['metadata', 'name']);
+    const cwd = s.overlaid.fields.cwd;
+    const result = renderServer({
+      name: s.loaded.name,
+      labels: s.loaded.value.metadata.labels ?? {},
+      fields: s.overlaid.fields,
+      origin: s.overlaid.origin,
+      source: { file: doc.file, line: namePos.line },
+      environmentName: env,
+      environment: envDoc?.value,
+      secrets: options.secrets,
+      engine,
+      ...(cwd !== undefined && { workdirDigest: digestUnder(input.files, joinPath(input.basePath ?? '.', cwd)) }),
+    });
+    for (const p of result.problems) {
+      const target = p.where.in === 'environment' && envDoc ? envDoc.doc : doc;
+      errors.push(errorAt(target, p.where.path, p.message));
+    }
+    if (result.rendered) servers.push(result.rendered);
+  }
+  if (errors.length > 0) return { servers: [], disabled, errors: sortSpecErrors(errors) };
+  const order = waves(new Map(servers.map((s) => [s.spec.name, s.spec.dependsOn]))).flat();
+  const byName = new Map(servers.map((s) => [s.spec.name, s]));
+  return { servers: order.map((n) => byName.get(n)!), disabled: disabled.sort(), errors: [] };
+}

@@ -1,0 +1,73 @@
+// Checks that need more than one field or more than one document: runtime needs, transports,
+// cwd containment, dependsOn targets and cycles. Runs on the environment-overlaid specs.
+import { didYouMean } from './did-you-mean.js';
+import type { MCPServer } from './generated.js';
+import { findCycles } from './graph.js';
+import { errorAt, type LoadedDoc } from './load.js';
+import type { Overlaid } from './overlay.js';
+import type { PathSegment } from './positions.js';
+import type { SpecError } from './spec-error.js';
+
+export interface OverlaidServer { loaded: LoadedDoc<MCPServer>; overlaid: Overlaid }
+
+export type RuntimeKind = 'process' | 'docker' | 'kubernetes';
+
+function at(s: OverlaidServer, path: PathSegment[], message: string): SpecError {
+  return errorAt(s.loaded.doc, s.overlaid.origin(path), message);
+}
+
+function escapesRoot(p: string): boolean {
+  if (p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\')) return true;
+  let depth = 0;
+  for (const part of p.split(/[\\/]+/)) {
+    if (part === '..') depth--;
+    else if (part !== '.' && part !== '') depth++;
+    if (depth < 0) return true;
+  }
+  return false;
+}
+
+function checkOne(s: OverlaidServer, runtime: RuntimeKind | undefined): SpecError[] {
+  const f = s.overlaid.fields;
+  const errors: SpecError[] = [];
+  if (f.enabled === false) return errors;
+  if (runtime === 'process' && f.command === undefined) {
+    errors.push(at(s, ['command'], 'required by the process runtime'));
+  } else if ((runtime === 'docker' || runtime === 'kubernetes') && f.image === undefined) {
+    errors.push(at(s, ['image'], `required by the ${runtime} runtime`));
+  } else if (runtime === undefined && f.command === undefined && f.image === undefined) {
+    errors.push(at(s, [], 'one of command (process runtime) or image (docker, kubernetes) is required'));
+  }
+  const transport = f.transport ?? 'stdio';
+  if (transport !== 'stdio' && f.port === undefined) errors.push(at(s, ['port'], `required for transport ${transport}`));
+  if (f.cwd !== undefined && escapesRoot(f.cwd)) errors.push(at(s, ['cwd'], 'must be a relative path inside the repository path (no leading "/" or "..")'));
+  return errors;
+}
+
+function checkDependsOn(servers: OverlaidServer[], invalid: ReadonlySet<string>): SpecError[] {
+  const byName = new Map(servers.map((s) => [s.loaded.name, s]));
+  const errors: SpecError[] = [];
+  for (const s of servers) {
+    if (s.overlaid.fields.enabled === false) continue;
+    (s.overlaid.fields.dependsOn ?? []).forEach((dep, i) => {
+      const target = byName.get(dep);
+      if (target === undefined) {
+        if (!invalid.has(dep)) errors.push(at(s, ['dependsOn', i], `unknown server "${dep}"${didYouMean(dep, byName.keys())}`));
+      } else if (target.overlaid.fields.enabled === false) {
+        errors.push(at(s, ['dependsOn', i], `server "${dep}" is disabled (enabled: false)`));
+      }
+    });
+  }
+  const graph = new Map(servers.filter((s) => s.overlaid.fields.enabled !== false)
+    .map((s) => [s.loaded.name, s.overlaid.fields.dependsOn ?? []]));
+  for (const cycle of findCycles(graph)) {
+    const head = byName.get(cycle[0]!)!;
+    const idx = (head.overlaid.fields.dependsOn ?? []).indexOf(cycle[1]!);
+    errors.push(at(head, ['dependsOn', idx], `circular dependency: ${cycle.join(' -> ')}`));
+  }
+  return errors;
+}
+
+export function checkServers(servers: OverlaidServer[], invalid: ReadonlySet<string>, runtime?: RuntimeKind): SpecError[] {
+  return [...servers.flatMap((s) => checkOne(s, runtime)), ...checkDependsOn(servers, invalid)];
+}

@@ -1,0 +1,103 @@
+// Loads every spec document of a snapshot: YAML, document header, JSON Schema, unique names.
+// Pure: takes file contents, returns typed documents and every error at once.
+import { didYouMean } from './did-you-mean.js';
+import type { Environment, MCPServer } from './generated.js';
+import { positionOf, type PathSegment } from './positions.js';
+import { KINDS, type Kind, type SchemaValidator } from './schema-validator.js';
+import type { SpecError } from './spec-error.js';
+import { formatPath } from './positions.js';
+import { isSpecFile, parseYamlFile, type SpecFile, type YamlDoc } from './yaml-docs.js';
+
+export const API_VERSION = 'mcp-gitops/v1';
+
+export interface LoadedDoc<T> { name: string; doc: YamlDoc; value: T }
+
+export interface LoadedSpecs {
+  servers: LoadedDoc<MCPServer>[];
+  environments: LoadedDoc<Environment>[];
+  /** Names of MCPServer documents that failed validation: known, so they cause no follow-on errors. */
+  invalidServerNames: Set<string>;
+  errors: SpecError[];
+}
+
+export interface LoadInput {
+  files: readonly SpecFile[];
+  /** Symlinks under --path: never followed, each is an error if it looks like a spec file. */
+  symlinks?: readonly string[];
+}
+
+/** Locates an error inside one document. */
+export function errorAt(doc: YamlDoc, path: readonly PathSegment[], message: string, atKey = false): SpecError {
+  const p = positionOf(doc.doc, doc.lc, path, atKey);
+  return { file: doc.file, line: p.line, col: p.col, field: formatPath(path), message };
+}
+
+function header(doc: YamlDoc): { kind?: Kind; errors: SpecError[] } {
+  const v = doc.value;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    return { errors: [errorAt(doc, [], 'a spec document must be a mapping with apiVersion, kind, metadata and spec')] };
+  }
+  const { apiVersion, kind } = v as Record<string, unknown>;
+  const errors: SpecError[] = [];
+  if (apiVersion === undefined) errors.push(errorAt(doc, ['apiVersion'], `required field missing (expected "${API_VERSION}")`));
+  else if (apiVersion !== API_VERSION) errors.push(errorAt(doc, ['apiVersion'], `unsupported apiVersion ${JSON.stringify(apiVersion)} (expected "${API_VERSION}")`));
+  if (kind === undefined) {
+    errors.push(errorAt(doc, ['kind'], `required field missing (one of ${KINDS.join(', ')})`));
+    return { errors };
+  }
+  if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) {
+    const hint = typeof kind === 'string' ? didYouMean(kind, KINDS) : '';
+    errors.push(errorAt(doc, ['kind'], `unknown kind ${JSON.stringify(kind)}: must be one of ${KINDS.join(', ')}${hint}`));
+    return { errors };
+  }
+  return { kind: kind as Kind, errors };
+}
+
+function duplicateNames<T>(docs: LoadedDoc<T>[], kind: Kind): SpecError[] {
+  const first = new Map<string, LoadedDoc<T>>();
+  const errors: SpecError[] = [];
+  for (const d of docs) {
+    const prev = first.get(d.name);
+    if (!prev) { first.set(d.name, d); continue; }
+    const p = positionOf(prev.doc.doc, prev.doc.lc, ['metadata', 'name']);
+    errors.push(errorAt(d.doc, ['metadata', 'name'], `duplicate ${kind} name "${d.name}" (first defined at ${prev.doc.file}:${p.line}:${p.col})`));
+  }
+  return errors;
+}
+
+export function loadSpecs(input: LoadInput, validator: SchemaValidator): LoadedSpecs {
+  const errors: SpecError[] = [];
+  const servers: LoadedDoc<MCPServer>[] = [];
+  const environments: LoadedDoc<Environment>[] = [];
+  const invalidServerNames = new Set<string>();
+  for (const link of input.symlinks ?? []) {
+    if (isSpecFile(link)) errors.push({ file: link, line: 1, col: 1, field: '-', message: 'symbolic links are not followed; commit the file itself' });
+  }
+  const files = [...input.files].filter((f) => isSpecFile(f.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
+  for (const file of files) {
+    const parsed = parseYamlFile(file);
+    errors.push(...parsed.errors);
+    for (const doc of parsed.docs) {
+      const h = header(doc);
+      errors.push(...h.errors);
+      if (!h.kind) continue;
+      const schemaErrors = validator.validate(h.kind, doc);
+      errors.push(...schemaErrors);
+      if (h.errors.length > 0 || schemaErrors.length > 0) {
+        const name = (doc.value as { metadata?: { name?: unknown } }).metadata?.name;
+        if (h.kind === 'MCPServer' && typeof name === 'string') invalidServerNames.add(name);
+        continue;
+      }
+      if (h.kind === 'MCPServer') {
+        const value = doc.value as MCPServer;
+        servers.push({ name: value.metadata.name, doc, value });
+      } else {
+        const value = doc.value as Environment;
+        environments.push({ name: value.metadata.name, doc, value });
+      }
+    }
+  }
+  errors.push(...duplicateNames(servers, 'MCPServer'), ...duplicateNames(environments, 'Environment'));
+  return { servers, environments, invalidServerNames, errors };
+}
+
