@@ -37,7 +37,7 @@ export function buildContext(input: ContextInput, masked: boolean, rec: Recorder
   return {
     vars: recording('vars', (k) => {
       if (!own(input.vars, k)) return undefined;
-      const v = input.vars[k]!;
+      const v = input.vars[k];
       if (!input.secretVarNames.has(k)) return v;
       if (!masked) rec.secretValues.add(String(v));
       return masked ? MASK : v;

@@ -43,7 +43,7 @@ function explain(e: unknown, src: string, rec: Recorder, known: Record<string, r
   }
   if (e instanceof TemplateError && /null or undefined/.test(msg)) {
     const free = freeSymbols(src).filter((s) => !CONTEXT_NAMES.includes(s));
-    if (free.length > 0) return `undefined name "${free[0]}"${didYouMean(free[0]!, CONTEXT_NAMES)} (templates see vars, secrets, environment, server)`;
+    if (free.length > 0) return `undefined name "${free[0]}"${didYouMean(free[0], CONTEXT_NAMES)} (templates see vars, secrets, environment, server)`;
     return 'template produced an undefined value';
   }
   return msg;

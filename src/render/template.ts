@@ -68,7 +68,7 @@ export function freeSymbols(src: string): string[] {
     if (n.typename === 'Symbol' && typeof n.value === 'string') used.add(n.value);
     if (n.typename === 'For' || n.typename === 'AsyncEach' || n.typename === 'AsyncAll') collectNames(n.name, defined);
     if (n.typename === 'Set') (n.targets as unknown[]).forEach((t) => collectNames(t, defined));
-    if (n.typename === 'Filter') { (n.args as AstNode | undefined) && walk(n.args); return; }
+    if (n.typename === 'Filter') { walk(n.args); return; }
     for (const f of n.fields ?? []) {
       const v = n[f];
       if (Array.isArray(v)) v.forEach(walk);

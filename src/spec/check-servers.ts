@@ -61,8 +61,8 @@ function checkDependsOn(servers: OverlaidServer[], invalid: ReadonlySet<string>)
   const graph = new Map(servers.filter((s) => s.overlaid.fields.enabled !== false)
     .map((s) => [s.loaded.name, s.overlaid.fields.dependsOn ?? []]));
   for (const cycle of findCycles(graph)) {
-    const head = byName.get(cycle[0]!)!;
-    const idx = (head.overlaid.fields.dependsOn ?? []).indexOf(cycle[1]!);
+    const head = byName.get(cycle[0])!;
+    const idx = (head.overlaid.fields.dependsOn ?? []).indexOf(cycle[1]);
     errors.push(at(head, ['dependsOn', idx], `circular dependency: ${cycle.join(' -> ')}`));
   }
   return errors;

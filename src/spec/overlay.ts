@@ -19,7 +19,7 @@ export function deepMerge(base: unknown, over: unknown): unknown {
 export interface Overlaid {
   fields: ServerFields;
   /** YAML path (from the document root) of the value at `path` of `fields`. */
-  origin(path: readonly PathSegment[]): PathSegment[];
+  origin: (path: readonly PathSegment[]) => PathSegment[];
 }
 
 export function overlay(spec: ServerSpec, env: string | undefined): Overlaid {
@@ -28,7 +28,7 @@ export function overlay(spec: ServerSpec, env: string | undefined): Overlaid {
   const fields = (over ? deepMerge(base, over) : base) as ServerFields;
   return {
     fields,
-    origin(path) {
+    origin: (path) => {
       if (!over) return ['spec', ...path];
       let node: unknown = over;
       for (let i = 0; i < path.length; i++) {

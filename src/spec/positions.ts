@@ -38,9 +38,9 @@ function child(node: unknown, seg: PathSegment): { key?: Node; value?: Node } | 
  */
 export function positionOf(doc: Document, lc: LineCounter, path: readonly PathSegment[], atKey = false): Position {
   let node: unknown = doc.contents;
-  let best: Node | undefined = (doc.contents ?? undefined) as Node | undefined;
+  let best: Node | undefined = (doc.contents ?? undefined);
   for (let i = 0; i < path.length; i++) {
-    const next = child(node, path[i]!);
+    const next = child(node, path[i]);
     if (!next) break;
     const last = i === path.length - 1;
     const pick = last && atKey && next.key ? next.key : next.value ?? next.key;

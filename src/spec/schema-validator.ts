@@ -19,8 +19,8 @@ export interface SchemaValidator {
 export function createSchemaValidator(): SchemaValidator {
   const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, strictRequired: false });
   const validators: Record<Kind, { fn: ValidateFunction; root: Schema }> = {
-    MCPServer: { fn: ajv.compile(serverSchema), root: serverSchema as Schema },
-    Environment: { fn: ajv.compile(environmentSchema), root: environmentSchema as Schema },
+    MCPServer: { fn: ajv.compile(serverSchema), root: serverSchema },
+    Environment: { fn: ajv.compile(environmentSchema), root: environmentSchema },
   };
   return {
     validate(kind, doc) {

@@ -65,5 +65,5 @@ export function parseYamlFile(file: SpecFile): { docs: YamlDoc[]; errors: SpecEr
 }
 
 function firstLine(s: string): string {
-  return s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim();
+  return s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
 }
