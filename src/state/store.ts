@@ -1,0 +1,72 @@
+// The durable state file in --state-dir: read once at start, replaced atomically on each change.
+import { mkdir, readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { atomicWrite } from './atomic-write.js';
+import { emptyState, HISTORY_LIMIT, type DaemonState, type HistoryEntry } from './model.js';
+
+export const STATE_FILE = 'state.json';
+
+export class StateStore {
+  private state: DaemonState;
+  private writing: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly dir: string, state: DaemonState) {
+    this.state = state;
+  }
+
+  /** Opens (or creates) the store. A corrupt file is kept aside as state.json.corrupt-<time> and replaced. */
+  static async open(dir: string): Promise<{ store: StateStore; recovered?: string }> {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const file = join(dir, STATE_FILE);
+    let raw: string;
+    try {
+      raw = await readFile(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { store: new StateStore(dir, emptyState()) };
+      throw e;
+    }
+    try {
+      const parsed = JSON.parse(raw) as DaemonState;
+      if (parsed.schemaVersion !== 1) throw new Error(`unknown schemaVersion ${String(parsed.schemaVersion)}`);
+      return { store: new StateStore(dir, { ...emptyState(), ...parsed }) };
+    } catch (e) {
+      const aside = `${file}.corrupt-${Date.now()}`;
+      await rename(file, aside);
+      return { store: new StateStore(dir, emptyState()), recovered: `state file was unreadable (${e instanceof Error ? e.message : String(e)}); moved to ${aside}` };
+    }
+  }
+
+  /** Read-only snapshot (a deep copy: callers cannot mutate the store). */
+  get(): DaemonState {
+    return structuredClone(this.state);
+  }
+
+  /** Applies a change and persists it; writes are serialized in call order. */
+  async update(change: (s: DaemonState) => void): Promise<DaemonState> {
+    const next = structuredClone(this.state);
+    change(next);
+    next.history = next.history.slice(0, HISTORY_LIMIT);
+    this.state = next;
+    const data = JSON.stringify(next, null, 2);
+    const write = this.writing.then(() => atomicWrite(join(this.dir, STATE_FILE), data));
+    this.writing = write.catch(() => undefined);
+    await write;
+    return structuredClone(next);
+  }
+
+  static pushHistory(s: DaemonState, entry: Omit<HistoryEntry, 'id'> & { id?: number }): HistoryEntry {
+    const full: HistoryEntry = { ...entry, id: entry.id ?? s.nextSyncId++ };
+    s.history = [full, ...s.history.filter((h) => h.id !== full.id)];
+    return full;
+  }
+}
+
+/** Reads the state file without opening a store (CLI `plan`): null when absent. */
+export async function readStateFile(dir: string): Promise<DaemonState | null> {
+  try {
+    return { ...emptyState(), ...(JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')) as DaemonState) };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
