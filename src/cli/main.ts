@@ -2,6 +2,7 @@
 import { isSourceError } from '../source/index.js';
 import { planCommand } from './commands/plan.js';
 import { renderCommand } from './commands/render.js';
+import { serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
 import { helpText, parseOptions, UsageError, type OptionTable, type Values } from './options.js';
 
@@ -19,7 +20,7 @@ export interface Command {
   run(v: Values, io: CliIO): Promise<number>;
 }
 
-export const COMMANDS: Command[] = [validateCommand, renderCommand, planCommand];
+export const COMMANDS: Command[] = [serveCommand, validateCommand, renderCommand, planCommand];
 
 function topHelp(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary.split('. ')[0].replace(/\.$/, '')}`);

@@ -24,6 +24,8 @@ export interface AppliedServer {
   specHash: string;
   deployedAt: string;
   tools?: string[];
+  /** The port it listens on (HTTP transports), so a plan knows blue-green must recreate. */
+  port?: number;
 }
 
 export interface DaemonState {

@@ -1,0 +1,62 @@
+import { startDaemon } from '../../daemon/daemon.js';
+import type { DaemonConfig } from '../../daemon/config.js';
+import type { CliIO } from '../main.js';
+import { COMMON_OPTIONS, runtimeOption, str, UsageError, type OptionTable, type Values } from '../options.js';
+
+const SERVE_OPTIONS = {
+  ...COMMON_OPTIONS,
+  interval: { type: 'string', description: 'seconds between polls of the repository (default 30)' },
+  host: { type: 'string', description: 'HTTP listen address (default 127.0.0.1)' },
+  port: { type: 'string', description: 'HTTP listen port (default 8080; 0 = any free port)' },
+  'log-level': { type: 'string', description: 'trace | debug | info | warn | error (default info)' },
+} satisfies OptionTable;
+
+function intOption(v: Values, flag: string, fallback: number, min: number, max: number): number {
+  const raw = str(v, flag);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${flag} must be a number from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
+
+export function serveConfig(v: Values, env: NodeJS.ProcessEnv): DaemonConfig {
+  const repo = str(v, 'repo');
+  if (repo === undefined) throw new UsageError('--repo is required (a local path or an https URL)');
+  return {
+    repo,
+    ...(str(v, 'branch') !== undefined && { branch: str(v, 'branch') }),
+    path: str(v, 'path') ?? '.',
+    ...(str(v, 'env') !== undefined && { env: str(v, 'env') }),
+    runtime: runtimeOption(v) ?? 'process',
+    intervalSeconds: intOption(v, 'interval', 30, 0.1, 86_400),
+    host: str(v, 'host') ?? '127.0.0.1',
+    port: Math.trunc(intOption(v, 'port', 8080, 0, 65_535)),
+    stateDir: str(v, 'state-dir') ?? '.mcp-gitops',
+    ...(str(v, 'secrets-dir') !== undefined && { secretsDir: str(v, 'secrets-dir') }),
+    logLevel: str(v, 'log-level') ?? 'info',
+    ...(env.MCP_GITOPS_WEBHOOK_SECRET && { webhookSecret: env.MCP_GITOPS_WEBHOOK_SECRET }),
+    ...(env.MCP_GITOPS_API_TOKEN && { apiToken: env.MCP_GITOPS_API_TOKEN }),
+    ...(env.MCP_GITOPS_GIT_TOKEN && { gitToken: env.MCP_GITOPS_GIT_TOKEN }),
+  };
+}
+
+export const serveCommand = {
+  name: 'serve',
+  usage: 'mcp-gitops serve --repo <path|url> [--path <dir>] [--env <name>] [--runtime process] [--port 8080]',
+  summary: 'Runs the reconciler: polls (or watches) the repository, rolls out changes behind MCP health gates, reverts failures, and serves /status.',
+  options: SERVE_OPTIONS satisfies OptionTable,
+  async run(v: Values, io: CliIO): Promise<number> {
+    const daemon = await startDaemon(serveConfig(v, io.env), io.env);
+    return new Promise<number>((resolve) => {
+      const shutdown = (signal: string): void => {
+        daemon.logger.info({ signal }, 'shutting down');
+        daemon.stop().then(() => resolve(0), (e: unknown) => {
+          daemon.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'shutdown failed');
+          resolve(1);
+        });
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+    });
+  },
+};

@@ -1,0 +1,18 @@
+// The daemon's configuration, parsed once in the composition root (CONTRACT §3).
+export interface DaemonConfig {
+  repo: string;
+  branch?: string;
+  path: string;
+  env?: string;
+  runtime: 'process' | 'docker' | 'kubernetes';
+  intervalSeconds: number;
+  host: string;
+  port: number;
+  stateDir: string;
+  secretsDir?: string;
+  logLevel: string;
+  /** Daemon secrets from the environment (never logged). */
+  webhookSecret?: string;
+  apiToken?: string;
+  gitToken?: string;
+}

@@ -1,0 +1,90 @@
+// Composition root: builds logger, state, source, runtime, compiler, gate, reconciler and HTTP once,
+// and wires them; nothing below reads the environment or holds a singleton.
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { runGate } from '../health/index.js';
+import { buildApp } from '../http/app.js';
+import { Reconciler } from '../reconciler/reconciler.js';
+import { createCompiler } from '../render/desired-state.js';
+import { createProcessRuntime } from '../runtimes/process/index.js';
+import type { Runtime } from '../runtimes/runtime.js';
+import { createSecretReader } from '../secrets/secret-reader.js';
+import { GitSource, isSourceError, materialize } from '../source/index.js';
+import type { DesiredServer } from '../spec/desired.js';
+import { StateStore } from '../state/store.js';
+import type { DaemonConfig } from './config.js';
+import { createLogger } from './logger.js';
+
+export interface Daemon {
+  reconciler: Reconciler;
+  app: FastifyInstance;
+  logger: Logger;
+  /** Where the HTTP listener is bound (port 0 resolves to the real port). */
+  address: { host: string; port: number };
+  stop(): Promise<void>;
+}
+
+function createRuntime(cfg: DaemonConfig, logger: Logger): Runtime {
+  switch (cfg.runtime) {
+    case 'process':
+      return createProcessRuntime({ stateDir: cfg.stateDir, logger: logger.child({ component: 'process-runtime' }) });
+    default:
+      throw new Error(`--runtime ${cfg.runtime} is not available in this version (use --runtime process)`);
+  }
+}
+
+function endpointOf(s: DesiredServer): string {
+  return s.transport === 'stdio' ? 'stdio' : `http://127.0.0.1:${s.port}${s.path ?? '/mcp'}`;
+}
+
+export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Promise<Daemon> {
+  const knownSecrets = new Set<string>([cfg.webhookSecret, cfg.apiToken, cfg.gitToken].filter((x): x is string => !!x));
+  const logger = createLogger({ level: cfg.logLevel, secrets: () => [...knownSecrets] });
+  const { store, recovered } = await StateStore.open(cfg.stateDir);
+  if (recovered) logger.warn({ stateDir: cfg.stateDir }, recovered);
+  const source = new GitSource({ repo: cfg.repo, path: cfg.path, stateDir: cfg.stateDir, ...(cfg.branch && { branch: cfg.branch }), ...(cfg.gitToken && { token: cfg.gitToken }) });
+  const runtime = createRuntime(cfg, logger);
+  const compiler = createCompiler();
+  const secrets = createSecretReader({ ...(cfg.secretsDir !== undefined && { dir: cfg.secretsDir }), env });
+  const reconciler = new Reconciler({
+    source, runtime, store, logger,
+    compile: (snap) => {
+      const out = compiler.compile({ files: snap.files, symlinks: snap.symlinks, basePath: source.path },
+        { secrets, runtime: cfg.runtime, ...(cfg.env !== undefined && { environment: cfg.env }) });
+      for (const s of out.servers) s.secretValues.forEach((v) => knownSecrets.add(v));
+      return out;
+    },
+    gate: ({ instanceId, server, signal }) => runGate({ runtime, instanceId, server, signal, clientInfo: { name: 'mcp-gitops', version: '0.1.0' } }),
+    workdirFor: (snap) => materialize(snap, join(cfg.stateDir, 'checkouts', snap.commit)),
+    intervalMs: cfg.intervalSeconds * 1000,
+    sharedPorts: cfg.runtime !== 'kubernetes',
+    endpointFor: endpointOf,
+    isTransient: (e) => isSourceError(e) && e.transient,
+  });
+  reconciler.events.on((e) => logger.debug({ event: e }, e.type));
+  const app = buildApp({ status: () => reconciler.status(), ready: () => reconciler.ready });
+  if (cfg.host !== '127.0.0.1' && cfg.host !== 'localhost' && cfg.host !== '::1' && !cfg.apiToken) {
+    logger.warn({ host: cfg.host }, 'listening beyond loopback without MCP_GITOPS_API_TOKEN: anyone who reaches this port can read /status');
+  }
+  await app.listen({ host: cfg.host, port: cfg.port });
+  const addr = app.server.address();
+  const address = { host: cfg.host, port: typeof addr === 'object' && addr ? addr.port : cfg.port };
+  const watch = source.watch(() => reconciler.requestSync('watch'), (err) => logger.warn({ err: err.message }, 'watching the repository failed; polling continues'));
+  await reconciler.start();
+  logger.info({ repo: source.repo, path: source.path, runtime: cfg.runtime, env: cfg.env, http: `http://${address.host}:${address.port}` }, 'mcp-gitops serving');
+  let stopping: Promise<void> | undefined;
+  return {
+    reconciler, app, logger, address,
+    stop() {
+      stopping ??= (async () => {
+        watch();
+        await reconciler.stop();
+        await app.close();
+        await runtime.shutdown();
+        logger.info({}, 'stopped');
+      })();
+      return stopping;
+    },
+  };
+}
