@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { runGate } from '../health/index.js';
 import { buildApp } from '../http/app.js';
+import { createMetrics } from '../http/metrics.js';
 import { Reconciler } from '../reconciler/reconciler.js';
 import { createCompiler } from '../render/desired-state.js';
 import { createProcessRuntime } from '../runtimes/process/index.js';
@@ -63,7 +64,14 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     isTransient: (e) => isSourceError(e) && e.transient,
   });
   reconciler.events.on((e) => logger.debug({ event: e }, e.type));
-  const app = buildApp({ status: () => reconciler.status(), ready: () => reconciler.ready });
+  const metrics = createMetrics({ events: reconciler.events, status: () => reconciler.status() });
+  if (!cfg.webhookSecret) logger.info({}, 'POST /webhook is disabled: MCP_GITOPS_WEBHOOK_SECRET is not set');
+  const app = buildApp({
+    status: () => reconciler.status(), ready: () => reconciler.ready, metrics,
+    requestSync: (reason, force) => reconciler.requestSync(reason, force),
+    branch: () => cfg.branch,
+    ...(cfg.apiToken && { apiToken: cfg.apiToken }), ...(cfg.webhookSecret && { webhookSecret: cfg.webhookSecret }),
+  });
   if (cfg.host !== '127.0.0.1' && cfg.host !== 'localhost' && cfg.host !== '::1' && !cfg.apiToken) {
     logger.warn({ host: cfg.host }, 'listening beyond loopback without MCP_GITOPS_API_TOKEN: anyone who reaches this port can read /status');
   }

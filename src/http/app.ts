@@ -1,26 +1,46 @@
 // The HTTP surface as a fastify instance that does not listen: tests inject, the daemon listens.
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { StatusView } from '../reconciler/status.js';
+import { registerSync } from './sync-route.js';
+import { registerWebhook, type WebhookProvider } from './webhook.js';
 
 export interface AppDeps {
   status: () => StatusView;
   ready: () => boolean;
-  /** Queue a sync (POST /sync); returns the queued sync id. */
-  requestSync?: (reason: string, force: boolean) => number;
+  /** Queue a sync (POST /sync, webhooks); returns the queued sync id. */
+  requestSync: (reason: string, force: boolean) => number;
   /** MCP_GITOPS_API_TOKEN; undefined = /sync refuses with 403. */
   apiToken?: string;
-  logger?: boolean | object;
+  /** MCP_GITOPS_WEBHOOK_SECRET; undefined = /webhook refuses with 403. */
+  webhookSecret?: string;
+  /** Branch the daemon follows, for ignoring pushes to others. */
+  branch?: () => string | undefined;
+  metrics?: { registry: Registry; webhookRequest: (provider: WebhookProvider, result: string) => void };
 }
 
 export const BODY_LIMIT = 1024 * 1024;
 
 export function buildApp(deps: AppDeps): FastifyInstance {
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: BODY_LIMIT, disableRequestLogging: true });
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  // Keep JSON bodies as raw bytes: webhook signatures are computed over the exact bytes sent.
+  app.addContentTypeParser(['application/json', 'application/*+json'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     if (deps.ready()) return { status: 'ready' };
     return reply.code(503).send({ status: 'not ready', reason: 'the first sync has not finished' });
   });
   app.get('/status', () => deps.status());
+  if (deps.metrics) {
+    const registry = deps.metrics.registry;
+    app.get('/metrics', async (_req, reply) => reply.header('content-type', registry.contentType).send(await registry.metrics()));
+  }
+  registerSync(app, { requestSync: deps.requestSync, ...(deps.apiToken !== undefined && { apiToken: deps.apiToken }) });
+  registerWebhook(app, {
+    ...(deps.webhookSecret !== undefined && { secret: deps.webhookSecret }),
+    branch: deps.branch ?? (() => undefined),
+    trigger: (reason) => deps.requestSync(reason, false),
+    ...(deps.metrics && { onRequest: deps.metrics.webhookRequest }),
+  });
   return app;
 }

@@ -1,0 +1,62 @@
+// Prometheus metrics on a registry made by the composition root (never the global default).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { EventBus } from '../reconciler/events.js';
+import type { StatusView } from '../reconciler/status.js';
+
+const SERVER_PHASES = ['Pending', 'Progressing', 'Running', 'Failed'] as const;
+const RESULTS = ['succeeded', 'reverted', 'invalid', 'superseded', 'failed'] as const;
+
+export interface Metrics {
+  registry: Registry;
+  webhookRequest: (provider: string, result: string) => void;
+}
+
+export function createMetrics(deps: { events: EventBus; status: () => StatusView }): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'mcp_gitops_' });
+  const syncs = new Counter({ name: 'mcp_gitops_sync_total', help: 'Syncs that finished, by result.', labelNames: ['result'], registers: [registry] });
+  for (const r of RESULTS) syncs.inc({ result: r }, 0);
+  const duration = new Histogram({ name: 'mcp_gitops_sync_duration_seconds', help: 'Duration of syncs that finished.', buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300], registers: [registry] });
+  const rollbacks = new Counter({ name: 'mcp_gitops_rollbacks_total', help: 'Automatic reverts to the last good commit.', registers: [registry] });
+  const lastSuccess = new Gauge({ name: 'mcp_gitops_last_successful_sync_timestamp_seconds', help: 'Unix time of the last succeeded sync.', registers: [registry] });
+  const gateSeconds = new Histogram({ name: 'mcp_gitops_gate_duration_seconds', help: 'Health gate duration by server and outcome.', labelNames: ['server', 'outcome'], buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60], registers: [registry] });
+  const gateFailures = new Counter({ name: 'mcp_gitops_gate_failures_total', help: 'Failed health gates by server.', labelNames: ['server'], registers: [registry] });
+  const restarts = new Counter({ name: 'mcp_gitops_server_restarts_total', help: 'Crash restarts by server.', labelNames: ['server'], registers: [registry] });
+  const sourceErrors = new Counter({ name: 'mcp_gitops_source_errors_total', help: 'Failed reads of the git source.', registers: [registry] });
+  const webhooks = new Counter({ name: 'mcp_gitops_webhook_requests_total', help: 'Webhook requests by provider and result.', labelNames: ['provider', 'result'], registers: [registry] });
+  new Gauge({
+    name: 'mcp_gitops_servers', help: 'Deployed servers by phase.', labelNames: ['phase'], registers: [registry],
+    collect() {
+      const counts = Object.fromEntries(SERVER_PHASES.map((p) => [p, 0])) as Record<string, number>;
+      for (const s of deps.status().servers) counts[s.phase] = (counts[s.phase] ?? 0) + 1;
+      for (const [phase, n] of Object.entries(counts)) this.set({ phase }, n);
+    },
+  });
+  new Gauge({
+    name: 'mcp_gitops_revision_info', help: 'Commits the daemon knows (value 1); the only metric with SHAs.', labelNames: ['kind', 'commit'], registers: [registry],
+    collect() {
+      this.reset();
+      const r = deps.status().revision;
+      for (const [kind, commit] of Object.entries(r)) if (commit) this.set({ kind, commit }, 1);
+    },
+  });
+  deps.events.on((e) => {
+    switch (e.type) {
+      case 'sync.finished':
+        syncs.inc({ result: e.result });
+        duration.observe(e.durationSeconds);
+        if (e.result === 'succeeded') lastSuccess.set(Date.now() / 1000);
+        break;
+      case 'revert.started': rollbacks.inc(); break;
+      case 'gate.passed': gateSeconds.observe({ server: e.server, outcome: 'passed' }, e.seconds); break;
+      case 'gate.failed':
+        gateSeconds.observe({ server: e.server, outcome: 'failed' }, e.seconds);
+        gateFailures.inc({ server: e.server });
+        break;
+      case 'server.crashed': restarts.inc({ server: e.server }); break;
+      case 'source.error': sourceErrors.inc(); break;
+      default: break;
+    }
+  });
+  return { registry, webhookRequest: (provider, result) => webhooks.inc({ provider, result }) };
+}
