@@ -1,0 +1,130 @@
+// The CLI against real git repositories: exit codes, masking, waves, committed content only.
+import { cpSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { commit, git, initRepo, tempDir, writeFiles } from '../source/helpers/git-fixture.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+const SECRET = 'sup3r-s3cret-value';
+
+function sink(): Writable & { text: () => string } {
+  const chunks: string[] = [];
+  const w = new Writable({ write(c: Buffer, _e, cb) { chunks.push(c.toString()); cb(); } }) as Writable & { text: () => string };
+  w.text = () => chunks.join('');
+  return w;
+}
+
+async function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+  const stdout = sink(), stderr = sink();
+  const code = await main(args, { stdout, stderr, env });
+  return { code, out: stdout.text(), err: stderr.text() };
+}
+
+describe('mcp-gitops validate / render / plan', () => {
+  const tmp = tempDir('mcp-gitops-cli-');
+  const repo = join(tmp.dir, 'repo');
+  const secrets = join(tmp.dir, 'secrets');
+  let head = '';
+
+  beforeAll(() => {
+    initRepo(repo);
+    cpSync(join(root, 'sample-repo'), join(repo, 'sample-repo'), { recursive: true });
+    head = commit(repo, {}, 'sample');
+    mkdirSync(secrets);
+    writeFileSync(join(secrets, 'memory_api_key'), `${SECRET}\n`);
+  });
+  afterAll(() => tmp.cleanup());
+
+  it('validates the committed sample-repo with no setup', async () => {
+    const r = await run(['validate', '--repo', repo, '--path', 'sample-repo']);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(`valid: ${head.slice(0, 12)}: 3 servers (everything, everything-http, memory)\n`);
+    expect(r.err).toContain('secrets not checked');
+  });
+
+  it('renders with every secret masked', async () => {
+    const r = await run(['render', '--repo', repo, '--path', 'sample-repo', '--env', 'dev', '--secrets-dir', secrets, '-o', 'json']);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain(SECRET);
+    const out = JSON.parse(r.out) as { servers: { name: string; env: Record<string, string> }[] };
+    expect(out.servers.find((s) => s.name === 'memory')!.env).toMatchObject({ API_KEY: '***', LOG_LEVEL: 'debug' });
+  });
+
+  it('plans in waves that respect dependsOn', async () => {
+    const r = await run(['plan', '--repo', repo, '--path', 'sample-repo', '--state-dir', join(tmp.dir, 'state')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe([
+      `plan for ${head.slice(0, 12)} against nothing applied:`,
+      'wave 1:',
+      '  + create everything 2026.8.31 [blue-green]',
+      '  + create everything-http 2026.8.31 [recreate]',
+      'wave 2:',
+      '  + create memory 2026.8.31 [blue-green]',
+      '',
+    ].join('\n'));
+  });
+
+  it('plans against the applied state: updates and prunes', async () => {
+    const state = join(tmp.dir, 'state2');
+    mkdirSync(state);
+    writeFileSync(join(state, 'state.json'), JSON.stringify({ schemaVersion: 1, applied: 'f'.repeat(40), servers: {
+      everything: { name: 'everything', version: '2026.1.0', commit: 'f'.repeat(40), specHash: 'old', deployedAt: '' },
+      gone: { name: 'gone', version: '1', commit: 'f'.repeat(40), specHash: 'x', deployedAt: '' },
+    } }));
+    const r = await run(['plan', '--repo', repo, '--path', 'sample-repo', '--state-dir', state, '-o', 'json']);
+    expect(r.code).toBe(0);
+    const p = JSON.parse(r.out) as { waves: { action: string; name: string }[][] };
+    expect(p.waves.map((w) => w.map((c) => `${c.action} ${c.name}`))).toEqual([
+      ['update everything', 'create everything-http'], ['create memory'], ['delete gone'],
+    ]);
+  });
+
+  it('never reads uncommitted edits', async () => {
+    writeFiles(repo, { 'sample-repo/servers/memory.yaml': 'not: [valid' , 'sample-repo/servers/new.yaml': 'kind: Nope\n' });
+    try {
+      expect((await run(['validate', '--repo', repo, '--path', 'sample-repo'])).code).toBe(0);
+      const p = await run(['plan', '--repo', repo, '--path', 'sample-repo', '--state-dir', join(tmp.dir, 'state3')]);
+      expect(p.out).not.toContain('new');
+    } finally {
+      git(repo, 'checkout', '--', '.');
+      git(repo, 'clean', '-fdq');
+    }
+  });
+
+  it('exits 1 with located errors for an invalid commit, at --rev', async () => {
+    const good = head;
+    const text = readFileSync(join(repo, 'sample-repo/servers/memory.yaml'), 'utf8').replace('dependsOn: [everything]', 'dependsOn: [everythin]');
+    const bad = commit(repo, { 'sample-repo/servers/memory.yaml': text }, 'typo');
+    const r = await run(['validate', '--repo', repo, '--path', 'sample-repo']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('sample-repo/servers/memory.yaml:18:15: spec.dependsOn[0]: unknown server "everythin" (did you mean "everything"?)');
+    expect(r.err).toContain(`1 error in ${bad.slice(0, 12)}`);
+    expect((await run(['validate', '--repo', repo, '--path', 'sample-repo', '--rev', good.slice(0, 8)])).code).toBe(0);
+    git(repo, 'reset', '-q', '--hard', good);
+  });
+
+  it('exits 2 on usage and I/O errors', async () => {
+    expect((await run(['validate', '--bogus'])).code).toBe(2);
+    expect((await run(['nope'])).code).toBe(2);
+    const missing = await run(['validate', '--repo', join(tmp.dir, 'does-not-exist')]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/does-not-exist/);
+    expect((await run(['plan', '--repo', repo, '-o', 'xml'])).code).toBe(2);
+    expect((await run(['serve'])).err).toContain('--repo is required');
+  });
+
+  it('takes flags from MCP_GITOPS_* variables', async () => {
+    const r = await run(['validate'], { MCP_GITOPS_REPO: repo, MCP_GITOPS_PATH: 'sample-repo' });
+    expect(r.err).not.toMatch(/error/);
+    expect(r.code).toBe(0);
+  });
+
+  it('prints help', async () => {
+    const r = await run(['plan', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('--state-dir <value>');
+    expect(r.out).toContain('[MCP_GITOPS_STATE_DIR]');
+  });
+});
