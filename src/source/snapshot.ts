@@ -4,6 +4,8 @@ export interface SnapshotFile {
   /** Path relative to the repository root, with `/` separators. */
   path: string;
   content: Uint8Array;
+  /** True for files committed with mode 100755. */
+  executable?: boolean;
 }
 
 export interface Snapshot {
@@ -13,4 +15,9 @@ export interface Snapshot {
   files: SnapshotFile[];
   /** Paths of symlinks under --path: never followed, reported as errors by the loader. */
   symlinks: string[];
+  /**
+   * The --path the files were read from, normalized (`.` for the root, else e.g. `specs/prod`).
+   * Set by GitSource; absent in hand-made snapshots, which then count as the root.
+   */
+  path?: string;
 }

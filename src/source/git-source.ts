@@ -1,0 +1,159 @@
+// The spec repository as commits: branch head, the files of a commit, revisions, and change notifications.
+import * as fs from 'node:fs';
+import git from 'isomorphic-git';
+import { toSourceError, type NotFoundMeaning } from './error-map.js';
+import { createHttpClient } from './http-client.js';
+import { LocalBackend } from './local-backend.js';
+import { LruCache } from './lru-cache.js';
+import { readSnapshot } from './read-snapshot.js';
+import { checkBranchName, normalizeSourcePath } from './ref-name.js';
+import { RemoteBackend } from './remote-backend.js';
+import type { BackendContext, RepoBackend } from './repo-backend.js';
+import { parseRepoLocation } from './repo-location.js';
+import type { RevResult } from './resolve-rev.js';
+import type { Snapshot } from './snapshot.js';
+import { SourceError } from './source-error.js';
+import { noopWatch, watchRefs, type WatchHandle } from './watch-refs.js';
+
+export interface GitSourceOptions {
+  /** Local path (work tree or bare repository) or http(s) URL. */
+  repo: string;
+  /** Branch to follow; default: local → the branch HEAD points to, remote → the remote's HEAD. */
+  branch?: string;
+  /** Directory inside the repository whose files make a snapshot; default `.`. */
+  path?: string;
+  /** Remote repositories are mirrored under `<stateDir>/git/`. */
+  stateDir: string;
+  /** MCP_GITOPS_GIT_TOKEN: sent as basic-auth password (user `x-access-token`) when a remote asks. */
+  token?: string;
+  /** How many snapshots to keep in memory (default 4). */
+  snapshotCacheSize?: number;
+  /** A remote that sends nothing for this long fails with a transient NETWORK error (default 60 s). */
+  networkTimeoutMs?: number;
+}
+
+const FULL_SHA = /^[0-9a-f]{40}$/;
+
+export class GitSource {
+  /** The repository as shown to users: absolute path, or URL without credentials. */
+  readonly repo: string;
+  /** Normalized --path (`.` for the root). */
+  readonly path: string;
+  readonly isRemote: boolean;
+  private readonly ctx: BackendContext;
+  private readonly backend: RepoBackend;
+  private readonly snapshots: LruCache<Promise<Snapshot>>;
+
+  /** Checks the options (INVALID_ARGUMENT); touches neither disk nor network. */
+  constructor(opts: GitSourceOptions) {
+    const loc = parseRepoLocation(opts.repo, opts.stateDir);
+    this.repo = loc.display;
+    this.path = normalizeSourcePath(opts.path, this.repo);
+    this.isRemote = loc.kind === 'remote';
+    const userinfo = loc.kind === 'remote' ? loc.userinfo : undefined;
+    this.ctx = {
+      repo: this.repo,
+      branch: opts.branch ? checkBranchName(opts.branch, this.repo) : undefined,
+      errors: { repo: this.repo, secrets: [opts.token, userinfo?.password], authConfigured: Boolean(opts.token || userinfo) },
+      cache: {},
+    };
+    this.backend = loc.kind === 'remote'
+      ? new RemoteBackend(loc, opts.token, this.ctx, createHttpClient(opts.networkTimeoutMs))
+      : new LocalBackend(loc.dir, this.ctx);
+    this.snapshots = new LruCache(opts.snapshotCacheSize ?? 4);
+  }
+
+  /** Full SHA of the followed branch's head; fetches first when the repository is remote. */
+  head(): Promise<string> {
+    return this.guard(() => this.backend.head());
+  }
+
+  /** Short name of the followed branch (`main`); null when a local HEAD is detached. */
+  branchName(): Promise<string | null> {
+    return this.guard(() => this.backend.branchName());
+  }
+
+  /** A branch, tag, full or abbreviated SHA (or `HEAD`) to the full SHA of its commit. */
+  resolve(rev: string): Promise<string> {
+    return this.guard(async () => this.commitOf(await this.backend.resolve(rev), rev),
+      { code: 'REV_NOT_FOUND', message: `revision "${rev}" not found` });
+  }
+
+  /** True when commit `a` is `b` or an ancestor of it (false e.g. after a force-push rewrote history). */
+  async isAncestor(a: string, b: string): Promise<boolean> {
+    const [oa, ob] = await Promise.all([this.resolve(a), this.resolve(b)]);
+    if (oa === ob) return true;
+    return this.guard(async () => git.isDescendent({ fs, gitdir: await this.backend.gitdir(), oid: ob, ancestor: oa,
+      depth: -1, cache: this.ctx.cache }), { code: 'REV_NOT_FOUND', message: `history of ${ob} is incomplete` });
+  }
+
+  /** The files under --path at `commit` (read from the object database, never a work tree). Cached. */
+  async snapshot(commit: string): Promise<Snapshot> {
+    const sha = FULL_SHA.test(commit) ? commit : await this.resolve(commit);
+    const key = `${sha}\0${this.path}`;
+    const cached = this.snapshots.get(key);
+    if (cached) return cached;
+    const pending = this.guard(() => this.readSnapshot(sha));
+    this.snapshots.set(key, pending);
+    pending.catch(() => this.snapshots.delete(key));
+    return pending;
+  }
+
+  /**
+   * Calls `onChange` (debounced) when a ref of a local repository moves (new commit, push, branch switch);
+   * remote repositories are polled instead, so there it never fires. The returned function stops watching.
+   */
+  watch(onChange: () => void, onError?: (err: Error) => void): WatchHandle {
+    if (this.isRemote) return noopWatch();
+    let inner: WatchHandle | undefined;
+    let stopped = false;
+    const ready = this.backend.gitdir().then((gitdir) => {
+      if (stopped) return;
+      inner = watchRefs({ gitdir, onChange, ...(onError ? { onError } : {}) });
+      return inner.ready;
+    }, (err: unknown) => onError?.(err instanceof Error ? err : new Error(String(err))));
+    return Object.assign(() => { stopped = true; inner?.(); }, { ready });
+  }
+
+  private async readSnapshot(sha: string): Promise<Snapshot> {
+    const gitdir = await this.backend.gitdir();
+    if (!(await this.hasCommit(gitdir, sha))) await this.backend.refresh();
+    if (!(await this.hasCommit(gitdir, sha))) {
+      throw new SourceError('REV_NOT_FOUND', `repository ${this.repo}: commit ${sha} not found`, { repo: this.repo });
+    }
+    return freeze(await readSnapshot({ gitdir, commit: sha, path: this.path, repo: this.repo, cache: this.ctx.cache }));
+  }
+
+  private async hasCommit(gitdir: string, oid: string): Promise<boolean> {
+    try {
+      await git.readCommit({ fs, gitdir, oid, cache: this.ctx.cache });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private commitOf(result: RevResult, rev: string): string {
+    if (result.kind === 'found') return result.commit;
+    const why = result.kind === 'ambiguous' ? `is ambiguous (${result.matches.join(', ')})`
+      : result.kind === 'not-a-commit' ? `is a ${result.type}, not a commit` : 'not found';
+    throw new SourceError('REV_NOT_FOUND', `repository ${this.repo}: revision "${rev}" ${why}`, { repo: this.repo });
+  }
+
+  /** Every failure leaves as a SourceError without secrets. */
+  private async guard<T>(run: () => Promise<T>, notFound?: NotFoundMeaning): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      throw toSourceError(err, this.ctx.errors, notFound);
+    }
+  }
+}
+
+/** Snapshots are shared between callers (cache): make accidental mutation fail loudly. */
+function freeze(s: Snapshot): Snapshot {
+  s.files.forEach((f) => Object.freeze(f));
+  Object.freeze(s.files);
+  Object.freeze(s.symlinks);
+  return Object.freeze(s);
+}
