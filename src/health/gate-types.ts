@@ -1,0 +1,39 @@
+// What a health gate takes and what it tells.
+import type { Runtime } from '../runtimes/runtime.js';
+import type { DesiredServer } from '../spec/desired.js';
+import type { Clock } from './clock.js';
+import type { Logger } from './logger.js';
+
+export interface GateOptions {
+  runtime: Runtime;
+  instanceId: string;
+  /** Its `health` block drives the gate; `transport` tells whether connection retries make sense. */
+  server: DesiredServer;
+  /** Abort = the gate is no longer wanted (a newer commit superseded the sync). */
+  signal?: AbortSignal;
+  clock?: Clock;
+  logger?: Logger;
+  /** Sent as clientInfo in the initialize request. */
+  clientInfo?: { name: string; version: string };
+  /** Interval of pings while stabilizing (default 1000 ms). */
+  stabilizationPingMs?: number;
+}
+
+export interface GateTool {
+  name: string;
+  description?: string;
+}
+
+/** Why a gate failed, for code that must react (never branch on `reason`). */
+export type GateFailureCode =
+  | 'exited'            // the instance stopped (crash, exit, container gone)
+  | 'not-found'         // the runtime does not know the instance
+  | 'timeout'           // no handshake / no tools/list answer within health.timeoutSeconds
+  | 'handshake-failed'  // the server answered, but the MCP handshake failed for good
+  | 'missing-tools'     // tools/list lacks some of health.expectTools
+  | 'unhealthy'         // stopped answering during stabilization
+  | 'cancelled';        // the caller aborted
+
+export type GateResult =
+  | { ok: true; tools: GateTool[] }
+  | { ok: false; reason: string; code: GateFailureCode };

@@ -1,0 +1,5 @@
+// Public surface of the health gates.
+export { runGate } from './gate.js';
+export type { GateOptions, GateResult, GateTool, GateFailureCode } from './gate-types.js';
+export { systemClock, type Clock } from './clock.js';
+export type { Logger } from './logger.js';

@@ -1,0 +1,82 @@
+// Re-adoption after a daemon restart. For every record left in the state dir:
+// - the process is gone (or its pid now belongs to another program): drop the record, touch nothing;
+// - it is a live stdio server: its pipes died with the old daemon, nobody can talk to it: stop it;
+// - it is a live http server: adopt it (it keeps serving; the reconciler sees it in observe()).
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TEMP_MARKER } from './atomic-write.js';
+import { isSameProcess } from './identity.js';
+import { deleteRecord, instancesDir, loadRecords, recordLabels, type InstanceRecord } from './instance-record.js';
+import { deleteLog, logsDir } from './log-file.js';
+import type { Logger } from './logger.js';
+import { newManaged, type ManagedInstance } from './managed-instance.js';
+import { readBootId } from './proc.js';
+import { stopGroup } from './signals.js';
+
+export interface AdoptOptions {
+  stateDir: string;
+  logger: Logger;
+  graceMs: number;
+}
+
+export async function adoptRecords(o: AdoptOptions): Promise<ManagedInstance[]> {
+  await mkdir(instancesDir(o.stateDir), { recursive: true, mode: 0o700 });
+  await mkdir(logsDir(o.stateDir), { recursive: true, mode: 0o700 });
+  await removeTempFiles(instancesDir(o.stateDir));
+  const bootId = readBootId();
+  const adopted: ManagedInstance[] = [];
+  const kept = new Set<string>();
+  const stops: Promise<void>[] = [];
+  for (const loaded of await loadRecords(o.stateDir)) {
+    if (!loaded.record) {
+      o.logger.warn({ file: loaded.file, error: loaded.error }, 'ignoring unreadable instance record');
+      kept.add(loaded.id);
+      continue;
+    }
+    const record = loaded.record;
+    const labels = recordLabels(record);
+    if (!labels || !isSameProcess(record, bootId)) {
+      o.logger.info({ id: record.id, pid: record.pid }, 'dropping record of a process that is gone');
+      await forget(o.stateDir, record.id);
+    } else if (record.endpoint.kind === 'stdio') {
+      o.logger.warn({ id: record.id, pid: record.pid, server: labels.server }, 'stopping stdio server left by a previous daemon (its pipes are gone)');
+      stops.push(stopStranded(o, record));
+    } else {
+      o.logger.info({ id: record.id, pid: record.pid, server: labels.server }, 'adopting running http server');
+      adopted.push(newManaged({ record, labels, secretValues: [], adopted: true }));
+      kept.add(record.id);
+    }
+  }
+  await Promise.all(stops);
+  await removeOrphanLogs(o.stateDir, kept);
+  return adopted;
+}
+
+async function stopStranded(o: AdoptOptions, record: InstanceRecord): Promise<void> {
+  try {
+    const outcome = await stopGroup(record.pid, { graceMs: o.graceMs });
+    if (outcome === 'stuck') o.logger.error({ id: record.id, pid: record.pid }, 'process group survived SIGKILL');
+  } catch (err) {
+    o.logger.error({ err, id: record.id, pid: record.pid }, 'could not stop process group');
+  }
+  await forget(o.stateDir, record.id);
+}
+
+async function forget(stateDir: string, id: string): Promise<void> {
+  await deleteRecord(stateDir, id);
+  await deleteLog(stateDir, id);
+}
+
+async function removeTempFiles(dir: string): Promise<void> {
+  for (const name of await readdir(dir)) {
+    if (name.includes(TEMP_MARKER)) await rm(join(dir, name), { force: true });
+  }
+}
+
+async function removeOrphanLogs(stateDir: string, kept: Set<string>): Promise<void> {
+  for (const name of await readdir(logsDir(stateDir))) {
+    if (name.endsWith('.log') && !kept.has(name.slice(0, -'.log'.length))) {
+      await rm(join(logsDir(stateDir), name), { force: true });
+    }
+  }
+}
