@@ -38,16 +38,22 @@ export interface DesiredState {
 /** Reusable compiler: keeps the compiled JSON Schemas and template cache between commits. */
 export interface Compiler { compile(input: CompileInput, options: CompileOptions): DesiredState }
 
+/** `base/rel` normalized (`.` and `..` resolved; cwd was checked to stay inside base). */
 function joinPath(base: string, rel: string): string {
-  const parts = [...base.split('/'), ...rel.split('/')].filter((p) => p !== '' && p !== '.');
-  return parts.join('/');
+  const out: string[] = [];
+  for (const p of [...base.split('/'), ...rel.split(/[\\/]/)]) {
+    if (p === '..') out.pop();
+    else if (p !== '' && p !== '.') out.push(p);
+  }
+  return out.join('/');
 }
 
 function digestUnder(files: readonly SpecFile[], dir: string): string {
   const prefix = dir === '' ? '' : `${dir}/`;
   const h = createHash('sha256');
   for (const f of [...files].filter((x) => x.path.startsWith(prefix)).sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    h.update(f.path).update('\0').update(f.content).update('\0');
+    // Length-prefixed, so no two different file sets hash alike; the mode counts (chmod +x rolls it).
+    h.update(`${f.path}\0${f.executable === true ? 'x' : '-'}\0${f.content.byteLength}\0`).update(f.content);
   }
   return h.digest('hex').slice(0, 16);
 }

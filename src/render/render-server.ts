@@ -1,17 +1,15 @@
 // Renders one environment-overlaid MCPServer into its desired form: variables resolved and typed,
 // every string value through nunjucks (after YAML parsing), defaults applied, secrets masked on the
 // display twin.
-import { DEFAULT_TIMEOUT_SECONDS, type DesiredServer, type RenderedServer } from '../spec/desired.js';
-import { didYouMean } from '../spec/did-you-mean.js';
+import { DEFAULT_TIMEOUT_SECONDS, MASK, type DesiredServer, type RenderedServer } from '../spec/desired.js';
+import { closest } from '../spec/did-you-mean.js';
 import type { Environment, ServerFields } from '../spec/generated.js';
 import type { PathSegment } from '../spec/positions.js';
 import { buildContext, type ContextInput, type Recorder } from './context.js';
 import type { SecretReader } from './secrets.js';
 import { specHash } from './spec-hash.js';
-import { freeSymbols, TemplateError, type TemplateEngine } from './template.js';
+import { TemplateError, type TemplateEngine } from './template.js';
 import { resolveVariables, type VariableProblem } from './variables.js';
-
-const CONTEXT_NAMES = ['vars', 'secrets', 'environment', 'server'];
 
 export interface RenderProblem {
   /** YAML path in the server document (`environment` = in the Environment document). */
@@ -34,19 +32,40 @@ export interface RenderServerInput {
   workdirDigest?: string;
 }
 
-function explain(e: unknown, src: string, rec: Recorder, known: Record<string, readonly string[]>, secrets: SecretReader): string {
+function explain(e: unknown, rec: Recorder, known: Record<string, readonly string[]>, secrets: SecretReader): string {
   const msg = e instanceof Error ? e.message : String(e);
   for (const m of rec.missing) {
     const [scope, name] = [m.slice(0, m.indexOf('.')), m.slice(m.indexOf('.') + 1)];
-    if (scope === 'secrets') return `secret "${name}" not found (${secrets.describe(name)})`;
-    return `undefined ${scope === 'vars' ? 'variable' : 'name'} "${m}"${didYouMean(name, known[scope] ?? [])}`;
+    if (scope === 'secrets') return secrets.describe(name);
+    const c = closest(name, known[scope] ?? []);
+    if (c !== undefined) return `undefined ${scope === 'vars' ? 'variable' : 'name'} "${m}" (did you mean "${scope}.${c}"?)`;
+    if (scope === 'vars') return `undefined variable "${m}": declare it in spec.variables or set it in the Environment`;
+    return `undefined name "${m}" (${scope} has ${(known[scope] ?? []).join(', ')})`;
   }
-  if (e instanceof TemplateError && /null or undefined/.test(msg)) {
-    const free = freeSymbols(src).filter((s) => !CONTEXT_NAMES.includes(s));
-    if (free.length > 0) return `undefined name "${free[0]}"${didYouMean(free[0], CONTEXT_NAMES)} (templates see vars, secrets, environment, server)`;
-    return 'template produced an undefined value';
-  }
+  if (e instanceof TemplateError && /null or undefined/.test(msg)) return 'template produced an undefined value (a field that does not exist?)';
   return msg;
+}
+
+/** Replaces every secret value in `s` (longest first, so one containing another goes whole). */
+export function scrub(s: string, secretValues: Iterable<string>): string {
+  let out = s;
+  for (const v of [...secretValues].filter((x) => x.length >= MIN_SCRUB_LENGTH).sort((a, b) => b.length - a.length)) {
+    out = out.split(v).join(MASK);
+  }
+  return out;
+}
+
+/**
+ * Secrets shorter than this are masked where templates use them, but not searched for in other
+ * text: scrubbing "ab" out of every string would mangle the display twin beyond use.
+ */
+export const MIN_SCRUB_LENGTH = 4;
+
+function scrubDeep(v: unknown, secretValues: readonly string[]): unknown {
+  if (typeof v === 'string') return scrub(v, secretValues);
+  if (Array.isArray(v)) return v.map((x) => scrubDeep(x, secretValues));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrubDeep(x, secretValues)]));
+  return v;
 }
 
 type Walked = { real: unknown; masked: unknown };
@@ -61,9 +80,10 @@ export function renderServer(input: RenderServerInput): { rendered?: RenderedSer
   if (problems.length > 0) return { problems };
 
   const rawVersion = fields.version ?? '';
+  const server = { real: { name: input.name, version: rawVersion }, masked: { name: input.name, version: rawVersion } };
   const ctxInput: ContextInput = {
     vars: resolved.vars, secretVarNames: resolved.secretNames, secrets: input.secrets,
-    environment: input.environmentName ?? '', server: { name: input.name, version: rawVersion },
+    environment: input.environmentName ?? '', server: server.real,
   };
   const known = { vars: Object.keys(resolved.vars), server: ['name', 'version'], secrets: [] };
   const secretValues = new Set<string>();
@@ -74,10 +94,12 @@ export function renderServer(input: RenderServerInput): { rendered?: RenderedSer
     for (const masked of [false, true]) {
       const rec: Recorder = { missing: new Set(), secretValues: new Set() };
       try {
-        out[masked ? 'masked' : 'real'] = input.engine.render(src, buildContext(ctxInput, masked, rec));
+        const ctx = buildContext({ ...ctxInput, server: masked ? server.masked : server.real }, masked, rec);
+        out[masked ? 'masked' : 'real'] = input.engine.render(src, ctx);
         rec.secretValues.forEach((v) => secretValues.add(v));
       } catch (e) {
-        problems.push({ where: { in: 'server', path: origin(path) }, message: explain(e, src, rec, known, input.secrets) });
+        const message = scrub(explain(e, rec, known, input.secrets), [...secretValues, ...rec.secretValues]);
+        problems.push({ where: { in: 'server', path: origin(path) }, message });
         return { real: src, masked: src };
       }
     }
@@ -97,15 +119,20 @@ export function renderServer(input: RenderServerInput): { rendered?: RenderedSer
   };
 
   const { variables: _vars, ...templated } = fields;
+  // The version renders first: templates elsewhere may read it as server.version (each twin its own).
   const version = renderString(rawVersion, ['version']);
-  ctxInput.server = { name: input.name, version: String(version.real) };
+  server.real.version = String(version.real);
+  server.masked.version = String(version.masked);
   const { version: _v, ...rest } = templated;
   const out = walk(rest, []);
   if (problems.length > 0) return { problems };
 
-  const spec = normalize(input, String(version.real), out.real as ServerFields);
-  const masked = normalize(input, String(version.masked), out.masked as ServerFields);
+  for (const name of resolved.secretNames) if (resolved.vars[name] !== undefined) secretValues.add(String(resolved.vars[name]));
   const values = [...secretValues].filter((s) => s.length > 0);
+  const spec = normalize(input, String(version.real), out.real as ServerFields);
+  // Values from secrets are already *** in the masked twin; a secret that also reaches it some
+  // other way (the same text in a plain field or an Environment variable) is scrubbed as well.
+  const masked = normalize(input, scrub(String(version.masked), values), scrubDeep(out.masked, values) as ServerFields);
   return {
     rendered: { spec, masked, specHash: specHash({ spec: { ...spec, source: undefined }, workdir: input.workdirDigest }), secretValues: values },
     problems,

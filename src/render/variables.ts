@@ -22,15 +22,18 @@ export interface ResolvedVariables {
 function typeProblem(decl: Variable, value: VarValue): string | undefined {
   switch (decl.type ?? 'string') {
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : `variable "${decl.name}" must be a boolean (true or false)`;
+      if (typeof value === 'boolean') return undefined;
+      return `variable "${decl.name}" must be a boolean (true or false without quotes), got ${typeof value === 'string' ? `the string ${JSON.stringify(value)}` : String(value)}`;
     case 'url': {
       if (typeof value !== 'string') return `variable "${decl.name}" must be a URL string`;
+      // `localhost:8080` parses as a URL with scheme "localhost:"; require scheme://host.
+      let ok = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#\s]/.test(value);
       try {
-        const u = new URL(value);
-        return u.protocol ? undefined : `variable "${decl.name}" must be a URL`;
+        new URL(value);
       } catch {
-        return `variable "${decl.name}" must be an absolute URL such as https://host/path, got ${JSON.stringify(value)}`;
+        ok = false;
       }
+      return ok ? undefined : `variable "${decl.name}" must be an absolute URL such as https://host/path, got ${JSON.stringify(value)}`;
     }
     case 'token':
       return typeof value === 'string' && value.length > 0 ? undefined : `variable "${decl.name}" must be a non-empty string`;
@@ -50,13 +53,14 @@ export function resolveVariables(
   const vars: Record<string, VarValue> = {};
   const secretNames = new Set<string>();
   const problems: VariableProblem[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
   declared.forEach((d, i) => {
-    if (seen.has(d.name)) {
-      problems.push({ where: { in: 'server', path: declPath(i, 'name') }, message: `duplicate variable "${d.name}"` });
+    const first = seen.get(d.name);
+    if (first !== undefined) {
+      problems.push({ where: { in: 'server', path: declPath(i, 'name') }, message: `duplicate variable "${d.name}" (first declared as spec.variables[${first}]); remove one` });
       return;
     }
-    seen.add(d.name);
+    seen.set(d.name, i);
     const isToken = d.type === 'token';
     if (isToken) secretNames.add(d.name);
     let value: VarValue | undefined;

@@ -5,7 +5,7 @@ import type { MCPServer } from './generated.js';
 import { findCycles } from './graph.js';
 import { errorAt, type LoadedDoc } from './load.js';
 import type { Overlaid } from './overlay.js';
-import type { PathSegment } from './positions.js';
+import { formatPath, type PathSegment } from './positions.js';
 import type { SpecError } from './spec-error.js';
 
 export interface OverlaidServer { loaded: LoadedDoc<MCPServer>; overlaid: Overlaid }
@@ -14,6 +14,11 @@ export type RuntimeKind = 'process' | 'docker' | 'kubernetes';
 
 function at(s: OverlaidServer, path: PathSegment[], message: string): SpecError {
   return errorAt(s.loaded.doc, s.overlaid.origin(path), message);
+}
+
+/** An error about `field`, located at `near` (the field that makes it necessary). */
+function atNear(s: OverlaidServer, field: PathSegment[], near: PathSegment[], message: string): SpecError {
+  return { ...at(s, near, message), field: formatPath(s.overlaid.origin(field)) };
 }
 
 function escapesRoot(p: string): boolean {
@@ -36,10 +41,12 @@ function checkOne(s: OverlaidServer, runtime: RuntimeKind | undefined): SpecErro
   } else if ((runtime === 'docker' || runtime === 'kubernetes') && f.image === undefined) {
     errors.push(at(s, ['image'], `required by the ${runtime} runtime`));
   } else if (runtime === undefined && f.command === undefined && f.image === undefined) {
-    errors.push(at(s, [], 'one of command (process runtime) or image (docker, kubernetes) is required'));
+    errors.push(atNear(s, [], ['command'], 'one of command (process runtime) or image (docker, kubernetes) is required'));
   }
   const transport = f.transport ?? 'stdio';
-  if (transport !== 'stdio' && f.port === undefined) errors.push(at(s, ['port'], `required for transport ${transport}`));
+  if (transport !== 'stdio' && f.port === undefined) {
+    errors.push(atNear(s, ['port'], ['transport'], `required for transport ${transport}: the port the server listens on`));
+  }
   if (f.cwd !== undefined && escapesRoot(f.cwd)) errors.push(at(s, ['cwd'], 'must be a relative path inside the repository path (no leading "/" or "..")'));
   return errors;
 }
@@ -54,7 +61,7 @@ function checkDependsOn(servers: OverlaidServer[], invalid: ReadonlySet<string>)
       if (target === undefined) {
         if (!invalid.has(dep)) errors.push(at(s, ['dependsOn', i], `unknown server "${dep}"${didYouMean(dep, byName.keys())}`));
       } else if (target.overlaid.fields.enabled === false) {
-        errors.push(at(s, ['dependsOn', i], `server "${dep}" is disabled (enabled: false)`));
+        errors.push(at(s, ['dependsOn', i], `server "${dep}" is disabled (enabled: false); enable it or remove it from dependsOn`));
       }
     });
   }
@@ -63,7 +70,8 @@ function checkDependsOn(servers: OverlaidServer[], invalid: ReadonlySet<string>)
   for (const cycle of findCycles(graph)) {
     const head = byName.get(cycle[0])!;
     const idx = (head.overlaid.fields.dependsOn ?? []).indexOf(cycle[1]);
-    errors.push(at(head, ['dependsOn', idx], `circular dependency: ${cycle.join(' -> ')}`));
+    const self = cycle.length === 2 ? ' (a server cannot depend on itself)' : '';
+    errors.push(at(head, ['dependsOn', idx], `circular dependency: ${cycle.join(' -> ')}${self}`));
   }
   return errors;
 }

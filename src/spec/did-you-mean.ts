@@ -1,30 +1,42 @@
 // "did you mean" hints for unknown fields, kinds and names.
 
+/** Edit distance counting a swap of two neighbours as one edit (`evn` -> `env`). */
 function distance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const up = prev[j];
-      prev[j] = Math.min(up + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
-  return prev[b.length];
+  return d[a.length][b.length];
 }
 
-/** The closest candidate, if it is close enough to be a plausible typo. */
+/** `vars` in `variables`, `timeout` in `timeoutSeconds`: an abbreviation with the same first letter. */
+function abbreviates(word: string, candidate: string): boolean {
+  if (word.length < 3 || word[0] !== candidate[0]) return false;
+  let i = 0;
+  for (const ch of candidate) if (ch === word[i]) i++;
+  return i === word.length;
+}
+
+/** The closest candidate, if it is close enough to be a plausible typo or abbreviation. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  const lower = word.toLowerCase();
+  const limit = Math.max(1, Math.floor(word.length / 3));
   let best: string | undefined;
   let bestScore = Infinity;
-  const lower = word.toLowerCase();
   for (const c of candidates) {
-    const d = c.toLowerCase() === lower ? 0 : distance(lower, c.toLowerCase());
-    if (d < bestScore) { best = c; bestScore = d; }
+    if (c === word) continue;
+    const cl = c.toLowerCase();
+    if (cl === lower) return c;
+    const d = distance(lower, cl);
+    // Typos rank by edit distance; abbreviations rank after every typo.
+    const score = d <= limit ? d : abbreviates(lower, cl) ? limit + d / 1000 : Infinity;
+    if (score < bestScore) { best = c; bestScore = score; }
   }
-  const limit = Math.max(1, Math.floor(word.length / 3));
-  return best !== undefined && bestScore <= limit ? best : undefined;
+  return best;
 }
 
 export function didYouMean(word: string, candidates: Iterable<string>): string {

@@ -2,10 +2,9 @@
 // Pure: takes file contents, returns typed documents and every error at once.
 import { didYouMean } from './did-you-mean.js';
 import type { Environment, MCPServer } from './generated.js';
-import { positionOf, type PathSegment } from './positions.js';
+import { formatPath, positionOf, type PathSegment } from './positions.js';
 import { KINDS, type Kind, type SchemaValidator } from './schema-validator.js';
 import type { SpecError } from './spec-error.js';
-import { formatPath } from './positions.js';
 import { isSpecFile, parseYamlFile, type SpecFile, type YamlDoc } from './yaml-docs.js';
 
 export const API_VERSION = 'mcp-gitops/v1';
@@ -81,7 +80,8 @@ export function loadSpecs(input: LoadInput, validator: SchemaValidator): LoadedS
       const h = header(doc);
       errors.push(...h.errors);
       if (!h.kind) continue;
-      const schemaErrors = validator.validate(h.kind, doc);
+      // apiVersion and kind were checked above, with better messages than the schema's `const`.
+      const schemaErrors = validator.validate(h.kind, doc).filter((e) => e.field !== 'apiVersion' && e.field !== 'kind');
       errors.push(...schemaErrors);
       if (h.errors.length > 0 || schemaErrors.length > 0) {
         const name = (doc.value as { metadata?: { name?: unknown } }).metadata?.name;

@@ -29,7 +29,7 @@ export function overlay(spec: ServerSpec, env: string | undefined): Overlaid {
   return {
     fields,
     origin: (path) => {
-      if (!over) return ['spec', ...path];
+      if (!over || path.length === 0) return ['spec', ...path];
       let node: unknown = over;
       for (let i = 0; i < path.length; i++) {
         if (!isPlain(node)) return ['spec', 'environments', env!, ...path];

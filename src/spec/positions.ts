@@ -32,23 +32,39 @@ function child(node: unknown, seg: PathSegment): { key?: Node; value?: Node } | 
   return undefined;
 }
 
+/** The YAML node at `path`, if it exists. */
+export function nodeAt(doc: Document, path: readonly PathSegment[]): Node | undefined {
+  let node: unknown = doc.contents;
+  for (const seg of path) {
+    node = child(node, seg)?.value;
+    if (!node) return undefined;
+  }
+  return node as Node;
+}
+
 /**
- * Position of the node at `path` (its key when `atKey`), or of the deepest existing ancestor
- * when the path does not exist (e.g. a missing required field points at its parent).
+ * Position of the node at `path` (its key when `atKey`). When the path does not exist (a missing
+ * required field, a default that was never written), the key of the deepest existing ancestor:
+ * `spec:` for a missing `spec.version`, the item for a missing field of a list item.
  */
 export function positionOf(doc: Document, lc: LineCounter, path: readonly PathSegment[], atKey = false): Position {
   let node: unknown = doc.contents;
-  let best: Node | undefined = (doc.contents ?? undefined);
+  let target: Node | undefined = doc.contents ?? undefined;
+  let targetKey: Node | undefined;
   for (let i = 0; i < path.length; i++) {
     const next = child(node, path[i]);
-    if (!next) break;
+    if (!next) {
+      if (targetKey?.range) target = targetKey;
+      break;
+    }
     const last = i === path.length - 1;
-    const pick = last && atKey && next.key ? next.key : next.value ?? next.key;
-    if (pick?.range) best = pick;
+    // `spec:` with nothing after it is an empty null scalar: point at the key, not past it.
+    const empty = isScalar(next.value) && next.value.value === null && next.value.range?.[0] === next.value.range?.[1];
+    const pick = (last && atKey) || empty ? next.key ?? next.value : next.value ?? next.key;
+    if (pick?.range) { target = pick; targetKey = next.key; }
     node = next.value;
-    if (!node) break;
   }
-  const offset = best?.range?.[0] ?? 0;
+  const offset = target?.range?.[0] ?? 0;
   const p = lc.linePos(offset);
   return { line: p.line, col: p.col };
 }

@@ -2,8 +2,9 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import serverSchema from '../../schemas/mcpserver.schema.json' with { type: 'json' };
 import environmentSchema from '../../schemas/environment.schema.json' with { type: 'json' };
-import { didYouMean } from './did-you-mean.js';
-import { formatPath, positionOf, type PathSegment } from './positions.js';
+import { isScalar } from 'yaml';
+import { closest, didYouMean } from './did-you-mean.js';
+import { formatPath, nodeAt, positionOf, type PathSegment } from './positions.js';
 import type { SpecError } from './spec-error.js';
 import type { YamlDoc } from './yaml-docs.js';
 
@@ -26,9 +27,26 @@ export function createSchemaValidator(): SchemaValidator {
     validate(kind, doc) {
       const v = validators[kind];
       if (v.fn(doc.value)) return [];
-      return (v.fn.errors ?? []).flatMap((e) => toSpecErrors(e, doc, v.root));
+      const errors = v.fn.errors ?? [];
+      // `specs:` instead of `spec:` is one mistake: report the unknown field (with its hint),
+      // not also the required field it was meant to be.
+      const typos = new Set<string>();
+      for (const e of errors) {
+        const key = unknownKey(e);
+        const meant = key === undefined ? undefined : closest(key, allowedKeys(e.parentSchema, v.root));
+        if (meant !== undefined) typos.add(`${e.instancePath}/${meant}`);
+      }
+      return errors
+        .filter((e) => !(e.keyword === 'required' && typos.has(`${e.instancePath}/${String((e.params as { missingProperty?: unknown }).missingProperty)}`)))
+        .flatMap((e) => toSpecErrors(e, doc, v.root));
     },
   };
+}
+
+function unknownKey(e: ErrorObject): string | undefined {
+  if (e.keyword !== 'additionalProperties' && e.keyword !== 'unevaluatedProperties') return undefined;
+  const p = e.params as { additionalProperty?: unknown; unevaluatedProperty?: unknown };
+  return String(p.additionalProperty ?? p.unevaluatedProperty);
 }
 
 function pathOf(instancePath: string): PathSegment[] {
@@ -41,12 +59,14 @@ function pathOf(instancePath: string): PathSegment[] {
 function allowedKeys(node: unknown, root: Schema, depth = 0): string[] {
   if (!node || typeof node !== 'object' || depth > 8) return [];
   const s = node as Schema;
-  const keys = Object.keys((s.properties as Schema | undefined) ?? {});
+  const keys: string[] = [];
   if (typeof s.$ref === 'string' && s.$ref.startsWith('#/')) {
     const target = s.$ref.slice(2).split('/').reduce<unknown>((acc, k) => (acc as Schema | undefined)?.[k], root);
     keys.push(...allowedKeys(target, root, depth + 1));
   }
   for (const sub of (s.allOf as unknown[] | undefined) ?? []) keys.push(...allowedKeys(sub, root, depth + 1));
+  // Shared fields (allOf) first, then the node's own, as a reader of the schema meets them.
+  keys.push(...Object.keys((s.properties as Schema | undefined) ?? {}));
   return keys;
 }
 
@@ -63,13 +83,54 @@ const TYPE_WORDS: Record<string, string> = {
   object: 'a mapping', array: 'a list', null: 'null',
 };
 
-function patternMessage(e: ErrorObject): string {
-  if (e.schemaPath.includes('dnsName') || e.instancePath.endsWith('/metadata/name')) {
-    return 'must be a DNS label: lowercase letters, digits and "-", 1 to 63 characters, starting and ending with a letter or digit';
+function orList(words: string[]): string {
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+
+/** A fix for the commonest type slips: `version: 1.10` (needs quotes), `port: "3000"` (must not have them). */
+function typeHint(expected: string[], data: unknown, source: string | undefined): string {
+  if (expected.includes('string') && (typeof data === 'number' || typeof data === 'boolean')) {
+    return ` (quote it: "${source ?? String(data)}")`;
   }
-  const pattern = String((e.params as { pattern?: string }).pattern);
-  if (pattern === '^/') return 'must start with "/"';
-  if (pattern.startsWith('^[A-Za-z_]')) return 'must be a name of letters, digits and "_", not starting with a digit';
+  if (expected.includes('array') && (typeof data === 'string' || typeof data === 'number')) {
+    return ` (write a list: [${JSON.stringify(source ?? String(data))}])`;
+  }
+  if (typeof data === 'string' && data.trim() !== '') {
+    if ((expected.includes('integer') || expected.includes('number')) && !Number.isNaN(Number(data))) {
+      if (expected.includes('number') || Number.isInteger(Number(data))) return ` (remove the quotes: ${data.trim()})`;
+    }
+    if (expected.includes('boolean') && (data === 'true' || data === 'false')) return ` (remove the quotes: ${data})`;
+  }
+  return '';
+}
+
+export const DNS_LABEL = '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$';
+const NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
+
+function dnsLabelProblem(v: string): string {
+  const fixed = v.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  const hint = fixed !== v && new RegExp(DNS_LABEL).test(fixed) ? ` (did you mean "${fixed}"?)` : '';
+  if (v.length > 63) return `must be a DNS label of at most 63 characters, got ${v.length}`;
+  if (/[^a-z0-9-]/.test(v.toLowerCase())) {
+    const bad = [...new Set(v.toLowerCase().replace(/[a-z0-9-]/g, ''))].map((c) => JSON.stringify(c)).join(', ');
+    return `must be a DNS label: only lowercase letters, digits and "-", found ${bad}${hint}`;
+  }
+  if (/[A-Z]/.test(v)) return `must be a DNS label: lowercase only${hint}`;
+  return `must be a DNS label: start and end with a letter or digit${hint}`;
+}
+
+function nameProblem(v: string): string {
+  const fixed = v.replace(/[^A-Za-z0-9_]/g, '_');
+  const hint = fixed !== v && new RegExp(NAME).test(fixed) ? ` (did you mean "${fixed}"?)` : '';
+  return `must be a name of letters, digits and "_", not starting with a digit${hint}`;
+}
+
+function patternMessage(pattern: string, value: unknown): string {
+  const v = typeof value === 'string' ? value : '';
+  if (v === '') return 'must not be empty';
+  if (pattern === DNS_LABEL) return dnsLabelProblem(v);
+  if (pattern === NAME) return nameProblem(v);
+  if (pattern === '^/') return `must start with "/" (did you mean "/${v}"?)`;
   return `must match ${pattern}`;
 }
 
@@ -85,14 +146,19 @@ function toSpecErrors(e: ErrorObject, doc: YamlDoc, root: Schema): SpecError[] {
       return at([...base, String(params.missingProperty)], 'required field missing');
     case 'additionalProperties':
     case 'unevaluatedProperties': {
-      const key = String(params.additionalProperty ?? params.unevaluatedProperty);
-      return at([...base, key], `unknown field${didYouMean(key, allowedKeys(e.parentSchema, root))}`, true);
+      const key = unknownKey(e)!;
+      const allowed = [...new Set(allowedKeys(e.parentSchema, root))];
+      const hint = didYouMean(key, allowed);
+      return at([...base, key], hint !== '' || allowed.length === 0 ? `unknown field${hint}` : `unknown field; allowed here: ${allowed.join(', ')}`, true);
     }
     case 'propertyNames':
       return []; // the nested error (with propertyName) says it better
     case 'type': {
-      const expected = String(params.type).split(',').map((t) => TYPE_WORDS[t] ?? t).join(' or ');
-      return at(base, `must be ${expected}, got ${typeName(e.data)}`);
+      const expected = String(params.type).split(',');
+      const node = nodeAt(doc.doc, base);
+      const source = isScalar(node) ? (node as { source?: string }).source : undefined;
+      const got = e.data === null && !source ? 'an empty value' : typeName(e.data);
+      return at(base, `must be ${orList(expected.map((t) => TYPE_WORDS[t] ?? t))}, got ${got}${typeHint(expected, e.data, source)}`);
     }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
@@ -102,15 +168,26 @@ function toSpecErrors(e: ErrorObject, doc: YamlDoc, root: Schema): SpecError[] {
     case 'const':
       return at(base, `must be ${JSON.stringify(params.allowedValue)}`);
     case 'pattern':
-      if (typeof params.propertyName === 'string' || e.propertyName !== undefined) {
-        const key = String(e.propertyName ?? params.propertyName);
-        return at([...base, key], `key ${patternMessage(e)}`, true);
+      if (e.propertyName !== undefined) {
+        return at([...base, e.propertyName], `key ${patternMessage(String(params.pattern), e.propertyName)}`, true);
       }
-      return at(base, patternMessage(e));
+      return at(base, patternMessage(String(params.pattern), e.data));
     case 'minLength':
       return at(base, 'must not be empty');
-    case 'uniqueItems':
-      return at([...base, Number(params.i)], `duplicate of item ${String(params.j)}`);
+    case 'maximum':
+      return at(base, `must be at most ${String(params.limit)}, got ${String(e.data)}`);
+    case 'minimum':
+      return at(base, `must be at least ${String(params.limit)}, got ${String(e.data)}`);
+    case 'exclusiveMinimum':
+      return at(base, `must be greater than ${String(params.limit)}, got ${String(e.data)}`);
+    case 'exclusiveMaximum':
+      return at(base, `must be less than ${String(params.limit)}, got ${String(e.data)}`);
+    case 'uniqueItems': {
+      // ajv names the pair (i, j) in either order; point at the later copy.
+      const [first, later] = [Number(params.i), Number(params.j)].sort((a, b) => a - b);
+      const items = Array.isArray(e.data) ? (e.data as unknown[]) : [];
+      return at([...base, later], `${JSON.stringify(items[later])} is listed twice (first at index ${first}); remove one`);
+    }
     default:
       return at(base, e.message ?? 'is invalid');
   }
