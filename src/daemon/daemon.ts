@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { runGate } from '../health/index.js';
 import { buildApp } from '../http/app.js';
 import { createMetrics } from '../http/metrics.js';
+import { EventLog } from '../http/event-log.js';
 import { Reconciler } from '../reconciler/reconciler.js';
 import { createCompiler } from '../render/desired-state.js';
 import { createProcessRuntime } from '../runtimes/process/index.js';
@@ -64,12 +65,16 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     isTransient: (e) => isSourceError(e) && e.transient,
   });
   reconciler.events.on((e) => logger.debug({ event: e }, e.type));
+  let followedBranch = cfg.branch;
+  source.branchName().then((b) => { followedBranch = b ?? undefined; }, () => undefined);
   const metrics = createMetrics({ events: reconciler.events, status: () => reconciler.status() });
+  const scrub = (text: string): string => [...knownSecrets].filter((x) => x.length >= 4).reduce((acc, x) => acc.split(x).join('***'), text);
+  const eventLog = new EventLog(reconciler.events, { scrub });
   if (!cfg.webhookSecret) logger.info({}, 'POST /webhook is disabled: MCP_GITOPS_WEBHOOK_SECRET is not set');
   const app = buildApp({
-    status: () => reconciler.status(), ready: () => reconciler.ready, metrics,
+    status: () => reconciler.status(), ready: () => reconciler.ready, metrics, events: eventLog,
     requestSync: (reason, force) => reconciler.requestSync(reason, force),
-    branch: () => cfg.branch,
+    branch: () => followedBranch,
     ...(cfg.apiToken && { apiToken: cfg.apiToken }), ...(cfg.webhookSecret && { webhookSecret: cfg.webhookSecret }),
   });
   if (cfg.host !== '127.0.0.1' && cfg.host !== 'localhost' && cfg.host !== '::1' && !cfg.apiToken) {

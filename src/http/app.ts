@@ -2,6 +2,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { StatusView } from '../reconciler/status.js';
+import type { EventLog } from './event-log.js';
+import { registerEvents } from './events-route.js';
+import { STATUS_PAGE } from './status-page.js';
 import { registerSync } from './sync-route.js';
 import { registerWebhook, type WebhookProvider } from './webhook.js';
 
@@ -16,13 +19,15 @@ export interface AppDeps {
   webhookSecret?: string;
   /** Branch the daemon follows, for ignoring pushes to others. */
   branch?: () => string | undefined;
+  /** Reconciler events for GET /events and the status page. */
+  events?: EventLog;
   metrics?: { registry: Registry; webhookRequest: (provider: WebhookProvider, result: string) => void };
 }
 
 export const BODY_LIMIT = 1024 * 1024;
 
 export function buildApp(deps: AppDeps): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, forceCloseConnections: true });
   // Keep JSON bodies as raw bytes: webhook signatures are computed over the exact bytes sent.
   app.addContentTypeParser(['application/json', 'application/*+json'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.get('/healthz', () => ({ status: 'ok' }));
@@ -31,6 +36,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return reply.code(503).send({ status: 'not ready', reason: 'the first sync has not finished' });
   });
   app.get('/status', () => deps.status());
+  app.get('/', (_req, reply) => reply.type('text/html; charset=utf-8').send(STATUS_PAGE));
+  if (deps.events) registerEvents(app, deps.events);
   if (deps.metrics) {
     const registry = deps.metrics.registry;
     app.get('/metrics', async (_req, reply) => reply.header('content-type', registry.contentType).send(await registry.metrics()));

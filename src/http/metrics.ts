@@ -14,6 +14,8 @@ export interface Metrics {
 export function createMetrics(deps: { events: EventBus; status: () => StatusView }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'mcp_gitops_' });
+  // prom-client names these gauges *_total, which Prometheus reserves for counters (promtool rejects them)
+  for (const n of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(`mcp_gitops_${n}`);
   const syncs = new Counter({ name: 'mcp_gitops_sync_total', help: 'Syncs that finished, by result.', labelNames: ['result'], registers: [registry] });
   for (const r of RESULTS) syncs.inc({ result: r }, 0);
   const duration = new Histogram({ name: 'mcp_gitops_sync_duration_seconds', help: 'Duration of syncs that finished.', buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300], registers: [registry] });

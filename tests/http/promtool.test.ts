@@ -1,0 +1,25 @@
+// /metrics passes `promtool check metrics` (Debian package prometheus) after real traffic.
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { listeningApp } from './helpers.js';
+import { requireTool } from './tools.js';
+
+const promtool = requireTool('promtool', 'prometheus');
+
+describe.skipIf(promtool.skip)(`metrics lint${promtool.skip ? ` (skipped: ${promtool.skip})` : ''}`, () => {
+  it('passes promtool check metrics', async () => {
+    const { app, bus } = await listeningApp();
+    try {
+      bus.emit({ type: 'sync.finished', syncId: 1, commit: 'a', result: 'succeeded', message: '', durationSeconds: 2 });
+      bus.emit({ type: 'gate.failed', server: 'memory', commit: 'a', reason: 'x', seconds: 1 });
+      bus.emit({ type: 'server.crashed', server: 'memory', message: 'x', restarts: 1, retryInSeconds: 1 });
+      await app.inject({ method: 'POST', url: '/webhook', headers: { 'content-type': 'application/json' }, payload: '{}' });
+      const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      const r = spawnSync(promtool.path!, ['check', 'metrics'], { input: text, encoding: 'utf8' });
+      expect(`${r.stdout}${r.stderr}`.trim()).toBe('');
+      expect(r.status).toBe(0);
+    } finally {
+      await app.close();
+    }
+  });
+});
