@@ -72,7 +72,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   const eventLog = new EventLog(reconciler.events, { scrub });
   if (!cfg.webhookSecret) logger.info({}, 'POST /webhook is disabled: MCP_GITOPS_WEBHOOK_SECRET is not set');
   const app = buildApp({
-    status: () => reconciler.status(), ready: () => reconciler.ready, metrics, events: eventLog,
+    status: () => reconciler.status(), ready: () => reconciler.ready, metrics, events: eventLog, logger: logger.child({ component: 'http' }),
     requestSync: (reason, force) => reconciler.requestSync(reason, force),
     branch: () => followedBranch,
     ...(cfg.apiToken && { apiToken: cfg.apiToken }), ...(cfg.webhookSecret && { webhookSecret: cfg.webhookSecret }),
