@@ -35,7 +35,7 @@ export interface Row {
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 export async function runRow(spec: RowSpec): Promise<Row> {
@@ -60,7 +60,7 @@ export function table(rows: Row[]): string {
   const head = ['measure', 'runs', 'min', 'median', 'max', 'baseline', 'judged', 'target', 'verdict'];
   const body = rows.map((r) => [r.name, String(r.runs), `${fmt(r.min)} ${r.unit}`, `${fmt(r.median)} ${r.unit}`, `${fmt(r.max)} ${r.unit}`,
     r.baselineMedian === undefined ? '-' : `${fmt(r.baselineMedian)} ${r.unit}`, fmt(r.judged), r.target, r.verdict]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
 }
