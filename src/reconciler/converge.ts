@@ -1,9 +1,10 @@
 // The rollout algorithm, declarative: make the runtime run exactly `desired`.
-// Per dependency wave, a server whose running instance already has the desired spec-hash is left
-// alone; others get a new instance (blue-green: beside the old one; recreate: after removing it) that
-// must pass its health gate. Old instances are removed only once every gate of the whole set passed,
-// so a revert of a blue-green change just drops the new instances. Used for syncs, reverts,
-// crash recovery and drift repair alike.
+// Per dependency wave, a server whose running instance already has the desired spec-hash and has
+// passed a health gate is left alone; an instance with the right hash that never passed a gate (left
+// by a daemon that crashed mid-gate) is gated in place; others get a new instance (blue-green: beside
+// the old one; recreate: after removing it) that must pass its gate. Old instances are removed only
+// once every gate of the whole set passed, so a revert of a blue-green change just drops the new
+// instances. Used for syncs, reverts, crash recovery and drift repair alike.
 import type { GateResult, GateTool } from '../health/index.js';
 import type { Instance, Runtime } from '../runtimes/runtime.js';
 import type { DesiredServer, RenderedServer } from '../spec/desired.js';
@@ -21,19 +22,29 @@ export interface ConvergeDeps {
   /** Instances of one server share host ports: blue-green on an unchanged port must recreate. */
   sharedPorts: boolean;
   emit: EventSink;
-  /** Repair mode: keep going past failures (no revert follows) and skip servers still in backoff. */
-  repair?: { skip: (server: string) => boolean };
+  /** The tools an instance showed when it passed a gate (now or earlier); null = never gated: gate it. */
+  verified: (instance: Instance) => GateTool[] | null;
+  /**
+   * true (a sync): the first failed gate cancels the wave's other gates and stops; nothing is pruned.
+   * false (revert, drift repair): keep going past failures, then prune what is safe to prune.
+   */
+  failFast: boolean;
+  /** Servers not to start now (restart backoff). */
+  skip?: (server: string) => boolean;
   onWave?: (index: number, of: number, servers: string[]) => void;
   now?: () => number;
 }
 
 export interface ServerOutcome {
   server: string;
-  /** started = a new instance passed its gate; kept = an instance with the right spec already ran. */
+  /** started = an instance passed its gate now; kept = an instance that passed one before runs already. */
   status: 'started' | 'kept' | 'failed' | 'skipped' | 'cancelled';
-  instanceId?: string;
+  instance?: Pick<Instance, 'id' | 'startedAt' | 'labels'>;
   reason?: string;
   tools?: GateTool[];
+  /** How long the gate took, and when it passed (started only). */
+  seconds?: number;
+  passedAt?: string;
 }
 
 export interface ConvergeOutcome {
@@ -50,27 +61,62 @@ function groupByServer(instances: Instance[]): Map<string, Instance[]> {
   return m;
 }
 
-function readyInstance(all: Instance[] | undefined, hash: string): Instance | undefined {
-  return (all ?? []).filter((i) => i.state === 'running' && i.labels.specHash === hash)
-    .sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1))[0];
+/** The running instance with the desired hash to keep or verify: gated ones first, then the newest. */
+function readyInstance(all: readonly Instance[], hash: string, deps: ConvergeDeps): Instance | undefined {
+  return all.filter((i) => i.state === 'running' && i.labels.specHash === hash)
+    .sort((a, b) => Number(deps.verified(b) !== null) - Number(deps.verified(a) !== null) || b.startedAt.localeCompare(a.startedAt))[0];
 }
 
-async function removeQuietly(deps: ConvergeDeps, inst: Instance, why: string): Promise<void> {
+async function removeInstance(deps: ConvergeDeps, inst: Pick<Instance, 'id' | 'labels'>, why: string): Promise<void> {
   await deps.runtime.remove(inst.id);
   deps.emit({ type: 'server.removed', server: inst.labels.server, instanceId: inst.id, why });
 }
 
-async function rollOne(d: RenderedServer, existing: Instance[], deps: ConvergeDeps, signal: AbortSignal): Promise<ServerOutcome> {
+function pick(inst: Instance): Pick<Instance, 'id' | 'startedAt' | 'labels'> {
+  return { id: inst.id, startedAt: inst.startedAt, labels: inst.labels };
+}
+
+/** Gates `inst`; on failure removes it (unless the caller cancelled a gate of an instance it did not start). */
+async function gateInstance(d: RenderedServer, inst: Instance, deps: ConvergeDeps, signal: AbortSignal, fresh: boolean): Promise<ServerOutcome> {
   const name = d.spec.name;
-  const ready = readyInstance(existing, d.specHash);
-  if (ready) return { server: name, status: 'kept', instanceId: ready.id };
-  if (deps.repair?.skip(name)) return { server: name, status: 'skipped' };
-  const portHeld = deps.sharedPorts && d.spec.port !== undefined && existing.some((i) => i.state === 'running' && i.endpoint.kind === 'http' && new URL(i.endpoint.url).port === String(d.spec.port));
-  const recreate = d.spec.rollout.strategy === 'recreate' || portHeld;
-  for (const old of existing) {
-    if (recreate || old.state !== 'running') await removeQuietly(deps, old, recreate ? 'recreate' : 'exited');
+  const t0 = (deps.now ?? Date.now)();
+  const result = await deps.gate({ instanceId: inst.id, server: d.spec, signal });
+  const t1 = (deps.now ?? Date.now)();
+  const seconds = (t1 - t0) / 1000;
+  if (result.ok) {
+    deps.emit({ type: 'gate.passed', server: name, commit: deps.commit, instanceId: inst.id, tools: result.tools.map((t) => t.name), seconds });
+    return { server: name, status: 'started', instance: pick(inst), tools: result.tools, seconds, passedAt: new Date(t1).toISOString() };
   }
-  const started = (deps.now ?? Date.now)();
+  if (result.code === 'cancelled') {
+    if (fresh) await removeInstance(deps, inst, 'cancelled');
+    return { server: name, status: 'cancelled', reason: result.reason };
+  }
+  await removeInstance(deps, inst, 'gate failed');
+  const reason = `${name}: ${result.reason}`;
+  deps.emit({ type: 'gate.failed', server: name, commit: deps.commit, reason, seconds });
+  return { server: name, status: 'failed', reason };
+}
+
+function usesHeldPort(d: RenderedServer, existing: readonly Instance[], deps: ConvergeDeps): boolean {
+  if (!deps.sharedPorts || d.spec.port === undefined) return false;
+  return existing.some((i) => i.state === 'running' && i.endpoint.kind === 'http' && new URL(i.endpoint.url).port === String(d.spec.port));
+}
+
+async function rollOne(d: RenderedServer, existing: readonly Instance[], deps: ConvergeDeps, signal: AbortSignal): Promise<ServerOutcome> {
+  const name = d.spec.name;
+  const ready = readyInstance(existing, d.specHash, deps);
+  const tools = ready && deps.verified(ready);
+  if (ready && tools) return { server: name, status: 'kept', instance: pick(ready), tools };
+  if (deps.skip?.(name)) return { server: name, status: 'skipped' };
+  if (ready) {
+    deps.emit({ type: 'server.verifying', server: name, commit: deps.commit, instanceId: ready.id });
+    return gateInstance(d, ready, deps, signal, false);
+  }
+  const recreate = d.spec.rollout.strategy === 'recreate' || usesHeldPort(d, existing, deps);
+  for (const old of existing) {
+    if (recreate || old.state !== 'running') await removeInstance(deps, old, recreate ? 'recreate' : 'exited');
+  }
+  if (signal.aborted) return { server: name, status: 'cancelled', reason: 'cancelled before start' };
   let inst: Instance;
   try {
     inst = await deps.runtime.start(d, { commit: deps.commit, workdir: deps.workdir });
@@ -80,17 +126,7 @@ async function rollOne(d: RenderedServer, existing: Instance[], deps: ConvergeDe
     return { server: name, status: 'failed', reason };
   }
   deps.emit({ type: 'server.starting', server: name, commit: deps.commit, version: d.masked.version, instanceId: inst.id });
-  const result = await deps.gate({ instanceId: inst.id, server: d.spec, signal });
-  const seconds = ((deps.now ?? Date.now)() - started) / 1000;
-  if (result.ok) {
-    deps.emit({ type: 'gate.passed', server: name, commit: deps.commit, tools: result.tools.map((t) => t.name), seconds });
-    return { server: name, status: 'started', instanceId: inst.id, tools: result.tools };
-  }
-  await removeQuietly(deps, inst, result.code === 'cancelled' ? 'cancelled' : 'gate failed');
-  if (result.code === 'cancelled') return { server: name, status: 'cancelled', reason: result.reason };
-  const reason = `${name}: ${result.reason}`;
-  deps.emit({ type: 'gate.failed', server: name, commit: deps.commit, reason, seconds });
-  return { server: name, status: 'failed', reason };
+  return gateInstance(d, inst, deps, signal, true);
 }
 
 export async function converge(desired: readonly RenderedServer[], deps: ConvergeDeps): Promise<ConvergeOutcome> {
@@ -98,45 +134,51 @@ export async function converge(desired: readonly RenderedServer[], deps: Converg
   const byName = new Map(desired.map((d) => [d.spec.name, d]));
   const layers = waves(new Map(desired.map((d) => [d.spec.name, d.spec.dependsOn])));
   const outcomes = new Map<string, ServerOutcome>();
-  const waveAbort = new AbortController();
-  const onAbort = (): void => waveAbort.abort();
-  deps.signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    for (const [i, layer] of layers.entries()) {
-      if (deps.signal.aborted) return { ok: false, cancelled: true, outcomes, pruned: [] };
-      const todo = layer.filter((n) => !readyInstance(byServer.get(n), byName.get(n)!.specHash));
-      if (todo.length > 0) deps.onWave?.(i, layers.length, todo);
-      const results = await Promise.all(layer.map(async (n) => {
-        const r = await rollOne(byName.get(n)!, byServer.get(n) ?? [], deps, waveAbort.signal);
-        if (r.status === 'failed' && !deps.repair) waveAbort.abort(); // fail fast: cancel the wave's other gates
-        return r;
-      }));
-      for (const r of results) outcomes.set(r.server, r);
-      if (deps.signal.aborted) return { ok: false, cancelled: true, outcomes, pruned: [] };
-      if (!deps.repair && results.some((r) => r.status !== 'started' && r.status !== 'kept')) {
-        return { ok: false, cancelled: false, outcomes, pruned: [] };
-      }
+  for (const [i, layer] of layers.entries()) {
+    if (deps.signal.aborted) return { ok: false, cancelled: true, outcomes, pruned: [] };
+    const todo = layer.filter((n) => {
+      const ready = readyInstance(byServer.get(n) ?? [], byName.get(n)!.specHash, deps);
+      return !ready || deps.verified(ready) === null;
+    });
+    if (todo.length > 0) deps.onWave?.(i, layers.length, todo);
+    // fail fast: the first failure cancels the wave's other gates (a revert follows anyway)
+    const wave = new AbortController();
+    const signal = AbortSignal.any([deps.signal, wave.signal]);
+    const results = await Promise.all(layer.map(async (n) => {
+      const r = await rollOne(byName.get(n)!, byServer.get(n) ?? [], deps, signal);
+      if (r.status === 'failed' && deps.failFast) wave.abort();
+      return r;
+    }));
+    for (const r of results) outcomes.set(r.server, r);
+    if (deps.signal.aborted) return { ok: false, cancelled: true, outcomes, pruned: [] };
+    if (deps.failFast && results.some((r) => r.status !== 'started' && r.status !== 'kept')) {
+      return { ok: false, cancelled: false, outcomes, pruned: [] };
     }
-  } finally {
-    deps.signal.removeEventListener('abort', onAbort);
   }
   const pruned = await prune(desired, outcomes, deps);
   const ok = [...outcomes.values()].every((o) => o.status === 'started' || o.status === 'kept');
   return { ok, cancelled: false, outcomes, pruned };
 }
 
-/** Removes every instance that is not the one serving a desired server. */
+/**
+ * Removes instances of servers no longer desired, exited instances, and every instance of a desired
+ * server other than the one now serving it. A desired server that failed or is in backoff keeps
+ * whatever still runs for it: a working older instance is better than none.
+ */
 async function prune(desired: readonly RenderedServer[], outcomes: Map<string, ServerOutcome>, deps: ConvergeDeps): Promise<string[]> {
-  const keep = new Set([...outcomes.values()].map((o) => o.instanceId).filter((x): x is string => x !== undefined));
+  const serving = new Map([...outcomes.values()].filter((o) => o.instance).map((o) => [o.server, o.instance!.id]));
   const wanted = new Set(desired.map((d) => d.spec.name));
-  const skipped = new Set([...outcomes.values()].filter((o) => o.status === 'skipped' || o.status === 'failed').map((o) => o.server));
   const pruned = new Set<string>();
   for (const inst of await deps.runtime.observe()) {
-    if (keep.has(inst.id)) continue;
     const name = inst.labels.server;
-    if (!wanted.has(name)) pruned.add(name);
-    // a server in backoff keeps nothing running, but its record goes too: status remembers why
-    await removeQuietly(deps, inst, !wanted.has(name) ? 'no longer desired' : skipped.has(name) ? 'exited' : 'replaced');
+    if (!wanted.has(name)) {
+      pruned.add(name);
+      await removeInstance(deps, inst, 'no longer desired');
+    } else if (inst.state !== 'running') {
+      await removeInstance(deps, inst, 'exited');
+    } else if (serving.has(name) && serving.get(name) !== inst.id) {
+      await removeInstance(deps, inst, 'replaced');
+    }
   }
   return [...pruned].sort();
 }

@@ -4,13 +4,14 @@ export type ReconcileEvent =
   | { type: 'sync.finished'; syncId: number; commit: string; result: string; message: string; durationSeconds: number }
   | { type: 'wave.started'; syncId: number; commit: string; wave: number; of: number; servers: string[] }
   | { type: 'server.starting'; server: string; commit: string; version: string; instanceId?: string }
-  | { type: 'gate.passed'; server: string; commit: string; tools: string[]; seconds: number }
+  | { type: 'server.verifying'; server: string; commit: string; instanceId: string }
+  | { type: 'gate.passed'; server: string; commit: string; instanceId: string; tools: string[]; seconds: number }
   | { type: 'gate.failed'; server: string; commit: string; reason: string; seconds: number }
   | { type: 'server.removed'; server: string; instanceId: string; why: string }
   | { type: 'revert.started'; syncId: number; from: string; to: string | null; reason: string }
-  | { type: 'drift.repaired'; server: string; why: string }
+  | { type: 'drift.repaired'; server: string; instanceId: string; why: string }
   | { type: 'server.crashed'; server: string; message: string; restarts: number; retryInSeconds: number }
-  | { type: 'source.error'; message: string };
+  | { type: 'source.error'; code: string; message: string };
 
 export type EventSink = (e: ReconcileEvent) => void;
 

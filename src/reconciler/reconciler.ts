@@ -1,16 +1,22 @@
 // The loop: one sync at a time, triggers coalesced, every sync a list of steps with one signature,
 // and its outcome written in one place (finish) whatever the exit path.
-import type { Runtime } from '../runtimes/runtime.js';
+import type { GateTool } from '../health/index.js';
 import type { DesiredState } from '../render/desired-state.js';
-import type { DesiredServer, RenderedServer } from '../spec/desired.js';
-import { formatSpecError } from '../spec/spec-error.js';
+import type { Instance, Runtime } from '../runtimes/runtime.js';
 import type { Snapshot } from '../source/snapshot.js';
-import type { AppliedServer, DaemonState, SyncResult } from '../state/model.js';
-import { StateStore } from '../state/store.js';
+import type { DesiredServer, RenderedServer } from '../spec/desired.js';
+import type { StateStore } from '../state/store.js';
 import { RestartBackoff } from './backoff.js';
-import { converge, type ConvergeOutcome, type GateFn } from './converge.js';
+import { converge, type ConvergeDeps, type ConvergeOutcome, type GateFn } from './converge.js';
+import { errText, short } from './errors.js';
 import { EventBus, type ReconcileEvent } from './events.js';
-import { daemonPhase, type ServerStatus, type StatusView } from './status.js';
+import { needsWrite, writeOutcome, type Landed, type Outcome } from './outcome.js';
+import { RenderedCommits } from './rendered-commits.js';
+import { realScheduler, Timers, type Scheduler } from './scheduler.js';
+import { ServerBoard } from './server-board.js';
+import { daemonPhase, type StatusView } from './status.js';
+import { SyncSteps, type ConvergeMode, type Step, type SyncCtx } from './sync-steps.js';
+import { TriggerQueue, type Trigger } from './trigger-queue.js';
 
 export interface SpecSource {
   head(): Promise<string>;
@@ -37,115 +43,114 @@ export interface ReconcilerDeps {
   sharedPorts: boolean;
   /** What /status shows as a server's endpoint (the gateway address once it exists). */
   endpointFor?: (server: DesiredServer) => string | null;
-  now?: () => number;
+  scheduler?: Scheduler;
   /** Is this error transient (retry with backoff) rather than a fault of the commit? */
   isTransient?: (e: unknown) => boolean;
 }
 
-type Outcome =
-  | { kind: 'result'; result: SyncResult; commit: string; message: string; errors?: string[]; servers?: ConvergeOutcome; desired?: RenderedServer[] }
-  | { kind: 'noop' }
-  | { kind: 'error'; reason: string; message: string };
-
-interface SyncCtx {
-  id: number;
-  reason: string;
-  force: boolean;
-  startedAt: number;
-  abort: AbortController;
-  head?: string;
-  snapshot?: Snapshot;
-  desired?: DesiredState;
-  phase: 'resolving' | 'rolling-out' | 'reverting';
-}
-
-type Step = (ctx: SyncCtx) => Promise<Outcome | undefined>;
-
-const SOURCE_RETRY_MIN_MS = 1000;
-const SOURCE_RETRY_MAX_MS = 60_000;
+const RETRY_MIN_MS = 1000;
+const RETRY_MAX_MS = 60_000;
 
 export class Reconciler {
   readonly events: EventBus;
-  private readonly now: () => number;
+  private readonly clock: Scheduler;
+  private readonly timers: Timers;
   private readonly backoff: RestartBackoff;
-  private readonly serverStatus = new Map<string, ServerStatus>();
-  private readonly serving = new Map<string, string>();
-  private pending: { reasons: Set<string>; force: boolean } | null = null;
-  private running: Promise<void> | null = null;
+  private readonly board: ServerBoard;
+  private readonly queue: TriggerQueue;
+  private readonly rendered: RenderedCommits;
+  /** Instances that passed a gate in this run, with their tools. */
+  private readonly gated = new Map<string, GateTool[]>();
+  private nextSyncId: number;
   private current: SyncCtx | null = null;
+  private checkingHead = false;
   private started = false;
   private stopped = false;
   private head: string | null = null;
   private message = 'starting';
   private lastError: StatusView['lastError'] = null;
-  private appliedDesired: RenderedServer[] = [];
-  private lastGoodDesired: RenderedServer[] = [];
-  private timers = new Set<NodeJS.Timeout>();
-  private sourceFailures = 0;
+  private retries = 0;
+  private checks = 0;
+  private lastCheckedAt: string | null = null;
   private unsubscribeExit: (() => void) | undefined;
-  private readonly steps: Step[] = [(c) => this.resolveHead(c), (c) => this.skipIfKnown(c), (c) => this.load(c), (c) => this.rollout(c)];
+  private readonly steps: Step[];
 
   constructor(private readonly deps: ReconcilerDeps) {
     this.events = deps.events ?? new EventBus();
-    this.now = deps.now ?? Date.now;
-    this.backoff = new RestartBackoff(this.now);
+    this.clock = deps.scheduler ?? realScheduler;
+    this.timers = new Timers(this.clock);
+    this.backoff = new RestartBackoff(() => this.clock.now());
+    this.board = new ServerBoard(deps.endpointFor);
+    this.nextSyncId = deps.store.get().nextSyncId;
+    this.queue = new TriggerQueue((t) => this.runSync(t), () => this.nextSyncId++);
+    this.rendered = new RenderedCommits({ snapshot: (c) => deps.source.snapshot(c), compile: deps.compile, workdirFor: deps.workdirFor });
+    this.steps = new SyncSteps({
+      source: deps.source, store: deps.store, compile: deps.compile, workdirFor: deps.workdirFor, events: this.events,
+      rendered: this.rendered, now: () => this.clock.now(), nextSyncId: () => this.nextSyncId,
+      converge: (...a) => this.convergeTo(...a),
+      say: (m) => { this.message = m; },
+      sawHead: (head) => {
+        this.head = head;
+        this.checks++;
+        this.lastCheckedAt = this.iso();
+      },
+      rollingOut: () => { if (this.queue.hasPending) this.checkSupersede(); },
+      inBackoff: (server) => this.backoff.waitFor(server) > 0,
+    }).steps;
   }
 
-  /** Re-adopts what runs, recovers an interrupted sync, then starts polling. */
+  /** Closes an interrupted sync, then syncs at once and every interval. */
   async start(): Promise<void> {
     const st = this.deps.store.get();
-    for (const rec of Object.values(st.servers)) this.setServer(rec.name, { ...this.fromRecord(rec), message: 'adopted from a previous run' });
+    this.board.adopt(st.servers);
     this.unsubscribeExit = this.deps.runtime.onExit((info) => this.onInstanceExit(info.id, info.server, info.message));
-    if (st.inFlight) {
-      const interrupted = st.inFlight;
+    const interrupted = st.inFlight;
+    if (interrupted) {
       await this.deps.store.update((s) => {
-        StateStore.pushHistory(s, { id: interrupted.id, commit: interrupted.commit, result: 'failed', startedAt: interrupted.startedAt, finishedAt: new Date(this.now()).toISOString(), message: 'interrupted: the daemon stopped during this sync; converging to the applied commit' });
+        s.history = [{ id: interrupted.id, commit: interrupted.commit, result: 'failed', startedAt: interrupted.startedAt, finishedAt: this.iso(), message: 'interrupted: the daemon stopped during this sync; it is synced again from what runs' }, ...s.history];
         s.inFlight = null;
       });
     }
-    this.appliedDesired = await this.desiredOf(st.applied);
-    this.lastGoodDesired = st.lastGood === st.applied ? this.appliedDesired : await this.desiredOf(st.lastGood);
-    this.every(this.deps.intervalMs, () => this.requestSync('poll'));
+    this.timers.every(this.deps.intervalMs, () => this.requestSync('poll'));
     this.requestSync('start');
   }
 
-  /** Queues a sync; bursts coalesce into one. Returns the id the sync will have. */
+  /** Queues a sync; bursts coalesce into one. Returns the id the sync will have (-1 once stopped). */
   requestSync(reason: string, force = false): number {
     if (this.stopped) return -1;
-    this.pending = this.pending ? { reasons: this.pending.reasons.add(reason), force: this.pending.force || force } : { reasons: new Set([reason]), force };
-    if (this.running) {
-      void this.checkSupersede();
-    } else {
-      this.running = this.drain().finally(() => { this.running = null; });
-    }
-    return this.deps.store.get().nextSyncId + (this.current ? 1 : 0);
+    const id = this.queue.push(reason, force);
+    this.checkSupersede();
+    return id;
   }
 
   /** Resolves once no sync is running or queued. */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  idle(): Promise<void> {
+    return this.queue.idle();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    this.current?.abort.abort();
+    this.timers.stop();
+    this.queue.stop();
+    this.current?.halt.abort();
     this.unsubscribeExit?.();
-    await this.idle();
+    await this.queue.idle();
   }
 
   status(): StatusView {
     const state = this.deps.store.get();
-    const servers = [...this.serverStatus.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    const servers = this.board.list();
+    const syncing = this.current !== null && (this.current.phase === 'rolling-out' || this.current.phase === 'reverting');
     return {
-      phase: daemonPhase({ started: this.started, syncing: this.current !== null && this.current.phase !== 'resolving', state, head: this.head, servers }),
+      phase: daemonPhase({ started: this.started, syncing, state, head: this.head, servers }),
       message: this.message,
       revision: { head: this.head, applied: state.applied, lastGood: state.lastGood },
       failedRevision: state.failedRevision,
       lastError: this.lastError,
       servers,
       history: state.history,
+      checks: this.checks,
+      lastCheckedAt: this.lastCheckedAt,
     };
   }
 
@@ -153,44 +158,29 @@ export class Reconciler {
     return this.started;
   }
 
-  // ---- the queue -------------------------------------------------------------------------
+  // ---- supersede -----------------------------------------------------------------------------
 
-  private async drain(): Promise<void> {
-    while (this.pending && !this.stopped) {
-      const p = this.pending;
-      this.pending = null;
-      await this.runSync([...p.reasons].join(','), p.force);
-    }
-  }
-
-  private async checkSupersede(): Promise<void> {
+  /** A trigger while gates wait: if the branch moved, cancel the running rollout (or repair). */
+  private checkSupersede(): void {
     const cur = this.current;
-    if (!cur || cur.phase !== 'rolling-out') return;
-    try {
-      const head = await this.deps.source.head();
-      if (this.current === cur && cur.phase === 'rolling-out' && head !== cur.head) {
-        this.deps.logger.info({ commit: cur.head, newer: head }, 'newer commit supersedes the running sync');
-        cur.abort.abort();
+    const abortable = (): boolean => cur !== null && this.current === cur && (cur.phase === 'rolling-out' || cur.phase === 'repairing');
+    if (!abortable() || this.checkingHead) return;
+    this.checkingHead = true;
+    void this.deps.source.head().then((head) => {
+      if (abortable() && head !== cur!.head) {
+        this.deps.logger.info({ commit: cur!.head, newer: head }, 'a newer commit supersedes the running sync');
+        cur!.abort.abort();
       }
-    } catch { /* the next sync reports source errors */ }
+    }, () => undefined).finally(() => { this.checkingHead = false; });
   }
 
-  private every(ms: number, fn: () => void): void {
-    const t = setInterval(fn, ms);
-    t.unref();
-    this.timers.add(t);
-  }
+  // ---- one sync ------------------------------------------------------------------------------
 
-  private after(ms: number, fn: () => void): void {
-    const t = setTimeout(() => { this.timers.delete(t); fn(); }, ms);
-    t.unref();
-    this.timers.add(t);
-  }
-
-  // ---- one sync ----------------------------------------------------------------------------
-
-  private async runSync(reason: string, force: boolean): Promise<void> {
-    const ctx: SyncCtx = { id: this.deps.store.get().nextSyncId, reason, force, startedAt: this.now(), abort: new AbortController(), phase: 'resolving' };
+  private async runSync(t: Trigger): Promise<void> {
+    const halt = new AbortController();
+    const abort = new AbortController();
+    halt.signal.addEventListener('abort', () => abort.abort(), { once: true });
+    const ctx: SyncCtx = { id: t.id, reason: [...t.reasons].join(','), force: t.force, startedAt: this.clock.now(), abort, halt, phase: 'resolving' };
     this.current = ctx;
     let outcome: Outcome = { kind: 'noop' };
     try {
@@ -199,280 +189,129 @@ export class Reconciler {
         if (o) { outcome = o; break; }
       }
     } catch (e) {
-      outcome = this.isTransient(e)
-        ? { kind: 'error', reason: 'TransientError', message: errText(e) }
-        : { kind: 'result', result: 'failed', commit: ctx.head ?? 'unknown', message: errText(e) };
-    } finally {
+      outcome = SyncSteps.fromError(ctx, e, this.deps.isTransient?.(e) ?? false);
+    }
+    try {
       await this.finish(ctx, outcome);
+    } catch (e) {
+      this.deps.logger.error({ syncId: ctx.id, err: errText(e) }, 'could not record the outcome of a sync');
+    } finally {
       this.current = null;
     }
   }
 
-  private isTransient(e: unknown): boolean {
-    return this.deps.isTransient?.(e) ?? false;
-  }
-
-  private async resolveHead(ctx: SyncCtx): Promise<Outcome | undefined> {
-    try {
-      ctx.head = await this.deps.source.head();
-      this.head = ctx.head;
-      this.sourceFailures = 0;
-      return undefined;
-    } catch (e) {
-      return { kind: 'error', reason: 'SourceUnavailable', message: errText(e) };
-    }
-  }
-
-  /** Known commit (applied, or failed and not forced): only repair drift. */
-  private async skipIfKnown(ctx: SyncCtx): Promise<Outcome | undefined> {
-    const st = this.deps.store.get();
-    const failed = st.failedRevision?.commit === ctx.head;
-    if (ctx.force || (ctx.head !== st.applied && !failed)) return undefined;
-    await this.repairDrift(st);
-    return { kind: 'noop' };
-  }
-
-  private async load(ctx: SyncCtx): Promise<Outcome | undefined> {
-    const commit = ctx.head!;
-    this.message = `Loading ${short(commit)}`;
-    ctx.snapshot = await this.deps.source.snapshot(commit);
-    ctx.desired = this.deps.compile(ctx.snapshot);
-    if (ctx.desired.errors.length === 0) return undefined;
-    const errors = ctx.desired.errors.map(formatSpecError);
-    return { kind: 'result', result: 'invalid', commit, message: `${errors.length} validation error${errors.length === 1 ? '' : 's'}: ${errors[0]}`, errors };
-  }
-
-  private async rollout(ctx: SyncCtx): Promise<Outcome | undefined> {
-    const commit = ctx.head!;
-    const desired = ctx.desired!.servers;
-    await this.deps.store.update((s) => { s.inFlight = { id: ctx.id, commit, startedAt: new Date(ctx.startedAt).toISOString() }; s.nextSyncId = Math.max(s.nextSyncId, ctx.id + 1); });
-    this.events.emit({ type: 'sync.started', syncId: ctx.id, commit, reason: ctx.reason });
-    ctx.phase = 'rolling-out';
-    this.message = `Applying ${short(commit)}`;
-    const workdir = await this.deps.workdirFor(ctx.snapshot!);
-    const result = await this.convergeTo(desired, commit, workdir, ctx.abort.signal, (i, of) => {
-      this.message = `Applying ${short(commit)}: wave ${i + 1} of ${of}`;
-      this.events.emit({ type: 'wave.started', syncId: ctx.id, commit, wave: i + 1, of, servers: desired.map((d) => d.spec.name) });
-    });
-    if (result.cancelled) return { kind: 'result', result: 'superseded', commit, message: 'a newer commit arrived while health gates were waiting', servers: result };
-    if (result.ok) {
-      const n = [...result.outcomes.values()].filter((o) => o.status === 'started').length;
-      return { kind: 'result', result: 'succeeded', commit, message: `${n} server${n === 1 ? '' : 's'} rolled out, ${result.pruned.length} pruned`, servers: result, desired };
-    }
-    return this.revert(ctx, result);
-  }
-
-  private async revert(ctx: SyncCtx, failed: ConvergeOutcome): Promise<Outcome> {
-    const commit = ctx.head!;
-    const reasons = [...failed.outcomes.values()].filter((o) => o.status === 'failed').map((o) => o.reason ?? `${o.server}: failed`);
-    const reason = reasons.join('; ') || 'health gate failed';
-    ctx.phase = 'reverting';
-    const st = this.deps.store.get();
-    await this.deps.store.update((s) => { s.failedRevision = { commit, reason, at: new Date(this.now()).toISOString() }; });
-    this.events.emit({ type: 'revert.started', syncId: ctx.id, from: commit, to: st.lastGood, reason });
-    this.message = `Reverting ${short(commit)} to ${st.lastGood ? short(st.lastGood) : 'nothing (no good commit yet)'}`;
-    const snapshot = st.lastGood ? await this.deps.source.snapshot(st.lastGood) : undefined;
-    const workdir = snapshot ? await this.deps.workdirFor(snapshot) : '';
-    const back = await this.convergeTo(this.lastGoodDesired, st.lastGood ?? commit, workdir, new AbortController().signal);
-    if (!back.ok) {
-      const why = [...back.outcomes.values()].filter((o) => o.status === 'failed').map((o) => o.reason).join('; ');
-      return { kind: 'result', result: 'failed', commit, message: `${reason}; revert to last good also failed: ${why}`, errors: reasons, servers: back, desired: this.lastGoodDesired };
-    }
-    return { kind: 'result', result: 'reverted', commit, message: reason, errors: reasons, servers: back, desired: this.lastGoodDesired };
-  }
-
-  private convergeTo(desired: RenderedServer[], commit: string, workdir: string, signal: AbortSignal, onWave?: (i: number, of: number) => void, repair?: { skip: (s: string) => boolean }): Promise<ConvergeOutcome> {
+  private convergeTo(desired: RenderedServer[], commit: string, workdir: string, signal: AbortSignal, mode: ConvergeMode, onWave?: ConvergeDeps['onWave']): Promise<ConvergeOutcome> {
+    const records = this.deps.store.get().servers;
+    // Passed a gate in this run, or is the recorded deployment: same spec, started before its gate
+    // passed (an instance of that spec started later, e.g. by a revert a crash interrupted, is not).
+    const verified = (i: Instance): GateTool[] | null => {
+      const rec = records[i.labels.server];
+      const recorded = rec?.specHash === i.labels.specHash && Date.parse(i.startedAt) <= Date.parse(rec.deployedAt);
+      return this.gated.get(i.id) ?? (recorded ? (rec.tools ?? []).map((name) => ({ name })) : null);
+    };
     return converge(desired, {
       runtime: this.deps.runtime, gate: this.deps.gate, commit, workdir, signal, sharedPorts: this.deps.sharedPorts,
-      emit: (e) => this.onEvent(e), now: this.now, ...(onWave && { onWave }), ...(repair && { repair }),
+      emit: (e) => this.onEvent(e), now: () => this.clock.now(), verified, ...mode, ...(onWave && { onWave }),
     });
   }
 
-  // ---- drift -------------------------------------------------------------------------------
+  // ---- crashes -------------------------------------------------------------------------------
 
-  private async repairDrift(st: DaemonState): Promise<void> {
-    if (st.applied === null || this.appliedDesired.length === 0 && Object.keys(st.servers).length === 0) {
-      if (st.applied === null) await this.convergeTo([], 'none', '', new AbortController().signal);
+  private onInstanceExit(id: string, server: string, message: string): void {
+    if (!this.board.isServing(server, id)) return; // a new instance failing its gate: the gate reports it
+    this.crashed(server, message);
+  }
+
+  private crashed(server: string, message: string): void {
+    const rec = this.backoff.crashed(server, message);
+    const wait = this.backoff.waitFor(server);
+    this.board.crashed(server, message, rec, wait);
+    this.events.emit({ type: 'server.crashed', server, message, restarts: rec.failures, retryInSeconds: Math.ceil(wait / 1000) });
+    this.deps.logger.warn({ server, message, restarts: rec.failures, retryInMs: wait }, 'server crashed; restarting with backoff');
+    this.timers.after(wait + 10, () => this.requestSync('restart'));
+  }
+
+  // ---- outcome: written in one place ---------------------------------------------------------
+
+  private async finish(ctx: SyncCtx, o: Outcome): Promise<void> {
+    if (o.kind === 'halted') {
+      // left as a crash would leave it: the next start records it as interrupted and converges
+      this.deps.logger.warn({ syncId: ctx.id, commit: ctx.head }, 'sync stopped by shutdown; the next start finishes it');
       return;
     }
-    const snapshot = await this.deps.source.snapshot(st.applied);
-    const workdir = await this.deps.workdirFor(snapshot);
-    const out = await this.convergeTo(this.appliedDesired, st.applied, workdir, new AbortController().signal, undefined, { skip: (s) => this.backoff.waitFor(s) > 0 });
-    const changed = [...out.outcomes.values()].filter((o) => o.status === 'started' || o.status === 'failed');
-    if (changed.length > 0 || out.pruned.length > 0) {
-      await this.deps.store.update((s) => {
-        for (const o of out.outcomes.values()) {
-          if (o.status !== 'started') continue;
-          const d = this.appliedDesired.find((x) => x.spec.name === o.server)!;
-          s.servers[o.server] = this.record(d, st.applied!, o.tools?.map((t) => t.name) ?? []);
-          this.events.emit({ type: 'drift.repaired', server: o.server, why: 'instance was missing, exited or changed out of band' });
-        }
-        for (const name of out.pruned) delete s.servers[name];
-      });
-    }
-    for (const o of out.outcomes.values()) {
-      if (o.status === 'started') this.backoff.started(o.server);
-      if (o.status === 'failed') this.onInstanceExit('', o.server, o.reason ?? 'failed its health gate', true);
-    }
-    this.refreshServers(out, this.appliedDesired, st.applied);
-    this.scheduleBackoffRetries(out);
-  }
-
-  private scheduleBackoffRetries(out: ConvergeOutcome): void {
-    for (const o of out.outcomes.values()) {
-      if (o.status !== 'skipped') continue;
-      this.after(this.backoff.waitFor(o.server) + 10, () => this.requestSync('backoff'));
-    }
-  }
-
-  private onInstanceExit(id: string, server: string, message: string, gateFailure = false): void {
-    if (!gateFailure && this.serving.get(server) !== id) return; // a new instance failing its gate: the gate reports it
-    this.serving.delete(server);
-    const rec = this.backoff.crashed(server, message);
-    const retry = Math.round(this.backoff.waitFor(server) / 1000);
-    const prev = this.serverStatus.get(server);
-    this.setServer(server, {
-      ...(prev ?? this.blankServer(server)), phase: 'Failed', health: 'Unhealthy', restarts: rec.failures,
-      message: `${message}; restarting in ${retry}s (CrashLoopBackOff, ${rec.failures} restart${rec.failures === 1 ? '' : 's'})`,
-    });
-    this.events.emit({ type: 'server.crashed', server, message, restarts: rec.failures, retryInSeconds: retry });
-    this.after(this.backoff.waitFor(server) + 10, () => this.requestSync('drift'));
-  }
-
-  // ---- outcome: written in one place -------------------------------------------------------
-
-  private async finish(ctx: SyncCtx, outcome: Outcome): Promise<void> {
-    const firstDone = !this.started;
-    if (outcome.kind === 'error') {
-      this.lastError = { reason: outcome.reason, message: outcome.message, at: new Date(this.now()).toISOString() };
-      this.events.emit({ type: 'source.error', message: outcome.message });
-      this.deps.logger.warn({ reason: outcome.reason, err: outcome.message }, 'sync could not run; will retry');
-      const delay = Math.min(SOURCE_RETRY_MIN_MS * 2 ** this.sourceFailures++, SOURCE_RETRY_MAX_MS);
-      this.after(delay, () => this.requestSync('retry'));
-      this.message = `Waiting to retry: ${outcome.message}`;
-    } else if (outcome.kind === 'noop') {
-      this.lastError = null;
-      if (!this.message.startsWith('Waiting')) this.message = this.idleMessage();
+    const info = { id: ctx.id, startedAt: new Date(ctx.startedAt).toISOString(), finishedAt: this.iso(), nextSyncId: this.nextSyncId };
+    if (needsWrite(this.deps.store.get(), o, ctx.id)) await this.deps.store.update((s) => writeOutcome(s, o, info));
+    if (o.kind === 'error') {
+      this.lastError = { reason: o.code, message: o.message, at: info.finishedAt };
+      this.events.emit({ type: 'source.error', code: o.code, message: o.message });
+      this.deps.logger.warn({ code: o.code, err: o.message }, 'sync could not run; will retry');
+      this.message = `Waiting to retry: ${o.message}`;
+      this.retryLater();
     } else {
       this.lastError = null;
-      await this.recordResult(ctx, outcome);
+      if (o.kind === 'result') this.recordResult(ctx, o);
+      else if (o.kind === 'repaired') this.afterRepair(o.landed);
+      if (o.kind !== 'result' || !o.retry) this.retries = 0;
+      this.message = this.idleMessage();
     }
-    if (firstDone && outcome.kind !== 'error') this.started = true;
-    if (firstDone && outcome.kind === 'error') this.started = this.deps.store.get().applied !== null;
+    if (!this.started && (o.kind !== 'error' || this.deps.store.get().applied !== null)) this.started = true;
   }
 
-  private async recordResult(ctx: SyncCtx, o: Extract<Outcome, { kind: 'result' }>): Promise<void> {
-    const at = new Date(this.now()).toISOString();
-    const durationSeconds = (this.now() - ctx.startedAt) / 1000;
-    const st = this.deps.store.get();
-    const target = o.result === 'succeeded' ? o.commit : st.lastGood;
-    await this.deps.store.update((s) => {
-      StateStore.pushHistory(s, { id: ctx.id, commit: o.commit, result: o.result, startedAt: new Date(ctx.startedAt).toISOString(), finishedAt: at, message: o.message, ...(o.errors && { errors: o.errors }) });
-      s.nextSyncId = Math.max(s.nextSyncId, ctx.id + 1);
-      s.inFlight = null;
-      if (o.result === 'succeeded') {
-        s.applied = o.commit;
-        s.lastGood = o.commit;
-        s.failedRevision = null;
-      } else if (o.result === 'invalid') {
-        s.failedRevision = { commit: o.commit, reason: o.message, at };
-      } else if (o.result === 'reverted' || o.result === 'failed') {
-        s.failedRevision ??= { commit: o.commit, reason: o.message, at };
-        s.applied = s.lastGood;
-      }
-      if (o.servers && o.desired && target) {
-        const names = new Set(o.desired.map((d) => d.spec.name));
-        for (const name of Object.keys(s.servers)) if (!names.has(name)) delete s.servers[name];
-        for (const d of o.desired) {
-          const out = o.servers.outcomes.get(d.spec.name);
-          if (out?.status === 'started') s.servers[d.spec.name] = this.record(d, target, out.tools?.map((t) => t.name) ?? []);
-        }
-      } else if (o.servers && o.result !== 'superseded' && target === null) {
-        s.servers = {};
-      }
-    });
-    if (o.result === 'succeeded') {
-      this.appliedDesired = o.desired ?? [];
-      this.lastGoodDesired = this.appliedDesired;
+  private recordResult(ctx: SyncCtx, o: Extract<Outcome, { kind: 'result' }>): void {
+    const durationSeconds = (this.clock.now() - ctx.startedAt) / 1000;
+    if (o.landed) {
+      for (const x of o.landed.out.outcomes.values()) if (x.status === 'started') this.backoff.forget(x.server);
+      this.settle(o.landed);
     }
-    if (o.servers && o.result !== 'superseded') this.refreshServers(o.servers, o.desired ?? [], target);
     const level = o.result === 'succeeded' ? 'info' : 'warn';
-    this.deps.logger[level]({ syncId: ctx.id, commit: o.commit, result: o.result, durationSeconds }, `sync ${o.result}: ${o.message}`);
+    this.deps.logger[level]({ syncId: ctx.id, commit: o.commit, result: o.result, reason: ctx.reason, durationSeconds }, `sync ${o.result}: ${o.message}`);
     this.events.emit({ type: 'sync.finished', syncId: ctx.id, commit: o.commit, result: o.result, message: o.message, durationSeconds });
-    this.message = o.result === 'succeeded' || o.result === 'superseded' ? this.idleMessage() : `${o.result === 'invalid' ? 'Invalid' : 'Reverted'} ${short(o.commit)}: ${o.message}`;
+    if (o.retry) this.retryLater();
+    else if (o.repair) this.requestSync('repair');
   }
 
-  private idleMessage(): string {
-    const st = this.deps.store.get();
-    return st.applied ? `Synced to ${short(st.applied)}` : 'Nothing applied yet';
-  }
-
-  // ---- server status ----------------------------------------------------------------------
-
-  private record(d: RenderedServer, commit: string, tools: string[]): AppliedServer {
-    return { name: d.spec.name, version: d.masked.version, commit, specHash: d.specHash, deployedAt: new Date(this.now()).toISOString(), tools, ...(d.spec.port !== undefined && { port: d.spec.port }) };
-  }
-
-  private blankServer(name: string): ServerStatus {
-    return { name, version: '', commit: null, phase: 'Pending', health: 'Unknown', endpoint: null, deployedAt: null, message: '', tools: [], restarts: 0 };
-  }
-
-  private fromRecord(rec: AppliedServer): ServerStatus {
-    return { ...this.blankServer(rec.name), version: rec.version, commit: rec.commit, phase: 'Running', health: 'Healthy', deployedAt: rec.deployedAt, tools: rec.tools ?? [] };
-  }
-
-  private setServer(name: string, s: ServerStatus): void {
-    this.serverStatus.set(name, s);
-  }
-
-  /** After a converge: each desired server's status from its record and outcome; others go. */
-  private refreshServers(out: ConvergeOutcome, desired: RenderedServer[], _commit: string | null): void {
-    const records = this.deps.store.get().servers;
-    const names = new Set(desired.map((d) => d.spec.name));
-    for (const name of [...this.serverStatus.keys()]) if (!names.has(name)) this.serverStatus.delete(name);
-    for (const d of desired) {
-      const o = out.outcomes.get(d.spec.name);
-      const rec = records[d.spec.name];
-      if (o?.instanceId && (o.status === 'started' || o.status === 'kept')) this.serving.set(d.spec.name, o.instanceId);
-      if (o?.status === 'started' || o?.status === 'kept') {
-        const base = rec ? this.fromRecord(rec) : this.blankServer(d.spec.name);
-        const restarts = this.backoff.get(d.spec.name)?.failures ?? 0;
-        this.setServer(d.spec.name, { ...base, endpoint: this.deps.endpointFor?.(d.spec) ?? null, phase: 'Running', health: 'Healthy', message: o.status === 'started' ? 'passed its health gate' : (this.serverStatus.get(d.spec.name)?.phase === 'Running' ? this.serverStatus.get(d.spec.name)!.message : 'running'), restarts });
-      }
+  private afterRepair(landed: Landed): void {
+    const started = [...landed.out.outcomes.values()].filter((x) => x.status === 'started');
+    for (const x of started) {
+      this.backoff.started(x.server);
+      this.events.emit({ type: 'drift.repaired', server: x.server, instanceId: x.instance!.id, why: 'its instance was missing, exited or changed out of band' });
     }
+    if (started.length > 0 || landed.out.pruned.length > 0) this.deps.logger.info({ restarted: started.map((x) => x.server), pruned: landed.out.pruned }, 'drift repaired');
+    this.settle(landed);
+    for (const x of landed.out.outcomes.values()) {
+      if (x.status === 'failed') this.crashed(x.server, x.reason ?? 'restart failed its health gate');
+      if (x.status === 'skipped') this.timers.after(this.backoff.waitFor(x.server) + 10, () => this.requestSync('restart'));
+    }
+  }
+
+  private settle(landed: Landed): void {
+    this.board.settle(landed.out, landed.desired, this.deps.store.get().servers, (s) => this.backoff.get(s));
+  }
+
+  private retryLater(): void {
+    const delay = Math.min(RETRY_MIN_MS * 2 ** this.retries++, RETRY_MAX_MS);
+    this.timers.after(delay, () => this.requestSync('retry'));
   }
 
   private onEvent(e: ReconcileEvent): void {
+    if (e.type === 'gate.passed') this.gated.set(e.instanceId, e.tools.map((name) => ({ name })));
+    if (e.type === 'server.removed') this.gated.delete(e.instanceId);
+    this.board.onEvent(e);
     this.events.emit(e);
-    if (e.type === 'server.starting') {
-      const prev = this.serverStatus.get(e.server) ?? this.blankServer(e.server);
-      this.setServer(e.server, { ...prev, phase: prev.phase === 'Running' ? 'Running' : 'Progressing', message: `starting ${e.version} from ${short(e.commit)}` });
-    } else if (e.type === 'gate.failed') {
-      const prev = this.serverStatus.get(e.server) ?? this.blankServer(e.server);
-      this.setServer(e.server, { ...prev, phase: 'Failed', health: 'Unhealthy', message: e.reason });
-    } else if (e.type === 'gate.passed') {
-      const prev = this.serverStatus.get(e.server) ?? this.blankServer(e.server);
-      this.setServer(e.server, { ...prev, tools: e.tools, message: `passed its health gate in ${e.seconds.toFixed(1)}s` });
-    }
   }
 
-  private async desiredOf(commit: string | null): Promise<RenderedServer[]> {
-    if (commit === null) return [];
-    try {
-      const d = this.deps.compile(await this.deps.source.snapshot(commit));
-      if (d.errors.length > 0) throw new Error(d.errors.map(formatSpecError).join('\n'));
-      return d.servers;
-    } catch (e) {
-      this.deps.logger.error({ commit, err: errText(e) }, 'cannot render a recorded commit; drift repair waits for the next good commit');
-      return [];
-    }
+  /** Between syncs: what runs, and why the head is not it when it is not. */
+  private idleMessage(): string {
+    const st = this.deps.store.get();
+    const synced = st.applied ? `Synced to ${short(st.applied)}` : 'Nothing applied yet';
+    const failed = st.failedRevision;
+    if (!failed || failed.commit !== this.head) return synced;
+    const result = st.history.find((x) => x.commit === failed.commit)?.result;
+    const label = result === 'invalid' ? 'Invalid' : result === 'reverted' ? 'Reverted' : 'Failed';
+    return `${label} ${short(failed.commit)}: ${failed.reason}`;
   }
-}
 
-function short(sha: string): string {
-  return sha.slice(0, 7);
-}
-
-function errText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  private iso(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
 }

@@ -16,6 +16,10 @@ export interface ServerStatus {
   message: string;
   tools: string[];
   restarts: number;
+  /** The runtime instance serving it now (process: its record in <state-dir>/instances). */
+  instanceId?: string | null;
+  /** When that instance was started (ISO). */
+  startedAt?: string | null;
 }
 
 export interface StatusView {
@@ -28,6 +32,9 @@ export interface StatusView {
   lastError: { reason: string; message: string; at: string } | null;
   servers: ServerStatus[];
   history: HistoryEntry[];
+  /** How many times the branch head has been checked (polls, webhooks, retries), and when last. */
+  checks?: number;
+  lastCheckedAt?: string | null;
 }
 
 export function daemonPhase(opts: { started: boolean; syncing: boolean; state: DaemonState; head: string | null; servers: ServerStatus[] }): DaemonPhase {

@@ -1,0 +1,99 @@
+// What a sync ended with, and how that is written into the durable state: the one place where
+// applied, lastGood, failedRevision, history and the server records change.
+import type { RenderedServer } from '../spec/desired.js';
+import type { DaemonState, SyncResult } from '../state/model.js';
+import { StateStore } from '../state/store.js';
+import type { ConvergeOutcome } from './converge.js';
+import type { SyncErrorCode } from './errors.js';
+
+/** A converge that ran to its end: `desired` (from `commit`) is what now should run. */
+export interface Landed {
+  out: ConvergeOutcome;
+  desired: RenderedServer[];
+  commit: string | null;
+}
+
+export type Outcome =
+  | {
+    kind: 'result';
+    result: SyncResult;
+    commit: string;
+    message: string;
+    errors?: string[];
+    landed?: Landed;
+    /** failed by a transient error: do not mark the commit failed, retry it with backoff. */
+    retry?: boolean;
+    /** the runtime may hold a mix of commits: repair from the applied commit at once. */
+    repair?: boolean;
+  }
+  | { kind: 'repaired'; landed: Landed }
+  | { kind: 'noop' }
+  /** Cut short by shutdown: nothing is recorded (inFlight stays, as after a crash). */
+  | { kind: 'halted' }
+  | { kind: 'error'; code: SyncErrorCode; message: string };
+
+export interface SyncInfo {
+  id: number;
+  startedAt: string;
+  finishedAt: string;
+  nextSyncId: number;
+}
+
+/** True when `writeOutcome` would change something worth a disk write. */
+export function needsWrite(s: DaemonState, o: Outcome, syncId: number): boolean {
+  if (s.inFlight?.id === syncId || o.kind === 'result') return true;
+  if (o.kind !== 'repaired') return false;
+  return o.landed.out.pruned.length > 0 || [...o.landed.out.outcomes.values()].some((x) => x.status === 'started');
+}
+
+export function writeOutcome(s: DaemonState, o: Outcome, sync: SyncInfo): void {
+  if (s.inFlight?.id === sync.id) s.inFlight = null;
+  s.nextSyncId = Math.max(s.nextSyncId, sync.nextSyncId);
+  if (o.kind === 'result') writeResult(s, o, sync);
+  if ((o.kind === 'result' || o.kind === 'repaired') && o.landed) writeRecords(s, o.landed);
+}
+
+function writeResult(s: DaemonState, o: Extract<Outcome, { kind: 'result' }>, sync: SyncInfo): void {
+  StateStore.pushHistory(s, {
+    id: sync.id, commit: o.commit, result: o.result, startedAt: sync.startedAt, finishedAt: sync.finishedAt,
+    message: o.message, ...(o.errors && { errors: o.errors }),
+  });
+  const failed = (): void => {
+    // a revert records the reason before it starts (crash-safe); keep that one
+    if (s.failedRevision?.commit !== o.commit) s.failedRevision = { commit: o.commit, reason: o.message, at: sync.finishedAt };
+  };
+  switch (o.result) {
+    case 'succeeded':
+      s.applied = o.commit;
+      s.lastGood = o.commit;
+      s.failedRevision = null;
+      break;
+    case 'invalid':
+      s.failedRevision = { commit: o.commit, reason: o.message, at: sync.finishedAt };
+      break;
+    case 'reverted':
+    case 'failed':
+      if (!o.retry) failed();
+      s.applied = s.lastGood;
+      break;
+    case 'superseded':
+      break;
+  }
+}
+
+/** Records say what runs for each desired server (masked, secret-free); undesired ones go. */
+function writeRecords(s: DaemonState, landed: Landed): void {
+  const names = new Set(landed.desired.map((d) => d.spec.name));
+  for (const name of Object.keys(s.servers)) if (!names.has(name)) delete s.servers[name];
+  for (const d of landed.desired) {
+    const o = landed.out.outcomes.get(d.spec.name);
+    if (!o?.instance || (o.status !== 'started' && o.status !== 'kept')) continue;
+    const prev = s.servers[d.spec.name];
+    if (o.status === 'kept' && prev?.specHash === d.specHash) continue;
+    s.servers[d.spec.name] = {
+      name: d.spec.name, version: d.masked.version, commit: o.instance.labels.commit, specHash: d.specHash,
+      deployedAt: o.passedAt ?? o.instance.startedAt, tools: (o.tools ?? []).map((t) => t.name),
+      ...(d.spec.port !== undefined && { port: d.spec.port }),
+    };
+  }
+}

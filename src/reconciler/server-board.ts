@@ -1,0 +1,105 @@
+// The per-server half of /status: what serves each server now, and what is happening to it.
+// Fed by converge events while a rollout runs and settled from its outcome when it ends.
+import type { DesiredServer, RenderedServer } from '../spec/desired.js';
+import type { AppliedServer } from '../state/model.js';
+import type { CrashRecord } from './backoff.js';
+import type { ConvergeOutcome } from './converge.js';
+import { short } from './errors.js';
+import type { ReconcileEvent } from './events.js';
+import type { ServerStatus } from './status.js';
+
+export class ServerBoard {
+  private readonly servers = new Map<string, ServerStatus>();
+  /** The instance serving each server: only its exit is a crash (a new instance's exit fails its gate). */
+  private readonly serving = new Map<string, string>();
+
+  constructor(private readonly endpointFor?: (s: DesiredServer) => string | null) {}
+
+  list(): ServerStatus[] {
+    return [...this.servers.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map((s) => ({ ...s, tools: [...s.tools] }));
+  }
+
+  isServing(server: string, instanceId: string): boolean {
+    return this.serving.get(server) === instanceId;
+  }
+
+  /** At start: what the previous run deployed, unconfirmed until the first sync looked. */
+  adopt(records: Record<string, AppliedServer>): void {
+    for (const rec of Object.values(records)) {
+      this.servers.set(rec.name, { ...fromRecord(rec), phase: 'Pending', health: 'Unknown', message: 'deployed by a previous run; checking that it still runs' });
+    }
+  }
+
+  onEvent(e: ReconcileEvent): void {
+    switch (e.type) {
+      case 'server.starting':
+        this.update(e.server, (p) => ({ phase: p.phase === 'Running' ? 'Running' : 'Progressing', message: `starting ${e.version} from ${short(e.commit)}` }));
+        break;
+      case 'server.verifying':
+        this.update(e.server, (p) => ({ phase: p.phase === 'Running' ? 'Running' : 'Progressing', message: `gating instance ${e.instanceId}, left running by an earlier run` }));
+        break;
+      case 'gate.passed':
+        this.update(e.server, () => ({ message: `new instance passed its health gate in ${e.seconds.toFixed(1)}s; waiting for the rest of the rollout` }));
+        break;
+      case 'gate.failed':
+        this.update(e.server, () => ({ phase: 'Failed', health: 'Unhealthy', message: e.reason }));
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** After a converge ran to its end: desired servers from their records and outcomes; others go. */
+  settle(out: ConvergeOutcome, desired: readonly RenderedServer[], records: Record<string, AppliedServer>, crashes: (server: string) => CrashRecord | undefined): void {
+    const names = new Set(desired.map((d) => d.spec.name));
+    for (const name of [...this.servers.keys()]) if (!names.has(name)) this.forget(name);
+    for (const d of desired) {
+      const name = d.spec.name;
+      const o = out.outcomes.get(name);
+      if (!o || o.status === 'skipped' || o.status === 'cancelled') continue;
+      if (o.status === 'failed' || !o.instance) {
+        this.serving.delete(name);
+        this.update(name, () => ({ phase: 'Failed', health: 'Unhealthy', message: o.reason ?? 'failed', instanceId: null, startedAt: null }));
+        continue;
+      }
+      this.serving.set(name, o.instance.id);
+      const rec = records[name];
+      const crash = crashes(name);
+      const base = rec && rec.specHash === d.specHash ? fromRecord(rec) : { ...blank(name), version: d.masked.version, commit: o.instance.labels.commit, tools: (o.tools ?? []).map((t) => t.name) };
+      const what = o.status === 'started' ? `health gate passed in ${(o.seconds ?? 0).toFixed(1)}s` : 'running';
+      this.servers.set(name, {
+        ...base, phase: 'Running', health: 'Healthy', endpoint: this.endpointFor?.(d.spec) ?? null,
+        instanceId: o.instance.id, startedAt: o.instance.startedAt, restarts: crash?.failures ?? 0,
+        message: crash ? `${what}; restarted ${crash.failures} time${crash.failures === 1 ? '' : 's'} after: ${crash.message}` : what,
+      });
+    }
+  }
+
+  /** The serving instance exited (or its restart failed): CrashLoopBackOff until the next attempt. */
+  crashed(server: string, message: string, rec: CrashRecord, retryMs: number): void {
+    this.serving.delete(server);
+    const retry = Math.ceil(retryMs / 1000);
+    this.update(server, () => ({
+      phase: 'Failed', health: 'Unhealthy', restarts: rec.failures, instanceId: null, startedAt: null,
+      message: `${message}; restarting in ${retry}s (CrashLoopBackOff, ${rec.failures} restart${rec.failures === 1 ? '' : 's'})`,
+    }));
+  }
+
+  private forget(name: string): void {
+    this.servers.delete(name);
+    this.serving.delete(name);
+  }
+
+  private update(name: string, change: (prev: ServerStatus) => Partial<ServerStatus>): void {
+    const prev = this.servers.get(name) ?? blank(name);
+    this.servers.set(name, { ...prev, ...change(prev) });
+  }
+}
+
+function blank(name: string): ServerStatus {
+  return { name, version: '', commit: null, phase: 'Pending', health: 'Unknown', endpoint: null, deployedAt: null, message: '', tools: [], restarts: 0, instanceId: null, startedAt: null };
+}
+
+function fromRecord(rec: AppliedServer): ServerStatus {
+  return { ...blank(rec.name), version: rec.version, commit: rec.commit, deployedAt: rec.deployedAt, tools: rec.tools ?? [] };
+}

@@ -1,0 +1,162 @@
+// The steps of one sync, each with the same signature: (ctx) => an Outcome that ends the sync, or
+// undefined to go on. resolve head -> known commit? (repair drift) -> load + validate -> roll out
+// (-> revert). They decide; the reconciler's finish() records.
+import type { DesiredState } from '../render/desired-state.js';
+import type { Snapshot } from '../source/snapshot.js';
+import type { RenderedServer } from '../spec/desired.js';
+import { formatSpecError } from '../spec/spec-error.js';
+import type { StateStore } from '../state/store.js';
+import type { ConvergeDeps, ConvergeOutcome } from './converge.js';
+import { errText, short, SyncError } from './errors.js';
+import type { EventBus } from './events.js';
+import type { Outcome } from './outcome.js';
+import type { RenderedCommits } from './rendered-commits.js';
+
+export type Phase = 'resolving' | 'loading' | 'rolling-out' | 'reverting' | 'repairing';
+
+export interface SyncCtx {
+  id: number;
+  reason: string;
+  force: boolean;
+  startedAt: number;
+  /** Aborted by a newer commit (rollout, repair) or by stop(). */
+  abort: AbortController;
+  /** Aborted by stop() only: also cancels a revert (the next start finishes it from inFlight). */
+  halt: AbortController;
+  phase: Phase;
+  head?: string;
+  snapshot?: Snapshot;
+  desired?: DesiredState;
+}
+
+export type Step = (ctx: SyncCtx) => Promise<Outcome | undefined>;
+
+export type ConvergeMode = Pick<ConvergeDeps, 'failFast' | 'skip'>;
+
+/** What the steps need from the loop around them. */
+export interface StepEnv {
+  source: { head(): Promise<string>; snapshot(commit: string): Promise<Snapshot> };
+  store: StateStore;
+  compile: (snapshot: Snapshot) => DesiredState;
+  workdirFor: (snapshot: Snapshot) => Promise<string>;
+  events: EventBus;
+  rendered: RenderedCommits;
+  now: () => number;
+  /** The lowest sync id not handed out yet (persisted with inFlight). */
+  nextSyncId: () => number;
+  converge: (desired: RenderedServer[], commit: string, workdir: string, signal: AbortSignal, mode: ConvergeMode, onWave?: ConvergeDeps['onWave']) => Promise<ConvergeOutcome>;
+  /** What is happening now, for /status. */
+  say: (message: string) => void;
+  sawHead: (head: string) => void;
+  /** A rollout begins: triggers queued while loading may carry a newer head. */
+  rollingOut: () => void;
+  inBackoff: (server: string) => boolean;
+}
+
+export class SyncSteps {
+  readonly steps: Step[] = [(c) => this.resolveHead(c), (c) => this.skipIfKnown(c), (c) => this.load(c), (c) => this.rollout(c)];
+
+  constructor(private readonly env: StepEnv) {}
+
+  /** A step threw: what happens next depends on how far the sync got. */
+  static fromError(ctx: SyncCtx, e: unknown, transient: boolean): Outcome {
+    const message = errText(e);
+    switch (ctx.phase) {
+      case 'resolving':
+        return { kind: 'error', code: 'SOURCE_UNAVAILABLE', message };
+      case 'loading':
+        return transient ? { kind: 'error', code: 'SOURCE_UNAVAILABLE', message } : { kind: 'result', result: 'failed', commit: ctx.head!, message: `cannot load ${short(ctx.head!)}: ${message}` };
+      case 'repairing':
+        return { kind: 'error', code: e instanceof SyncError ? e.code : transient ? 'SOURCE_UNAVAILABLE' : 'REPAIR_FAILED', message };
+      default:
+        // the runtime may hold a mix of commits now: repair from applied (or retry a transient error)
+        return { kind: 'result', result: 'failed', commit: ctx.head!, message: `${ctx.phase === 'reverting' ? 'revert' : 'rollout'} stopped by an error: ${message}`, retry: transient, repair: true };
+    }
+  }
+
+  private async resolveHead(ctx: SyncCtx): Promise<Outcome | undefined> {
+    ctx.head = await this.env.source.head();
+    this.env.sawHead(ctx.head);
+    return undefined;
+  }
+
+  /** Applied commit, or a failed one not forced: only repair drift. */
+  private async skipIfKnown(ctx: SyncCtx): Promise<Outcome | undefined> {
+    const st = this.env.store.get();
+    if (ctx.force || (ctx.head !== st.applied && ctx.head !== st.failedRevision?.commit)) return undefined;
+    return this.repair(ctx);
+  }
+
+  private async load(ctx: SyncCtx): Promise<Outcome | undefined> {
+    const commit = ctx.head!;
+    ctx.phase = 'loading';
+    this.env.say(`Loading ${short(commit)}`);
+    ctx.snapshot = await this.env.source.snapshot(commit);
+    ctx.desired = this.env.compile(ctx.snapshot);
+    if (ctx.desired.errors.length === 0) return undefined;
+    const errors = ctx.desired.errors.map(formatSpecError);
+    // touches nothing of the commit; the repair that follows only puts back what drifted from applied
+    return { kind: 'result', result: 'invalid', commit, message: `${errors.length} validation error${errors.length === 1 ? '' : 's'}: ${errors[0]}`, errors, repair: true };
+  }
+
+  private async rollout(ctx: SyncCtx): Promise<Outcome | undefined> {
+    const commit = ctx.head!;
+    const desired = ctx.desired!.servers;
+    const workdir = await this.env.workdirFor(ctx.snapshot!);
+    await this.env.store.update((s) => {
+      s.inFlight = { id: ctx.id, commit, startedAt: new Date(ctx.startedAt).toISOString() };
+      s.nextSyncId = Math.max(s.nextSyncId, this.env.nextSyncId());
+    });
+    ctx.phase = 'rolling-out';
+    this.env.rollingOut();
+    this.env.events.emit({ type: 'sync.started', syncId: ctx.id, commit, reason: ctx.reason });
+    this.env.say(`Applying ${short(commit)}`);
+    const out = await this.env.converge(desired, commit, workdir, ctx.abort.signal, { failFast: true }, (i, of, servers) => {
+      this.env.say(`Applying ${short(commit)}: wave ${i + 1} of ${of}`);
+      this.env.events.emit({ type: 'wave.started', syncId: ctx.id, commit, wave: i + 1, of, servers });
+    });
+    if (out.cancelled && ctx.halt.signal.aborted) return { kind: 'halted' };
+    if (out.cancelled) return { kind: 'result', result: 'superseded', commit, message: 'a newer commit arrived while health gates were waiting' };
+    if (out.ok) {
+      this.env.rendered.remember({ commit, servers: desired, workdir });
+      const n = [...out.outcomes.values()].filter((o) => o.status === 'started').length;
+      return { kind: 'result', result: 'succeeded', commit, message: `${n} server${n === 1 ? '' : 's'} rolled out, ${out.pruned.length} pruned`, landed: { out, desired, commit } };
+    }
+    return this.revert(ctx, out);
+  }
+
+  /** Puts every server back to the last good commit's spec, whichever commit changed it. */
+  private async revert(ctx: SyncCtx, failed: ConvergeOutcome): Promise<Outcome> {
+    const commit = ctx.head!;
+    const errors = [...failed.outcomes.values()].filter((o) => o.status === 'failed').map((o) => o.reason ?? `${o.server}: failed`);
+    const reason = errors.join('; ') || 'health gate failed';
+    ctx.phase = 'reverting';
+    const lastGood = this.env.store.get().lastGood;
+    // recorded before anything moves: a crash mid-revert must not retry this commit
+    await this.env.store.update((s) => { s.failedRevision = { commit, reason, at: new Date(this.env.now()).toISOString() }; });
+    this.env.events.emit({ type: 'revert.started', syncId: ctx.id, from: commit, to: lastGood, reason });
+    this.env.say(`Reverting ${short(commit)} to ${lastGood ? short(lastGood) : 'nothing (no good commit yet)'}`);
+    let good;
+    try {
+      good = await this.env.rendered.get(lastGood);
+    } catch (e) {
+      return { kind: 'result', result: 'failed', commit, message: `${reason}; cannot revert: ${errText(e)}`, errors, repair: true };
+    }
+    const out = await this.env.converge(good.servers, lastGood ?? commit, good.workdir, ctx.halt.signal, { failFast: false });
+    if (out.cancelled) return { kind: 'halted' };
+    const landed = { out, desired: good.servers, commit: lastGood };
+    if (out.ok) return { kind: 'result', result: 'reverted', commit, message: reason, errors, landed };
+    const why = [...out.outcomes.values()].filter((o) => o.status === 'failed').map((o) => o.reason).join('; ');
+    return { kind: 'result', result: 'failed', commit, message: `${reason}; revert to last good also failed: ${why}`, errors, landed };
+  }
+
+  /** Between syncs: what died, went missing or changed is put back to the applied commit. */
+  private async repair(ctx: SyncCtx): Promise<Outcome> {
+    ctx.phase = 'repairing';
+    const applied = this.env.store.get().applied;
+    const good = await this.env.rendered.get(applied);
+    const out = await this.env.converge(good.servers, applied ?? 'none', good.workdir, ctx.abort.signal, { failFast: false, skip: this.env.inBackoff });
+    if (out.cancelled) return { kind: 'noop' };
+    return { kind: 'repaired', landed: { out, desired: good.servers, commit: applied } };
+  }
+}
