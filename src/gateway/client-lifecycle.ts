@@ -1,0 +1,58 @@
+// Connecting an upstream SDK Client within a deadline, and closing it politely (bounded).
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { GatewayError } from './errors.js';
+
+const TERMINATE_TIMEOUT_MS = 1000;
+
+export function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause instanceof Error ? err.cause.message : undefined;
+  return cause && !err.message.includes(cause) ? `${err.message}: ${cause}` : err.message;
+}
+
+/** Transport + initialize within `timeoutMs`; on failure the client is closed and UPSTREAM_UNAVAILABLE thrown. */
+export async function connectClient(client: Client, transport: () => Promise<Transport>, timeoutMs: number, server: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  let late = false;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no MCP handshake within ${timeoutMs} ms`)), timeoutMs);
+  });
+  const attempt = (async () => {
+    const t = await transport();
+    if (late) {
+      await t.close(); // the deadline passed while connecting: do not keep what came too late
+      return;
+    }
+    await client.connect(t, { timeout: timeoutMs });
+  })();
+  attempt.catch(() => undefined);
+  try {
+    await Promise.race([attempt, deadline]);
+  } catch (err) {
+    late = true;
+    await closeClient(client);
+    throw new GatewayError('UPSTREAM_UNAVAILABLE', `server ${server} is unreachable: ${describeError(err)}`, server);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Ends an HTTP upstream session (DELETE, bounded), then closes the transport; never throws. */
+export async function closeClient(client: Client): Promise<void> {
+  const transport = client.transport;
+  if (transport instanceof StreamableHTTPClientTransport && transport.sessionId) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      transport.terminateSession().catch(() => undefined),
+      new Promise((r) => (timer = setTimeout(r, TERMINATE_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
+  }
+  try {
+    await client.close();
+  } catch {
+    // best effort
+  }
+}

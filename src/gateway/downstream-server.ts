@@ -1,0 +1,58 @@
+// The SDK Server a downstream session talks to. It answers initialize and ping itself (with the
+// upstream's serverInfo, capabilities and instructions) and forwards every other request to the
+// session's upstream through `fallbackRequestHandler`: the client's JSON-RPC ids stay in this
+// session, progress tokens are mapped back, and a client's cancellation cancels upstream.
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { JSONRPCRequest, Result } from '@modelcontextprotocol/sdk/types.js';
+import { linkAbort } from './linked-abort.js';
+import type { GatewayMetrics } from './metrics.js';
+import { passthroughValidator } from './passthrough-validator.js';
+import { errorReason, toForwarded } from './rpc-error.js';
+import type { Upstream } from './upstream.js';
+
+export interface DownstreamOptions {
+  server: string;
+  upstream: Upstream;
+  metrics: GatewayMetrics;
+  requestTimeoutMs: number;
+  /** Aborted when the session is drained or closed: in-flight requests fail with its reason. */
+  session: AbortSignal;
+  /** Any request from the client (keeps the session from going idle). */
+  onRequest: () => void;
+}
+
+export function createDownstreamServer(o: DownstreamOptions): Server {
+  const { info } = o.upstream;
+  const server = new Server(info.serverInfo, { capabilities: info.capabilities, jsonSchemaValidator: passthroughValidator, ...(info.instructions !== undefined && { instructions: info.instructions }) });
+  // the Server would keep a logging level for itself; the upstream is who logs
+  server.removeRequestHandler('logging/setLevel');
+  server.fallbackRequestHandler = (req, extra) => forward(o, req, extra.signal, (n) => extra.sendNotification(n));
+  server.fallbackNotificationHandler = (n) => o.upstream.notify(n).catch(() => undefined);
+  return server;
+}
+
+type SendProgress = (n: { method: 'notifications/progress'; params: { progressToken: string | number; progress: number; total?: number; message?: string } }) => Promise<void>;
+
+async function forward(o: DownstreamOptions, req: JSONRPCRequest, clientSignal: AbortSignal, sendProgress: SendProgress): Promise<Result> {
+  o.onRequest();
+  const done = o.metrics.start(o.server, req.method);
+  const link = linkAbort([clientSignal, o.session]);
+  const token = req.params?._meta?.progressToken;
+  try {
+    const result = await o.upstream.request({ method: req.method, params: req.params }, {
+      signal: link.signal,
+      timeout: o.requestTimeoutMs,
+      resetTimeoutOnProgress: true,
+      ...(token !== undefined && {
+        onprogress: (p) => void sendProgress({ method: 'notifications/progress', params: { ...p, progressToken: token } }).catch(() => undefined),
+      }),
+    });
+    done(req.method === 'tools/call' && result.isError === true ? 'tool' : undefined);
+    return result;
+  } catch (err) {
+    done(errorReason(err));
+    throw toForwarded(err, o.server);
+  } finally {
+    link.dispose();
+  }
+}

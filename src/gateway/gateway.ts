@@ -1,0 +1,207 @@
+// The gateway's state: which instance serves new sessions of each server, which sessions are pinned
+// to which instance, and the cut-over rules between them (GatewayRouter). HTTP is in http-handler.ts.
+import type { InitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { ExitInfo } from '../runtimes/runtime.js';
+import { dedicatedSource } from './dedicated-upstream.js';
+import { GatewayError } from './errors.js';
+import { InstanceSlot } from './instance-slot.js';
+import { silentLogger } from './logger.js';
+import { createGatewayMetrics, noMetrics, type GatewayMetrics, type SessionCounts } from './metrics.js';
+import { DEFAULT_LIMITS, type GatewayLimits, type GatewayLogger, type GatewayOptions } from './options.js';
+import type { ActiveInstance, GatewayRouter } from './router.js';
+import { GatewaySession } from './session.js';
+import { sharedSource } from './shared-upstream.js';
+import { Tombstones } from './tombstones.js';
+import type { UpstreamSource } from './upstream.js';
+
+export interface Gateway extends GatewayRouter {
+  readonly limits: GatewayLimits;
+  /** Sessions open now, for one server or all. */
+  sessionCount(server?: string): number;
+  /** The instance new sessions of `server` go to, if any. */
+  activeInstance(server: string): string | undefined;
+  /** Ends every session and lets go of every upstream (daemon shutdown). Idempotent. */
+  close(): Promise<void>;
+}
+
+const SERVER_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export function createGateway(options: GatewayOptions): GatewayCore {
+  return new GatewayCore(options);
+}
+
+export class GatewayCore implements Gateway {
+  readonly limits: GatewayLimits;
+  readonly metrics: GatewayMetrics;
+  private readonly logger: GatewayLogger;
+  private readonly active = new Map<string, InstanceSlot>();
+  private readonly slots = new Map<string, InstanceSlot>();
+  private readonly sessions = new Map<string, GatewaySession>();
+  private readonly opening = new Map<string, number>();
+  private readonly tombstones: Tombstones;
+  private readonly unsubscribeExit: () => void;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly o: GatewayOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...o.limits };
+    this.logger = o.logger ?? silentLogger;
+    this.tombstones = new Tombstones(this.limits.tombstones);
+    this.metrics = o.registry ? createGatewayMetrics(o.registry, () => this.sessionCounts()) : noMetrics;
+    this.unsubscribeExit = o.runtime.onExit((info) => this.onExit(info));
+  }
+
+  // ---- GatewayRouter ---------------------------------------------------------------------------
+
+  setActive(server: string, instance: ActiveInstance): void {
+    const previous = this.active.get(server);
+    if (this.closing || previous?.id === instance.id) return;
+    let slot = this.slots.get(instance.id);
+    if (slot?.retiring) {
+      this.logger.warn({ server, instanceId: instance.id }, 'gateway: not routing to an instance that is being retired');
+      return;
+    }
+    slot ??= new InstanceSlot(instance.id, server, this.sourceFor(server, instance));
+    this.slots.set(instance.id, slot);
+    this.active.set(server, slot);
+    this.logger.info({ server, instanceId: instance.id, previous: previous?.id }, 'gateway: new sessions go to this instance');
+  }
+
+  retire(instanceId: string): Promise<void> {
+    const slot = this.slots.get(instanceId);
+    if (!slot) return Promise.resolve();
+    const why = new GatewayError('DRAINED', `instance ${instanceId} of server ${slot.server} was retired and the drain timeout passed; initialize a new session`, slot.server);
+    slot.retiring ??= this.drain(slot, this.limits.drainTimeoutMs, why);
+    return slot.retiring;
+  }
+
+  // ---- queries ---------------------------------------------------------------------------------
+
+  sessionCount(server?: string): number {
+    if (server === undefined) return this.sessions.size;
+    return [...this.sessions.values()].filter((s) => s.server === server).length;
+  }
+
+  activeInstance(server: string): string | undefined {
+    return this.active.get(server)?.id;
+  }
+
+  /** A server the gateway routes now, or one the daemon deploys (maybe not ready). */
+  knows(server: string): boolean {
+    if (!SERVER_NAME.test(server)) return false;
+    return this.active.has(server) || [...this.slots.values()].some((s) => s.server === server) || this.o.servers?.(server) !== undefined;
+  }
+
+  get token(): GatewayOptions['token'] {
+    return this.o.token;
+  }
+
+  // ---- sessions --------------------------------------------------------------------------------
+
+  /** The open session `id` of `server`, or the error that says why there is none. */
+  find(id: string, server: string): GatewaySession {
+    const s = this.sessions.get(id);
+    if (s && s.server === server) return s;
+    const why = this.tombstones.why(id);
+    if (why && why.server === server) throw new GatewayError('SESSION_ENDED', `session ended: ${why.message}`, server);
+    if (!this.knows(server)) throw this.unknown(server);
+    throw new GatewayError('SESSION_NOT_FOUND', 'Session not found: it ended or never existed; initialize a new session', server);
+  }
+
+  /** A new session on the active instance of `server` (its initialize request is still to be handled). */
+  async open(server: string, init: InitializeRequest): Promise<GatewaySession> {
+    if (this.closing) throw new GatewayError('NOT_READY', 'the gateway is shutting down', server);
+    if (this.sessionCount(server) + (this.opening.get(server) ?? 0) >= this.limits.maxSessionsPerServer) {
+      throw new GatewayError('TOO_MANY_SESSIONS', `server ${server} has ${this.limits.maxSessionsPerServer} open sessions, the most it may have; retry later`, server);
+    }
+    this.opening.set(server, (this.opening.get(server) ?? 0) + 1);
+    try {
+      // an instance retired while its upstream was being opened: take the next active one
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const slot = this.active.get(server);
+        if (!slot) throw this.notReady(server);
+        const session = await GatewaySession.open({
+          server, instanceId: slot.id, source: slot.source, init, metrics: this.metrics, limits: this.limits,
+          onClosed: (s, why) => this.ended(slot, s, why),
+        });
+        if (!slot.retiring && !this.closing) {
+          slot.add(session);
+          this.sessions.set(session.id, session);
+          return session;
+        }
+        await session.close(new GatewayError('DRAINED', 'instance retired while the session opened', server));
+      }
+      throw this.notReady(server);
+    } finally {
+      this.opening.set(server, (this.opening.get(server) ?? 1) - 1);
+    }
+  }
+
+  unknown(server: string): GatewayError {
+    return new GatewayError('UNKNOWN_SERVER', `no MCP server named "${server}" is deployed`);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.unsubscribeExit();
+      const why = new GatewayError('SESSION_ENDED', 'the gateway is shutting down');
+      this.active.clear();
+      await Promise.all([...this.slots.values()].map((slot) => (slot.retiring ??= this.drain(slot, 0, why))));
+    })();
+    return this.closing;
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  private sourceFor(server: string, instance: ActiveInstance): UpstreamSource {
+    const connect = () => this.o.runtime.connect(instance.id);
+    const connectTimeoutMs = this.limits.connectTimeoutMs;
+    if (instance.endpoint.kind === 'stdio') {
+      const clientInfo = this.o.clientInfo ?? { name: 'mcp-gitops-gateway', version: '1' };
+      return sharedSource({ server, instanceId: instance.id, connect, connectTimeoutMs, clientInfo, logger: this.logger });
+    }
+    return dedicatedSource({ server, connect, connectTimeoutMs });
+  }
+
+  /** Sessions end on their own until `timeoutMs`; those left are expired with `why`; then the slot goes. */
+  private async drain(slot: InstanceSlot, timeoutMs: number, why: GatewayError): Promise<void> {
+    if (this.active.get(slot.server) === slot) this.active.delete(slot.server);
+    const pinned = slot.sessions.size;
+    if (pinned > 0) this.logger.info({ server: slot.server, instanceId: slot.id, sessions: pinned, timeoutMs }, 'gateway: draining instance');
+    const emptied = await slot.drained(timeoutMs);
+    if (!emptied) await Promise.all([...slot.sessions].map((s) => s.expire(why)));
+    await slot.source.close().catch(() => undefined);
+    this.slots.delete(slot.id);
+    if (pinned > 0) this.logger.info({ server: slot.server, instanceId: slot.id, expired: emptied ? 0 : pinned }, 'gateway: instance drained');
+  }
+
+  private onExit(info: ExitInfo): void {
+    const slot = this.slots.get(info.id);
+    if (!slot) return;
+    const why = new GatewayError('INSTANCE_GONE', `instance ${info.id} of server ${slot.server} stopped (${info.message}); initialize a new session`, slot.server);
+    slot.retiring ??= this.drain(slot, 0, why);
+  }
+
+  private ended(slot: InstanceSlot, s: GatewaySession, why: GatewayError): void {
+    if (this.sessions.get(s.id) === s) this.sessions.delete(s.id);
+    slot.remove(s);
+    this.tombstones.bury(s.id, why);
+  }
+
+  private notReady(server: string): GatewayError {
+    const hint = this.o.servers?.(server);
+    const detail = hint ? ` (${hint.phase}${hint.message ? `: ${hint.message}` : ''})` : '';
+    return new GatewayError('NOT_READY', `server ${server} has no instance that passed its health gate yet${detail}`, server);
+  }
+
+  private sessionCounts(): Map<string, SessionCounts> {
+    const counts = new Map<string, SessionCounts>();
+    for (const server of this.active.keys()) counts.set(server, { active: 0, draining: 0 });
+    for (const slot of this.slots.values()) {
+      const c = counts.get(slot.server) ?? { active: 0, draining: 0 };
+      if (this.active.get(slot.server) === slot) c.active += slot.sessions.size;
+      else c.draining += slot.sessions.size;
+      counts.set(slot.server, c);
+    }
+    return counts;
+  }
+}

@@ -1,0 +1,40 @@
+// One instance as the gateway sees it: where its upstreams come from and which sessions are pinned
+// to it. Retiring it waits until those sessions ended or the drain timeout passed.
+import type { GatewaySession } from './session.js';
+import type { UpstreamSource } from './upstream.js';
+
+export class InstanceSlot {
+  readonly sessions = new Set<GatewaySession>();
+  /** Set once retire() (or the instance's exit) started; resolves when the slot is gone. */
+  retiring: Promise<void> | undefined;
+  private waiters: (() => void)[] = [];
+
+  constructor(
+    readonly id: string,
+    readonly server: string,
+    readonly source: UpstreamSource,
+  ) {}
+
+  add(s: GatewaySession): void {
+    this.sessions.add(s);
+  }
+
+  remove(s: GatewaySession): void {
+    if (!this.sessions.delete(s) || this.sessions.size > 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    waiters.forEach((w) => w());
+  }
+
+  /** Resolves true once no session is left, false if `timeoutMs` passed first. */
+  async drained(timeoutMs: number): Promise<boolean> {
+    if (this.sessions.size === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const emptied = await Promise.race([
+      new Promise<boolean>((r) => this.waiters.push(() => r(true))),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    return emptied;
+  }
+}

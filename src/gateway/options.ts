@@ -1,0 +1,57 @@
+// The gateway's knobs, with defaults chosen for MCP clients that keep sessions open for a while.
+import type { Registry } from 'prom-client';
+import type { Runtime } from '../runtimes/runtime.js';
+
+export interface GatewayLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+/** What /status knows about a server, so a 503 can say why. */
+export interface ServerHint {
+  phase: string;
+  message: string;
+}
+
+export interface GatewayLimits {
+  /** Open sessions per server; an initialize beyond it gets 503 TOO_MANY_SESSIONS. Default 100. */
+  maxSessionsPerServer: number;
+  /** A session without a request for this long is closed. Default 15 min. */
+  idleTimeoutMs: number;
+  /** How long sessions pinned to a retired instance may keep going. Default 30 s. */
+  drainTimeoutMs: number;
+  /** Upstream request timeout (reset by progress notifications). Default 10 min. */
+  requestTimeoutMs: number;
+  /** Connecting + initialize to an upstream. Default 10 s. */
+  connectTimeoutMs: number;
+  /** Largest POST body. Default 4 MiB. */
+  bodyLimit: number;
+  /** Ended session ids remembered to explain a 404. Default 10 000. */
+  tombstones: number;
+}
+
+export const DEFAULT_LIMITS: GatewayLimits = {
+  maxSessionsPerServer: 100,
+  idleTimeoutMs: 15 * 60_000,
+  drainTimeoutMs: 30_000,
+  requestTimeoutMs: 10 * 60_000,
+  connectTimeoutMs: 10_000,
+  bodyLimit: 4 * 1024 * 1024,
+  tombstones: 10_000,
+};
+
+export interface GatewayOptions {
+  /** Where instances are reached: `connect(id)` gives an MCP client transport; exits close their sessions. */
+  runtime: Pick<Runtime, 'connect' | 'onExit'>;
+  /** prom-client registry for the gateway metrics; none = no metrics. */
+  registry?: Registry;
+  /** MCP_GITOPS_GATEWAY_TOKEN (or a per-server lookup); undefined = no auth. */
+  token?: string | ((server: string) => string | undefined);
+  /** Servers the daemon deploys (for 404 vs 503) and what /status says about them. */
+  servers?: (name: string) => ServerHint | undefined;
+  logger?: GatewayLogger;
+  /** clientInfo the gateway uses towards shared (stdio) upstreams. */
+  clientInfo?: { name: string; version: string };
+  limits?: Partial<GatewayLimits>;
+}

@@ -1,0 +1,128 @@
+// One downstream MCP session: its own streamable-HTTP server transport and SDK Server, pinned to
+// the instance that was active when it initialized, with an upstream from that instance. It ends
+// when the client deletes it, goes idle, or its instance is retired (drain) or gone.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { ResultSchema, type InitializeRequest, type Notification } from '@modelcontextprotocol/sdk/types.js';
+import { createDownstreamServer } from './downstream-server.js';
+import { GatewayError } from './errors.js';
+import type { GatewayMetrics } from './metrics.js';
+import type { GatewayLimits } from './options.js';
+import { TrackingTransport } from './tracking-transport.js';
+import type { Upstream, UpstreamPeer, UpstreamSource } from './upstream.js';
+
+/** How long a drained session waits for the errors of its in-flight requests to be written. */
+const FLUSH_MS = 2000;
+
+export interface SessionOptions {
+  server: string;
+  instanceId: string;
+  source: UpstreamSource;
+  init: InitializeRequest;
+  metrics: GatewayMetrics;
+  limits: Pick<GatewayLimits, 'requestTimeoutMs' | 'idleTimeoutMs'>;
+  /** Called once, when the session starts to close, with why. */
+  onClosed: (session: GatewaySession, why: GatewayError) => void;
+}
+
+export class GatewaySession {
+  readonly id = randomUUID();
+  private readonly abort = new AbortController();
+  private upstream: Upstream | undefined;
+  private mcp: Server | undefined;
+  private transport: StreamableHTTPServerTransport | undefined;
+  private tracked: TrackingTransport | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private closing: Promise<void> | undefined;
+
+  private constructor(private readonly o: SessionOptions) {}
+
+  /** Opens the upstream and the session's server; the initialize request is then handled by `handle`. */
+  static async open(o: SessionOptions): Promise<GatewaySession> {
+    const s = new GatewaySession(o);
+    await s.start();
+    return s;
+  }
+
+  get server(): string {
+    return this.o.server;
+  }
+
+  get instanceId(): string {
+    return this.o.instanceId;
+  }
+
+  /** The initialize request went through and the client has a session id. */
+  get established(): boolean {
+    return this.transport?.sessionId !== undefined && !this.closing;
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    this.armIdle();
+    await this.transport!.handleRequest(req, res, body);
+  }
+
+  /** Fails what is in flight with `why` (a clean JSON-RPC error), then closes. */
+  async expire(why: GatewayError): Promise<void> {
+    if (this.closing) return this.closing;
+    this.abort.abort(why.toMcpError());
+    await this.tracked?.idle(FLUSH_MS);
+    await this.close(why);
+  }
+
+  close(why: GatewayError): Promise<void> {
+    this.closing ??= (async () => {
+      clearTimeout(this.idleTimer);
+      if (!this.abort.signal.aborted) this.abort.abort(why.toMcpError());
+      this.o.onClosed(this, why);
+      await this.mcp?.close().catch(() => undefined);
+      await this.upstream?.release().catch(() => undefined);
+    })();
+    return this.closing;
+  }
+
+  private async start(): Promise<void> {
+    const peer: UpstreamPeer = {
+      notify: (n) => this.notifyClient(n),
+      request: (r, signal) => {
+        if (!this.mcp) return Promise.reject(new Error('session not ready'));
+        return this.mcp.request(r, ResultSchema, { signal, timeout: this.o.limits.requestTimeoutMs });
+      },
+      lost: (reason) => void this.expire(new GatewayError('SESSION_ENDED', `${reason}; initialize a new session`, this.o.server)),
+    };
+    const { clientInfo, capabilities } = this.o.init.params;
+    this.upstream = await this.o.source.open({ clientInfo, capabilities, peer });
+    this.mcp = createDownstreamServer({
+      server: this.o.server, upstream: this.upstream, metrics: this.o.metrics,
+      requestTimeoutMs: this.o.limits.requestTimeoutMs, session: this.abort.signal,
+      onRequest: () => this.armIdle(),
+    });
+    this.mcp.onclose = () => void this.close(new GatewayError('SESSION_ENDED', 'the client ended the session', this.o.server));
+    this.transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => this.id });
+    this.tracked = new TrackingTransport(this.transport);
+    await this.mcp.connect(this.tracked);
+    this.armIdle();
+  }
+
+  private notifyClient(n: Notification): void {
+    this.mcp?.notification(n).catch(() => undefined); // e.g. a capability the client did not ask for
+  }
+
+  private armIdle(): void {
+    if (this.closing) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.onIdle(), this.o.limits.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  private onIdle(): void {
+    if (this.tracked?.busy) {
+      this.armIdle();
+      return;
+    }
+    const s = Math.round(this.o.limits.idleTimeoutMs / 1000);
+    void this.close(new GatewayError('SESSION_ENDED', `the session was idle for ${s}s and was closed; initialize a new session`, this.o.server));
+  }
+}
