@@ -1,0 +1,49 @@
+// HTTP MCP servers in containers: host networking, reached on 127.0.0.1:<spec.port>.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runGate } from '../../../src/health/index.js';
+import { isDockerRuntimeError } from '../../../src/runtimes/docker/index.js';
+import { probeEngine } from '../../helpers/docker/engine.js';
+import { createDockerHarness, type DockerHarness } from '../../helpers/docker/harness.js';
+import { everythingHttp } from '../../helpers/docker/servers.js';
+import { rejection } from '../../helpers/docker/wait.js';
+import { freePort } from '../process/helpers/system.js';
+
+const probe = await probeEngine();
+
+describe.skipIf(!probe.ok)(`docker runtime: http servers${probe.ok ? '' : ` (skipped: ${probe.reason})`}`, () => {
+  let h: DockerHarness;
+  beforeEach(() => {
+    h = createDockerHarness(probe.engine!);
+  });
+  afterEach(async () => {
+    await h.cleanup();
+  });
+
+  it('starts a streamable-http server on the host network and passes the real gate through 127.0.0.1', async () => {
+    const rt = h.runtime();
+    const port = await freePort();
+    const server = everythingHttp('web', port, { health: { timeoutSeconds: 15, expectTools: ['echo'], stabilizationSeconds: 0 } });
+    const inst = await rt.start(server, h.ctx);
+    const endpoint = { kind: 'http', transport: 'streamable-http', url: `http://127.0.0.1:${port}/mcp` };
+    expect(inst).toMatchObject({ state: 'running', endpoint });
+    expect(await rt.observe()).toEqual([expect.objectContaining({ id: inst.id, endpoint, labels: inst.labels })]);
+
+    const gate = await runGate({ runtime: rt, instanceId: inst.id, server: server.spec });
+    expect(gate).toMatchObject({ ok: true });
+
+    await rt.remove(inst.id);
+    expect(await rt.observe()).toEqual([]);
+    const after = await fetch(`http://127.0.0.1:${port}/mcp`).then(() => 'answered', () => 'refused');
+    expect(after).toBe('refused');
+  });
+
+  it('refuses to start on a port something already listens on (the gate would reach the old server)', async () => {
+    const rt = h.runtime();
+    const port = await freePort();
+    const first = await rt.start(everythingHttp('web', port), h.ctx);
+    expect(await runGate({ runtime: rt, instanceId: first.id, server: everythingHttp('web', port).spec })).toMatchObject({ ok: true });
+    const err = await rejection(rt.start(everythingHttp('web', port, { version: '2' }), h.ctx));
+    expect(isDockerRuntimeError(err, 'RUNTIME_PORT_IN_USE')).toBe(true);
+    expect((await rt.observe()).map((i) => i.id)).toEqual([first.id]);
+  });
+});

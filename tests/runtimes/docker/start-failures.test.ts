@@ -1,0 +1,46 @@
+// Starts that cannot work fail at once with a typed, readable error and leave nothing behind.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isDockerRuntimeError } from '../../../src/runtimes/docker/index.js';
+import { probeEngine } from '../../helpers/docker/engine.js';
+import { createDockerHarness, type DockerHarness } from '../../helpers/docker/harness.js';
+import { MISSING_IMAGE } from '../../helpers/docker/images.js';
+import { dockerServer, everythingStdio } from '../../helpers/docker/servers.js';
+import { rejection } from '../../helpers/docker/wait.js';
+
+const probe = await probeEngine();
+
+describe.skipIf(!probe.ok)(`docker runtime: start failures${probe.ok ? '' : ` (skipped: ${probe.reason})`}`, () => {
+  let h: DockerHarness;
+  beforeEach(() => {
+    h = createDockerHarness(probe.engine!);
+  });
+  afterEach(async () => {
+    await h.cleanup();
+  });
+
+  it('a missing image that cannot be pulled fails the start with a clear, non-transient reason', async () => {
+    const rt = h.runtime({ pullTimeoutMs: 20_000 });
+    const t0 = Date.now();
+    const err = await rejection(rt.start(everythingStdio('ghost', { image: MISSING_IMAGE }), h.ctx));
+    expect(isDockerRuntimeError(err, 'RUNTIME_IMAGE_UNAVAILABLE')).toBe(true);
+    expect(err).toMatchObject({ transient: false, data: { image: MISSING_IMAGE } });
+    expect((err as Error).message).toMatch(new RegExp(`^image ${MISSING_IMAGE} is not present on the engine and could not be pulled: .+`));
+    expect(Date.now() - t0).toBeLessThan(25_000);
+    expect(await rt.observe()).toEqual([]);
+  });
+
+  it('an entrypoint that does not exist in the image fails with RUNTIME_START_FAILED and removes the container', async () => {
+    const rt = h.runtime();
+    const err = await rejection(rt.start(dockerServer({ name: 'typo', command: '/usr/local/bin/nodee' }), h.ctx));
+    expect(isDockerRuntimeError(err, 'RUNTIME_START_FAILED')).toBe(true);
+    expect((err as Error).message).toMatch(/^server typo: the engine could not start the container: .*nodee/);
+    expect(await rt.observe()).toEqual([]);
+  });
+
+  it('a spec without an image is RUNTIME_INVALID_SPEC before anything is created', async () => {
+    const rt = h.runtime();
+    const err = await rejection(rt.start(dockerServer({ name: 'noimage', image: undefined }), h.ctx));
+    expect(isDockerRuntimeError(err, 'RUNTIME_INVALID_SPEC')).toBe(true);
+    expect((err as Error).message).toBe('server noimage: spec.image is required by the docker runtime');
+  });
+});
