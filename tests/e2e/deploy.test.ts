@@ -1,0 +1,140 @@
+// The real daemon rolling out real MCP servers from a real git repository.
+import { spawn } from 'node:child_process';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { freePort, isAlive, records } from './helpers/procs.js';
+import { delayedHttp, EVERYTHING, everythingStdio, memory } from './helpers/servers.js';
+import { waitFor } from './helpers/wait-for.js';
+import { World } from './helpers/world.js';
+
+let w: World;
+beforeEach(() => {
+  w = new World();
+});
+afterEach(async () => {
+  await w.cleanup();
+});
+
+const pidOf = (instanceId: string | null | undefined): number => {
+  const rec = records(w.stateDir).find((r) => r.id === instanceId);
+  if (!rec) throw new Error(`no instance record ${String(instanceId)}`);
+  return rec.pid;
+};
+
+/** One MCP round trip (connect, tools/list, close) to a streamable-http server. */
+async function answers(url: string): Promise<boolean> {
+  const client = new Client({ name: 'e2e-probe', version: '1' });
+  try {
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)), { timeout: 1000 });
+    return (await client.listTools(undefined, { timeout: 1000 })).tools.some((t) => t.name === 'echo');
+  } catch {
+    return false;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+describe('deploy', () => {
+  it('adds servers: Running/Healthy with their tools, applied == lastGood == head; unchanged servers untouched', async () => {
+    const first = w.repo.commit(w.server('everything', everythingStdio()));
+    const d = await w.start();
+    let st = await w.converged(d, first, ['everything']);
+    expect(st.revision).toEqual({ head: first, applied: first, lastGood: first });
+    expect(st.history[0]).toMatchObject({ commit: first, result: 'succeeded' });
+    expect(st.servers[0]).toMatchObject({ name: 'everything', version: '1', commit: first, endpoint: 'stdio' });
+    expect(st.servers[0].tools).toEqual(expect.arrayContaining(['echo', 'get-sum']));
+    const everythingPid = pidOf(st.servers[0].instanceId);
+
+    const second = w.repo.commit(w.server('memory', memory(`${w.dir}/memory.json`, { dependsOn: ['everything'] })));
+    st = await w.converged(d, second, ['everything', 'memory']);
+    expect(st.revision).toEqual({ head: second, applied: second, lastGood: second });
+    expect(st.servers[1].tools).toEqual(expect.arrayContaining(['read_graph', 'create_entities']));
+    expect(pidOf(st.servers[0].instanceId)).toBe(everythingPid);
+    expect(st.servers[0].commit).toBe(first); // deployed by the first commit, untouched since
+    await w.noOrphans(['everything', 'memory']);
+  });
+
+  it('blue-green: the old version keeps answering until the new one passed its gate', async () => {
+    const [p1, p2] = [await freePort(), await freePort()];
+    const v1 = w.repo.commit(w.server('web', delayedHttp(p1, 0)));
+    const d = await w.start();
+    const before = await w.converged(d, v1, ['web']);
+    const oldId = before.servers[0].instanceId;
+    const oldPid = pidOf(oldId);
+
+    const samples: { start: number; end: number; ok: boolean; oldAlive: boolean }[] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const start = Date.now();
+        const oldAlive = isAlive(oldPid);
+        const ok = await answers(`http://127.0.0.1:${p1}/mcp`);
+        samples.push({ start, end: Date.now(), ok, oldAlive });
+      }
+    })();
+    const v2 = w.repo.commit(w.server('web', delayedHttp(p2, 2000, { version: '2' })));
+    const after = await w.converged(d, v2, ['web']);
+    await waitFor(() => !isAlive(oldPid), { what: 'the old instance to stop' });
+    sampling = false;
+    await sampler;
+
+    const web = after.servers[0];
+    expect(web).toMatchObject({ version: '2', endpoint: `http://127.0.0.1:${p2}/mcp` });
+    expect(web.instanceId).not.toBe(oldId);
+    const newStarted = Date.parse(web.startedAt!);
+    const gatePassed = Date.parse(web.deployedAt!);
+    expect(gatePassed - newStarted).toBeGreaterThanOrEqual(1900); // its gate waited for it to listen
+    // every probe that finished before the new gate passed was answered by the old instance...
+    const beforeCutover = samples.filter((s) => s.end < gatePassed);
+    expect(beforeCutover.every((s) => s.ok && s.oldAlive)).toBe(true);
+    // ...including many while the new instance was already running
+    expect(beforeCutover.filter((s) => s.start > newStarted).length).toBeGreaterThanOrEqual(5);
+    // and the old one stopped only after that
+    const firstDead = samples.find((s) => !s.oldAlive);
+    expect(firstDead && firstDead.start).toBeGreaterThanOrEqual(gatePassed);
+    expect(after.history.slice(0, 2).map((h) => h.result)).toEqual(['succeeded', 'succeeded']);
+    await w.noOrphans(['web']);
+  });
+
+  it('waves: a dependent starts after its dependencies passed their gates; independent servers start in parallel', async () => {
+    const [pa, pb] = [await freePort(), await freePort()];
+    const sha = w.repo.commit({
+      ...w.server('a', delayedHttp(pa, 1200)),
+      ...w.server('b', delayedHttp(pb, 1200)),
+      ...w.server('c', everythingStdio({ dependsOn: ['a', 'b'] })),
+    });
+    const d = await w.start();
+    const st = await w.converged(d, sha, ['a', 'b', 'c']);
+    const [a, b, c] = st.servers;
+    const started = (s: typeof a): number => Date.parse(s.startedAt!);
+    const passed = (s: typeof a): number => Date.parse(s.deployedAt!);
+    // each of a and b needed >= 1.2 s to pass: started one after the other, they would be >= 1.2 s apart
+    expect(Math.abs(started(a) - started(b))).toBeLessThan(600);
+    expect(passed(a) - started(a)).toBeGreaterThanOrEqual(1100);
+    expect(started(c)).toBeGreaterThanOrEqual(Math.max(passed(a), passed(b)));
+  });
+
+  it('disabling or deleting a server in git stops it; an unlabeled process is never touched', async () => {
+    // looks exactly like a managed server, but the daemon did not start it
+    const stranger = spawn(process.execPath, [EVERYTHING, 'stdio'], { stdio: ['pipe', 'ignore', 'ignore'], env: { ...process.env, E2E_STRANGER: w.marker } });
+    try {
+      const first = w.repo.commit({ ...w.server('x', everythingStdio()), ...w.server('y', everythingStdio()), ...w.server('z', everythingStdio()) });
+      const d = await w.start();
+      const st = await w.converged(d, first, ['x', 'y', 'z']);
+      const [x, y, z] = st.servers.map((s) => pidOf(s.instanceId));
+      const next = w.repo.commit({ ...w.server('y', everythingStdio({ enabled: false })), 'servers/z.yaml': null });
+      const after = await w.converged(d, next, ['x']);
+      expect(after.history[0]).toMatchObject({ commit: next, result: 'succeeded', message: '0 servers rolled out, 2 pruned' });
+      await waitFor(() => !isAlive(y) && !isAlive(z), { what: 'y and z to stop' });
+      expect(isAlive(x)).toBe(true);
+      expect(isAlive(stranger.pid!)).toBe(true);
+      await w.noOrphans(['x']);
+      expect(await d.stop()).toBe(0);
+      expect(w.pids()).toEqual([]); // a graceful stop leaves nothing behind
+      expect(isAlive(stranger.pid!)).toBe(true);
+    } finally {
+      stranger.kill('SIGKILL');
+    }
+  });
+});

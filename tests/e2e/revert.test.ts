@@ -1,0 +1,110 @@
+// Failing commits against the real daemon: reverted, previous version serving, not retried.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Daemon, Status } from './helpers/daemon.js';
+import { isAlive, records } from './helpers/procs.js';
+import { everythingStdio, exitAtStart, hang, memory, partial } from './helpers/servers.js';
+import { waitFor } from './helpers/wait-for.js';
+import { World } from './helpers/world.js';
+
+let w: World;
+beforeEach(() => {
+  w = new World();
+});
+afterEach(async () => {
+  await w.cleanup();
+});
+
+const pidOf = (instanceId: string | null | undefined): number => {
+  const rec = records(w.stateDir).find((r) => r.id === instanceId);
+  if (!rec) throw new Error(`no instance record ${String(instanceId)}`);
+  return rec.pid;
+};
+
+/** Waits for `commit` to end `reverted`, then for the servers to be back at `good`. */
+async function reverted(d: Daemon, commit: string, good: string, servers: string[]): Promise<Status> {
+  await d.until(`${commit.slice(0, 7)} reverted`, (s) => s.history[0]?.commit === commit && s.history[0].result === 'reverted');
+  const st = await w.converged(d, good, servers);
+  expect(st.failedRevision?.commit).toBe(commit);
+  expect(st.revision).toEqual({ head: commit, applied: good, lastGood: good });
+  expect(st.phase === 'Failed' || st.phase === 'Synced').toBe(true);
+  expect(st.servers.every((s) => s.commit === good || st.history.some((h) => h.commit === s.commit && h.result === 'succeeded'))).toBe(true);
+  return st;
+}
+
+/** The failed commit is not tried again: a few more polls start nothing and add no history. */
+async function notRetried(d: Daemon, commit: string): Promise<void> {
+  const ids = records(w.stateDir).map((r) => r.id).sort();
+  const before = (await d.status()).history.length;
+  const st = await d.checks(3);
+  expect(st.history.length).toBe(before);
+  expect(st.history.filter((h) => h.commit === commit)).toHaveLength(1);
+  expect(records(w.stateDir).map((r) => r.id).sort()).toEqual(ids);
+}
+
+describe('revert to last good', () => {
+  it('exit at start, hang past timeout, expectTools missing: reverted with the reason, previous version serving, no retry; git revert and newer commits deploy', async () => {
+    const good = w.repo.commit(w.server('svc', everythingStdio()));
+    const d = await w.start();
+    const first = await w.converged(d, good, ['svc']);
+    const servingId = first.servers[0].instanceId;
+    const servingPid = pidOf(servingId);
+
+    const bad1 = w.repo.commit(w.server('svc', exitAtStart({ version: '2' })));
+    let st = await reverted(d, bad1, good, ['svc']);
+    expect(st.failedRevision?.reason).toMatch(/^svc: process exited with code 1: fatal: config file \/etc\/demo\/server\.toml not found$/);
+    expect(st.history[0].errors).toEqual([st.failedRevision?.reason]);
+    expect(st.servers[0]).toMatchObject({ version: '1', instanceId: servingId });
+    expect(isAlive(servingPid)).toBe(true);
+    await notRetried(d, bad1);
+
+    // `git revert` of the bad commit is just a newer commit: it deploys (nothing to change)
+    const undo = w.repo.revert(bad1);
+    st = await w.converged(d, undo, ['svc']);
+    expect(st).toMatchObject({ failedRevision: null, revision: { head: undo, lastGood: undo } });
+    expect(st.history[0]).toMatchObject({ commit: undo, result: 'succeeded' });
+    expect(st.servers[0].instanceId).toBe(servingId);
+
+    const bad2 = w.repo.commit(w.server('svc', hang({ version: '3' })));
+    st = await reverted(d, bad2, undo, ['svc']);
+    expect(st.failedRevision?.reason).toMatch(/^svc: no MCP handshake within 1\.5s/);
+    expect(st.servers[0].instanceId).toBe(servingId);
+
+    const bad3 = w.repo.commit(w.server('svc', partial({ version: '4' })));
+    st = await reverted(d, bad3, undo, ['svc']);
+    expect(st.failedRevision?.reason).toBe('svc: expectTools missing read_graph');
+    expect(st.servers[0].instanceId).toBe(servingId);
+    await notRetried(d, bad3);
+    await w.noOrphans(['svc']);
+
+    const fixed = w.repo.commit(w.server('svc', everythingStdio({ version: '5' })));
+    st = await w.converged(d, fixed, ['svc']);
+    expect(st).toMatchObject({ failedRevision: null, revision: { head: fixed, applied: fixed, lastGood: fixed } });
+    expect(st.servers[0]).toMatchObject({ version: '5', commit: fixed });
+    await waitFor(() => !isAlive(servingPid), { what: 'the old instance to go after the cut-over' });
+    expect(st.history.map((h) => h.result)).toEqual(['succeeded', 'reverted', 'reverted', 'succeeded', 'reverted', 'succeeded']);
+    await w.noOrphans(['svc']);
+  });
+
+  it('a commit touching three servers where only the second wave fails: all three back at last good', async () => {
+    const mem = `${w.dir}/memory.json`;
+    const good = w.repo.commit({
+      ...w.server('a', everythingStdio()),
+      ...w.server('b', memory(mem, { dependsOn: ['a'] })),
+      ...w.server('c', everythingStdio({ dependsOn: ['a'] })),
+    });
+    const d = await w.start();
+    const before = await w.converged(d, good, ['a', 'b', 'c']);
+    const pids = before.servers.map((s) => pidOf(s.instanceId));
+
+    const bad = w.repo.commit({
+      ...w.server('a', everythingStdio({ version: '2' })),
+      ...w.server('b', partial({ version: '2', dependsOn: ['a'] })),
+      ...w.server('c', everythingStdio({ version: '2', dependsOn: ['a'] })),
+    });
+    const st = await reverted(d, bad, good, ['a', 'b', 'c']);
+    expect(st.failedRevision?.reason).toBe('b: expectTools missing read_graph');
+    expect(st.servers.map((s) => [s.name, s.version, s.commit, s.instanceId])).toEqual(before.servers.map((s) => [s.name, '1', good, s.instanceId]));
+    expect(pids.every(isAlive)).toBe(true); // blue-green: the old instances never stopped
+    await w.noOrphans(['a', 'b', 'c']);
+  });
+});
