@@ -15,4 +15,8 @@ export interface DaemonConfig {
   webhookSecret?: string;
   apiToken?: string;
   gitToken?: string;
+  /** MCP_GITOPS_GATEWAY_TOKEN: bearer token every /mcp/<name> request must carry. */
+  gatewayToken?: string;
+  /** DOCKER_HOST for --runtime docker (default unix:///var/run/docker.sock). */
+  dockerHost?: string;
 }

@@ -3,20 +3,20 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { createGateway, gatewayPath, registerGateway } from '../gateway/index.js';
 import { runGate } from '../health/index.js';
 import { buildApp } from '../http/app.js';
 import { createMetrics } from '../http/metrics.js';
 import { EventLog } from '../http/event-log.js';
+import { EventBus } from '../reconciler/events.js';
 import { Reconciler } from '../reconciler/reconciler.js';
 import { createCompiler } from '../render/desired-state.js';
-import { createProcessRuntime } from '../runtimes/process/index.js';
-import type { Runtime } from '../runtimes/runtime.js';
 import { createSecretReader } from '../secrets/secret-reader.js';
-import { GitSource, isSourceError, materialize } from '../source/index.js';
-import type { DesiredServer } from '../spec/desired.js';
+import { GitSource, materialize } from '../source/index.js';
 import { StateStore } from '../state/store.js';
 import type { DaemonConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { createRuntime, sharesHostPorts } from './runtimes.js';
 
 export interface Daemon {
   reconciler: Reconciler;
@@ -27,21 +27,10 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
-function createRuntime(cfg: DaemonConfig, logger: Logger): Runtime {
-  switch (cfg.runtime) {
-    case 'process':
-      return createProcessRuntime({ stateDir: cfg.stateDir, logger: logger.child({ component: 'process-runtime' }) });
-    default:
-      throw new Error(`--runtime ${cfg.runtime} is not available in this version (use --runtime process)`);
-  }
-}
-
-function endpointOf(s: DesiredServer): string {
-  return s.transport === 'stdio' ? 'stdio' : `http://127.0.0.1:${s.port}${s.path ?? '/mcp'}`;
-}
+const CLIENT_INFO = { name: 'mcp-gitops', version: '0.1.0' };
 
 export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Promise<Daemon> {
-  const knownSecrets = new Set<string>([cfg.webhookSecret, cfg.apiToken, cfg.gitToken].filter((x): x is string => !!x));
+  const knownSecrets = new Set<string>([cfg.webhookSecret, cfg.apiToken, cfg.gitToken, cfg.gatewayToken].filter((x): x is string => !!x));
   const logger = createLogger({ level: cfg.logLevel, secrets: () => [...knownSecrets] });
   const { store, recovered } = await StateStore.open(cfg.stateDir);
   if (recovered) logger.warn({ stateDir: cfg.stateDir }, recovered);
@@ -49,25 +38,31 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   const runtime = createRuntime(cfg, logger);
   const compiler = createCompiler();
   const secrets = createSecretReader({ ...(cfg.secretsDir !== undefined && { dir: cfg.secretsDir }), env });
+  const events = new EventBus();
+  const metrics = createMetrics({ events, status: () => reconciler.status() });
+  const gateway = createGateway({
+    runtime, registry: metrics.registry, clientInfo: CLIENT_INFO, logger: logger.child({ component: 'gateway' }),
+    ...(cfg.gatewayToken && { token: cfg.gatewayToken }),
+    servers: (name) => reconciler.status().servers.find((s) => s.name === name),
+  });
+  let publicBase = `http://${cfg.host}:${cfg.port}`;
   const reconciler = new Reconciler({
-    source, runtime, store, logger,
+    source, runtime, store, logger, events, router: gateway,
     compile: (snap) => {
       const out = compiler.compile({ files: snap.files, symlinks: snap.symlinks, basePath: source.path },
         { secrets, runtime: cfg.runtime, ...(cfg.env !== undefined && { environment: cfg.env }) });
       for (const s of out.servers) s.secretValues.forEach((v) => knownSecrets.add(v));
       return out;
     },
-    gate: ({ instanceId, server, signal }) => runGate({ runtime, instanceId, server, signal, clientInfo: { name: 'mcp-gitops', version: '0.1.0' } }),
+    gate: ({ instanceId, server, signal }) => runGate({ runtime, instanceId, server, signal, clientInfo: CLIENT_INFO }),
     workdirFor: (snap) => materialize(snap, join(cfg.stateDir, 'checkouts', snap.commit)),
     intervalMs: cfg.intervalSeconds * 1000,
-    sharedPorts: cfg.runtime !== 'kubernetes',
-    endpointFor: endpointOf,
-    isTransient: (e) => isSourceError(e) && e.transient,
+    sharedPorts: sharesHostPorts(cfg.runtime),
+    endpointFor: (s) => `${publicBase}${gatewayPath(s.name)}`,
   });
   reconciler.events.on((e) => logger.debug({ event: e }, e.type));
   let followedBranch = cfg.branch;
   source.branchName().then((b) => { followedBranch = b ?? undefined; }, () => undefined);
-  const metrics = createMetrics({ events: reconciler.events, status: () => reconciler.status() });
   const scrub = (text: string): string => [...knownSecrets].filter((x) => x.length >= 4).reduce((acc, x) => acc.split(x).join('***'), text);
   const eventLog = new EventLog(reconciler.events, { scrub });
   if (!cfg.webhookSecret) logger.info({}, 'POST /webhook is disabled: MCP_GITOPS_WEBHOOK_SECRET is not set');
@@ -77,12 +72,14 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     branch: () => followedBranch,
     ...(cfg.apiToken && { apiToken: cfg.apiToken }), ...(cfg.webhookSecret && { webhookSecret: cfg.webhookSecret }),
   });
+  registerGateway(app, gateway);
   if (cfg.host !== '127.0.0.1' && cfg.host !== 'localhost' && cfg.host !== '::1' && !cfg.apiToken) {
     logger.warn({ host: cfg.host }, 'listening beyond loopback without MCP_GITOPS_API_TOKEN: anyone who reaches this port can read /status');
   }
   await app.listen({ host: cfg.host, port: cfg.port });
   const addr = app.server.address();
   const address = { host: cfg.host, port: typeof addr === 'object' && addr ? addr.port : cfg.port };
+  publicBase = `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
   const watch = source.watch(() => reconciler.requestSync('watch'), (err) => logger.warn({ err: err.message }, 'watching the repository failed; polling continues'));
   await reconciler.start();
   logger.info({ repo: source.repo, path: source.path, runtime: cfg.runtime, env: cfg.env, http: `http://${address.host}:${address.port}` }, 'mcp-gitops serving');

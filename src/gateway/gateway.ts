@@ -66,11 +66,12 @@ export class GatewayCore implements Gateway {
     this.logger.info({ server, instanceId: instance.id, previous: previous?.id }, 'gateway: new sessions go to this instance');
   }
 
-  retire(instanceId: string): Promise<void> {
+  retire(instanceId: string, o: { now?: boolean } = {}): Promise<void> {
     const slot = this.slots.get(instanceId);
     if (!slot) return Promise.resolve();
-    const why = new GatewayError('DRAINED', `instance ${instanceId} of server ${slot.server} was retired and the drain timeout passed; initialize a new session`, slot.server);
-    slot.retiring ??= this.drain(slot, this.limits.drainTimeoutMs, why);
+    const why = new GatewayError('DRAINED', `instance ${instanceId} of server ${slot.server} was retired${o.now ? '' : ' and the drain timeout passed'}; initialize a new session`, slot.server);
+    slot.retiring ??= this.drain(slot, o.now ? 0 : this.limits.drainTimeoutMs, why);
+    if (o.now) slot.cut();
     return slot.retiring;
   }
 
@@ -145,7 +146,11 @@ export class GatewayCore implements Gateway {
       this.unsubscribeExit();
       const why = new GatewayError('SESSION_ENDED', 'the gateway is shutting down');
       this.active.clear();
-      await Promise.all([...this.slots.values()].map((slot) => (slot.retiring ??= this.drain(slot, 0, why))));
+      await Promise.all([...this.slots.values()].map((slot) => {
+        slot.retiring ??= this.drain(slot, 0, why);
+        slot.cut();
+        return slot.retiring;
+      }));
     })();
     return this.closing;
   }

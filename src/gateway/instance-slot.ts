@@ -8,6 +8,8 @@ export class InstanceSlot {
   /** Set once retire() (or the instance's exit) started; resolves when the slot is gone. */
   retiring: Promise<void> | undefined;
   private waiters: (() => void)[] = [];
+  private cutters: (() => void)[] = [];
+  private cutShort = false;
 
   constructor(
     readonly id: string,
@@ -26,12 +28,22 @@ export class InstanceSlot {
     waiters.forEach((w) => w());
   }
 
-  /** Resolves true once no session is left, false if `timeoutMs` passed first. */
+  /** Ends a drain at once, as if its timeout had passed (recreate, shutdown). */
+  cut(): void {
+    this.cutShort = true;
+    const cutters = this.cutters;
+    this.cutters = [];
+    cutters.forEach((c) => c());
+  }
+
+  /** Resolves true once no session is left, false if `timeoutMs` passed (or cut() came) first. */
   async drained(timeoutMs: number): Promise<boolean> {
     if (this.sessions.size === 0) return true;
+    if (this.cutShort) return false;
     let timer: NodeJS.Timeout | undefined;
     const emptied = await Promise.race([
       new Promise<boolean>((r) => this.waiters.push(() => r(true))),
+      new Promise<boolean>((r) => this.cutters.push(() => r(false))),
       new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs))),
     ]);
     clearTimeout(timer);

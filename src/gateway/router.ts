@@ -16,6 +16,7 @@ export interface GatewayRouter {
   /**
    * The instance is about to be removed: no new sessions go to it; resolves once its sessions ended
    * or the drain timeout passed (those get a clean JSON-RPC error). Safe for any id, known or not.
+   * `now`: do not wait for sessions to end (recreate, shutdown); also cuts short a drain under way.
    */
-  retire(instanceId: string): Promise<void>;
+  retire(instanceId: string, o?: { now?: boolean }): Promise<void>;
 }

@@ -7,13 +7,21 @@ export type SyncErrorCode =
    *  nothing can be reverted or repaired to it; touch nothing, retry with backoff. */
   | 'DESIRED_UNKNOWN'
   /** Drift repair stopped on a runtime error: retry with backoff. */
-  | 'REPAIR_FAILED';
+  | 'REPAIR_FAILED'
+  /** The runtime failed for now (engine down, API server unreachable) mid-rollout: what runs stays,
+   *  the commit is not blamed, and the retry converges from what is observed. */
+  | 'RUNTIME_UNAVAILABLE';
 
 export class SyncError extends Error {
   override readonly name = 'SyncError';
   constructor(readonly code: SyncErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
+}
+
+/** Typed errors of the source and the runtimes say whether retrying later may succeed. */
+export function isTransientError(e: unknown): boolean {
+  return e instanceof Error && (e as { transient?: unknown }).transient === true;
 }
 
 export function errText(e: unknown): string {

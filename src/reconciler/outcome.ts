@@ -21,8 +21,6 @@ export type Outcome =
     message: string;
     errors?: string[];
     landed?: Landed;
-    /** failed by a transient error: do not mark the commit failed, retry it with backoff. */
-    retry?: boolean;
     /** the runtime may hold a mix of commits: repair from the applied commit at once. */
     repair?: boolean;
   }
@@ -73,7 +71,7 @@ function writeResult(s: DaemonState, o: Extract<Outcome, { kind: 'result' }>, sy
       break;
     case 'reverted':
     case 'failed':
-      if (!o.retry) failed();
+      failed();
       s.applied = s.lastGood;
       break;
     case 'superseded':

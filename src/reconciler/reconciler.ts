@@ -1,5 +1,6 @@
 // The loop: one sync at a time, triggers coalesced, every sync a list of steps with one signature,
 // and its outcome written in one place (finish) whatever the exit path.
+import type { GatewayRouter } from '../gateway/router.js';
 import type { GateTool } from '../health/index.js';
 import type { DesiredState } from '../render/desired-state.js';
 import type { Instance, Runtime } from '../runtimes/runtime.js';
@@ -8,10 +9,11 @@ import type { DesiredServer, RenderedServer } from '../spec/desired.js';
 import type { StateStore } from '../state/store.js';
 import { RestartBackoff } from './backoff.js';
 import { converge, type ConvergeDeps, type ConvergeOutcome, type GateFn } from './converge.js';
-import { errText, short } from './errors.js';
+import { errText, isTransientError, short } from './errors.js';
 import { EventBus, type ReconcileEvent } from './events.js';
 import { needsWrite, writeOutcome, type Landed, type Outcome } from './outcome.js';
 import { RenderedCommits } from './rendered-commits.js';
+import { Retirements } from './retirements.js';
 import { realScheduler, Timers, type Scheduler } from './scheduler.js';
 import { ServerBoard } from './server-board.js';
 import { daemonPhase, type StatusView } from './status.js';
@@ -41,10 +43,12 @@ export interface ReconcilerDeps {
   logger: ReconcilerLogger;
   intervalMs: number;
   sharedPorts: boolean;
-  /** What /status shows as a server's endpoint (the gateway address once it exists). */
+  /** What /status shows as a server's endpoint (its gateway address). */
   endpointFor?: (server: DesiredServer) => string | null;
+  /** The gateway: told which instance serves each server, asked to drain one before it goes. */
+  router?: GatewayRouter;
   scheduler?: Scheduler;
-  /** Is this error transient (retry with backoff) rather than a fault of the commit? */
+  /** Is this error transient (retry with backoff) rather than a fault of the commit? Default: it says so (`transient: true`). */
   isTransient?: (e: unknown) => boolean;
 }
 
@@ -59,6 +63,8 @@ export class Reconciler {
   private readonly board: ServerBoard;
   private readonly queue: TriggerQueue;
   private readonly rendered: RenderedCommits;
+  private readonly retirements: Retirements;
+  private readonly isTransient: (e: unknown) => boolean;
   /** Instances that passed a gate in this run, with their tools. */
   private readonly gated = new Map<string, GateTool[]>();
   private nextSyncId: number;
@@ -81,6 +87,11 @@ export class Reconciler {
     this.timers = new Timers(this.clock);
     this.backoff = new RestartBackoff(() => this.clock.now());
     this.board = new ServerBoard(deps.endpointFor);
+    this.isTransient = deps.isTransient ?? isTransientError;
+    this.retirements = new Retirements({
+      runtime: deps.runtime, emit: (e) => this.onEvent(e), ...(deps.router && { router: deps.router }),
+      onError: (inst, err) => deps.logger.warn({ server: inst.labels.server, instanceId: inst.id, err: errText(err) }, 'removing a retired instance failed; the next sync prunes it'),
+    });
     this.nextSyncId = deps.store.get().nextSyncId;
     this.queue = new TriggerQueue((t) => this.runSync(t), () => this.nextSyncId++);
     this.rendered = new RenderedCommits({ snapshot: (c) => deps.source.snapshot(c), compile: deps.compile, workdirFor: deps.workdirFor });
@@ -135,6 +146,7 @@ export class Reconciler {
     this.current?.halt.abort();
     this.unsubscribeExit?.();
     await this.queue.idle();
+    await this.retirements.cut();
   }
 
   status(): StatusView {
@@ -189,7 +201,7 @@ export class Reconciler {
         if (o) { outcome = o; break; }
       }
     } catch (e) {
-      outcome = SyncSteps.fromError(ctx, e, this.deps.isTransient?.(e) ?? false);
+      outcome = SyncSteps.fromError(ctx, e, this.isTransient(e));
     }
     try {
       await this.finish(ctx, outcome);
@@ -211,7 +223,8 @@ export class Reconciler {
     };
     return converge(desired, {
       runtime: this.deps.runtime, gate: this.deps.gate, commit, workdir, signal, sharedPorts: this.deps.sharedPorts,
-      emit: (e) => this.onEvent(e), now: () => this.clock.now(), verified, ...mode, ...(onWave && { onWave }),
+      emit: (e) => this.onEvent(e), now: () => this.clock.now(), verified, retirements: this.retirements,
+      isTransient: this.isTransient, ...(this.deps.router && { router: this.deps.router }), ...mode, ...(onWave && { onWave }),
     });
   }
 
@@ -251,7 +264,7 @@ export class Reconciler {
       this.lastError = null;
       if (o.kind === 'result') this.recordResult(ctx, o);
       else if (o.kind === 'repaired') this.afterRepair(o.landed);
-      if (o.kind !== 'result' || !o.retry) this.retries = 0;
+      this.retries = 0;
       this.message = this.idleMessage();
     }
     if (!this.started && (o.kind !== 'error' || this.deps.store.get().applied !== null)) this.started = true;
@@ -266,8 +279,7 @@ export class Reconciler {
     const level = o.result === 'succeeded' ? 'info' : 'warn';
     this.deps.logger[level]({ syncId: ctx.id, commit: o.commit, result: o.result, reason: ctx.reason, durationSeconds }, `sync ${o.result}: ${o.message}`);
     this.events.emit({ type: 'sync.finished', syncId: ctx.id, commit: o.commit, result: o.result, message: o.message, durationSeconds });
-    if (o.retry) this.retryLater();
-    else if (o.repair) this.requestSync('repair');
+    if (o.repair) this.requestSync('repair');
   }
 
   private afterRepair(landed: Landed): void {

@@ -69,8 +69,10 @@ export class SyncSteps {
       case 'repairing':
         return { kind: 'error', code: e instanceof SyncError ? e.code : transient ? 'SOURCE_UNAVAILABLE' : 'REPAIR_FAILED', message };
       default:
-        // the runtime may hold a mix of commits now: repair from applied (or retry a transient error)
-        return { kind: 'result', result: 'failed', commit: ctx.head!, message: `${ctx.phase === 'reverting' ? 'revert' : 'rollout'} stopped by an error: ${message}`, retry: transient, repair: true };
+        // transient: not the commit's fault; the retry converges from what is observed
+        if (transient) return { kind: 'error', code: 'RUNTIME_UNAVAILABLE', message };
+        // the runtime may hold a mix of commits now: repair from applied
+        return { kind: 'result', result: 'failed', commit: ctx.head!, message: `${ctx.phase === 'reverting' ? 'revert' : 'rollout'} stopped by an error: ${message}`, repair: true };
     }
   }
 

@@ -42,7 +42,7 @@ describe('deploy', () => {
     let st = await w.converged(d, first, ['everything']);
     expect(st.revision).toEqual({ head: first, applied: first, lastGood: first });
     expect(st.history[0]).toMatchObject({ commit: first, result: 'succeeded' });
-    expect(st.servers[0]).toMatchObject({ name: 'everything', version: '1', commit: first, endpoint: 'stdio' });
+    expect(st.servers[0]).toMatchObject({ name: 'everything', version: '1', commit: first, endpoint: `${d.url}/mcp/everything` });
     expect(st.servers[0].tools).toEqual(expect.arrayContaining(['echo', 'get-sum']));
     const everythingPid = pidOf(st.servers[0].instanceId);
 
@@ -80,7 +80,7 @@ describe('deploy', () => {
     await sampler;
 
     const web = after.servers[0];
-    expect(web).toMatchObject({ version: '2', endpoint: `http://127.0.0.1:${p2}/mcp` });
+    expect(web).toMatchObject({ version: '2', endpoint: `${d.url}/mcp/web` });
     expect(web.instanceId).not.toBe(oldId);
     const newStarted = Date.parse(web.startedAt!);
     const gatePassed = Date.parse(web.deployedAt!);

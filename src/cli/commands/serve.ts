@@ -37,12 +37,14 @@ export function serveConfig(v: Values, env: NodeJS.ProcessEnv): DaemonConfig {
     ...(env.MCP_GITOPS_WEBHOOK_SECRET && { webhookSecret: env.MCP_GITOPS_WEBHOOK_SECRET }),
     ...(env.MCP_GITOPS_API_TOKEN && { apiToken: env.MCP_GITOPS_API_TOKEN }),
     ...(env.MCP_GITOPS_GIT_TOKEN && { gitToken: env.MCP_GITOPS_GIT_TOKEN }),
+    ...(env.MCP_GITOPS_GATEWAY_TOKEN && { gatewayToken: env.MCP_GITOPS_GATEWAY_TOKEN }),
+    ...(env.DOCKER_HOST && { dockerHost: env.DOCKER_HOST }),
   };
 }
 
 export const serveCommand = {
   name: 'serve',
-  usage: 'mcp-gitops serve --repo <path|url> [--path <dir>] [--env <name>] [--runtime process] [--port 8080]',
+  usage: 'mcp-gitops serve --repo <path|url> [--path <dir>] [--env <name>] [--runtime process|docker] [--port 8080]',
   summary: 'Runs the reconciler: polls (or watches) the repository, rolls out changes behind MCP health gates, reverts failures, and serves /status.',
   options: SERVE_OPTIONS satisfies OptionTable,
   async run(v: Values, io: CliIO): Promise<number> {
