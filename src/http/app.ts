@@ -1,12 +1,12 @@
 // The HTTP surface as a fastify instance that does not listen: tests inject, the daemon listens.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Registry } from 'prom-client';
+import type { Metrics } from './metrics.js';
 import type { StatusView } from '../reconciler/status.js';
 import type { EventLog } from './event-log.js';
 import { registerEvents } from './events-route.js';
 import { STATUS_PAGE } from './status-page.js';
 import { registerSync } from './sync-route.js';
-import { registerWebhook, type WebhookProvider } from './webhook.js';
+import { registerWebhook } from './webhook.js';
 
 export interface AppDeps {
   status: () => StatusView;
@@ -23,7 +23,7 @@ export interface AppDeps {
   logger?: FastifyBaseLogger;
   /** Reconciler events for GET /events and the status page. */
   events?: EventLog;
-  metrics?: { registry: Registry; webhookRequest: (provider: WebhookProvider, result: string) => void };
+  metrics?: Pick<Metrics, 'registry' | 'webhookRequest'>;
 }
 
 export const BODY_LIMIT = 1024 * 1024;

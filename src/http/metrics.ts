@@ -2,13 +2,16 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EventBus } from '../reconciler/events.js';
 import type { StatusView } from '../reconciler/status.js';
+import type { WebhookProvider, WebhookResult } from './webhook.js';
 
 const SERVER_PHASES = ['Pending', 'Progressing', 'Running', 'Failed'] as const;
 const RESULTS = ['succeeded', 'reverted', 'invalid', 'superseded', 'failed'] as const;
 
 export interface Metrics {
   registry: Registry;
-  webhookRequest: (provider: string, result: string) => void;
+  webhookRequest: (provider: WebhookProvider, result: WebhookResult) => void;
+  /** One read of the branch head (a fetch for remote repositories): how long, and whether it failed. */
+  gitFetch: (seconds: number, ok: boolean) => void;
 }
 
 export function createMetrics(deps: { events: EventBus; status: () => StatusView }): Metrics {
@@ -25,6 +28,8 @@ export function createMetrics(deps: { events: EventBus; status: () => StatusView
   const gateFailures = new Counter({ name: 'mcp_gitops_gate_failures_total', help: 'Failed health gates by server.', labelNames: ['server'], registers: [registry] });
   const restarts = new Counter({ name: 'mcp_gitops_server_restarts_total', help: 'Crash restarts by server.', labelNames: ['server'], registers: [registry] });
   const sourceErrors = new Counter({ name: 'mcp_gitops_source_errors_total', help: 'Failed reads of the git source.', registers: [registry] });
+  const fetchSeconds = new Histogram({ name: 'mcp_gitops_git_fetch_duration_seconds', help: 'Reads of the branch head (git fetch for remote repositories).', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60], registers: [registry] });
+  const fetchErrors = new Counter({ name: 'mcp_gitops_git_fetch_errors_total', help: 'Failed reads of the branch head.', registers: [registry] });
   const webhooks = new Counter({ name: 'mcp_gitops_webhook_requests_total', help: 'Webhook requests by provider and result.', labelNames: ['provider', 'result'], registers: [registry] });
   new Gauge({
     name: 'mcp_gitops_servers', help: 'Deployed servers by phase.', labelNames: ['phase'], registers: [registry],
@@ -60,5 +65,12 @@ export function createMetrics(deps: { events: EventBus; status: () => StatusView
       default: break;
     }
   });
-  return { registry, webhookRequest: (provider, result) => webhooks.inc({ provider, result }) };
+  return {
+    registry,
+    webhookRequest: (provider, result) => webhooks.inc({ provider, result }),
+    gitFetch: (seconds, ok) => {
+      fetchSeconds.observe(seconds);
+      if (!ok) fetchErrors.inc();
+    },
+  };
 }

@@ -1,9 +1,10 @@
-import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildApp, type AppDeps } from '../../src/http/app.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { EventBus } from '../../src/reconciler/events.js';
 import type { StatusView } from '../../src/reconciler/status.js';
+import { deliveryHeaders, hmacHex, pushBody, type Provider } from '../e2e/helpers/webhooks.js';
+import { metric } from './metric-value.js';
 
 const SECRET = 'hook-secret-value-123';
 const TOKEN = 'api-token-value-456';
@@ -25,51 +26,78 @@ function setup(over: Partial<AppDeps> = {}) {
   return { app, calls, events };
 }
 
-const push = JSON.stringify({ ref: 'refs/heads/main', after: 'b'.repeat(40) });
-const sig = (body: string, secret = SECRET) => createHmac('sha256', secret).update(body).digest('hex');
+const push = pushBody('refs/heads/main', 'b'.repeat(40));
+const sig = (body: string, secret = SECRET) => hmacHex(secret, body);
+const signed = (p: Provider, body = push, event?: string) => deliveryHeaders(p, SECRET, body, event);
 
 describe('POST /webhook', () => {
-  const cases: { name: string; headers: Record<string, string>; body?: string; code: number; syncs: number }[] = [
-    { name: 'github signed', headers: { 'x-hub-signature-256': `sha256=${sig(push)}` }, code: 202, syncs: 1 },
-    { name: 'github tampered body', headers: { 'x-hub-signature-256': `sha256=${sig(push)}` }, body: push.replace('main', 'mainx'), code: 401, syncs: 0 },
-    { name: 'github wrong secret', headers: { 'x-hub-signature-256': `sha256=${sig(push, 'nope')}` }, code: 401, syncs: 0 },
-    { name: 'gitea signed', headers: { 'x-gitea-signature': sig(push) }, code: 202, syncs: 1 },
-    { name: 'gitlab token', headers: { 'x-gitlab-token': SECRET }, code: 202, syncs: 1 },
-    { name: 'gitlab wrong token', headers: { 'x-gitlab-token': 'x' }, code: 401, syncs: 0 },
-    { name: 'bearer', headers: { authorization: `Bearer ${SECRET}` }, code: 202, syncs: 1 },
-    { name: 'missing signature', headers: {}, code: 401, syncs: 0 },
-    { name: 'other branch', headers: { 'x-gitlab-token': SECRET }, body: JSON.stringify({ ref: 'refs/heads/dev' }), code: 202, syncs: 0 },
-    { name: 'github ping', headers: { 'x-hub-signature-256': `sha256=${sig('{"zen":"x"}')}`, 'x-github-event': 'ping' }, body: '{"zen":"x"}', code: 202, syncs: 0 },
-    { name: 'signed but not JSON', headers: { 'x-gitlab-token': SECRET }, body: '{nope', code: 400, syncs: 0 },
+  const cases: { name: string; headers: Record<string, string>; body?: string; code: number; syncs: number; result: string; provider: string }[] = [
+    { name: 'github signed push', headers: signed('github'), code: 202, syncs: 1, result: 'accepted', provider: 'github' },
+    { name: 'github tampered body', headers: signed('github'), body: push.replace('main', 'mainx'), code: 401, syncs: 0, result: 'unauthorized', provider: 'github' },
+    { name: 'github wrong secret', headers: deliveryHeaders('github', 'nope', push), code: 401, syncs: 0, result: 'unauthorized', provider: 'github' },
+    { name: 'github sha1 signature only', headers: { 'content-type': 'application/json', 'x-hub-signature': 'sha1=00' }, code: 401, syncs: 0, result: 'unauthorized', provider: 'unknown' },
+    { name: 'github ping', headers: signed('github', '{"zen":"x","hook_id":1}', 'ping'), body: '{"zen":"x","hook_id":1}', code: 202, syncs: 0, result: 'ping', provider: 'github' },
+    { name: 'github pull_request event', headers: signed('github', push, 'pull_request'), code: 202, syncs: 0, result: 'ignored', provider: 'github' },
+    { name: 'gitea signed push', headers: signed('gitea'), code: 202, syncs: 1, result: 'accepted', provider: 'gitea' },
+    { name: 'gitea tampered body', headers: signed('gitea'), body: `${push} `, code: 401, syncs: 0, result: 'unauthorized', provider: 'gitea' },
+    { name: 'forgejo signature header', headers: { 'content-type': 'application/json', 'x-forgejo-event': 'push', 'x-forgejo-signature': sig(push) }, code: 202, syncs: 1, result: 'accepted', provider: 'gitea' },
+    { name: 'gitea issues event', headers: signed('gitea', push, 'issues'), code: 202, syncs: 0, result: 'ignored', provider: 'gitea' },
+    { name: 'gitlab token', headers: signed('gitlab'), code: 202, syncs: 1, result: 'accepted', provider: 'gitlab' },
+    { name: 'gitlab wrong token', headers: { ...signed('gitlab'), 'x-gitlab-token': 'x' }, code: 401, syncs: 0, result: 'unauthorized', provider: 'gitlab' },
+    { name: 'gitlab tag push', headers: signed('gitlab', push, 'Tag Push Hook'), code: 202, syncs: 0, result: 'ignored', provider: 'gitlab' },
+    { name: 'bearer', headers: signed('bearer'), code: 202, syncs: 1, result: 'accepted', provider: 'bearer' },
+    { name: 'bearer wrong secret', headers: deliveryHeaders('bearer', `${SECRET}x`, push), code: 401, syncs: 0, result: 'unauthorized', provider: 'bearer' },
+    { name: 'missing signature', headers: { 'content-type': 'application/json' }, code: 401, syncs: 0, result: 'unauthorized', provider: 'unknown' },
+    { name: 'other branch', headers: signed('gitlab'), body: pushBody('refs/heads/dev', 'c'.repeat(40)), code: 202, syncs: 0, result: 'ignored', provider: 'gitlab' },
+    { name: 'signed but not JSON', headers: signed('github', '{nope'), body: '{nope', code: 400, syncs: 0, result: 'bad_request', provider: 'github' },
+    { name: 'signed JSON that is not an object', headers: signed('github', '[1]'), body: '[1]', code: 400, syncs: 0, result: 'bad_request', provider: 'github' },
+    { name: 'form-encoded (GitHub\'s other content type)', headers: { ...signed('github', 'payload=%7B%7D'), 'content-type': 'application/x-www-form-urlencoded' }, body: 'payload=%7B%7D', code: 415, syncs: 0, result: 'bad_request', provider: 'github' },
+    { name: 'text/plain', headers: { ...signed('gitlab'), 'content-type': 'text/plain' }, code: 415, syncs: 0, result: 'bad_request', provider: 'gitlab' },
   ];
   for (const c of cases) {
     it(c.name, async () => {
       const { app, calls } = setup();
-      const res = await app.inject({ method: 'POST', url: '/webhook', headers: { 'content-type': 'application/json', ...c.headers }, payload: c.body ?? push });
+      const res = await app.inject({ method: 'POST', url: '/webhook', headers: c.headers, payload: c.body ?? push });
       expect(res.statusCode).toBe(c.code);
       expect(calls.length).toBe(c.syncs);
+      expect(res.json()).toEqual(c.syncs ? { accepted: true, syncId: 1 } : expect.objectContaining(c.code === 202 ? { accepted: false } : { error: expect.any(String) as string }));
       expect(res.body).not.toContain(SECRET);
+      expect(await metric(app, 'mcp_gitops_webhook_requests_total', { provider: c.provider, result: c.result })).toBe(1);
     });
   }
 
-  it('refuses bodies over 1 MiB with 413', async () => {
+  it('a push with no body at all (bare curl with a bearer secret) syncs', async () => {
     const { app, calls } = setup();
-    const big = JSON.stringify({ ref: 'refs/heads/main', pad: 'x'.repeat(2 * 1024 * 1024) });
-    const res = await app.inject({ method: 'POST', url: '/webhook', headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${sig(big)}` }, payload: big });
+    const res = await app.inject({ method: 'POST', url: '/webhook', headers: { authorization: `Bearer ${SECRET}` } });
+    expect(res.statusCode).toBe(202);
+    expect(calls).toEqual([{ reason: 'webhook:bearer', force: false }]);
+  });
+
+  it('refuses bodies over 1 MiB with 413, counted', async () => {
+    const { app, calls } = setup();
+    const big = pushBody('refs/heads/main', 'b'.repeat(40), { pad: 'x'.repeat(2 * 1024 * 1024) });
+    const res = await app.inject({ method: 'POST', url: '/webhook', headers: signed('github', big), payload: big });
     expect(res.statusCode).toBe(413);
+    expect(res.json()).toEqual({ error: 'body over 1 MiB' });
+    expect(calls).toEqual([]);
+    expect(await metric(app, 'mcp_gitops_webhook_requests_total', { provider: 'github', result: 'too_large' })).toBe(1);
+  });
+
+  it('refuses with 403 when no secret is configured, whatever is sent', async () => {
+    const { app, calls } = setup({ webhookSecret: undefined });
+    for (const p of ['github', 'gitlab', 'gitea', 'bearer'] as const) {
+      const res = await app.inject({ method: 'POST', url: '/webhook', headers: signed(p), payload: push });
+      expect(res.statusCode).toBe(403);
+      expect(res.json()).toEqual({ error: 'webhooks are disabled: MCP_GITOPS_WEBHOOK_SECRET is not set' });
+    }
     expect(calls).toEqual([]);
   });
 
-  it('refuses with 403 when no secret is configured', async () => {
-    const { app } = setup({ webhookSecret: undefined });
-    const res = await app.inject({ method: 'POST', url: '/webhook', headers: { 'content-type': 'application/json', authorization: 'Bearer x' }, payload: push });
-    expect(res.statusCode).toBe(403);
-  });
-
-  it('refuses non-JSON content types with 415', async () => {
-    const { app } = setup();
-    const res = await app.inject({ method: 'POST', url: '/webhook', headers: { 'content-type': 'text/plain', 'x-gitlab-token': SECRET }, payload: 'hi' });
-    expect(res.statusCode).toBe(415);
+  it('a push while the branch is not known yet counts whatever its ref', async () => {
+    const { app, calls } = setup({ branch: () => undefined });
+    const body = pushBody('refs/heads/anything', 'c'.repeat(40));
+    expect((await app.inject({ method: 'POST', url: '/webhook', headers: signed('github', body), payload: body })).statusCode).toBe(202);
+    expect(calls).toHaveLength(1);
   });
 });
 
