@@ -11,6 +11,8 @@ export interface DaemonConfig {
   stateDir: string;
   secretsDir?: string;
   logLevel: string;
+  /** How long gateway sessions pinned to a replaced instance may go on. */
+  drainTimeoutSeconds: number;
   /** Daemon secrets from the environment (never logged). */
   webhookSecret?: string;
   apiToken?: string;

@@ -42,6 +42,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   const metrics = createMetrics({ events, status: () => reconciler.status() });
   const gateway = createGateway({
     runtime, registry: metrics.registry, clientInfo: CLIENT_INFO, logger: logger.child({ component: 'gateway' }),
+    limits: { drainTimeoutMs: cfg.drainTimeoutSeconds * 1000 },
     ...(cfg.gatewayToken && { token: cfg.gatewayToken }),
     servers: (name) => reconciler.status().servers.find((s) => s.name === name),
   });

@@ -1,8 +1,8 @@
 // Clients that keep calling tools while cut-overs happen, recording every call.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
-import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { tagOf, text, type World } from './helpers.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { tagOf, text } from './helpers.js';
 
 export interface CallRecord {
   loop: string;
@@ -49,7 +49,7 @@ async function oneRound(c: Client, n: number): Promise<string> {
  * sticky: one session, calling until a call fails; then a new session (as a real client would).
  * fresh: a new session for every round (initialize, three calls, DELETE).
  */
-export function startLoop(w: World, server: string, name: string, kind: 'sticky' | 'fresh'): Loop {
+export function startLoop(open: (clientName: string) => Promise<Client>, name: string, kind: 'sticky' | 'fresh'): Loop {
   const records: CallRecord[] = [];
   let stopped = false;
   let n = 0;
@@ -59,7 +59,7 @@ export function startLoop(w: World, server: string, name: string, kind: 'sticky'
       session++;
       let c: Client;
       try {
-        c = await w.client(server, { name: `${name}-${session}` });
+        c = await open(`${name}-${session}`);
       } catch (err) {
         records.push({ loop: name, session, at: Date.now(), ok: false, code: rpcCode(err), error: `initialize: ${String(err)}` });
         continue;
@@ -74,6 +74,8 @@ export function startLoop(w: World, server: string, name: string, kind: 'sticky'
         }
         if (stopped || kind === 'fresh') break;
       }
+      // as a well-behaved client does: DELETE the session, or it stays open until the idle timeout
+      if (c.transport instanceof StreamableHTTPClientTransport) await c.transport.terminateSession().catch(() => undefined);
       await c.close().catch(() => undefined);
     }
   })();

@@ -9,6 +9,7 @@ const SERVE_OPTIONS = {
   host: { type: 'string', description: 'HTTP listen address (default 127.0.0.1)' },
   port: { type: 'string', description: 'HTTP listen port (default 8080; 0 = any free port)' },
   'log-level': { type: 'string', description: 'trace | debug | info | warn | error (default info)' },
+  'drain-timeout': { type: 'string', description: 'seconds a gateway session on a replaced instance may go on before it is ended (default 30)' },
 } satisfies OptionTable;
 
 function intOption(v: Values, flag: string, fallback: number, min: number, max: number): number {
@@ -34,6 +35,7 @@ export function serveConfig(v: Values, env: NodeJS.ProcessEnv): DaemonConfig {
     stateDir: str(v, 'state-dir') ?? '.mcp-gitops',
     ...(str(v, 'secrets-dir') !== undefined && { secretsDir: str(v, 'secrets-dir') }),
     logLevel: str(v, 'log-level') ?? 'info',
+    drainTimeoutSeconds: intOption(v, 'drain-timeout', 30, 0, 3600),
     ...(env.MCP_GITOPS_WEBHOOK_SECRET && { webhookSecret: env.MCP_GITOPS_WEBHOOK_SECRET }),
     ...(env.MCP_GITOPS_API_TOKEN && { apiToken: env.MCP_GITOPS_API_TOKEN }),
     ...(env.MCP_GITOPS_GIT_TOKEN && { gitToken: env.MCP_GITOPS_GIT_TOKEN }),
