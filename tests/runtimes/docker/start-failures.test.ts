@@ -5,7 +5,8 @@ import { probeEngine } from '../../helpers/docker/engine.js';
 import { createDockerHarness, type DockerHarness } from '../../helpers/docker/harness.js';
 import { MISSING_IMAGE } from '../../helpers/docker/images.js';
 import { dockerServer, everythingStdio } from '../../helpers/docker/servers.js';
-import { rejection } from '../../helpers/docker/wait.js';
+import { rejection, waitFor } from '../../helpers/docker/wait.js';
+import type { ExitInfo } from '../../../src/runtimes/runtime.js';
 
 const probe = await probeEngine();
 
@@ -29,12 +30,21 @@ describe.skipIf(!probe.ok)(`docker runtime: start failures${probe.ok ? '' : ` (s
     expect(await rt.observe()).toEqual([]);
   });
 
-  it('an entrypoint that does not exist in the image fails with RUNTIME_START_FAILED and removes the container', async () => {
-    const rt = h.runtime();
+  it('an entrypoint missing from the image, without init: the engine refuses the start (RUNTIME_START_FAILED), nothing left', async () => {
+    const rt = h.runtime({ init: false });
     const err = await rejection(rt.start(dockerServer({ name: 'typo', command: '/usr/local/bin/nodee' }), h.ctx));
     expect(isDockerRuntimeError(err, 'RUNTIME_START_FAILED')).toBe(true);
     expect((err as Error).message).toMatch(/^server typo: the engine could not start the container: .*nodee/);
     expect(await rt.observe()).toEqual([]);
+  });
+
+  it('an entrypoint missing from the image, with docker-init as PID 1: the container exits at once, the message names the file', async () => {
+    const rt = h.runtime();
+    const exits: ExitInfo[] = [];
+    rt.onExit((e) => exits.push(e));
+    const inst = await rt.start(dockerServer({ name: 'typo', command: '/usr/local/bin/nodee' }), h.ctx);
+    const exit = await waitFor('the exit of the container', () => exits.find((e) => e.id === inst.id));
+    expect(exit.message).toMatch(/^exited with code 127: .*exec \/usr\/local\/bin\/nodee failed: No such file or directory/);
   });
 
   it('a spec without an image is RUNTIME_INVALID_SPEC before anything is created', async () => {
