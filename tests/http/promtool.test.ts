@@ -1,8 +1,7 @@
 // /metrics passes `promtool check metrics` (Debian package prometheus) after real traffic.
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { listeningApp } from './helpers.js';
-import { requireTool } from './tools.js';
+import { promtoolCheck, requireTool } from './tools.js';
 
 const promtool = requireTool('promtool', 'prometheus');
 
@@ -15,9 +14,7 @@ describe.skipIf(promtool.skip)(`metrics lint${promtool.skip ? ` (skipped: ${prom
       bus.emit({ type: 'server.crashed', server: 'memory', message: 'x', restarts: 1, retryInSeconds: 1 });
       await app.inject({ method: 'POST', url: '/webhook', headers: { 'content-type': 'application/json' }, payload: '{}' });
       const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
-      const r = spawnSync(promtool.path!, ['check', 'metrics'], { input: text, encoding: 'utf8' });
-      expect(`${r.stdout}${r.stderr}`.trim()).toBe('');
-      expect(r.status).toBe(0);
+      expect(promtoolCheck(promtool.path!, text)).toEqual({ status: 0, output: '' });
     } finally {
       await app.close();
     }

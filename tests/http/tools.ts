@@ -1,6 +1,6 @@
 // External tools some tests drive (installed by .ci/run from Debian packages). Outside CI a missing
 // tool skips its test with the reason; in CI (CI=true) it is a failure.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 
 export function which(cmd: string): string | undefined {
   try {
@@ -19,3 +19,9 @@ export function requireTool(cmd: string, pkg: string): { path?: string; skip: st
 
 export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+/** `promtool check metrics` over a /metrics text: its exit status and everything it printed. */
+export function promtoolCheck(path: string, text: string): { status: number | null; output: string } {
+  const r = spawnSync(path, ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  return { status: r.status, output: `${r.stdout}${r.stderr}`.trim() };
+}
