@@ -1,26 +1,62 @@
-// `npm run bench [-- --quick]`: measures what users feel, prints a table with target and verdict per
-// row, and writes bench/results/latest.json.
+// `npm run bench [-- --quick] [-- --only <word>]`: measures what users feel, prints a table with
+// target and verdict per row, and writes bench/results/latest.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gitRow } from './git-fetch.js';
-import { runRow, table, type Row } from './harness.js';
-import { specsRow } from './specs-1000.js';
+import { gitBench } from './git-fetch.js';
+import { errorRow, runRow, table, type Bench, type Row } from './harness.js';
+import { linkRepoPaths } from './links.js';
+import { revertBench } from './revert.js';
+import { specsBench } from './specs-1000.js';
+import { webhookBench } from './webhook-to-healthy.js';
 
 const quick = process.argv.includes('--quick');
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const runs = quick ? 3 : 7;
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+
+/** Each bench with its name (for --only); set up, measured and torn down one after the other. */
+const BENCHES: [string, (runs: number) => Promise<Bench>][] = [
+  ['specs', specsBench],
+  ['git', gitBench],
+  ['webhook', webhookBench],
+  ['revert', revertBench],
+];
 
 async function main(): Promise<void> {
+  linkRepoPaths(join(here, '..'));
   const rows: Row[] = [];
-  const progress = (r: Row): void => { rows.push(r); process.stderr.write(`  ${r.verdict} ${r.name}: ${r.judged.toFixed(2)}\n`); };
-  progress(await runRow(specsRow(runs)));
-  const g = await gitRow(runs);
-  try { progress(await runRow(g)); } finally { await g.cleanup(); }
-  const out = { at: new Date().toISOString(), quick, node: process.version, cpus: (await import('node:os')).cpus().length, rows };
+  const progress = (r: Row): void => { rows.push(r); process.stderr.write(`  ${r.verdict} ${r.name}: ${r.judged.toFixed(2)}${r.verdict === 'ERROR' ? ` (${r.note})` : ''}\n`); };
+  const started = performance.now();
+  for (const [name, make] of BENCHES) {
+    if (only && !name.includes(only)) continue;
+    let bench: Bench;
+    try {
+      bench = await make(runs);
+    } catch (e) {
+      progress(errorRow(`${name}: setup`, e));
+      continue;
+    }
+    try {
+      for (const spec of bench.rows) {
+        try {
+          progress(await runRow(spec));
+        } catch (e) {
+          progress(errorRow(spec.name, e));
+        }
+      }
+    } finally {
+      await bench.cleanup();
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const out = { at: new Date().toISOString(), quick, seconds, node: process.version, cpus: cpus().length, loadavg: (await import('node:os')).loadavg(), rows };
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   writeFileSync(join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
-  process.stdout.write(`${table(rows)}\n`);
+  process.stdout.write(`${table(rows)}\n\n${rows.filter((r) => r.note).map((r) => `- ${r.name}: ${r.note}`).join('\n')}\n\n${seconds.toFixed(0)} s on ${cpus().length} cores\n`);
+  if (rows.some((r) => r.verdict === 'ERROR')) process.exitCode = 1;
 }
 
 await main();

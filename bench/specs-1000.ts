@@ -2,7 +2,7 @@
 import { plan } from '../src/plan/plan.js';
 import { createCompiler } from '../src/render/desired-state.js';
 import { staticSecrets } from '../src/render/secrets.js';
-import type { RowSpec } from './harness.js';
+import type { Bench } from './harness.js';
 
 export function generateSpecs(n: number, opts: { dependsEvery?: number } = {}): { path: string; content: Uint8Array }[] {
   const enc = new TextEncoder();
@@ -33,7 +33,7 @@ spec:
   return files;
 }
 
-export function specsRow(runs: number): RowSpec {
+export function specsBench(runs: number): Promise<Bench> {
   const files = generateSpecs(1000, { dependsEvery: 7 });
   // One compiler for all runs, as the daemon keeps one across syncs; a warm-up run compiles the
   // schemas and templates first (measured separately as "first run").
@@ -47,10 +47,10 @@ export function specsRow(runs: number): RowSpec {
     return performance.now() - t;
   };
   const first = once();
-  return {
+  return Promise.resolve({ rows: [{
     name: 'validate + render + plan, 1000 specs', unit: 'ms', target: '< 500 ms', runs,
     pass: (m) => m < 500,
     note: `daemon-like reuse of one compiler; first (cold) run ${first.toFixed(0)} ms`,
     measure: () => Promise.resolve({ value: once() }),
-  };
+  }], cleanup: () => Promise.resolve() });
 }

@@ -1,0 +1,30 @@
+// Webhook received -> the new version healthy, minus what starting that server costs anyway (spawn to
+// MCP initialized, measured bare with the SDK client right after): what the daemon adds on top of
+// the server itself — webhook handling, fetch over HTTP, validate/render/plan, instance records, the
+// health gate's handshake and tools/list.
+import { bareStartMedian } from './bare-start.js';
+import { DaemonWorld } from './daemon-world.js';
+import { extraMedian, type Bench } from './harness.js';
+import { everythingStdio } from '../tests/e2e/helpers/servers.js';
+
+export async function webhookBench(runs: number): Promise<Bench> {
+  const w = await DaemonWorld.start('webhook', (doc) => doc('svc', everythingStdio({ version: '1' })));
+  return {
+    rows: [{
+      name: 'webhook -> new version healthy, minus bare server start', unit: 'ms', target: '< 300 ms', runs,
+      pass: (m) => m < 300,
+      note: (s) => `daemon in-process, repo over git http-backend, server-everything stdio, blue-green; median webhook->healthy ${extraMedian(s, 'total').toFixed(0)} ms, bare start->initialized (median of 3 per run) ${extraMedian(s, 'bare').toFixed(0)} ms`,
+      measure: async (i) => {
+        const commit = await w.repo.commit(w.doc('svc', everythingStdio({ version: String(i + 2) })), `svc ${i + 2}`);
+        const sent = await w.webhook();
+        const healthy = await w.until(`svc ${i + 2} healthy`, (t) => t.e.type === 'gate.passed' && t.e.commit === commit && t.e.server === 'svc', 30_000, sent);
+        const done = await w.finished(commit, sent);
+        if (done.e.type === 'sync.finished' && done.e.result !== 'succeeded') throw new Error(`sync of svc ${i + 2}: ${done.e.result}: ${done.e.message}`);
+        const total = healthy.at - sent;
+        const bare = await bareStartMedian();
+        return { value: total - bare, baseline: bare, extra: { total, bare } };
+      },
+    }],
+    cleanup: () => w.close(),
+  };
+}
