@@ -19,6 +19,8 @@ export interface DaemonConfig {
   gitToken?: string;
   /** MCP_GITOPS_GATEWAY_TOKEN: bearer token every /mcp/<name> request must carry. */
   gatewayToken?: string;
+  /** Only runtime objects labelled mcp-gitops/scope=<scope> are this daemon's (docker). */
+  scope?: string;
   /** DOCKER_HOST for --runtime docker (default unix:///var/run/docker.sock). */
   dockerHost?: string;
 }

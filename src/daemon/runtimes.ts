@@ -10,7 +10,9 @@ type RuntimeFactory = (cfg: DaemonConfig, logger: Logger) => Runtime;
 
 const RUNTIMES: Record<DaemonConfig['runtime'], RuntimeFactory | undefined> = {
   process: (cfg, logger) => createProcessRuntime({ stateDir: cfg.stateDir, logger: logger.child({ component: 'process-runtime' }) }),
-  docker: (cfg, logger) => createDockerRuntime({ ...(cfg.dockerHost && { dockerHost: cfg.dockerHost }), logger: logger.child({ component: 'docker-runtime' }) }),
+  docker: (cfg, logger) => createDockerRuntime({
+    ...(cfg.dockerHost && { dockerHost: cfg.dockerHost }), ...(cfg.scope && { scope: cfg.scope }), logger: logger.child({ component: 'docker-runtime' }),
+  }),
   kubernetes: undefined,
 };
 

@@ -34,7 +34,7 @@ describe('gateway refusals', () => {
     const token = 'gw-token-3f9a1c';
     w = await createWorld({ token });
     await w.serve('everything', 'stdio');
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: token }]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: token }] as Record<string, string>[]) {
       const r = await post(w.url('everything'), INIT, headers);
       expect(r.status).toBe(401);
       expect(r.headers.get('www-authenticate')).toContain('Bearer');

@@ -9,6 +9,7 @@ const SERVE_OPTIONS = {
   host: { type: 'string', description: 'HTTP listen address (default 127.0.0.1)' },
   port: { type: 'string', description: 'HTTP listen port (default 8080; 0 = any free port)' },
   'log-level': { type: 'string', description: 'trace | debug | info | warn | error (default info)' },
+  scope: { type: 'string', description: 'docker: see and touch only containers labelled mcp-gitops/scope=<scope> (several daemons on one engine)' },
   'drain-timeout': { type: 'string', description: 'seconds a gateway session on a replaced instance may go on before it is ended (default 30)' },
 } satisfies OptionTable;
 
@@ -36,6 +37,7 @@ export function serveConfig(v: Values, env: NodeJS.ProcessEnv): DaemonConfig {
     ...(str(v, 'secrets-dir') !== undefined && { secretsDir: str(v, 'secrets-dir') }),
     logLevel: str(v, 'log-level') ?? 'info',
     drainTimeoutSeconds: intOption(v, 'drain-timeout', 30, 0, 3600),
+    ...(str(v, 'scope') !== undefined && { scope: str(v, 'scope') }),
     ...(env.MCP_GITOPS_WEBHOOK_SECRET && { webhookSecret: env.MCP_GITOPS_WEBHOOK_SECRET }),
     ...(env.MCP_GITOPS_API_TOKEN && { apiToken: env.MCP_GITOPS_API_TOKEN }),
     ...(env.MCP_GITOPS_GIT_TOKEN && { gitToken: env.MCP_GITOPS_GIT_TOKEN }),
