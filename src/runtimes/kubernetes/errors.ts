@@ -10,6 +10,7 @@ export type KubernetesRuntimeErrorCode =
   | 'K8S_API_ERROR'            // any other API answer
   | 'K8S_CONFIG'               // no usable kubeconfig / in-cluster credentials
   | 'RUNTIME_INVALID_SPEC'     // the spec cannot run on kubernetes as written: fix the commit
+  | 'RUNTIME_START_FAILED'     // a pod crashed, or its image or config could not be used, while starting
   | 'RUNTIME_INSTANCE_NOT_FOUND'
   | 'RUNTIME_NOT_RUNNING'      // connect() to an instance that has failed (crash loop, image pull...)
   | 'RUNTIME_NOT_READY'        // connect(): no ready pod within the wait

@@ -1,0 +1,97 @@
+// What a Deployment and its pods say about an instance, read without I/O: ready (the Deployment's
+// status has caught up with its spec and every replica is available), starting (and why it waits),
+// or failed, with a line that reads like the other runtimes' exit messages. The reconciler owns
+// restarts (ADR 0003): a container that crashed once counts as failed even though the kubelet
+// restarts it, so every runtime reports a crash the same way.
+import type { V1ContainerStatus, V1ContainerStateTerminated, V1Deployment, V1Pod } from '@kubernetes/client-node';
+
+export type InstanceStatus =
+  | { phase: 'ready' }
+  | { phase: 'starting'; message: string }
+  | { phase: 'failed'; message: string };
+
+/** Container waiting reasons after which the pod will not get going without a change. */
+const FAILED_WAITING = new Set([
+  'CrashLoopBackOff', 'ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull',
+  'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError', 'PreStartHookError', 'PostStartHookError',
+]);
+
+const MAX_LINE = 300;
+
+/** The last non-empty line of a termination message (the container's log tail). */
+export function lastLine(text: string | undefined): string | undefined {
+  const line = (text ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '').pop();
+  return line === undefined ? undefined : line.slice(0, MAX_LINE);
+}
+
+export function terminatedLine(t: V1ContainerStateTerminated): string {
+  const tail = lastLine(t.message);
+  const why = t.reason && t.reason !== 'Error' && t.reason !== 'Completed' ? ` (${t.reason})` : '';
+  return `exited with code ${t.exitCode}${why}${tail ? `: ${tail}` : ''}`;
+}
+
+function containerFailure(cs: V1ContainerStatus): string | undefined {
+  const terminated = cs.state?.terminated ?? (cs.restartCount > 0 ? cs.lastState?.terminated : undefined);
+  if (terminated) return terminatedLine(terminated);
+  const w = cs.state?.waiting;
+  if (w?.reason && FAILED_WAITING.has(w.reason)) return `cannot start its container (${w.reason})${w.message ? `: ${w.message.slice(0, MAX_LINE)}` : ''}`;
+  if (cs.restartCount > 0) return `restarted ${cs.restartCount} time${cs.restartCount === 1 ? '' : 's'}`;
+  return undefined;
+}
+
+function live(pods: readonly V1Pod[]): V1Pod[] {
+  // evicted or finished pods are replaced by the ReplicaSet; terminating ones are on their way out
+  return pods.filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
+}
+
+function podFailure(pod: V1Pod): string | undefined {
+  for (const cs of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
+    const f = containerFailure(cs);
+    if (f) return f;
+  }
+  return undefined;
+}
+
+function deploymentFailure(d: V1Deployment): string | undefined {
+  for (const c of d.status?.conditions ?? []) {
+    if (c.type === 'ReplicaFailure' && c.status === 'True') return `cannot create its pod: ${c.message ?? c.reason ?? 'replica failure'}`;
+    if (c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded') return `did not become available: ${c.message ?? 'progress deadline exceeded'}`;
+  }
+  return undefined;
+}
+
+export function isDeploymentReady(d: V1Deployment): boolean {
+  const want = d.spec?.replicas ?? 1;
+  const s = d.status;
+  if (!s) return false;
+  return (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 1)
+    && (s.updatedReplicas ?? 0) >= want && (s.availableReplicas ?? 0) >= want && (s.readyReplicas ?? 0) >= want;
+}
+
+function waitingReason(pods: readonly V1Pod[]): string {
+  if (pods.length === 0) return 'no pod yet';
+  for (const p of pods) {
+    const unscheduled = p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+    if (unscheduled) return `pod not scheduled: ${unscheduled.message ?? unscheduled.reason ?? 'pending'}`;
+    const w = p.status?.containerStatuses?.find((cs) => cs.state?.waiting)?.state?.waiting;
+    if (w?.reason) return `container ${w.reason}`;
+  }
+  return 'waiting for the pod to be ready';
+}
+
+export function instanceStatus(d: V1Deployment, pods: readonly V1Pod[]): InstanceStatus {
+  const own = live(pods);
+  for (const p of own) {
+    const f = podFailure(p);
+    if (f) return { phase: 'failed', message: f };
+  }
+  const df = deploymentFailure(d);
+  if (df) return { phase: 'failed', message: df };
+  if (isDeploymentReady(d)) return { phase: 'ready' };
+  return { phase: 'starting', message: waitingReason(own) };
+}
+
+/** A ready pod's name, for a port-forward. */
+export function readyPod(pods: readonly V1Pod[]): string | undefined {
+  return live(pods).find((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))?.metadata?.name;
+}

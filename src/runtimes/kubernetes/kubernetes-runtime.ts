@@ -1,0 +1,310 @@
+// The kubernetes runtime: one instance = a Deployment (+ Service, + Secret for secret values) in one
+// namespace, applied with server-side apply. The API server holds the truth: instances are found by
+// label selector, so a restarted daemon adopts them; objects without our managed-by label are never
+// touched. start() resolves once the Deployment's status says the pods are available (or fails as
+// soon as a pod crashes or its image cannot be pulled); exits are noticed by polling pods; connect()
+// reaches the Service (in the cluster) or a port-forward (outside). On shutdown everything keeps
+// running for the next daemon to adopt.
+import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { ExitInfo, Instance, Runtime, StartContext } from '../runtime.js';
+import { scrub } from '../../render/render-server.js';
+import type { RenderedServer } from '../../spec/desired.js';
+import { createHttpTransport } from '../process/http-transport.js';
+import { KubernetesRuntimeError, isKubernetesRuntimeError } from './errors.js';
+import { buildInstanceObjects, type InstanceObjects } from './instance-objects.js';
+import { podsByInstance, viewInstance, type InstanceView } from './instance-view.js';
+import { readyPod } from './instance-status.js';
+import { MANAGED_KINDS, type KubeApi } from './kube-api.js';
+import type { Logger } from './logger.js';
+import { instanceName, instanceSelector, isInstanceName, MANAGED_SELECTOR } from './names.js';
+import type { PortForwards } from './port-forward.js';
+
+export interface RuntimeCoreOptions {
+  api: KubeApi;
+  logger: Logger;
+  /** 'service': in the cluster, by Service DNS; 'port-forward': from outside, through the API server. */
+  access: 'service' | 'port-forward';
+  forwards?: PortForwards;
+  /** How images start the stdio bridge (default ["mcp-gitops", "bridge"]). */
+  bridgeCommand?: readonly string[];
+  /** How long start() waits for the Deployment to be available (default 5 min). */
+  readyTimeoutMs?: number;
+  /** Between status polls: readiness in start(), exits for onExit (default 2 s). */
+  pollMs?: number;
+}
+
+export interface KubernetesRuntime extends Runtime {
+  readonly kind: 'kubernetes';
+  readonly namespace: string;
+}
+
+interface Tracked {
+  server: string;
+  /** Secret values to scrub from messages; read back from the instance's Secret when adopted. */
+  secretValues?: string[];
+  /** Seen running (ready or starting) after start() returned or on adoption: a failure then is news. */
+  running: boolean;
+  reported: boolean;
+  /** Inside start(): its failures are start() errors, not exits. */
+  starting?: boolean;
+}
+
+const FORGET_REMOVED_AFTER_MS = 60_000;
+
+export class KubernetesRuntimeImpl implements KubernetesRuntime {
+  readonly kind = 'kubernetes' as const;
+  readonly namespace: string;
+  private readonly api: KubeApi;
+  private readonly logger: Logger;
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly removing = new Map<string, Promise<void>>();
+  private readonly listeners = new Set<(info: ExitInfo) => void>();
+  private readonly stop = new AbortController();
+  private poller: Promise<void> | undefined;
+
+  constructor(private readonly o: RuntimeCoreOptions) {
+    this.api = o.api;
+    this.namespace = o.api.namespace;
+    this.logger = o.logger;
+  }
+
+  async observe(): Promise<Instance[]> {
+    const views = await this.scan();
+    return views.map((v) => v.instance).sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id));
+  }
+
+  async start(server: RenderedServer, ctx: StartContext): Promise<Instance> {
+    this.assertOpen();
+    const spec = server.spec;
+    const objects = buildInstanceObjects(server, {
+      name: instanceName(spec.name, randomBytes(4).toString('hex')), namespace: this.namespace, commit: ctx.commit,
+      bridgeCommand: this.o.bridgeCommand ?? ['mcp-gitops', 'bridge'],
+    });
+    const id = objects.name;
+    this.tracked.set(id, { server: spec.name, secretValues: [...server.secretValues], running: false, reported: false, starting: true });
+    let view: InstanceView;
+    try {
+      await this.applyAll(objects);
+      view = await this.waitReady(id, spec.name);
+    } catch (err) {
+      await this.discard(id);
+      throw this.scrubbed(err, server.secretValues);
+    }
+    const t = this.tracked.get(id);
+    if (t) Object.assign(t, { running: true, starting: false });
+    this.logger.info({ id, server: spec.name, image: spec.image, url: objects.url }, 'instance started');
+    return view.instance;
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!isInstanceName(id)) return; // not a name we give: not ours
+    const pending = this.removing.get(id);
+    if (pending) return pending;
+    const removal = this.deleteAll(id);
+    this.removing.set(id, removal);
+    try {
+      await removal;
+    } catch (err) {
+      this.removing.delete(id);
+      throw err;
+    }
+    setTimeout(() => this.removing.delete(id), FORGET_REMOVED_AFTER_MS).unref();
+    this.tracked.delete(id);
+  }
+
+  async connect(id: string): Promise<Transport> {
+    this.assertOpen();
+    const view = this.removing.has(id) ? undefined : await this.find(id);
+    if (!view) throw new KubernetesRuntimeError('RUNTIME_INSTANCE_NOT_FOUND', `no instance ${id} in namespace ${this.namespace}`, { id });
+    const { instance, status } = view.view;
+    if (instance.state !== 'running' || instance.endpoint.kind !== 'http') {
+      throw new KubernetesRuntimeError('RUNTIME_NOT_RUNNING', `instance ${id} ${await this.messageOf(id, instance.message ?? 'is not running')}`, { id });
+    }
+    if (status.phase !== 'ready') throw new KubernetesRuntimeError('RUNTIME_NOT_READY', `instance ${id} is not ready: ${status.phase === 'starting' ? status.message : ''}`, { id });
+    if (this.o.access === 'service') return createHttpTransport(instance.endpoint.transport, instance.endpoint.url);
+    const pod = readyPod(view.pods);
+    if (!pod || !this.o.forwards) throw new KubernetesRuntimeError('RUNTIME_NOT_READY', `instance ${id} has no ready pod to port-forward to`, { id });
+    const local = await this.o.forwards.localPort(id, pod, view.view.port);
+    const url = new URL(instance.endpoint.url);
+    return createHttpTransport(instance.endpoint.transport, `http://127.0.0.1:${local}${url.pathname}${url.search}`);
+  }
+
+  onExit(listener: (info: ExitInfo) => void): () => void {
+    this.listeners.add(listener);
+    this.poller ??= this.poll();
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  async shutdown(): Promise<void> {
+    this.stop.abort();
+    await this.poller;
+    await Promise.allSettled([...this.removing.values()]);
+    this.o.forwards?.closeAll();
+    this.logger.info({ namespace: this.namespace, instances: this.tracked.size }, 'kubernetes runtime shut down; its Deployments keep running for the next daemon to adopt');
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  private assertOpen(): void {
+    if (this.stop.signal.aborted) throw new KubernetesRuntimeError('RUNTIME_SHUT_DOWN', 'the kubernetes runtime has been shut down');
+  }
+
+  /** Secret first (pods reference it), then the Deployment, then the Service in front of it. */
+  private async applyAll(o: InstanceObjects): Promise<void> {
+    if (o.secret) await this.api.apply('Secret', o.secret);
+    await this.api.apply('Deployment', o.deployment);
+    await this.api.apply('Service', o.service);
+  }
+
+  private async scan(selector = MANAGED_SELECTOR): Promise<InstanceView[]> {
+    const [deployments, pods] = await Promise.all([this.api.list('Deployment', selector), this.api.listPods(selector)]);
+    const byInstance = podsByInstance(pods);
+    const views: InstanceView[] = [];
+    for (const d of deployments) {
+      if (d.metadata?.deletionTimestamp) continue;
+      const v = viewInstance(d, byInstance.get(d.metadata?.name ?? '') ?? [], this.namespace);
+      if (!v || this.removing.has(v.instance.id)) continue;
+      if (v.instance.message) v.instance.message = await this.messageOf(v.instance.id, v.instance.message);
+      views.push(v);
+    }
+    if (selector === MANAGED_SELECTOR) this.noticeExits(views);
+    return views;
+  }
+
+  private async find(id: string): Promise<{ view: InstanceView; pods: Awaited<ReturnType<KubeApi['listPods']>> } | undefined> {
+    const selector = instanceSelector(id);
+    const [deployments, pods] = await Promise.all([this.api.list('Deployment', selector), this.api.listPods(selector)]);
+    const d = deployments.find((x) => x.metadata?.name === id && !x.metadata.deletionTimestamp);
+    const view = d && viewInstance(d, pods, this.namespace);
+    if (!view) return undefined;
+    if (view.instance.message) view.instance.message = await this.messageOf(id, view.instance.message);
+    return { view, pods };
+  }
+
+  /** Polls until the Deployment is available; a failed pod or the deadline ends it (typed). */
+  private async waitReady(id: string, server: string): Promise<InstanceView> {
+    const deadline = Date.now() + (this.o.readyTimeoutMs ?? 300_000);
+    let last = 'no status yet';
+    for (;;) {
+      this.assertOpen();
+      const found = await this.find(id);
+      if (!found) throw new KubernetesRuntimeError('RUNTIME_START_FAILED', `server ${server}: Deployment ${id} disappeared while starting`, { server, id });
+      const { status } = found.view;
+      if (status.phase === 'ready') return found.view;
+      if (status.phase === 'failed') throw new KubernetesRuntimeError('RUNTIME_START_FAILED', `pod ${status.message}`, { server, id });
+      last = status.message;
+      if (Date.now() >= deadline) {
+        throw new KubernetesRuntimeError('RUNTIME_NOT_READY', `Deployment ${id} was not available within ${Math.round((this.o.readyTimeoutMs ?? 300_000) / 1000)} s (${last})`, { server, id });
+      }
+      await this.sleep();
+    }
+  }
+
+  private async sleep(): Promise<void> {
+    try {
+      await delay(this.o.pollMs ?? 2000, undefined, { signal: this.stop.signal });
+    } catch {
+      // shutdown: the caller checks
+    }
+  }
+
+  /** Deletes what carries our labels and the instance's name; Deployment first, so its pods go first. */
+  private async deleteAll(id: string): Promise<void> {
+    this.o.forwards?.close(id);
+    const selector = instanceSelector(id);
+    let deleted = 0;
+    for (const kind of MANAGED_KINDS) {
+      for (const obj of await this.api.list(kind, selector)) {
+        const name = obj.metadata?.name;
+        if (name !== id) continue;
+        if (await this.api.remove(kind, name, obj.metadata?.uid)) deleted++;
+      }
+    }
+    if (deleted > 0) this.logger.info({ id, server: this.tracked.get(id)?.server }, 'instance removed');
+  }
+
+  /** Best effort after a failed start: the objects must not linger. */
+  private async discard(id: string): Promise<void> {
+    try {
+      await this.remove(id);
+    } catch (err) {
+      this.logger.warn({ id, err: err instanceof Error ? err.message : String(err) }, 'could not delete the objects of an instance that failed to start; they are pruned later');
+    }
+  }
+
+  private scrubbed(err: unknown, secretValues: readonly string[]): unknown {
+    if (!isKubernetesRuntimeError(err) || secretValues.length === 0) return err;
+    const message = scrub(err.message, secretValues);
+    return message === err.message ? err : new KubernetesRuntimeError(err.code, message, err.data);
+  }
+
+  /** A status line with the instance's secret values masked (read from its Secret when adopted). */
+  private async messageOf(id: string, message: string): Promise<string> {
+    const t = this.tracked.get(id);
+    if (t?.secretValues) return scrub(message, t.secretValues);
+    const values = await this.readSecretValues(id);
+    if (t) t.secretValues = values;
+    else this.tracked.set(id, { server: '', running: false, reported: false, secretValues: values });
+    return scrub(message, values);
+  }
+
+  private async readSecretValues(id: string): Promise<string[]> {
+    try {
+      const secrets = await this.api.list('Secret', instanceSelector(id));
+      return secrets.filter((s) => s.metadata?.name === id)
+        .flatMap((s) => Object.values(s.data ?? {}).map((b64) => Buffer.from(b64, 'base64').toString('utf8')));
+    } catch (err) {
+      this.logger.warn({ id, err: err instanceof Error ? err.message : String(err) }, 'cannot read the instance Secret to mask its values in messages');
+      return [];
+    }
+  }
+
+  /** Reports, once, every instance that was seen running and now has failed or is gone. */
+  private noticeExits(views: readonly InstanceView[]): void {
+    const seen = new Set<string>();
+    for (const { instance } of views) {
+      seen.add(instance.id);
+      let t = this.tracked.get(instance.id);
+      if (!t) {
+        t = { server: instance.labels.server, running: false, reported: false };
+        this.tracked.set(instance.id, t);
+      }
+      t.server ||= instance.labels.server;
+      if (t.starting) continue;
+      if (instance.state === 'running') t.running = true;
+      else if (t.running && !t.reported) this.report(instance.id, t, instance.message ?? 'exited');
+    }
+    for (const [id, t] of this.tracked) {
+      if (!seen.has(id) && t.running && !t.reported && !t.starting && !this.removing.has(id)) this.report(id, t, 'was deleted out of band');
+    }
+  }
+
+  private report(id: string, t: Tracked, message: string): void {
+    t.reported = true;
+    this.logger.warn({ id, server: t.server, message }, 'instance exited');
+    for (const listener of [...this.listeners]) {
+      try {
+        listener({ id, server: t.server, message });
+      } catch (err) {
+        this.logger.error({ err, id }, 'onExit listener threw');
+      }
+    }
+  }
+
+  private async poll(): Promise<void> {
+    while (!this.stop.signal.aborted) {
+      if (this.listeners.size > 0) {
+        try {
+          await this.scan();
+        } catch (err) {
+          this.logger.debug({ err: err instanceof Error ? err.message : String(err) }, 'polling instances failed; retrying');
+        }
+      }
+      await this.sleep();
+    }
+  }
+}
