@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gatewayBench } from './gateway.js';
 import { gitBench } from './git-fetch.js';
 import { errorRow, runRow, table, type Bench, type Row } from './harness.js';
 import { linkRepoPaths } from './links.js';
@@ -18,11 +19,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 
 /** Each bench with its name (for --only); set up, measured and torn down one after the other. */
-const BENCHES: [string, (runs: number) => Promise<Bench>][] = [
+const BENCHES: [string, (runs: number, quick: boolean) => Promise<Bench>][] = [
   ['specs', specsBench],
   ['git', gitBench],
   ['webhook', webhookBench],
   ['revert', revertBench],
+  ['gateway', gatewayBench],
 ];
 
 async function main(): Promise<void> {
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
     if (only && !name.includes(only)) continue;
     let bench: Bench;
     try {
-      bench = await make(runs);
+      bench = await make(runs, quick);
     } catch (e) {
       progress(errorRow(`${name}: setup`, e));
       continue;
