@@ -1,26 +1,12 @@
 // The real daemon rolling out real MCP servers from a real git repository.
-import { spawn } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { freePort, isAlive, records } from './helpers/procs.js';
-import { delayedHttp, EVERYTHING, everythingStdio, memory } from './helpers/servers.js';
+import { freePort, isAlive } from './helpers/procs.js';
+import { RUNTIMES } from './helpers/runtimes.js';
+import { delayedHttp, everythingStdio, memory } from './helpers/servers.js';
 import { waitFor } from './helpers/wait-for.js';
 import { World } from './helpers/world.js';
-
-let w: World;
-beforeEach(() => {
-  w = new World();
-});
-afterEach(async () => {
-  await w.cleanup();
-});
-
-const pidOf = (instanceId: string | null | undefined): number => {
-  const rec = records(w.stateDir).find((r) => r.id === instanceId);
-  if (!rec) throw new Error(`no instance record ${String(instanceId)}`);
-  return rec.pid;
-};
 
 /** One MCP round trip (connect, tools/list, close) to a streamable-http server. */
 async function answers(url: string): Promise<boolean> {
@@ -35,7 +21,14 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-describe('deploy', () => {
+describe.each(RUNTIMES.map((rt) => [rt.name, rt] as const))('deploy on the %s runtime', (_name, rt) => {
+  let w: World;
+  beforeEach(() => {
+    w = new World(rt);
+  });
+  afterEach(async () => {
+    await w.cleanup();
+  });
   it('adds servers: Running/Healthy with their tools, applied == lastGood == head; unchanged servers untouched', async () => {
     const first = w.repo.commit(w.server('everything', everythingStdio()));
     const d = await w.start();
@@ -44,13 +37,13 @@ describe('deploy', () => {
     expect(st.history[0]).toMatchObject({ commit: first, result: 'succeeded' });
     expect(st.servers[0]).toMatchObject({ name: 'everything', version: '1', commit: first, endpoint: `${d.url}/mcp/everything` });
     expect(st.servers[0].tools).toEqual(expect.arrayContaining(['echo', 'get-sum']));
-    const everythingPid = pidOf(st.servers[0].instanceId);
+    const everythingPid = await w.pidOf(st.servers[0].instanceId);
 
     const second = w.repo.commit(w.server('memory', memory(`${w.dir}/memory.json`, { dependsOn: ['everything'] })));
     st = await w.converged(d, second, ['everything', 'memory']);
     expect(st.revision).toEqual({ head: second, applied: second, lastGood: second });
     expect(st.servers[1].tools).toEqual(expect.arrayContaining(['read_graph', 'create_entities']));
-    expect(pidOf(st.servers[0].instanceId)).toBe(everythingPid);
+    expect(await w.pidOf(st.servers[0].instanceId)).toBe(everythingPid);
     expect(st.servers[0].commit).toBe(first); // deployed by the first commit, untouched since
     await w.noOrphans(['everything', 'memory']);
   });
@@ -61,7 +54,7 @@ describe('deploy', () => {
     const d = await w.start();
     const before = await w.converged(d, v1, ['web']);
     const oldId = before.servers[0].instanceId;
-    const oldPid = pidOf(oldId);
+    const oldPid = await w.pidOf(oldId);
 
     const samples: { start: number; end: number; ok: boolean; oldAlive: boolean }[] = [];
     let sampling = true;
@@ -115,26 +108,29 @@ describe('deploy', () => {
     expect(started(c)).toBeGreaterThanOrEqual(Math.max(passed(a), passed(b)));
   });
 
-  it('disabling or deleting a server in git stops it; an unlabeled process is never touched', async () => {
+  it('disabling or deleting a server in git stops it; an unlabeled instance is never touched', async () => {
     // looks exactly like a managed server, but the daemon did not start it
-    const stranger = spawn(process.execPath, [EVERYTHING, 'stdio'], { stdio: ['pipe', 'ignore', 'ignore'], env: { ...process.env, E2E_STRANGER: w.marker } });
+    const stranger = await rt.stranger(w.marker);
     try {
       const first = w.repo.commit({ ...w.server('x', everythingStdio()), ...w.server('y', everythingStdio()), ...w.server('z', everythingStdio()) });
       const d = await w.start();
       const st = await w.converged(d, first, ['x', 'y', 'z']);
-      const [x, y, z] = st.servers.map((s) => pidOf(s.instanceId));
+      const [x, y, z] = await Promise.all(st.servers.map((s) => w.pidOf(s.instanceId)));
       const next = w.repo.commit({ ...w.server('y', everythingStdio({ enabled: false })), 'servers/z.yaml': null });
       const after = await w.converged(d, next, ['x']);
       expect(after.history[0]).toMatchObject({ commit: next, result: 'succeeded', message: '0 servers rolled out, 2 pruned' });
       await waitFor(() => !isAlive(y) && !isAlive(z), { what: 'y and z to stop' });
       expect(isAlive(x)).toBe(true);
-      expect(isAlive(stranger.pid!)).toBe(true);
+      expect(await stranger.alive()).toBe(true);
       await w.noOrphans(['x']);
+      const left = await w.instanceIds();
       expect(await d.stop()).toBe(0);
-      expect(w.pids()).toEqual([]); // a graceful stop leaves nothing behind
-      expect(isAlive(stranger.pid!)).toBe(true);
+      // a graceful stop: the process runtime stops its children, docker leaves containers to adopt
+      if (rt.keepsInstancesOnStop) expect(await w.instanceIds()).toEqual(left);
+      else expect(w.pids()).toEqual([]);
+      expect(await stranger.alive()).toBe(true);
     } finally {
-      stranger.kill('SIGKILL');
+      await stranger.remove();
     }
   });
 });

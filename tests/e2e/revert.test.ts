@@ -1,57 +1,52 @@
 // Failing commits against the real daemon: reverted, previous version serving, not retried.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Daemon, Status } from './helpers/daemon.js';
-import { isAlive, records } from './helpers/procs.js';
+import { isAlive } from './helpers/procs.js';
+import { RUNTIMES } from './helpers/runtimes.js';
 import { everythingStdio, exitAtStart, hang, memory, partial } from './helpers/servers.js';
 import { waitFor } from './helpers/wait-for.js';
 import { World } from './helpers/world.js';
 
-let w: World;
-beforeEach(() => {
-  w = new World();
-});
-afterEach(async () => {
-  await w.cleanup();
-});
+describe.each(RUNTIMES.map((rt) => [rt.name, rt] as const))('revert to last good on the %s runtime', (_name, rt) => {
+  let w: World;
+  beforeEach(() => {
+    w = new World(rt);
+  });
+  afterEach(async () => {
+    await w.cleanup();
+  });
 
-const pidOf = (instanceId: string | null | undefined): number => {
-  const rec = records(w.stateDir).find((r) => r.id === instanceId);
-  if (!rec) throw new Error(`no instance record ${String(instanceId)}`);
-  return rec.pid;
-};
+  /** Waits for `commit` to end `reverted`, then for the servers to be back at `good`. */
+  async function reverted(d: Daemon, commit: string, good: string, servers: string[]): Promise<Status> {
+    await d.until(`${commit.slice(0, 7)} reverted`, (s) => s.history[0]?.commit === commit && s.history[0].result === 'reverted');
+    const st = await w.converged(d, good, servers);
+    expect(st.failedRevision?.commit).toBe(commit);
+    expect(st.revision).toEqual({ head: commit, applied: good, lastGood: good });
+    expect(st.phase === 'Failed' || st.phase === 'Synced').toBe(true);
+    expect(st.servers.every((s) => s.commit === good || st.history.some((h) => h.commit === s.commit && h.result === 'succeeded'))).toBe(true);
+    return st;
+  }
 
-/** Waits for `commit` to end `reverted`, then for the servers to be back at `good`. */
-async function reverted(d: Daemon, commit: string, good: string, servers: string[]): Promise<Status> {
-  await d.until(`${commit.slice(0, 7)} reverted`, (s) => s.history[0]?.commit === commit && s.history[0].result === 'reverted');
-  const st = await w.converged(d, good, servers);
-  expect(st.failedRevision?.commit).toBe(commit);
-  expect(st.revision).toEqual({ head: commit, applied: good, lastGood: good });
-  expect(st.phase === 'Failed' || st.phase === 'Synced').toBe(true);
-  expect(st.servers.every((s) => s.commit === good || st.history.some((h) => h.commit === s.commit && h.result === 'succeeded'))).toBe(true);
-  return st;
-}
+  /** The failed commit is not tried again: a few more polls start nothing and add no history. */
+  async function notRetried(d: Daemon, commit: string): Promise<void> {
+    const ids = await w.instanceIds();
+    const before = (await d.status()).history.length;
+    const st = await d.checks(3);
+    expect(st.history.length).toBe(before);
+    expect(st.history.filter((h) => h.commit === commit)).toHaveLength(1);
+    expect(await w.instanceIds()).toEqual(ids);
+  }
 
-/** The failed commit is not tried again: a few more polls start nothing and add no history. */
-async function notRetried(d: Daemon, commit: string): Promise<void> {
-  const ids = records(w.stateDir).map((r) => r.id).sort();
-  const before = (await d.status()).history.length;
-  const st = await d.checks(3);
-  expect(st.history.length).toBe(before);
-  expect(st.history.filter((h) => h.commit === commit)).toHaveLength(1);
-  expect(records(w.stateDir).map((r) => r.id).sort()).toEqual(ids);
-}
-
-describe('revert to last good', () => {
   it('exit at start, hang past timeout, expectTools missing: reverted with the reason, previous version serving, no retry; git revert and newer commits deploy', async () => {
     const good = w.repo.commit(w.server('svc', everythingStdio()));
     const d = await w.start();
     const first = await w.converged(d, good, ['svc']);
     const servingId = first.servers[0].instanceId;
-    const servingPid = pidOf(servingId);
+    const servingPid = await w.pidOf(servingId);
 
     const bad1 = w.repo.commit(w.server('svc', exitAtStart({ version: '2' })));
     let st = await reverted(d, bad1, good, ['svc']);
-    expect(st.failedRevision?.reason).toMatch(/^svc: process exited with code 1: fatal: config file \/etc\/demo\/server\.toml not found$/);
+    expect(st.failedRevision?.reason).toMatch(/^svc: (process|container) exited with code 1: fatal: config file \/etc\/demo\/server\.toml not found$/);
     expect(st.history[0].errors).toEqual([st.failedRevision?.reason]);
     expect(st.servers[0]).toMatchObject({ version: '1', instanceId: servingId });
     expect(isAlive(servingPid)).toBe(true);
@@ -94,7 +89,7 @@ describe('revert to last good', () => {
     });
     const d = await w.start();
     const before = await w.converged(d, good, ['a', 'b', 'c']);
-    const pids = before.servers.map((s) => pidOf(s.instanceId));
+    const pids = await Promise.all(before.servers.map((s) => w.pidOf(s.instanceId)));
 
     const bad = w.repo.commit({
       ...w.server('a', everythingStdio({ version: '2' })),

@@ -17,6 +17,9 @@ export interface Spec {
   timeoutSeconds?: number;
   strategy?: 'blue-green' | 'recreate';
   enabled?: boolean;
+  /** docker: the image, and the executable inside it (default: this node). */
+  image?: string;
+  command?: string;
 }
 
 /** One MCPServer document; every process it starts carries E2E_RUN=<marker> in its environment. */
@@ -24,7 +27,8 @@ export function mcpServer(marker: string, name: string, s: Spec): string {
   const spec = {
     version: s.version ?? '1',
     ...(s.transport && { transport: s.transport }),
-    command: process.execPath,
+    ...(s.image && { image: s.image }),
+    command: s.command ?? process.execPath,
     args: s.args,
     ...(s.port !== undefined && { port: s.port }),
     env: { E2E_RUN: marker, ...s.env },

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Daemon, type DaemonOptions, type Status } from './daemon.js';
 import { GitRepo } from './git-repo.js';
-import { killMarked, marked, records } from './procs.js';
+import { killMarked, marked } from './procs.js';
+import { PROCESS, type RuntimeProbe } from './runtimes.js';
 import { mcpServer, type Spec } from './servers.js';
-import { waitFor } from './wait-for.js';
 
 export class World {
   readonly dir = mkdtempSync(join(tmpdir(), 'mcp-gitops-e2e-'));
@@ -17,13 +17,16 @@ export class World {
   readonly marker = randomBytes(6).toString('hex');
   private readonly daemons: Daemon[] = [];
 
+  /** `rt`: the runtime the daemons run servers on (the marker doubles as the docker scope). */
+  constructor(readonly rt: RuntimeProbe = PROCESS) {}
+
   /** The file map of one server document (servers/<name>.yaml). */
   server(name: string, spec: Spec): Record<string, string> {
-    return { [`servers/${name}.yaml`]: mcpServer(this.marker, name, spec) };
+    return { [`servers/${name}.yaml`]: mcpServer(this.marker, name, this.rt.adapt(spec)) };
   }
 
   async start(o: Partial<DaemonOptions> = {}): Promise<Daemon> {
-    const d = await Daemon.start({ repo: this.repo.dir, stateDir: this.stateDir, ...o });
+    const d = await Daemon.start({ repo: this.repo.dir, stateDir: this.stateDir, ...o, env: { ...this.rt.daemonEnv(this.marker), ...o.env } });
     this.daemons.push(d);
     return d;
   }
@@ -41,18 +44,20 @@ export class World {
     return marked(this.marker).map((p) => p.pid);
   }
 
-  /** Waits until the processes alive are exactly the group leaders the instance records name, one per server. */
-  async noOrphans(servers: string[]): Promise<void> {
-    await waitFor(() => {
-      const recs = records(this.stateDir);
-      const leaders = new Set(recs.map((r) => r.pid));
-      const live = marked(this.marker);
-      const ok = recs.map((r) => r.server).sort().join() === [...servers].sort().join()
-        && live.every((p) => leaders.has(p.pgid)) && [...leaders].every((pid) => live.some((p) => p.pid === pid));
-      return ok || undefined;
-    }, { what: `exactly one live process group per server (${servers.join(', ')}) and nothing else`, timeoutMs: 20_000 }).catch((e: unknown) => {
-      throw new Error(`${e instanceof Error ? e.message : String(e)}: ${JSON.stringify({ records: records(this.stateDir), live: marked(this.marker) })}`);
-    });
+  /** Waits until exactly one live instance per server runs, and nothing else of this world's. */
+  noOrphans(servers: string[]): Promise<void> {
+    return this.rt.noOrphans(servers, this.stateDir, this.marker);
+  }
+
+  /** The host pid of an instance's main process. */
+  pidOf(instanceId: string | null | undefined): Promise<number> {
+    if (!instanceId) throw new Error('no instance id');
+    return this.rt.pidOf(instanceId, this.stateDir);
+  }
+
+  /** Ids of every instance of this world's, running or not. */
+  instanceIds(): Promise<string[]> {
+    return this.rt.instanceIds(this.stateDir, this.marker);
   }
 
   async cleanup(): Promise<void> {
@@ -61,6 +66,7 @@ export class World {
       const stopped = await Promise.race([d.stop(), new Promise((r) => setTimeout(r, 8000, 'timeout'))]);
       if (stopped === 'timeout') await d.kill();
     }
+    await this.rt.cleanup(this.marker);
     killMarked(this.marker);
     rmSync(this.dir, { recursive: true, force: true });
   }
