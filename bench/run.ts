@@ -8,6 +8,7 @@ import { gatewayBench } from './gateway.js';
 import { gitBench } from './git-fetch.js';
 import { errorRow, runRow, table, type Bench, type Row } from './harness.js';
 import { linkRepoPaths } from './links.js';
+import { noopPollBench } from './noop-poll.js';
 import { revertBench } from './revert.js';
 import { specsBench } from './specs-1000.js';
 import { webhookBench } from './webhook-to-healthy.js';
@@ -24,6 +25,7 @@ const BENCHES: [string, (runs: number, quick: boolean) => Promise<Bench>][] = [
   ['git', gitBench],
   ['webhook', webhookBench],
   ['revert', revertBench],
+  ['poll', noopPollBench],
   ['gateway', gatewayBench],
 ];
 
