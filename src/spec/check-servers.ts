@@ -6,6 +6,7 @@ import { findCycles } from './graph.js';
 import { errorAt, type LoadedDoc } from './load.js';
 import type { Overlaid } from './overlay.js';
 import { formatPath, type PathSegment } from './positions.js';
+import { CWD_ESCAPE_MESSAGE, escapesRoot } from './relative-path.js';
 import type { SpecError } from './spec-error.js';
 
 export interface OverlaidServer { loaded: LoadedDoc<MCPServer>; overlaid: Overlaid }
@@ -19,17 +20,6 @@ function at(s: OverlaidServer, path: PathSegment[], message: string): SpecError 
 /** An error about `field`, located at `near` (the field that makes it necessary). */
 function atNear(s: OverlaidServer, field: PathSegment[], near: PathSegment[], message: string): SpecError {
   return { ...at(s, near, message), field: formatPath(s.overlaid.origin(field)) };
-}
-
-function escapesRoot(p: string): boolean {
-  if (p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\')) return true;
-  let depth = 0;
-  for (const part of p.split(/[\\/]+/)) {
-    if (part === '..') depth--;
-    else if (part !== '.' && part !== '') depth++;
-    if (depth < 0) return true;
-  }
-  return false;
 }
 
 function checkOne(s: OverlaidServer, runtime: RuntimeKind | undefined): SpecError[] {
@@ -47,7 +37,7 @@ function checkOne(s: OverlaidServer, runtime: RuntimeKind | undefined): SpecErro
   if (transport !== 'stdio' && f.port === undefined) {
     errors.push(atNear(s, ['port'], ['transport'], `required for transport ${transport}: the port the server listens on`));
   }
-  if (f.cwd !== undefined && escapesRoot(f.cwd)) errors.push(at(s, ['cwd'], 'must be a relative path inside the repository path (no leading "/" or "..")'));
+  if (f.cwd !== undefined && escapesRoot(f.cwd)) errors.push(at(s, ['cwd'], CWD_ESCAPE_MESSAGE));
   return errors;
 }
 

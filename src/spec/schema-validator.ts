@@ -70,10 +70,13 @@ function allowedKeys(node: unknown, root: Schema, depth = 0): string[] {
   return keys;
 }
 
-function typeName(v: unknown): string {
+function typeName(v: unknown, source?: string): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
+  // .nan, .inf and literals too large for a double (1e400) are numbers to YAML, but no usable value
+  if (typeof v === 'number' && Number.isNaN(v)) return `not-a-number (${source ?? '.nan'})`;
+  if (typeof v === 'number' && !Number.isFinite(v)) return `an infinite number (${source ?? String(v)}${source && !/inf/i.test(source) ? ' is too large' : ''})`;
   if (typeof v === 'number') return Number.isInteger(v) ? 'an integer' : 'a number';
   return `a ${typeof v}`;
 }
@@ -157,7 +160,7 @@ function toSpecErrors(e: ErrorObject, doc: YamlDoc, root: Schema): SpecError[] {
       const expected = String(params.type).split(',');
       const node = nodeAt(doc.doc, base);
       const source = isScalar(node) ? (node as { source?: string }).source : undefined;
-      const got = e.data === null && !source ? 'an empty value' : typeName(e.data);
+      const got = e.data === null && !source ? 'an empty value' : typeName(e.data, source);
       return at(base, `must be ${orList(expected.map((t) => TYPE_WORDS[t] ?? t))}, got ${got}${typeHint(expected, e.data, source)}`);
     }
     case 'enum': {

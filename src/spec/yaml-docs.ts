@@ -1,5 +1,6 @@
 // Splits every YAML file of a snapshot into documents, keeping positions for every later error.
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
+import { flowTooDeep } from './flow-depth.js';
 import { formatPath, type PathSegment } from './positions.js';
 import type { SpecError } from './spec-error.js';
 
@@ -22,6 +23,9 @@ export interface YamlDoc {
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 const MAX_ALIASES = 100;
+/** Deeper than any spec needs; deep enough input exhausts the stack of every later stage. */
+export const MAX_DEPTH = 64;
+const DEPTH_MESSAGE = `nested more than ${MAX_DEPTH} levels deep; a spec needs far fewer (is this generated data?)`;
 
 export function isSpecFile(path: string): boolean {
   return /\.ya?ml$/i.test(path);
@@ -42,6 +46,12 @@ export function parseYamlFile(file: SpecFile): { docs: YamlDoc[]; errors: SpecEr
     return { docs: [], errors: [fileError(file.path, 'file is not valid UTF-8 text; save it with UTF-8 encoding')] };
   }
   if (text.includes('\u0000')) return { docs: [], errors: [fileError(file.path, 'file is binary (contains NUL bytes), not YAML text')] };
+  const deepFlow = flowTooDeep(text, MAX_DEPTH);
+  if (deepFlow !== undefined) {
+    const before = text.slice(0, deepFlow);
+    const line = before.split('\n').length;
+    return { docs: [], errors: [fileError(file.path, `invalid YAML: ${DEPTH_MESSAGE}`, line, deepFlow - before.lastIndexOf('\n'))] };
+  }
 
   const lc = new LineCounter();
   const parsed = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
@@ -55,6 +65,12 @@ export function parseYamlFile(file: SpecFile): { docs: YamlDoc[]; errors: SpecEr
       return;
     }
     if (doc.contents === null) return; // empty document (e.g. a trailing ---)
+    const deep = tooDeep(doc.contents);
+    if (deep !== undefined) {
+      const p = lc.linePos(deep);
+      errors.push({ file: file.path, line: p.line, col: p.col, field: '-', message: `invalid YAML: ${DEPTH_MESSAGE}` });
+      return;
+    }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIASES });
@@ -96,12 +112,28 @@ function yamlErrors(file: string, doc: Document, lc: LineCounter, problems: YAML
       out.push({ file, line: f.line, col: f.col, field: '-', message: `invalid YAML: "${open}" is not closed with "${close}" (or a line inside it is not indented enough)` });
       continue;
     }
-    const message = e.code === 'TAB_AS_INDENT' ? 'tabs are not allowed as indentation; indent with spaces'
+    const message = e.code === 'RESOURCE_EXHAUSTION' && /call stack/i.test(e.message) ? DEPTH_MESSAGE
+      : e.code === 'TAB_AS_INDENT' ? 'tabs are not allowed as indentation; indent with spaces'
       : e.code === 'TAG_RESOLVE_FAILED' ? `unknown YAML tag ${firstLine(e.message).replace(/^Unresolved tag:\s*/, '')}; remove it`
         : firstLine(e.message);
     out.push({ file, line: p.line, col: p.col, field: '-', message: `invalid YAML: ${message}` });
   }
   return out;
+}
+
+/** Offset of the first collection nested deeper than MAX_DEPTH (iterative: no recursion to exhaust). */
+function tooDeep(root: unknown): number | undefined {
+  const stack: { node: unknown; depth: number }[] = [{ node: root, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth > MAX_DEPTH) return node.range?.[0] ?? 0;
+    for (const item of node.items) {
+      if (isPair(item)) stack.push({ node: item.key, depth: depth + 1 }, { node: item.value, depth: depth + 1 });
+      else stack.push({ node: item, depth: depth + 1 });
+    }
+  }
+  return undefined;
 }
 
 /** The key at `offset` in a mapping that already has it, with its path and the first occurrence. */
