@@ -11,7 +11,7 @@ import { createSchemaValidator, type SchemaValidator } from '../spec/schema-vali
 import { sortSpecErrors, type SpecError } from '../spec/spec-error.js';
 import type { SpecFile } from '../spec/yaml-docs.js';
 import { renderServer } from './render-server.js';
-import type { SecretReader } from './secrets.js';
+import { withoutDaemonSecrets, type SecretReader } from './secrets.js';
 import { createTemplateEngine, type TemplateEngine } from './template.js';
 
 export interface CompileInput {
@@ -66,6 +66,7 @@ export function createCompiler(deps: { validator?: SchemaValidator; engine?: Tem
 
 function compileWith(validator: SchemaValidator, engine: TemplateEngine, input: CompileInput, options: CompileOptions): DesiredState {
   const loaded = loadSpecs(input, validator);
+  const secrets = withoutDaemonSecrets(options.secrets);
   const errors = [...loaded.errors];
   const env = options.environment;
   const envDoc = env === undefined ? undefined : loaded.environments.find((e) => e.name === env);
@@ -87,7 +88,7 @@ function compileWith(validator: SchemaValidator, engine: TemplateEngine, input: 
       source: { file: doc.file, line: namePos.line },
       environmentName: env,
       environment: envDoc?.value,
-      secrets: options.secrets,
+      secrets,
       engine,
       ...(cwd !== undefined && { workdirDigest: digestUnder(input.files, joinPath(input.basePath ?? '.', cwd)) }),
     });

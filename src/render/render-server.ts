@@ -5,6 +5,7 @@ import { DEFAULT_TIMEOUT_SECONDS, MASK, type DesiredServer, type RenderedServer 
 import { closest } from '../spec/did-you-mean.js';
 import type { Environment, ServerFields } from '../spec/generated.js';
 import type { PathSegment } from '../spec/positions.js';
+import { checkRendered } from './check-rendered.js';
 import { buildContext, type ContextInput, type Recorder } from './context.js';
 import type { SecretReader } from './secrets.js';
 import { specHash } from './spec-hash.js';
@@ -130,6 +131,9 @@ export function renderServer(input: RenderServerInput): { rendered?: RenderedSer
   for (const name of resolved.secretNames) if (resolved.vars[name] !== undefined) secretValues.add(String(resolved.vars[name]));
   const values = [...secretValues].filter((s) => s.length > 0);
   const spec = normalize(input, String(version.real), out.real as ServerFields);
+  const cwdTemplated = typeof fields.cwd === 'string' && input.engine.isTemplate(fields.cwd);
+  problems.push(...checkRendered(spec, cwdTemplated).map((p) => ({ where: { in: 'server' as const, path: origin(p.path) }, message: p.message })));
+  if (problems.length > 0) return { problems };
   // Values from secrets are already *** in the masked twin; a secret that also reaches it some
   // other way (the same text in a plain field or an Environment variable) is scrubbed as well.
   const masked = normalize(input, scrub(String(version.masked), values), scrubDeep(out.masked, values) as ServerFields);

@@ -19,3 +19,19 @@ export function staticSecrets(values: Record<string, string>): SecretReader {
     describe: (name) => `no secret "${name}" is set`,
   };
 }
+
+/** The daemon's own settings and secrets (MCP_GITOPS_API_TOKEN, ..._GIT_TOKEN, ..._WEBHOOK_SECRET). */
+const DAEMON_OWN = /^MCP_GITOPS_/i;
+
+/**
+ * Hides the daemon's own variables from templates: with secrets falling back to the daemon's
+ * environment, `{{ secrets.MCP_GITOPS_API_TOKEN }}` would otherwise hand its API token to a server.
+ */
+export function withoutDaemonSecrets(inner: SecretReader): SecretReader {
+  return {
+    read: (name) => (DAEMON_OWN.test(name) ? undefined : inner.read(name)),
+    describe: (name) => (DAEMON_OWN.test(name)
+      ? `"${name}" is one of the daemon's own settings (MCP_GITOPS_*), which templates cannot read; give the server a secret of its own`
+      : inner.describe(name)),
+  };
+}
