@@ -5,6 +5,7 @@ import type { StatusView } from '../reconciler/status.js';
 import type { EventLog } from './event-log.js';
 import { registerEvents } from './events-route.js';
 import { STATUS_PAGE } from './status-page.js';
+import { PlainLogController } from './request-log.js';
 import { registerSync } from './sync-route.js';
 import { registerWebhook } from './webhook.js';
 
@@ -19,7 +20,7 @@ export interface AppDeps {
   webhookSecret?: string;
   /** Branch the daemon follows, for ignoring pushes to others. */
   branch?: () => string | undefined;
-  /** pino logger for request logs (info; debug for /healthz, /readyz and /metrics). */
+  /** pino logger for request logs (info; debug for /healthz, /readyz and /metrics), one line per request. */
   logger?: FastifyBaseLogger;
   /** Reconciler events for GET /events and the status page. */
   events?: EventLog;
@@ -29,11 +30,11 @@ export interface AppDeps {
 export const BODY_LIMIT = 1024 * 1024;
 
 export function buildApp(deps: AppDeps): FastifyInstance {
-  const app = Fastify({ ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }), bodyLimit: BODY_LIMIT, forceCloseConnections: true });
+  const app = Fastify({ ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }), logController: new PlainLogController(), bodyLimit: BODY_LIMIT, forceCloseConnections: true });
   // Keep JSON bodies as raw bytes: webhook signatures are computed over the exact bytes sent.
   app.addContentTypeParser(['application/json', 'application/*+json'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.get('/healthz', { logLevel: 'debug' }, () => ({ status: 'ok' }));
-  app.get('/readyz', { logLevel: 'debug' }, async (_req, reply) => {
+  app.get('/healthz', () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
     if (deps.ready()) return { status: 'ready' };
     return reply.code(503).send({ status: 'not ready', reason: 'the first sync has not finished' });
   });
@@ -42,7 +43,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   if (deps.events) registerEvents(app, deps.events);
   if (deps.metrics) {
     const registry = deps.metrics.registry;
-    app.get('/metrics', { logLevel: 'debug' }, async (_req, reply) => reply.header('content-type', registry.contentType).send(await registry.metrics()));
+    app.get('/metrics', async (_req, reply) => reply.header('content-type', registry.contentType).send(await registry.metrics()));
   }
   registerSync(app, { requestSync: deps.requestSync, ...(deps.apiToken !== undefined && { apiToken: deps.apiToken }) });
   registerWebhook(app, {
