@@ -1,5 +1,6 @@
 // CLI entry: dispatches to a command; exit codes 0 ok, 1 invalid specs, 2 usage or I/O error.
 import { isSourceError } from '../source/index.js';
+import { bridgeCommand } from './commands/bridge.js';
 import { planCommand } from './commands/plan.js';
 import { renderCommand } from './commands/render.js';
 import { serveCommand } from './commands/serve.js';
@@ -20,7 +21,7 @@ export interface Command {
   run(v: Values, io: CliIO): Promise<number>;
 }
 
-export const COMMANDS: Command[] = [serveCommand, validateCommand, renderCommand, planCommand];
+export const COMMANDS: Command[] = [serveCommand, validateCommand, renderCommand, planCommand, bridgeCommand];
 
 function topHelp(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary.split('. ')[0].replace(/\.$/, '')}`);

@@ -1,0 +1,96 @@
+// stdio -> streamable HTTP in a pod (ADR 0006): one child process, and the gateway's shared upstream
+// in front of it, so many HTTP sessions share the child's one stdio connection (the gateway numbers
+// requests itself; notifications go to every session). Served on --path, /healthz beside it.
+// When the child exits the bridge stops too, so the kubelet sees the crash (and its exit code).
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { ExitInfo } from '../../runtime.js';
+import { createGateway, gatewayPath, registerGateway } from '../../../gateway/index.js';
+import type { Logger } from '../logger.js';
+import { spawnChild, type ChildExit, type StdioChild } from './child.js';
+
+export interface BridgeOptions {
+  host: string;
+  port: number;
+  /** Where MCP is served (default /mcp). */
+  path: string;
+  command: string;
+  args: readonly string[];
+  /** The child's environment (the container's). */
+  env: NodeJS.ProcessEnv;
+  /** Values masked in the child's stderr and in the bridge's messages. */
+  secretValues: readonly string[];
+  stderr: NodeJS.WritableStream;
+  logger: Logger;
+  /** Between SIGTERM and SIGKILL on stop (default 5 s). */
+  graceMs?: number;
+}
+
+export interface Bridge {
+  /** The bound address (port 0 resolves to the real one). */
+  url: string;
+  child: StdioChild;
+  /** Resolves when the child has exited and the listener is closed. */
+  done: Promise<ChildExit>;
+  /** Stops the child and the listener. */
+  close(): Promise<ChildExit>;
+}
+
+const NAME = 'stdio';
+
+function mountPath(path: string): string {
+  return path.startsWith('/') ? path : `/${path}`;
+}
+
+export async function startBridge(o: BridgeOptions): Promise<Bridge> {
+  const child = spawnChild(o);
+  const exitListeners = new Set<(info: ExitInfo) => void>();
+  const gateway = createGateway({
+    runtime: {
+      connect: () => Promise.resolve(child.channel.attach()),
+      onExit: (l) => {
+        exitListeners.add(l);
+        return () => exitListeners.delete(l);
+      },
+    },
+    logger: o.logger,
+    clientInfo: { name: 'mcp-gitops-bridge', version: '1' },
+    servers: () => ({ phase: 'Running', message: '' }),
+  });
+  gateway.setActive(NAME, { id: 'child', endpoint: { kind: 'stdio' } });
+  const path = mountPath(o.path);
+  const app: FastifyInstance = Fastify({
+    logger: false, forceCloseConnections: true,
+    rewriteUrl: (req) => {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const pathname = q === -1 ? url : url.slice(0, q);
+      return pathname === path ? `${gatewayPath(NAME)}${q === -1 ? '' : url.slice(q)}` : url;
+    },
+  });
+  let alive = true;
+  app.get('/healthz', async (_req, reply) => (alive ? { status: 'ok' } : reply.code(503).send({ status: 'child exited' })));
+  registerGateway(app, gateway);
+  try {
+    await app.listen({ host: o.host, port: o.port });
+  } catch (err) {
+    await child.stop(0);
+    throw err;
+  }
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : o.port;
+  const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+  o.logger.info({ command: o.command, pid: child.pid, listen: `${o.host}:${port}`, path }, 'bridge: serving the stdio server over streamable HTTP');
+  const done = child.exited.then(async (exit) => {
+    alive = false;
+    for (const l of [...exitListeners]) l({ id: 'child', server: NAME, message: exit.description });
+    await app.close();
+    return exit;
+  });
+  return {
+    url: `http://${host}:${port}${path}`, child, done,
+    async close() {
+      await child.stop(o.graceMs ?? 5000);
+      return done;
+    },
+  };
+}
