@@ -73,13 +73,18 @@ export class GatewaySession {
   }
 
   close(why: GatewayError): Promise<void> {
-    this.closing ??= (async () => {
-      clearTimeout(this.idleTimer);
-      if (!this.abort.signal.aborted) this.abort.abort(why.toMcpError());
-      this.o.onClosed(this, why);
+    if (this.closing) return this.closing;
+    // set before anything runs: closing the SDK server fires its onclose synchronously, which must
+    // not close the session a second time with another reason
+    let done!: () => void;
+    this.closing = new Promise<void>((resolve) => (done = resolve));
+    clearTimeout(this.idleTimer);
+    if (!this.abort.signal.aborted) this.abort.abort(why.toMcpError());
+    this.o.onClosed(this, why);
+    void (async () => {
       await this.mcp?.close().catch(() => undefined);
       await this.upstream?.release().catch(() => undefined);
-    })();
+    })().finally(done);
     return this.closing;
   }
 

@@ -36,6 +36,8 @@ export interface RuntimeProbe {
   stranger(scope: string): Promise<Stranger>;
   /** What a graceful daemon stop leaves running: process stops its children, docker leaves containers to adopt. */
   keepsInstancesOnStop: boolean;
+  /** Whether a stdio instance survives its daemon (process: its pipes die with the daemon, ADR 0003). */
+  adoptsStdio: boolean;
   cleanup(scope: string): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ const processProbe: RuntimeProbe = {
     });
   },
   keepsInstancesOnStop: false,
+  adoptsStdio: false,
   cleanup: (marker) => Promise.resolve(killMarked(marker)),
 };
 
@@ -91,7 +94,7 @@ function dockerProbe(engine: TestEngine): RuntimeProbe {
     daemonEnv: (scope) => ({ MCP_GITOPS_RUNTIME: 'docker', MCP_GITOPS_SCOPE: scope, DOCKER_HOST: engine.dockerHost }),
     adapt: (s) => ({
       ...s,
-      image: TEST_IMAGE,
+      image: s.image ?? TEST_IMAGE,
       command: IN_IMAGE.node,
       args: s.args.map(inImage),
       // host paths do not exist in the container
@@ -126,6 +129,7 @@ function dockerProbe(engine: TestEngine): RuntimeProbe {
       };
     },
     keepsInstancesOnStop: true,
+    adoptsStdio: true,
     cleanup: async (scope) => {
       const all = await docker.listContainers({ all: true, filters: { label: [`${LABEL_SCOPE}=${scope}`] } });
       await Promise.all(all.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
