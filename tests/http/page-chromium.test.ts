@@ -13,7 +13,7 @@ describe.skipIf(chromium.skip)(`status page in Chromium${chromium.skip ? ` (skip
     const browser = await pw.launch({ executablePath: chromium.path!, args: [...CHROMIUM_FLAGS.filter((f) => f !== '--headless')] });
     try {
       const page = await browser.newPage();
-      await page.goto(`${base}/`);
+      await page.goto(`${base}/?refresh=0`); // no polling: only /events can update the page
       await page.waitForSelector('tr[data-server="memory"]', { timeout: 15_000 });
       expect(await page.locator('tr[data-server]').count()).toBe(2);
       expect(await page.textContent('#phase')).toBe('Synced');

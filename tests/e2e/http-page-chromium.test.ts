@@ -1,0 +1,52 @@
+// The status page of the real daemon in headless Chromium (Debian's, driven by playwright-core): the
+// server rows of a real rollout appear, and a new commit shows up without a reload (via /events).
+import { chromium as pw, type Browser } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CHROMIUM_FLAGS, requireTool } from '../http/tools.js';
+import { everythingStdio, memory } from './helpers/servers.js';
+import { World } from './helpers/world.js';
+
+const chromium = requireTool('chromium', 'chromium');
+
+let w: World;
+let browser: Browser | undefined;
+beforeEach(() => {
+  w = new World();
+});
+afterEach(async () => {
+  await browser?.close();
+  await w.cleanup();
+});
+
+describe.skipIf(chromium.skip)(`status page of the real daemon in Chromium${chromium.skip ? ` (skipped: ${chromium.skip})` : ''}`, () => {
+  it('shows the deployed servers with phase, health, version and tools, and follows a rollout live', async () => {
+    const mem = `${w.dir}/memory.json`;
+    const first = w.repo.commit({ ...w.server('everything', everythingStdio()), ...w.server('memory', memory(mem, { dependsOn: ['everything'] })) });
+    const d = await w.start();
+    const st = await w.converged(d, first, ['everything', 'memory']);
+    browser = await pw.launch({ executablePath: chromium.path!, args: CHROMIUM_FLAGS.filter((f) => f !== '--headless') });
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${d.url}/?refresh=0`); // no polling: only /events can update the page
+    await page.waitForSelector('tr[data-server="memory"]', { timeout: 15_000 });
+
+    expect(await page.locator('tr[data-server]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-server')))).toEqual(['everything', 'memory']);
+    expect(await page.textContent('#phase')).toBe('Synced');
+    expect(await page.textContent('#applied')).toBe(first.slice(0, 7));
+    expect(await page.textContent('#lastGood')).toBe(first.slice(0, 7));
+    const cells = (name: string) => page.locator(`tr[data-server="${name}"] td`).allTextContents();
+    const everything = await cells('everything');
+    expect(everything.slice(0, 5)).toEqual(['everything', '1', 'Running', 'Healthy', st.servers[0].endpoint]);
+    expect(everything[5]).toContain('get-sum');
+    expect((await cells('memory'))[5]).toContain('read_graph');
+    expect(await page.locator('#history tr').first().textContent()).toContain('succeeded');
+
+    // a new commit: the page learns of it from /events, no reload
+    const second = w.repo.commit(w.server('everything', everythingStdio({ version: '2' })));
+    await page.waitForFunction((sha) => document.getElementById('applied')?.textContent === sha, second.slice(0, 7), { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelector('tr[data-server="everything"] td:nth-child(2)')?.textContent === '2', undefined, { timeout: 20_000 });
+    expect(await page.locator('#history tr').count()).toBe(2);
+    expect(errors).toEqual([]);
+  }, 90_000);
+});
