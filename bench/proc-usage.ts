@@ -11,6 +11,19 @@ export function cpuMs(pid: number): number {
   return ((Number(f[11]) + Number(f[12])) * 1000) / TICKS_PER_SECOND;
 }
 
+/** CPU ms of several processes; one that is gone counts 0. */
+export function totalCpuMs(pids: number[]): number {
+  let sum = 0;
+  for (const pid of pids) {
+    try {
+      sum += cpuMs(pid);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return sum;
+}
+
 /** VmRSS (now) and VmHWM (peak) of `pid`, in MB. */
 export function memoryMb(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -10,6 +10,7 @@ import { errorRow, runRow, table, type Bench, type Row } from './harness.js';
 import { linkRepoPaths } from './links.js';
 import { noopPollBench } from './noop-poll.js';
 import { revertBench } from './revert.js';
+import { rolloutBench } from './rollout-100.js';
 import { specsBench } from './specs-1000.js';
 import { webhookBench } from './webhook-to-healthy.js';
 
@@ -26,6 +27,7 @@ const BENCHES: [string, (runs: number, quick: boolean) => Promise<Bench>][] = [
   ['webhook', webhookBench],
   ['revert', revertBench],
   ['poll', noopPollBench],
+  ['rollout', rolloutBench],
   ['gateway', gatewayBench],
 ];
 

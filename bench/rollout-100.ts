@@ -1,0 +1,65 @@
+// A commit that brings 100 independent servers (one wave) against a commit that brings one: the
+// rollout should take about as long as its slowest server, not the sum. Each run: one server alone,
+// then all 100 (every one a new start), then none (pruned, not measured). Two ratios from the same
+// runs: against the one server started alone (the target; on 2 cores 100 node processes starting at
+// once are CPU-bound), and against the slowest start inside the 100-server rollout (spawned ->
+// gate passed; shows whether the daemon serializes anything beyond what the machine does).
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { DaemonWorld } from './daemon-world.js';
+import { extraMedian, sharedRuns, type Bench, type Sample } from './harness.js';
+import { totalCpuMs } from './proc-usage.js';
+import { killMarked, marked, records } from '../tests/e2e/helpers/procs.js';
+import { everythingStdio } from '../tests/e2e/helpers/servers.js';
+import { waitFor } from '../tests/e2e/helpers/wait-for.js';
+import type { Files } from './spec-repo.js';
+
+const N = 100;
+const ms = (s: Sample[], key: string): string => `${(extraMedian(s, key) / 1000).toFixed(1)} s`;
+
+export async function rolloutBench(fullRuns: number, quick: boolean): Promise<Bench> {
+  const runs = quick ? 2 : fullRuns; // ~20 s a run on 2 cores
+  const w = await DaemonWorld.start('rollout', (doc) => fleet(doc, 0, 'off'));
+  /** Commits `enabled` servers (of N) at `version`, syncs it by webhook; ms to finished, and the sync's events since. */
+  const sync = async (enabled: number, version: string): Promise<{ ms: number; since: number; commit: string }> => {
+    const commit = await w.repo.commit(fleet((s, spec) => w.doc(s, spec), enabled, version), `${enabled} servers at ${version}`);
+    const since = await w.webhook();
+    const done = await w.finished(commit, since, 240_000);
+    if (done.e.type === 'sync.finished' && done.e.result !== 'succeeded') throw new Error(`${enabled} servers at ${version}: ${done.e.result}: ${done.e.message}`);
+    return { ms: done.at - since, since, commit };
+  };
+  const pick = sharedRuns(async (run) => {
+    const one = await sync(1, `one-${run}`);
+    const cpu0 = process.cpuUsage();
+    const all = await sync(N, `all-${run}`);
+    const cpu = (process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1000;
+    const children = totalCpuMs(marked(w.marker).map((p) => p.pid));
+    // when each process was really spawned (its instance record), not when the event loop got to say so
+    const spawned = new Map(records(join(w.dir, 'state')).filter((r) => r.commit === all.commit).map((r) => [r.server, Date.parse(r.startedAt) - performance.timeOrigin]));
+    const passed = w.events('gate.passed', all.commit, all.since);
+    if (passed.length !== N || spawned.size !== N) throw new Error(`${passed.length} of ${N} gates passed, ${spawned.size} instance records`);
+    const slowest = Math.max(...passed.map((t) => t.at - spawned.get(t.e.server)!));
+    const spread = Math.max(...spawned.values()) - Math.min(...spawned.values());
+    if (run < runs - 1) {
+      await sync(0, `none-${run}`);
+      await waitFor(() => marked(w.marker).length === 0, { what: 'every server of the run stopped', timeoutMs: 60_000, intervalMs: 200 });
+    }
+    const extra = { floor: (children + cpu) / cpus().length, spread, daemonCpu: cpu, children };
+    return { alone: { value: all.ms, baseline: one.ms, extra }, inside: { value: all.ms, baseline: slowest, extra } };
+  });
+  return {
+    rows: [
+      { name: `rollout of ${N} independent servers vs one alone`, unit: 'ms', target: '<= 1.3x', runs, ratio: true, pass: (r) => r <= 1.3, measure: pick('alone'),
+        note: (s) => `in-process daemon, webhook -> sync finished, server-everything stdio; baseline = 1 server at its own commit in the same run. CPU-bound: the ${N} servers used ${ms(s, 'children')} of CPU, the daemon ${ms(s, 'daemonCpu')}; that over ${cpus().length} cores is a floor of ${ms(s, 'floor')} (medians)` },
+      { name: `rollout of ${N} vs the slowest start inside it`, unit: 'ms', target: '<= 1.3x', runs, ratio: true, pass: (r) => r <= 1.3, measure: pick('inside'),
+        note: (s) => `same runs; baseline = max over the ${N} servers of spawned (instance record) -> gate passed; the spawns themselves spread over ${ms(s, 'spread')} (median): spawn is synchronous on the daemon's event loop` },
+    ],
+    cleanup: async () => { await w.close(); killMarked(w.marker); },
+  };
+}
+
+function fleet(doc: (server: string, spec: ReturnType<typeof everythingStdio>) => Files, enabled: number, version: string): Files {
+  const files: Files = {};
+  for (let i = 0; i < N; i++) Object.assign(files, doc(`server-${i}`, everythingStdio({ version, timeoutSeconds: 120, ...(i >= enabled && { enabled: false }) })));
+  return files;
+}
