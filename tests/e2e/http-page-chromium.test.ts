@@ -31,7 +31,8 @@ describe.skipIf(chromium.skip)(`status page of the real daemon in Chromium${chro
     await page.goto(`${d.url}/?refresh=0`); // no polling: only /events can update the page
     await page.waitForSelector('tr[data-server="memory"]', { timeout: 15_000 });
 
-    expect(await page.locator('tr[data-server]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-server')))).toEqual(['everything', 'memory']);
+    const rows = page.locator('tr[data-server]');
+    expect([await rows.nth(0).getAttribute('data-server'), await rows.nth(1).getAttribute('data-server'), await rows.count()]).toEqual(['everything', 'memory', 2]);
     expect(await page.textContent('#phase')).toBe('Synced');
     expect(await page.textContent('#applied')).toBe(first.slice(0, 7));
     expect(await page.textContent('#lastGood')).toBe(first.slice(0, 7));
@@ -44,8 +45,8 @@ describe.skipIf(chromium.skip)(`status page of the real daemon in Chromium${chro
 
     // a new commit: the page learns of it from /events, no reload
     const second = w.repo.commit(w.server('everything', everythingStdio({ version: '2' })));
-    await page.waitForFunction((sha) => document.getElementById('applied')?.textContent === sha, second.slice(0, 7), { timeout: 20_000 });
-    await page.waitForFunction(() => document.querySelector('tr[data-server="everything"] td:nth-child(2)')?.textContent === '2', undefined, { timeout: 20_000 });
+    await page.waitForSelector(`#applied:text-is("${second.slice(0, 7)}")`, { timeout: 20_000 });
+    await page.waitForSelector('tr[data-server="everything"] td:nth-child(2):text-is("2")', { timeout: 20_000 });
     expect(await page.locator('#history tr').count()).toBe(2);
     expect(errors).toEqual([]);
   }, 90_000);
