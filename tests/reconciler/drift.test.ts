@@ -54,7 +54,7 @@ describe('drift repair', () => {
     h.runtime.exit(h.runtime.only('s').id);
     await advance(1010);
     expect(server('s')).toMatchObject({ phase: 'Failed', restarts: 2 });
-    expect(server('s').message).toMatch(/^s: failed to start: cannot start s: image not found; restarting in 2s/);
+    expect(server('s').message).toMatch(/^s: failed to start: cannot start s: engine error; restarting in 2s/);
     await advance(2010);
     expect(server('s').message).toMatch(/restarting in 4s \(CrashLoopBackOff, 3 restarts\)$/);
     await advance(3900);

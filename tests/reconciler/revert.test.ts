@@ -161,4 +161,23 @@ describe('revert to last good', () => {
     expect(h.runtime.only('s').id).toBe(old);
     expect(h.store.get().inFlight).toBeNull();
   });
+
+  it('a transient runtime error (engine down) mid-rollout blames nothing: no revert, no failed commit, retried until it lands', async () => {
+    const good = await startWith(file('s'));
+    const old = h.runtime.only('s').id;
+    h.runtime.transientFailures = true;
+    h.runtime.failStarts.set('s', 1);
+    const next = await h.deploy(file('s', { version: '2' }));
+    let st = h.r.status();
+    expect(st.history.map((x) => x.result)).toEqual(['succeeded']);
+    expect(st).toMatchObject({ failedRevision: null, revision: { applied: good }, lastError: { reason: 'RUNTIME_UNAVAILABLE', message: 'cannot start s: engine error' } });
+    expect(h.runtime.only('s').id).toBe(old); // the good one keeps serving
+    h.clock.advance(1010); // the retry after 1 s
+    await h.r.idle();
+    st = h.r.status();
+    expect(st.history[0]).toMatchObject({ commit: next, result: 'succeeded' });
+    expect(st).toMatchObject({ lastError: null, revision: { applied: next, lastGood: next } });
+    expect(st.servers[0]).toMatchObject({ name: 's', version: '2', phase: 'Running' });
+    expect(h.runtime.only('s').id).not.toBe(old);
+  });
 });

@@ -35,6 +35,8 @@ export class MemoryRuntime implements Runtime {
   failObserve = 0;
   /** start() of these servers throws this many more times. */
   readonly failStarts = new Map<string, number>();
+  /** The failures above are the engine's (typed `transient: true`, as docker's and kubernetes' are), not the spec's. */
+  transientFailures = false;
 
   constructor(readonly timeline: Timeline, private readonly now: () => number = Date.now, private readonly prefix = 'i') {}
 
@@ -42,7 +44,7 @@ export class MemoryRuntime implements Runtime {
     await Promise.resolve();
     if (this.failObserve > 0) {
       this.failObserve--;
-      throw new Error('runtime unavailable: engine not answering');
+      throw this.failure('runtime unavailable: engine not answering');
     }
     return [...this.instances.values()].map(toInstance);
   }
@@ -52,7 +54,8 @@ export class MemoryRuntime implements Runtime {
     const spec = server.spec;
     const failing = this.failStarts.get(spec.name) ?? 0;
     if (failing > 0) this.failStarts.set(spec.name, failing - 1);
-    if (behavior(spec) === 'start-error' || failing > 0) throw new Error(`cannot start ${spec.name}: image not found`);
+    if (failing > 0) throw this.failure(`cannot start ${spec.name}: engine error`);
+    if (behavior(spec) === 'start-error') throw new Error(`cannot start ${spec.name}: image not found`);
     const id = `${this.prefix}${++this.counter}-${spec.name}`;
     const inst: MemInstance = {
       id, labels: { server: spec.name, commit: ctx.commit, specHash: server.specHash }, state: 'running',
@@ -62,6 +65,10 @@ export class MemoryRuntime implements Runtime {
     this.timeline.add({ op: 'start', id, server: spec.name, version: spec.version });
     if (behavior(spec) === 'exit') setImmediate(() => this.exit(id, 'exited with code 1: fatal: config not found'));
     return toInstance(inst);
+  }
+
+  private failure(message: string): Error {
+    return Object.assign(new Error(message), this.transientFailures ? { transient: true } : {});
   }
 
   async remove(id: string): Promise<void> {
