@@ -59,3 +59,4 @@ export type { KubernetesRuntime } from './kubernetes-runtime.js';
 export { KubernetesRuntimeError, isKubernetesRuntimeError, type KubernetesRuntimeErrorCode } from './errors.js';
 export { resolveNamespace, DEFAULT_NAMESPACE } from './namespace.js';
 export { IN_CLUSTER_PERMISSIONS, requiredPermissions, type Permission } from './permissions.js';
+export { createLeaderElection, DEFAULT_LEASE_NAME, type LeaderElection, type LeaderElectionOptions } from './leader.js';
