@@ -26,7 +26,7 @@ export const STATUS_PAGE = `<!doctype html>
 <p>head <code id="head">-</code> · applied <code id="applied">-</code> · last good <code id="lastGood">-</code></p>
 <p id="failed" class="muted"></p>
 <h2>Servers</h2>
-<table><thead><tr><th>name</th><th>version</th><th>phase</th><th>health</th><th>endpoint</th><th>tools</th><th>message</th></tr></thead>
+<table><thead><tr><th>name</th><th>version</th><th>commit</th><th>phase</th><th>health</th><th>endpoint</th><th>tools</th><th>message</th></tr></thead>
 <tbody id="servers"></tbody></table>
 <h2>History</h2>
 <table><thead><tr><th>commit</th><th>result</th><th>finished</th><th>message</th></tr></thead>
@@ -45,7 +45,7 @@ export const STATUS_PAGE = `<!doctype html>
     for (const k of ['head', 'applied', 'lastGood']) document.getElementById(k).textContent = short(st.revision[k]);
     document.getElementById('failed').textContent = st.failedRevision ? 'failed ' + short(st.failedRevision.commit) + ': ' + st.failedRevision.reason : '';
     const servers = document.getElementById('servers');
-    servers.replaceChildren(...st.servers.map((s) => { const tr = row([cell(s.name), cell(s.version), badge(s.phase), badge(s.health), cell(s.endpoint || '-'), cell((s.tools || []).join(', '), 'tools'), cell(s.message || '', 'muted')]); tr.dataset.server = s.name; return tr; }));
+    servers.replaceChildren(...st.servers.map((s) => { const tr = row([cell(s.name), cell(s.version), cell(short(s.commit)), badge(s.phase), badge(s.health), cell(s.endpoint || '-'), cell((s.tools || []).join(', '), 'tools'), cell(s.message || '', 'muted')]); tr.dataset.server = s.name; return tr; }));
     const history = document.getElementById('history');
     history.replaceChildren(...st.history.slice(0, 20).map((h) => row([cell(short(h.commit)), badge(h.result), cell(h.finishedAt), cell(h.message, 'muted')])));
   }

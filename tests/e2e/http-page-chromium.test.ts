@@ -38,15 +38,17 @@ describe.skipIf(chromium.skip)(`status page of the real daemon in Chromium${chro
     expect(await page.textContent('#lastGood')).toBe(first.slice(0, 7));
     const cells = (name: string) => page.locator(`tr[data-server="${name}"] td`).allTextContents();
     const everything = await cells('everything');
-    expect(everything.slice(0, 5)).toEqual(['everything', '1', 'Running', 'Healthy', st.servers[0].endpoint]);
-    expect(everything[5]).toContain('get-sum');
-    expect((await cells('memory'))[5]).toContain('read_graph');
+    expect(everything.slice(0, 6)).toEqual(['everything', '1', first.slice(0, 7), 'Running', 'Healthy', st.servers[0].endpoint]);
+    expect(everything[6]).toContain('get-sum');
+    expect((await cells('memory'))[6]).toContain('read_graph');
     expect(await page.locator('#history tr').first().textContent()).toContain('succeeded');
 
     // a new commit: the page learns of it from /events, no reload
     const second = w.repo.commit(w.server('everything', everythingStdio({ version: '2' })));
     await page.waitForSelector(`#applied:text-is("${second.slice(0, 7)}")`, { timeout: 20_000 });
     await page.waitForSelector('tr[data-server="everything"] td:nth-child(2):text-is("2")', { timeout: 20_000 });
+    expect((await cells('everything')).slice(0, 3)).toEqual(['everything', '2', second.slice(0, 7)]);
+    expect((await cells('memory')).slice(0, 3)).toEqual(['memory', '1', first.slice(0, 7)]); // untouched by the second commit
     expect(await page.locator('#history tr').count()).toBe(2);
     expect(errors).toEqual([]);
   }, 90_000);
