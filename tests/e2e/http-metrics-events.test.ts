@@ -1,24 +1,16 @@
 // /metrics and /events of the real daemon after a real run: one commit that rolls out, one whose
 // server exits at start and is reverted. The counters say exactly that, promtool accepts the text,
 // and /events told the story in order.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sample } from '../http/metric-value.js';
 import { promtoolCheck, requireTool } from '../http/tools.js';
 import { everythingStdio, exitAtStart } from './helpers/servers.js';
 import { SseStream, type SseEvent } from './helpers/sse.js';
-import { World } from './helpers/world.js';
+import { useWorld } from './helpers/use-world.js';
 
 const promtool = requireTool('promtool', 'prometheus');
 
-let w: World;
-let sse: SseStream | undefined;
-beforeEach(() => {
-  w = new World();
-});
-afterEach(async () => {
-  sse?.close();
-  await w.cleanup();
-});
+const scene = useWorld();
 
 const finished = (commit: string) => (events: SseEvent[]) => events.find((e) => e.event === 'sync.finished' && e.data.commit === commit);
 /** The rollout milestones of one commit's sync, in the order they arrived. */
@@ -29,10 +21,11 @@ const story = (events: SseEvent[], commit: string, syncId: unknown): string[] =>
 
 describe('metrics and events of a real run', () => {
   it('one succeeded and one reverted sync: counters 1 and 1, promtool passes, /events in order', async () => {
+    const w = scene.w;
     const good = w.repo.commit(w.server('svc', everythingStdio()));
     const d = await w.start();
     // Last-Event-ID 0: everything since the daemon started, then live
-    sse = await SseStream.open(`${d.url}/events`, { 'last-event-id': '0' });
+    const sse = scene.later(await SseStream.open(`${d.url}/events`, { 'last-event-id': '0' }), (x) => x.close());
     await w.converged(d, good, ['svc']);
     const startedAt = Date.now() / 1000;
     const bad = w.repo.commit(w.server('svc', exitAtStart({ version: '2' })));

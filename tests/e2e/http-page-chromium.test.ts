@@ -1,30 +1,23 @@
 // The status page of the real daemon in headless Chromium (Debian's, driven by playwright-core): the
 // server rows of a real rollout appear, and a new commit shows up without a reload (via /events).
-import { chromium as pw, type Browser } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chromium as pw } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { CHROMIUM_FLAGS, requireTool } from '../http/tools.js';
 import { everythingStdio, memory } from './helpers/servers.js';
-import { World } from './helpers/world.js';
+import { useWorld } from './helpers/use-world.js';
 
 const chromium = requireTool('chromium', 'chromium');
 
-let w: World;
-let browser: Browser | undefined;
-beforeEach(() => {
-  w = new World();
-});
-afterEach(async () => {
-  await browser?.close();
-  await w.cleanup();
-});
+const scene = useWorld();
 
 describe.skipIf(chromium.skip)(`status page of the real daemon in Chromium${chromium.skip ? ` (skipped: ${chromium.skip})` : ''}`, () => {
   it('shows the deployed servers with phase, health, version and tools, and follows a rollout live', async () => {
+    const w = scene.w;
     const mem = `${w.dir}/memory.json`;
     const first = w.repo.commit({ ...w.server('everything', everythingStdio()), ...w.server('memory', memory(mem, { dependsOn: ['everything'] })) });
     const d = await w.start();
     const st = await w.converged(d, first, ['everything', 'memory']);
-    browser = await pw.launch({ executablePath: chromium.path!, args: CHROMIUM_FLAGS.filter((f) => f !== '--headless') });
+    const browser = scene.later(await pw.launch({ executablePath: chromium.path!, args: CHROMIUM_FLAGS.filter((f) => f !== '--headless') }), (b) => b.close());
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

@@ -2,37 +2,27 @@
 // poll interval of an hour: a pushed commit is only synced because a webhook said so. Every provider
 // starts a sync within a second, bad deliveries start none, and a burst of 20 coalesces.
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sample } from '../http/metric-value.js';
 import type { Daemon } from './helpers/daemon.js';
 import { ServedRepo } from './helpers/served-repo.js';
 import { everythingStdio } from './helpers/servers.js';
 import { SseStream, type SseEvent } from './helpers/sse.js';
 import { deliver, deliveryHeaders, pushBody, type Provider } from './helpers/webhooks.js';
-import { World } from './helpers/world.js';
+import { useWorld } from './helpers/use-world.js';
 
 const SECRET = 'e2e-webhook-secret-3f9a1c';
 /** CONTRACT §4: "a sync starts within a second". */
 const SYNC_START_BOUND_MS = 1000;
 
-let w: World;
-let served: ServedRepo | undefined;
-let sse: SseStream | undefined;
-beforeEach(() => {
-  w = new World();
-});
-afterEach(async () => {
-  sse?.close();
-  await w.cleanup();
-  await served?.close();
-});
+const scene = useWorld();
 
 const of = (type: string, commit: string) => (events: SseEvent[]) => events.find((e) => e.event === type && e.data.commit === commit);
 
 /** Commits version `v` of the one server and pushes it to the served remote. */
-function pushVersion(v: number): string {
-  w.repo.commit(w.server('svc', everythingStdio({ version: String(v) })), `svc ${v}`);
-  return served!.push();
+function pushVersion(served: ServedRepo, v: number): string {
+  scene.w.repo.commit(scene.w.server('svc', everythingStdio({ version: String(v) })), `svc ${v}`);
+  return served.push();
 }
 
 async function metrics(d: Daemon): Promise<string> {
@@ -41,15 +31,16 @@ async function metrics(d: Daemon): Promise<string> {
 
 describe('POST /webhook on the real daemon', () => {
   it('each provider starts a sync of the pushed commit within a second; bad deliveries start none; 20 at once make at most 2 syncs', async () => {
+    const w = scene.w;
     const first = w.repo.commit(w.server('svc', everythingStdio()));
-    served = await ServedRepo.start(w.repo, join(w.dir, 'served'));
+    const served = scene.later(await ServedRepo.start(w.repo, join(w.dir, 'served')), (r) => r.close());
     const d = await w.start({ repo: served.url, interval: 3600, env: { MCP_GITOPS_WEBHOOK_SECRET: SECRET } });
-    sse = await SseStream.open(`${d.url}/events`, { 'last-event-id': '0' });
+    const sse = scene.later(await SseStream.open(`${d.url}/events`, { 'last-event-id': '0' }), (x) => x.close());
     await w.converged(d, first, ['svc']);
     const latencies: Record<string, number> = {};
 
     // a pushed commit the daemon does not know of yet; none of these deliveries may sync it
-    const second = pushVersion(2);
+    const second = pushVersion(served, 2);
     const checks = (await d.status()).checks!;
     const body = pushBody('refs/heads/main', second);
     const bad: [string, Record<string, string>, string, number][] = [
@@ -73,7 +64,7 @@ describe('POST /webhook on the real daemon', () => {
     const providers: Provider[] = ['github', 'gitlab', 'gitea', 'bearer'];
     let commit = second;
     for (const [i, p] of providers.entries()) {
-      if (i > 0) commit = pushVersion(2 + i);
+      if (i > 0) commit = pushVersion(served, 2 + i);
       const payload = pushBody('refs/heads/main', commit);
       const sentAt = Date.now();
       const res = await deliver(d.url, deliveryHeaders(p, SECRET, payload), payload);
@@ -87,7 +78,7 @@ describe('POST /webhook on the real daemon', () => {
     expect((await d.status()).checks).toBe(checks + providers.length);
 
     // a burst: 20 valid deliveries at once for one pushed commit
-    const burst = pushVersion(10);
+    const burst = pushVersion(served, 10);
     const before = await d.status();
     const payload = pushBody('refs/heads/main', burst);
     const sentAt = Date.now();
@@ -116,6 +107,7 @@ describe('POST /webhook on the real daemon', () => {
   }, 120_000);
 
   it('without MCP_GITOPS_WEBHOOK_SECRET: 403 for every delivery and a start-up log line that says why', async () => {
+    const w = scene.w;
     const first = w.repo.commit(w.server('svc', everythingStdio()));
     const d = await w.start({ env: { MCP_GITOPS_API_TOKEN: 'an-api-token-only' } });
     await w.converged(d, first, ['svc']);
