@@ -21,6 +21,8 @@ export interface DaemonConfig {
   gatewayToken?: string;
   /** Only runtime objects labelled mcp-gitops/scope=<scope> are this daemon's (docker). */
   scope?: string;
+  /** kubernetes: the namespace (default: the daemon's own, else mcp-gitops). */
+  namespace?: string;
   /** DOCKER_HOST for --runtime docker (default unix:///var/run/docker.sock). */
   dockerHost?: string;
 }

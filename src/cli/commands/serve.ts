@@ -9,6 +9,7 @@ const SERVE_OPTIONS = {
   host: { type: 'string', description: 'HTTP listen address (default 127.0.0.1)' },
   port: { type: 'string', description: 'HTTP listen port (default 8080; 0 = any free port)' },
   'log-level': { type: 'string', description: 'trace | debug | info | warn | error (default info)' },
+  namespace: { type: 'string', description: "kubernetes: namespace of the servers (default: the daemon's own, else mcp-gitops)" },
   scope: { type: 'string', description: 'docker: see and touch only containers labelled mcp-gitops/scope=<scope> (several daemons on one engine)' },
   'drain-timeout': { type: 'string', description: 'seconds a gateway session on a replaced instance may go on before it is ended (default 30)' },
 } satisfies OptionTable;
@@ -38,6 +39,7 @@ export function serveConfig(v: Values, env: NodeJS.ProcessEnv): DaemonConfig {
     logLevel: str(v, 'log-level') ?? 'info',
     drainTimeoutSeconds: intOption(v, 'drain-timeout', 30, 0, 3600),
     ...(str(v, 'scope') !== undefined && { scope: str(v, 'scope') }),
+    ...(str(v, 'namespace') !== undefined && { namespace: str(v, 'namespace') }),
     ...(env.MCP_GITOPS_WEBHOOK_SECRET && { webhookSecret: env.MCP_GITOPS_WEBHOOK_SECRET }),
     ...(env.MCP_GITOPS_API_TOKEN && { apiToken: env.MCP_GITOPS_API_TOKEN }),
     ...(env.MCP_GITOPS_GIT_TOKEN && { gitToken: env.MCP_GITOPS_GIT_TOKEN }),
@@ -48,7 +50,7 @@ export function serveConfig(v: Values, env: NodeJS.ProcessEnv): DaemonConfig {
 
 export const serveCommand = {
   name: 'serve',
-  usage: 'mcp-gitops serve --repo <path|url> [--path <dir>] [--env <name>] [--runtime process|docker] [--port 8080]',
+  usage: 'mcp-gitops serve --repo <path|url> [--path <dir>] [--env <name>] [--runtime process|docker|kubernetes] [--port 8080]',
   summary: 'Runs the reconciler: polls (or watches) the repository, rolls out changes behind MCP health gates, reverts failures, and serves /status.',
   options: SERVE_OPTIONS satisfies OptionTable,
   async run(v: Values, io: CliIO): Promise<number> {
