@@ -74,6 +74,7 @@ describe.each(RUNTIMES.map((rt) => [rt.name, rt] as const))('deploy on the %s ru
 
     const web = after.servers[0];
     expect(web).toMatchObject({ version: '2', endpoint: `${d.url}/mcp/web` });
+    expect(await answers(web.endpoint!)).toBe(true); // the HTTP server through the gateway
     expect(web.instanceId).not.toBe(oldId);
     const newStarted = Date.parse(web.startedAt!);
     const gatePassed = Date.parse(web.deployedAt!);
