@@ -45,6 +45,7 @@ async function main(): Promise<void> {
       progress(errorRow(`${name}: setup`, e));
       continue;
     }
+    const t = performance.now();
     try {
       for (const spec of bench.rows) {
         try {
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
       }
     } finally {
       await bench.cleanup();
+      process.stderr.write(`  (${name}: ${((performance.now() - t) / 1000).toFixed(0)} s)\n`);
     }
   }
   const seconds = (performance.now() - started) / 1000;
