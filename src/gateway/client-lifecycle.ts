@@ -1,10 +1,10 @@
-// Connecting an upstream SDK Client within a deadline, and closing it politely (bounded).
+// Connecting an upstream SDK Client within a deadline; closing it politely is the health gate's closeClient.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { closeClient } from '../health/close-client.js';
 import { GatewayError } from './errors.js';
 
-const TERMINATE_TIMEOUT_MS = 1000;
+export { closeClient };
 
 export function describeError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
@@ -39,20 +39,3 @@ export async function connectClient(client: Client, transport: () => Promise<Tra
   }
 }
 
-/** Ends an HTTP upstream session (DELETE, bounded), then closes the transport; never throws. */
-export async function closeClient(client: Client): Promise<void> {
-  const transport = client.transport;
-  if (transport instanceof StreamableHTTPClientTransport && transport.sessionId) {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      transport.terminateSession().catch(() => undefined),
-      new Promise((r) => (timer = setTimeout(r, TERMINATE_TIMEOUT_MS))),
-    ]);
-    clearTimeout(timer);
-  }
-  try {
-    await client.close();
-  } catch {
-    // best effort
-  }
-}

@@ -22,6 +22,7 @@ import { ensureImage } from './image.js';
 import { labelFilters, ownLabels, readEndpoint } from './labels.js';
 import { StdioAttachment } from './stdio-attachment.js';
 import { startedAtOf, stateMessage, type Tracked } from './tracked.js';
+import { ExitListeners } from '../exit-listeners.js';
 
 export interface DockerRuntimeOptions {
   /** A ready client (custom TLS, tests); otherwise one is built from `dockerHost`. */
@@ -64,7 +65,7 @@ class DockerRuntimeImpl implements DockerRuntime {
   private readonly tracked = new Map<string, Tracked>();
   /** Containers we remove (or removed lately): their `die` is ours, not news. */
   private readonly removing = new Map<string, Promise<void>>();
-  private readonly listeners = new Set<(info: ExitInfo) => void>();
+  private readonly exits: ExitListeners;
   private events: ExitEvents | undefined;
   private ready: Promise<void> | undefined;
   private closed = false;
@@ -73,6 +74,7 @@ class DockerRuntimeImpl implements DockerRuntime {
     const address = options.docker ? undefined : parseDockerHost(options.dockerHost);
     this.engine = address ? describeAddress(address) : (options.dockerHost ?? 'the given docker client');
     this.logger = options.logger ?? silentLogger;
+    this.exits = new ExitListeners(this.logger);
     this.deps = {
       docker: options.docker ?? createDockerClient(address!),
       where: this.engine,
@@ -178,10 +180,7 @@ class DockerRuntimeImpl implements DockerRuntime {
   }
 
   onExit(listener: (info: ExitInfo) => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.exits.add(listener);
   }
 
   async shutdown(): Promise<void> {
@@ -315,20 +314,10 @@ class DockerRuntimeImpl implements DockerRuntime {
       const message = await this.endMessage(t, exitCode, stdio);
       if (this.removing.has(id) || this.closed) return;
       this.logger.warn({ id, server: t.server, message }, 'instance exited');
-      this.notify({ id, server: t.server, message });
+      this.exits.notify({ id, server: t.server, message });
     })();
     await t.exit;
     t.attachment?.endChannel(); // after the listeners: a gate learns "exited", not "connection closed"
-  }
-
-  private notify(info: ExitInfo): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(info);
-      } catch (err) {
-        this.logger.error({ err, id: info.id }, 'onExit listener threw');
-      }
-    }
   }
 
   private async stopAndForget(id: string): Promise<void> {

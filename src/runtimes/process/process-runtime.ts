@@ -21,6 +21,7 @@ import { isPortListening } from './port-probe.js';
 import { readBootId, readProcStat } from './proc.js';
 import { signalGroup, stopGroup } from './signals.js';
 import { StdioChannel } from './stdio-channel.js';
+import { ExitListeners } from '../exit-listeners.js';
 
 export interface ProcessRuntimeOptions {
   /** Records live in `<stateDir>/instances`, child output in `<stateDir>/logs`. */
@@ -53,7 +54,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   private readonly logger: Logger;
   private readonly graceMs: number;
   private readonly instances = new Map<string, ManagedInstance>();
-  private readonly listeners = new Set<(info: ExitInfo) => void>();
+  private readonly exits: ExitListeners;
   private ready: Promise<void> | undefined;
   private poller: NodeJS.Timeout | undefined;
   private closed = false;
@@ -61,6 +62,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   constructor(private readonly options: ProcessRuntimeOptions) {
     this.stateDir = options.stateDir;
     this.logger = options.logger ?? silentLogger;
+    this.exits = new ExitListeners(this.logger);
     this.graceMs = options.stopGraceMs ?? 3000;
   }
 
@@ -159,10 +161,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   onExit(listener: (info: ExitInfo) => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.exits.add(listener);
   }
 
   async shutdown(): Promise<void> {
@@ -223,19 +222,9 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       // Whatever the dead server left in its group goes with it (pgid cannot be reused while members live).
       if (!m.adopted) this.trySignal(m.record.pid, 'SIGKILL');
       this.logger.warn({ id: m.record.id, server: m.labels.server, message }, 'instance exited');
-      this.notify({ id: m.record.id, server: m.labels.server, message });
+      this.exits.notify({ id: m.record.id, server: m.labels.server, message });
     }
     m.stdio?.end(); // after the listeners: a gate learns "exited", not "connection closed"
-  }
-
-  private notify(info: ExitInfo): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(info);
-      } catch (err) {
-        this.logger.error({ err, id: info.id }, 'onExit listener threw');
-      }
-    }
   }
 
   private async stopAndForget(m: ManagedInstance): Promise<void> {
