@@ -7,6 +7,7 @@ import { createGateway, gatewayPath, registerGateway } from '../gateway/index.js
 import { runGate } from '../health/index.js';
 import { buildApp } from '../http/app.js';
 import { createMetrics } from '../http/metrics.js';
+import { timedSource } from '../http/timed-source.js';
 import { EventLog } from '../http/event-log.js';
 import { EventBus } from '../reconciler/events.js';
 import { Reconciler } from '../reconciler/reconciler.js';
@@ -48,7 +49,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   });
   let publicBase = `http://${cfg.host}:${cfg.port}`;
   const reconciler = new Reconciler({
-    source, runtime, store, logger, events, router: gateway,
+    source: timedSource(source, metrics), runtime, store, logger, events, router: gateway,
     compile: (snap) => {
       const out = compiler.compile({ files: snap.files, symlinks: snap.symlinks, basePath: source.path },
         { secrets, runtime: cfg.runtime, ...(cfg.env !== undefined && { environment: cfg.env }) });
