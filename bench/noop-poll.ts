@@ -41,7 +41,7 @@ export async function noopPollBench(runs: number, quick: boolean): Promise<Bench
       return s.phase === 'Synced' && s.servers.filter((x) => x.phase === 'Running' && x.health === 'Healthy').length === RUNNING;
     }, { what: `${RUNNING} servers healthy`, timeoutMs: 180_000, intervalMs: 500 });
     const startup = performance.now() - t0;
-    const polls = quick ? 12 : 30;
+    const polls = quick ? 10 : 30;
     const pick = sharedRuns(async () => {
       const from = (await daemon.status()).checks ?? 0;
       const cpu0 = cpuMs(daemon.pid);

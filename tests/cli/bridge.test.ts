@@ -1,8 +1,6 @@
 // `mcp-gitops bridge -- <command>`: a real stdio server (server-everything) served as streamable
 // HTTP; many sessions share the one child; the child's exit code is the bridge's; secrets masked.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -11,6 +9,7 @@ import { bridgeCommand } from '../../src/cli/commands/bridge.js';
 import type { CliIO } from '../../src/cli/main.js';
 import { waitFor } from '../helpers/docker/wait.js';
 import { paths } from '../runtimes/process/helpers/servers.js';
+import { bridgeBuilt, spawnBridge } from '../runtimes/kubernetes/helpers/processes.js';
 
 interface Running { exit: Promise<number>; url: () => Promise<string>; out: () => string; err: () => string }
 
@@ -82,13 +81,10 @@ describe('mcp-gitops bridge', () => {
       .rejects.toThrow(/give the stdio server to run after --/);
   });
 
-  const built = existsSync(`${paths.root}dist/src/cli/commands/bridge.js`);
-  it.skipIf(!built)(`as its own process: SIGTERM stops the child and the bridge${built ? '' : ' (skipped: run npm run build first)'}`, async () => {
-    const script = `const { bridgeCommand } = await import(${JSON.stringify(`${paths.root}dist/src/cli/commands/bridge.js`)});
-process.exitCode = await bridgeCommand.main(process.argv.slice(1), { stdout: process.stdout, stderr: process.stderr, env: process.env });`;
-    const p = spawn(process.execPath, ['--input-type=module', '-e', script, '--', '--port', '0', '--', process.execPath, paths.everything, 'stdio'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  it.skipIf(!bridgeBuilt())(`as its own process: SIGTERM stops the child and the bridge${bridgeBuilt() ? '' : ' (skipped: run npm run build first)'}`, async () => {
+    const p = spawnBridge(['--port', '0', '--', process.execPath, paths.everything, 'stdio'], process.env);
     let out = '';
-    p.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    p.stdout!.on('data', (c: Buffer) => (out += c.toString()));
     const m = await waitFor('the bridge to listen', () => /"listen":"([^"]+)","path":"([^"]+)"/.exec(out) ?? undefined);
     const c = await connect(`http://${m[1]}${m[2]}`);
     expect((await c.callTool({ name: 'get-sum', arguments: { a: 2, b: 3 } })).content).toEqual([{ type: 'text', text: 'The sum of 2 and 3 is 5.' }]);

@@ -5,13 +5,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commit, initRepo, tempDir } from '../../source/helpers/git-fixture.js';
 import { waitFor } from '../../helpers/docker/wait.js';
 import { paths } from '../process/helpers/servers.js';
 import { parseDockerfile, type Instruction } from './helpers/dockerfile.js';
+import { freePort } from './helpers/processes.js';
 
 const root = paths.root;
 const df = parseDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'));
@@ -95,11 +95,3 @@ describe('Dockerfile', () => {
     expect(healthcheck()).toBe(1);
   });
 });
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
