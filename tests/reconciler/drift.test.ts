@@ -1,21 +1,11 @@
 // Drift repair between syncs: crashed instances come back from the applied commit, with backoff.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, file, type Harness } from './helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useHarness, file, type Harness } from './helpers/harness.js';
 
 let h: Harness;
-beforeEach(async () => {
-  h = await createHarness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+useHarness((x) => (h = x));
 
-async function startWith(files: Record<string, string>): Promise<string> {
-  const sha = h.source.commit(files);
-  await h.r.start();
-  await h.r.idle();
-  return sha;
-}
+const startWith = (files: Record<string, string>): Promise<string> => h.startWith(files);
 
 /** Moves the clock and lets whatever sync that started finish. */
 async function advance(ms: number): Promise<void> {

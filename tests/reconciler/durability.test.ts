@@ -3,19 +3,14 @@
 // runtime takes over the same instances (the abandoned reconciler keeps only its own view).
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Reconciler } from '../../src/reconciler/reconciler.js';
 import { StateStore } from '../../src/state/store.js';
-import { createHarness, file, waitFor, type Harness } from './helpers/harness.js';
+import { useHarness, file, waitFor, type Harness } from './helpers/harness.js';
 import { MemoryRuntime } from './helpers/memory-runtime.js';
 
 let h: Harness;
-beforeEach(async () => {
-  h = await createHarness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+useHarness((x) => (h = x));
 
 async function startWith(files: Record<string, string>): Promise<string> {
   const sha = h.source.commit(files);

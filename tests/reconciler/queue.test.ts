@@ -1,21 +1,11 @@
 // The trigger queue: bursts coalesce, a newer commit supersedes gates that still wait.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, file, waitFor, type Harness } from './helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useHarness, file, waitFor, type Harness } from './helpers/harness.js';
 
 let h: Harness;
-beforeEach(async () => {
-  h = await createHarness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+useHarness((x) => (h = x));
 
-async function startWith(files: Record<string, string>): Promise<string> {
-  const sha = h.source.commit(files);
-  await h.r.start();
-  await h.r.idle();
-  return sha;
-}
+const startWith = (files: Record<string, string>): Promise<string> => h.startWith(files);
 
 const checks = (): number => h.r.status().checks ?? 0;
 

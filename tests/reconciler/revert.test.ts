@@ -1,22 +1,12 @@
 // Gate failures: every touched server back to last good, failed commits not retried until a newer
 // commit or a forced sync, invalid commits touch nothing.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, file, waitFor, type Harness } from './helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useHarness, file, waitFor, type Harness } from './helpers/harness.js';
 
 let h: Harness;
-beforeEach(async () => {
-  h = await createHarness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+useHarness((x) => (h = x));
 
-async function startWith(files: Record<string, string>): Promise<string> {
-  const sha = h.source.commit(files);
-  await h.r.start();
-  await h.r.idle();
-  return sha;
-}
+const startWith = (files: Record<string, string>): Promise<string> => h.startWith(files);
 
 function ids(): Record<string, string> {
   return Object.fromEntries([...h.runtime.running()].map(([name, list]) => [name, list.map((i) => i.id).join(',')]));

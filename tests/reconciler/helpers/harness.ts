@@ -1,5 +1,6 @@
 // A reconciler wired to the in-memory runtime, a fake repository, the real compiler, the real
 // health gate, a real state store in a temp dir and a hand-moved clock.
+import { afterEach, beforeEach } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +63,8 @@ export interface Harness {
   sync(reason?: string, force?: boolean): Promise<StatusView>;
   /** Commits, syncs, returns the commit. */
   deploy(files: Record<string, string | null>): Promise<string>;
+  /** Commits the first files, starts the reconciler and waits for its first sync; returns the commit. */
+  startWith(files: Record<string, string>): Promise<string>;
   cleanup(): Promise<void>;
 }
 
@@ -105,12 +108,30 @@ export async function createHarness(): Promise<Harness> {
       await h.sync('commit');
       return sha;
     },
+    async startWith(files) {
+      const sha = source.commit(files);
+      await h.r.start();
+      await h.r.idle();
+      return sha;
+    },
     async cleanup() {
       await Promise.all(made.map((x) => x.stop()));
       await rm(dir, { recursive: true, force: true });
     },
   };
   return h;
+}
+
+/** A fresh harness before each test of the file (handed to `use`), cleaned up after it. */
+export function useHarness(use: (h: Harness) => void): void {
+  let h: Harness | undefined;
+  beforeEach(async () => {
+    h = await createHarness();
+    use(h);
+  });
+  afterEach(async () => {
+    await h?.cleanup();
+  });
 }
 
 /** Polls `check` (real time) until it returns something truthy. */
