@@ -5,22 +5,13 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ExitInfo } from '../../runtime.js';
 import { createGateway, gatewayPath, registerGateway } from '../../../gateway/index.js';
-import type { Logger } from '../logger.js';
-import { spawnChild, type ChildExit, type StdioChild } from './child.js';
+import { spawnChild, type ChildExit, type ChildOptions, type StdioChild } from './child.js';
 
-export interface BridgeOptions {
+export interface BridgeOptions extends ChildOptions {
   host: string;
   port: number;
   /** Where MCP is served (default /mcp). */
   path: string;
-  command: string;
-  args: readonly string[];
-  /** The child's environment (the container's). */
-  env: NodeJS.ProcessEnv;
-  /** Values masked in the child's stderr and in the bridge's messages. */
-  secretValues: readonly string[];
-  stderr: NodeJS.WritableStream;
-  logger: Logger;
   /** Between SIGTERM and SIGKILL on stop (default 5 s). */
   graceMs?: number;
 }

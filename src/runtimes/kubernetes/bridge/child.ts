@@ -23,7 +23,9 @@ export interface StdioChild {
 export interface ChildOptions {
   command: string;
   args: readonly string[];
+  /** The child's environment (the container's). */
   env: NodeJS.ProcessEnv;
+  /** Values masked in the child's stderr (and the bridge's messages). */
   secretValues: readonly string[];
   stderr: NodeJS.WritableStream;
   logger: Logger;

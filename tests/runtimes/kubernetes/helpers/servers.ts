@@ -2,6 +2,7 @@
 // secrets, so the masked twin shows `***` there exactly as the renderer would.
 import { createHash } from 'node:crypto';
 import { MASK, type DesiredServer, type RenderedServer } from '../../../../src/spec/desired.js';
+import { desired } from '../../process/helpers/servers.js';
 
 export interface ServerInput extends Partial<DesiredServer> {
   name: string;
@@ -13,20 +14,7 @@ export interface ServerInput extends Partial<DesiredServer> {
 
 export function rendered(input: ServerInput): RenderedServer {
   const { secretEnv = [], secretArgs = [], ...overrides } = input;
-  const spec: DesiredServer = {
-    labels: {},
-    version: '1.0.0',
-    transport: 'stdio',
-    image: 'ghcr.io/example/server:1',
-    command: 'node',
-    args: [],
-    env: {},
-    dependsOn: [],
-    health: { timeoutSeconds: 10, expectTools: [], stabilizationSeconds: 0 },
-    rollout: { strategy: 'blue-green' },
-    source: { file: 'servers.yaml', line: 1 },
-    ...overrides,
-  };
+  const spec: DesiredServer = desired({ image: 'ghcr.io/example/server:1', command: 'node', ...overrides });
   const masked: DesiredServer = {
     ...spec,
     env: Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, secretEnv.includes(k) ? MASK : v])),
