@@ -29,7 +29,8 @@ export interface KubernetesRuntimeOptions {
   api?: KubeApi;
 }
 
-function defaultKubeConfig(): KubeConfig {
+/** KUBECONFIG, ~/.kube/config or the pod's service account; a typed K8S_CONFIG error when there is none. */
+export function loadKubeConfig(): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromDefault();
   const cluster = kc.getCurrentCluster();
@@ -42,7 +43,7 @@ function defaultKubeConfig(): KubeConfig {
 
 export function createKubernetesRuntime(opts: KubernetesRuntimeOptions = {}): KubernetesRuntime {
   const logger = opts.logger ?? silentLogger;
-  const kubeConfig = opts.kubeConfig ?? (opts.api ? undefined : defaultKubeConfig());
+  const kubeConfig = opts.kubeConfig ?? (opts.api ? undefined : loadKubeConfig());
   const namespace = opts.api?.namespace ?? resolveNamespace(opts.namespace);
   const access = opts.access ?? (kubeConfig?.getCurrentCluster()?.name === 'inCluster' ? 'service' : 'port-forward');
   const api = opts.api ?? createClientApi({ kubeConfig: kubeConfig!, namespace, ...(opts.retry && { retry: opts.retry }) });

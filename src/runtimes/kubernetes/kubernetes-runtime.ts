@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { ExitInfo, Instance, Runtime, StartContext } from '../runtime.js';
+import { fromLabelMap, type ExitInfo, type Instance, type Runtime, type StartContext } from '../runtime.js';
 import { scrub } from '../../render/render-server.js';
 import type { RenderedServer } from '../../spec/desired.js';
 import { createHttpTransport } from '../process/http-transport.js';
@@ -52,6 +52,9 @@ interface Tracked {
 }
 
 const FORGET_REMOVED_AFTER_MS = 60_000;
+/** A Service or Secret of ours without its Deployment this old was left by a crash mid-start. */
+const ORPHAN_AGE_MS = 10 * 60_000;
+const SWEEP_EVERY_MS = 5 * 60_000;
 
 export class KubernetesRuntimeImpl implements KubernetesRuntime {
   readonly kind = 'kubernetes' as const;
@@ -63,6 +66,8 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
   private readonly listeners = new Set<(info: ExitInfo) => void>();
   private readonly stop = new AbortController();
   private poller: Promise<void> | undefined;
+  private sweeping: Promise<void> | undefined;
+  private lastSweep = 0;
 
   constructor(private readonly o: RuntimeCoreOptions) {
     this.api = o.api;
@@ -142,7 +147,7 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
   async shutdown(): Promise<void> {
     this.stop.abort();
     await this.poller;
-    await Promise.allSettled([...this.removing.values()]);
+    await Promise.allSettled([...this.removing.values(), this.sweeping]);
     this.o.forwards?.closeAll();
     this.logger.info({ namespace: this.namespace, instances: this.tracked.size }, 'kubernetes runtime shut down; its Deployments keep running for the next daemon to adopt');
   }
@@ -171,8 +176,32 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
       if (v.instance.message) v.instance.message = await this.messageOf(v.instance.id, v.instance.message);
       views.push(v);
     }
-    if (selector === MANAGED_SELECTOR) this.noticeExits(views);
+    if (selector === MANAGED_SELECTOR) {
+      this.noticeExits(views);
+      this.sweepOrphans(new Set(deployments.map((d) => d.metadata?.name ?? '')));
+    }
     return views;
+  }
+
+  /** Now and then (in the background): deletes our Services and Secrets whose Deployment is long gone. */
+  private sweepOrphans(deployments: ReadonlySet<string>): void {
+    if (this.sweeping || Date.now() - this.lastSweep < SWEEP_EVERY_MS || this.stop.signal.aborted) return;
+    this.lastSweep = Date.now();
+    this.sweeping = (async () => {
+      for (const kind of ['Service', 'Secret'] as const) {
+        for (const obj of await this.api.list(kind, MANAGED_SELECTOR)) {
+          const m = obj.metadata;
+          const name = m?.name ?? '';
+          if (!isInstanceName(name) || !fromLabelMap(m?.labels ?? {}) || deployments.has(name) || this.tracked.get(name)?.starting || this.removing.has(name)) continue;
+          if (Date.now() - new Date(m?.creationTimestamp ?? Date.now()).getTime() < ORPHAN_AGE_MS) continue;
+          if (await this.api.remove(kind, name, m?.uid)) this.logger.info({ kind, name }, 'deleted an orphaned object of an instance whose Deployment is gone');
+        }
+      }
+    })().catch((err: unknown) => {
+      this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'sweeping orphaned Services and Secrets failed; retrying later');
+    }).finally(() => {
+      this.sweeping = undefined;
+    });
   }
 
   private async find(id: string): Promise<{ view: InstanceView; pods: Awaited<ReturnType<KubeApi['listPods']>> } | undefined> {

@@ -81,6 +81,23 @@ describe('kubernetes runtime (API server over HTTP)', () => {
     expect(h.api.objects('secrets')).toEqual([]);
   });
 
+  it('Services and Secrets of ours whose Deployment is long gone (a crash mid-start) are swept; fresh or foreign ones stay', async () => {
+    const ours = (name: string, hoursAgo: number) => ({
+      apiVersion: 'v1', kind: 'Service',
+      metadata: { name, creationTimestamp: new Date(Date.now() - hoursAgo * 3_600_000).toISOString(), labels: {
+        'app.kubernetes.io/managed-by': 'mcp-gitops', 'mcp-gitops/server': 'x', 'mcp-gitops/commit': 'c', 'mcp-gitops/spec-hash': 'h', 'mcp-gitops/instance': name,
+      } },
+    });
+    h.api.put('services', ours('mcp-old-00000001', 1));
+    h.api.put('secrets', { ...ours('mcp-old-00000001', 1), kind: 'Secret' });
+    h.api.put('services', ours('mcp-new-00000002', 0));
+    h.api.put('services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'mcp-foreign-00000003', creationTimestamp: new Date(0).toISOString(), labels: { 'app.kubernetes.io/managed-by': 'mcp-gitops' } } });
+    const rt = h.runtime();
+    expect(await rt.observe()).toEqual([]);
+    await waitFor('the sweep', () => h.api.objects('secrets').length === 0);
+    expect(h.api.objects('services').map((o) => o.metadata.name).sort()).toEqual(['mcp-foreign-00000003', 'mcp-new-00000002']);
+  });
+
   it('onExit reports a pod that crashes after start once, with its line; remove() is not an exit', async () => {
     h.api.onDeployment((name) => h.api.setPod(name, 'ready'));
     const rt = h.runtime();

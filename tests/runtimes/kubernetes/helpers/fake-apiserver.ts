@@ -138,7 +138,7 @@ export class FakeApiServer {
         ...prev?.metadata, ...obj.metadata, namespace: this.namespace,
         uid: prev?.metadata.uid ?? randomUUID(),
         resourceVersion: String(this.rv++),
-        creationTimestamp: prev?.metadata.creationTimestamp ?? new Date().toISOString(),
+        creationTimestamp: prev?.metadata.creationTimestamp ?? obj.metadata.creationTimestamp ?? new Date().toISOString(),
         generation: ((prev?.metadata.generation as number | undefined) ?? 0) + (specChanged || !prev ? 1 : 0),
       },
       ...(prev?.status !== undefined && { status: prev.status }),
