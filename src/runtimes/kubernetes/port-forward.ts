@@ -3,6 +3,7 @@
 // pod's MCP port, as `kubectl port-forward` does. One listener per instance, kept until removal;
 // a new pod (the old one was evicted) gets a new listener.
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { Writable } from 'node:stream';
 import { PortForward, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from './logger.js';
 
@@ -54,7 +55,16 @@ export class PortForwards {
 
   private forward(socket: Socket, pod: string, targetPort: number): void {
     socket.on('error', () => socket.destroy());
-    this.client.portForward(this.namespace, pod, [targetPort], socket, null, socket).then((opened) => {
+    // the error channel: the kubelet could not connect to the port in the pod (it says why)
+    const errors = new Writable({
+      write: (chunk: Buffer, _enc, done) => {
+        if (chunk.length === 0) return done(); // the channel's opening frame (its port number only)
+        this.logger.warn({ pod, port: targetPort, error: chunk.toString('utf8').slice(0, 300) }, 'port-forward: the pod refused the connection');
+        socket.destroy();
+        done();
+      },
+    });
+    this.client.portForward(this.namespace, pod, [targetPort], socket, errors, socket).then((opened) => {
       if (typeof opened === 'function') return;
       const ws = opened as unknown as MinimalSocket;
       ws.on('close', () => socket.destroy());

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
+import { servePortForward } from './fake-portforward.js';
 
 type Obj = { apiVersion?: string; kind?: string; metadata: Record<string, unknown> & { name: string; labels?: Record<string, string>; uid?: string }; [k: string]: unknown };
 
@@ -31,6 +32,8 @@ export class FakeApiServer {
   private readonly failures = new Map<string, Failure>();
   private server!: Server;
   private rv = 1;
+  /** pod name -> the local port its MCP port is forwarded to (the test runs the server). */
+  readonly podPorts = new Map<string, number>();
   port = 0;
 
   constructor(readonly namespace = 'tools') {}
@@ -38,6 +41,9 @@ export class FakeApiServer {
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
       void this.handle(req, res);
+    });
+    servePortForward(this.server, (pod) => this.podPorts.get(pod), (pod) => {
+      this.calls.push({ verb: 'create', group: '', resource: 'pods/portforward', name: pod, query: {} });
     });
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     this.port = (this.server.address() as AddressInfo).port;
@@ -91,7 +97,7 @@ export class FakeApiServer {
     const d = this.get('deployments', deployment);
     if (!d) throw new Error(`no deployment ${deployment}`);
     const template = (d.spec as { template: { metadata: { labels: Record<string, string> } } }).template;
-    const name = `${deployment}-5d9f8-abcde`;
+    const name = podName(deployment);
     const ready = state === 'ready';
     const containerState = ready ? { running: { startedAt: new Date().toISOString() } }
       : state === 'pending' ? { waiting: { reason: 'ContainerCreating' } }
@@ -205,6 +211,11 @@ export class FakeApiServer {
   private status(res: ServerResponse, code: number, reason: string, message: string, causes?: { field: string; message: string }[]): void {
     this.json(res, code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code, ...(causes && { details: { causes } }) });
   }
+}
+
+/** The one pod the fake controller makes for a Deployment. */
+export function podName(deployment: string): string {
+  return `${deployment}-5d9f8-abcde`;
 }
 
 function matches(labels: Record<string, string>, selector: string | null): boolean {
