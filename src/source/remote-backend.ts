@@ -24,7 +24,8 @@ export class RemoteBackend implements RepoBackend {
 
   async head(): Promise<string> {
     const { branch } = this.ctx;
-    const what = branch ? `branch "${branch}"` : 'default branch (remote HEAD)';
+    // once known, the default branch is named: "not found" then says which branch went away
+    const what = branch ? `branch "${branch}"` : `default branch${this.defaultBranch ? ` "${this.defaultBranch}"` : ''} (remote HEAD)`;
     const fetched = await this.mirror.fetch(branch ? `refs/heads/${branch}` : 'HEAD',
       { code: 'BRANCH_NOT_FOUND', message: `${what} not found` });
     this.fetched = true;

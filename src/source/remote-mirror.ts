@@ -35,14 +35,34 @@ export class RemoteMirror {
     return run;
   }
 
+  /** A fetch that failed on the mirror's side (its files, not the remote) rebuilds the mirror and tries once more. */
   private async fetchNow(remoteRef: string, notFound: NotFoundMeaning): Promise<FetchResult> {
+    try {
+      return await this.fetchOnce(remoteRef, notFound);
+    } catch (err) {
+      if (!isLocalDamage(err)) throw err;
+      await this.rebuild().catch(() => { throw err; }); // cannot even remove it: report what failed first
+      return this.fetchOnce(remoteRef, notFound);
+    }
+  }
+
+  /** Everything the mirror holds is fetched again: it is a cache of the remote, nothing else lives there. */
+  private async rebuild(): Promise<void> {
+    this.initialized = false;
+    await fs.promises.rm(this.gitdir, { recursive: true, force: true });
+    const cache = this.cache as Record<string | symbol, unknown>;
+    for (const k of [...Object.keys(cache), ...Object.getOwnPropertySymbols(cache)]) delete cache[k]; // packfile indexes of the old files
+  }
+
+  private async fetchOnce(remoteRef: string, notFound: NotFoundMeaning): Promise<FetchResult> {
     try {
       await this.init();
       const result = await git.fetch({
         fs, http: this.http, gitdir: this.gitdir, cache: this.cache, url: this.loc.url, remote: REMOTE,
         remoteRef, ref: trackingRefFor(remoteRef), singleBranch: true, tags: false, onAuth: this.onAuth,
       });
-      if (!result.fetchHead) throw new SourceError(notFound.code, notFound.message, { repo: this.loc.display });
+      // the remote has no such ref (a deleted branch, an empty repository): named with the repository, like every other error
+      if (!result.fetchHead) throw new SourceError(notFound.code, `repository ${this.loc.display}: ${notFound.message}`, { repo: this.loc.display });
       return { oid: result.fetchHead, ...(result.defaultBranch ? { defaultBranch: result.defaultBranch } : {}) };
     } catch (err) {
       throw toSourceError(err, this.errors, notFound);
@@ -61,6 +81,15 @@ export class RemoteMirror {
     if (this.token) return { username: 'x-access-token', password: this.token };
     return this.loc.userinfo;
   };
+}
+
+/** Errors of the mirror's own files (a lost or replaced objects dir, a corrupt object or ref). */
+const LOCAL_DAMAGE = new Set(['ENOTDIR', 'ENOENT', 'EISDIR', 'EEXIST', 'ENOTEMPTY', 'NotFoundError', 'ObjectTypeError', 'InternalError', 'InvalidOidError', 'DecompressionError']);
+
+function isLocalDamage(err: unknown): boolean {
+  if (!(err instanceof SourceError) || err.code !== 'GIT_ERROR') return false;
+  const code = (err.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && LOCAL_DAMAGE.has(code);
 }
 
 /** The local ref whose commit we already have (sent as a "have" so only new objects come down). */
