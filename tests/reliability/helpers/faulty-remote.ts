@@ -1,0 +1,77 @@
+// A git remote whose faults a test switches: a fixed 127.0.0.1 address in front of git http-backend
+// (ServedRepo) that can go down (connection refused), revoke the token (401 for every request), fail
+// on its side (500), or forward again, without the daemon's --repo URL ever changing.
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { GitRepo } from '../../e2e/helpers/git-repo.js';
+import { ServedRepo } from '../../e2e/helpers/served-repo.js';
+
+export type RemoteMode = 'up' | 'down' | 'unauthorized' | 'server-error';
+
+export class FaultyRemote {
+  mode: RemoteMode = 'up';
+  /** Requests that reached the front (also while faulty). */
+  requests = 0;
+  private server: Server | undefined;
+
+  private constructor(readonly served: ServedRepo, private readonly port: number) {}
+
+  static async start(repo: GitRepo, root: string): Promise<FaultyRemote> {
+    const served = await ServedRepo.start(repo, root);
+    const probe = createServer();
+    const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as AddressInfo).port)));
+    await new Promise((r) => probe.close(r));
+    const remote = new FaultyRemote(served, port);
+    await remote.listen();
+    return remote;
+  }
+
+  /** The URL the daemon follows: same host and port whatever the mode. */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}${new URL(this.served.url).pathname}`;
+  }
+
+  /** 'down' closes the listener (ECONNREFUSED); any other mode listens again on the same port. */
+  async set(mode: RemoteMode): Promise<void> {
+    this.mode = mode;
+    if (mode === 'down') await this.close();
+    else if (!this.server) await this.listen();
+  }
+
+  async close(): Promise<void> {
+    const s = this.server;
+    this.server = undefined;
+    if (!s) return;
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+  }
+
+  private listen(): Promise<void> {
+    const s = createServer((req, res) => this.handle(req, res));
+    s.keepAliveTimeout = 500;
+    this.server = s;
+    return new Promise((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(this.port, '127.0.0.1', () => resolve());
+    });
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    this.requests++;
+    if (this.mode === 'unauthorized') {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"', 'Content-Type': 'text/plain' }).end('token revoked\n');
+      return;
+    }
+    if (this.mode === 'server-error') {
+      res.writeHead(500, { 'Content-Type': 'text/plain' }).end('internal error\n');
+      return;
+    }
+    const target = new URL(this.served.url);
+    const upstream = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.on('error', () => { if (!res.headersSent) res.writeHead(502).end(); });
+    req.pipe(upstream);
+  }
+}
