@@ -81,14 +81,10 @@ describe('crash consistency at exact durable writes', () => {
     expect(r.knownBug).toBeUndefined();
   });
 
-  // BUG (src/runtimes/process/process-runtime.ts start(), lines ~95-120): the child is spawned
-  // before its instance record is durable. A daemon killed in between leaves a server no record
-  // names; the next daemon never finds it: it keeps running (holding its port) forever. Fix idea:
-  // write the record (pid unknown) before spawning, fill in pid/start time after; on adoption stop
-  // the process whose stderr is that record's log file (/proc/<pid>/fd/2 -> logs/<id>.log).
-  // Seen by the seeded suite too (seeds 4 and 30 of 50 in one run). Worse than a stray process:
-  // the orphan holds the new port, so the restarted daemon cannot start b there and reverts C1.
-  it.fails('killed after b\'s new process started but before its instance record is durable: no orphan (fails: known bug)', { timeout: 90_000 }, async () => {
+  // Was a bug: the child was spawned before its instance record was durable, so a daemon killed in
+  // between left a server no record named (holding its port). The next daemon now finds it by its
+  // log file (/proc/<pid>/fd/2 -> logs/<id>.log, created before the spawn) and stops it.
+  it('killed after b\'s new process started but before its instance record is durable: no orphan', { timeout: 90_000 }, async () => {
     const r = await crashAt({ name: 'b\'s new instance record, before it is durable', path: B_RECORD, matches: '"mcp-gitops/commit": "C1"', when: 'before', durable: (s, c1, b) => inFlight(s, c1) && !b.includes(c1) }, { orphanWaitMs: 3000, convergeMs: 10_000 });
     expect(r.problems).toEqual([]);
     expect(r.knownBug).toBeUndefined();

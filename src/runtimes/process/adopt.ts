@@ -2,7 +2,9 @@
 // - the process is gone (or its pid now belongs to another program): drop the record, touch nothing;
 // - it is a live stdio server: its pipes died with the old daemon, nobody can talk to it: stop it;
 // - it is a live http server: adopt it (it keeps serving; the reconciler sees it in observe()).
-import { mkdir, readdir, rm } from 'node:fs/promises';
+// A log file without a record is a launch the old daemon did not get to record: whatever process
+// still writes its stderr there is stopped, since no record will ever name it.
+import { mkdir, readdir, realpath, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TEMP_MARKER } from './atomic-write.js';
 import { isSameProcess } from './identity.js';
@@ -10,7 +12,7 @@ import { deleteRecord, instancesDir, loadRecords, recordLabels, type InstanceRec
 import { deleteLog, logsDir } from './log-file.js';
 import type { Logger } from './logger.js';
 import { newManaged, type ManagedInstance } from './managed-instance.js';
-import { readBootId } from './proc.js';
+import { processesWritingTo, readBootId } from './proc.js';
 import { stopGroup } from './signals.js';
 
 export interface AdoptOptions {
@@ -48,7 +50,7 @@ export async function adoptRecords(o: AdoptOptions): Promise<ManagedInstance[]> 
     }
   }
   await Promise.all(stops);
-  await removeOrphanLogs(o.stateDir, kept);
+  await removeOrphanLogs(o, kept);
   return adopted;
 }
 
@@ -73,10 +75,16 @@ async function removeTempFiles(dir: string): Promise<void> {
   }
 }
 
-async function removeOrphanLogs(stateDir: string, kept: Set<string>): Promise<void> {
-  for (const name of await readdir(logsDir(stateDir))) {
-    if (name.endsWith('.log') && !kept.has(name.slice(0, -'.log'.length))) {
-      await rm(join(logsDir(stateDir), name), { force: true });
+async function removeOrphanLogs(o: AdoptOptions, kept: Set<string>): Promise<void> {
+  const dir = await realpath(logsDir(o.stateDir));
+  const orphans = (await readdir(dir)).filter((n) => n.endsWith('.log') && !kept.has(n.slice(0, -'.log'.length))).map((n) => join(dir, n));
+  const writers = processesWritingTo(orphans);
+  await Promise.all([...writers].map(async ([file, procs]) => {
+    for (const pgid of new Set(procs.map((p) => p.pgrp))) {
+      o.logger.warn({ log: file, pgid }, 'stopping a process a previous daemon started but died before recording');
+      const outcome = await stopGroup(pgid, { graceMs: o.graceMs }).catch(() => 'stuck' as const);
+      if (outcome === 'stuck') o.logger.error({ log: file, pgid }, 'process group survived SIGKILL');
     }
-  }
+  }));
+  for (const file of orphans) await rm(file, { force: true });
 }

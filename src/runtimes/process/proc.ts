@@ -1,6 +1,6 @@
 // Reading process identity from /proc (Linux). A pid alone is not an identity: pids are recycled,
 // so a process is "ours" only when its start time (and the boot it started in) match the record.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 
 export interface ProcStat {
   pid: number;
@@ -74,4 +74,33 @@ export function isGroupAlive(pgid: number): boolean {
 
 function procAvailable(): boolean {
   return readProcStat(process.pid) !== null;
+}
+
+/**
+ * Live processes whose stderr (fd 2) is one of `files` (absolute, symlinks resolved), by file: how a
+ * process launched just before its daemon died, with no record yet, is still found by its log file.
+ */
+export function processesWritingTo(files: readonly string[], procRoot = '/proc'): Map<string, ProcStat[]> {
+  const wanted = new Set(files);
+  const found = new Map<string, ProcStat[]>();
+  if (wanted.size === 0) return found;
+  let entries: string[];
+  try {
+    entries = readdirSync(procRoot);
+  } catch {
+    return found;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let target: string;
+    try {
+      target = readlinkSync(`${procRoot}/${entry}/fd/2`);
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    if (!wanted.has(target)) continue;
+    const stat = readProcStat(Number(entry), procRoot);
+    if (stat && stat.state !== 'Z') found.set(target, [...(found.get(target) ?? []), stat]);
+  }
+  return found;
 }

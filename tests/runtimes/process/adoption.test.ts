@@ -1,6 +1,6 @@
 // A second runtime on the same state dir stands for a restarted daemon.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -120,6 +120,23 @@ describe('re-adoption by a restarted daemon', () => {
     const rt = h.runtime();
     expect(await rt.observe()).toEqual([]);
     await waitFor('stranger stopped', () => !isAlive(pid), 5000);
+  });
+
+  it('stops a process that writes to a log no record names (launched just before the old daemon died), and only that one', async () => {
+    await mkdir(join(h.stateDir, 'logs'), { recursive: true });
+    const log = join(h.stateDir, 'logs', 'web-0123abcd.log');
+    const fd = openSync(log, 'a');
+    const launched = spawn('sleep', ['300'], { detached: true, stdio: ['ignore', 'ignore', fd] });
+    closeSync(fd);
+    strangers.push(launched);
+    const pid = await waitFor('launched', () => launched.pid);
+    const bystander = await spawnStranger();
+
+    const rt = h.runtime();
+    expect(await rt.observe()).toEqual([]);
+    await waitFor('the unrecorded launch stopped', () => !isAlive(pid), 5000);
+    expect(existsSync(log)).toBe(false);
+    expect(isAlive(bystander)).toBe(true);
   });
 
   it('drops records of processes that are gone and ignores files that are not records', async () => {
