@@ -11,6 +11,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { fromLabelMap, type ExitInfo, type Instance, type Runtime, type StartContext } from '../runtime.js';
 import { scrub } from '../../render/render-server.js';
 import type { RenderedServer } from '../../spec/desired.js';
+import { ExitListeners } from '../exit-listeners.js';
 import { createHttpTransport } from '../process/http-transport.js';
 import { KubernetesRuntimeError, isKubernetesRuntimeError } from './errors.js';
 import { buildInstanceObjects, type InstanceObjects } from './instance-objects.js';
@@ -63,7 +64,7 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
   private readonly logger: Logger;
   private readonly tracked = new Map<string, Tracked>();
   private readonly removing = new Map<string, Promise<void>>();
-  private readonly listeners = new Set<(info: ExitInfo) => void>();
+  private readonly exits: ExitListeners;
   private readonly stop = new AbortController();
   private poller: Promise<void> | undefined;
   private sweeping: Promise<void> | undefined;
@@ -73,6 +74,7 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
     this.api = o.api;
     this.namespace = o.api.namespace;
     this.logger = o.logger;
+    this.exits = new ExitListeners(o.logger);
   }
 
   async observe(): Promise<Instance[]> {
@@ -137,11 +139,8 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
   }
 
   onExit(listener: (info: ExitInfo) => void): () => void {
-    this.listeners.add(listener);
     this.poller ??= this.poll();
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.exits.add(listener);
   }
 
   async shutdown(): Promise<void> {
@@ -315,18 +314,12 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
   private report(id: string, t: Tracked, message: string): void {
     t.reported = true;
     this.logger.warn({ id, server: t.server, message }, 'instance exited');
-    for (const listener of [...this.listeners]) {
-      try {
-        listener({ id, server: t.server, message });
-      } catch (err) {
-        this.logger.error({ err, id }, 'onExit listener threw');
-      }
-    }
+    this.exits.notify({ id, server: t.server, message });
   }
 
   private async poll(): Promise<void> {
     while (!this.stop.signal.aborted) {
-      if (this.listeners.size > 0) {
+      if (this.exits.size > 0) {
         try {
           await this.scan();
         } catch (err) {

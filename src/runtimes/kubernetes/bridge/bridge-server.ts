@@ -3,7 +3,7 @@
 // requests itself; notifications go to every session). Served on --path, /healthz beside it.
 // When the child exits the bridge stops too, so the kubelet sees the crash (and its exit code).
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { ExitInfo } from '../../runtime.js';
+import { ExitListeners } from '../../exit-listeners.js';
 import { createGateway, gatewayPath, registerGateway } from '../../../gateway/index.js';
 import { spawnChild, type ChildExit, type ChildOptions, type StdioChild } from './child.js';
 
@@ -34,14 +34,11 @@ function mountPath(path: string): string {
 
 export async function startBridge(o: BridgeOptions): Promise<Bridge> {
   const child = spawnChild(o);
-  const exitListeners = new Set<(info: ExitInfo) => void>();
+  const exits = new ExitListeners(o.logger);
   const gateway = createGateway({
     runtime: {
       connect: () => Promise.resolve(child.channel.attach()),
-      onExit: (l) => {
-        exitListeners.add(l);
-        return () => exitListeners.delete(l);
-      },
+      onExit: (l) => exits.add(l),
     },
     logger: o.logger,
     clientInfo: { name: 'mcp-gitops-bridge', version: '1' },
@@ -73,7 +70,7 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
   o.logger.info({ command: o.command, pid: child.pid, listen: `${o.host}:${port}`, path }, 'bridge: serving the stdio server over streamable HTTP');
   const done = child.exited.then(async (exit) => {
     alive = false;
-    for (const l of [...exitListeners]) l({ id: 'child', server: NAME, message: exit.description });
+    exits.notify({ id: 'child', server: NAME, message: exit.description });
     await app.close();
     return exit;
   });
