@@ -1,4 +1,5 @@
 // The HTTP surface as a fastify instance that does not listen: tests inject, the daemon listens.
+import { createServer } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Metrics } from './metrics.js';
 import type { StatusView } from '../reconciler/status.js';
@@ -28,9 +29,16 @@ export interface AppDeps {
 }
 
 export const BODY_LIMIT = 1024 * 1024;
+export const REQUEST_TIMEOUT_MS = 10_000;
 
 export function buildApp(deps: AppDeps): FastifyInstance {
-  const app = Fastify({ ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }), logController: new PlainLogController(), bodyLimit: BODY_LIMIT, forceCloseConnections: true });
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }), logController: new PlainLogController(), bodyLimit: BODY_LIMIT, forceCloseConnections: true,
+    // a client gets REQUEST_TIMEOUT_MS to send its whole request (headers and body), checked every
+    // second: one that dribbles its body (slowloris) is cut instead of holding a socket forever.
+    // Responses are not limited: /events and the gateway's SSE streams stay open.
+    serverFactory: (handler) => createServer({ requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 }, handler),
+  });
   // Keep JSON bodies as raw bytes: webhook signatures are computed over the exact bytes sent.
   app.addContentTypeParser(['application/json', 'application/*+json'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.get('/healthz', () => ({ status: 'ok' }));

@@ -1,18 +1,27 @@
 // POST /sync: queue a sync now; {"force": true} retries a failed commit. Bearer MCP_GITOPS_API_TOKEN.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bearer, safeEqual } from './auth.js';
+import { NOT_JSON } from './json-body.js';
 
 export interface SyncRouteDeps {
   apiToken?: string;
   requestSync: (reason: string, force: boolean) => number;
 }
 
+// a content type fastify has no parser for is refused before the handler: say what /sync takes
+function errorHandler(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  if (err.statusCode === 415) void reply.code(415).send({ error: NOT_JSON });
+  else void reply.send(err);
+}
+
 export function registerSync(app: FastifyInstance, deps: SyncRouteDeps): void {
-  app.post('/sync', async (req, reply) => {
+  app.post('/sync', { errorHandler }, async (req, reply) => {
     if (deps.apiToken === undefined) return reply.code(403).send({ error: 'POST /sync is disabled: MCP_GITOPS_API_TOKEN is not set' });
     const token = bearer(typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
     if (token === undefined || !safeEqual(token, deps.apiToken)) return reply.code(401).send({ error: 'missing or wrong bearer token' });
     let force = false;
+    // any parsed body that is not raw JSON bytes came as another content type (text/plain: a string)
+    if (req.body !== undefined && req.body !== null && !Buffer.isBuffer(req.body)) return reply.code(415).send({ error: NOT_JSON });
     if (Buffer.isBuffer(req.body) && req.body.length > 0) {
       try {
         const parsed = JSON.parse(req.body.toString('utf8')) as unknown;

@@ -3,6 +3,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bearer, hmacHex, safeEqual } from './auth.js';
 import { header, webhookEvent } from './webhook-event.js';
+import { NOT_JSON } from './json-body.js';
 
 export type WebhookProvider = 'github' | 'gitlab' | 'gitea' | 'bearer' | 'unknown';
 
@@ -40,7 +41,6 @@ export function verifyWebhook(req: FastifyRequest, body: Buffer, secret: string)
   }
 }
 
-const UNSUPPORTED = 'expected a JSON body (Content-Type: application/json)';
 const MISSING = 'missing signature: send X-Hub-Signature-256, X-Gitea-Signature, X-Gitlab-Token or Authorization: Bearer';
 
 export function registerWebhook(app: FastifyInstance, deps: WebhookDeps): void {
@@ -48,7 +48,7 @@ export function registerWebhook(app: FastifyInstance, deps: WebhookDeps): void {
   const errorHandler = (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
     const code = err.statusCode !== undefined && err.statusCode < 500 ? err.statusCode : 400;
     deps.onRequest?.(providerOf(req), code === 413 ? 'too_large' : 'bad_request');
-    const error = code === 413 ? 'body over 1 MiB' : code === 415 ? UNSUPPORTED : err.message;
+    const error = code === 413 ? 'body over 1 MiB' : code === 415 ? NOT_JSON : err.message;
     void reply.code(code).send({ error });
   };
   app.post('/webhook', { errorHandler }, async (req, reply) => {
@@ -56,7 +56,7 @@ export function registerWebhook(app: FastifyInstance, deps: WebhookDeps): void {
     const body = req.body === undefined || req.body === null ? Buffer.alloc(0) : req.body;
     if (!Buffer.isBuffer(body)) {
       deps.onRequest?.(providerOf(req), 'bad_request');
-      return reply.code(415).send({ error: UNSUPPORTED });
+      return reply.code(415).send({ error: NOT_JSON });
     }
     if (deps.secret === undefined) {
       deps.onRequest?.('unknown', 'disabled');
