@@ -38,7 +38,7 @@ async function main(cfg: LoadConfig): Promise<void> {
   const open = (url: string, side: string): Promise<Client[]> => Promise.all(Array.from({ length: cfg.sessions }, (_, i) => connect(url, `bench-${side}-${i}`)));
   const sides = { direct: await open(cfg.directUrl, 'direct'), gateway: await open(cfg.gatewayUrl, 'gateway') };
   const [d0, g0] = [sides.direct[0], sides.gateway[0]];
-  for (let i = 0; i < 50; i++) { await call(d0, i); await call(g0, i); } // warm-up: JIT, connections
+  for (let i = 0; i < 30; i++) { await call(d0, i); await call(g0, i); } // warm-up: JIT, connections
   const phases: Record<LoadPhase['phase'], (m: LoadPhase) => Promise<LoadAnswer>> = {
     async latency() {
       const direct: number[] = [];

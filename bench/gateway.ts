@@ -26,7 +26,7 @@ export async function gatewayBench(runs: number, quick: boolean): Promise<Bench>
     const inst = await w.serve('svc', 'streamableHttp');
     const serverPid = w.rt.pidOf(inst.id);
     if (inst.endpoint.kind !== 'http' || serverPid === undefined) throw new Error('expected a running HTTP instance');
-    const cfg: LoadConfig = { directUrl: inst.endpoint.url, gatewayUrl: w.url('svc').href, sessions: SESSIONS, sequential: quick ? 150 : 500, concurrent: quick ? 300 : 1000 };
+    const cfg: LoadConfig = { directUrl: inst.endpoint.url, gatewayUrl: w.url('svc').href, sessions: SESSIONS, sequential: quick ? 100 : 500, concurrent: quick ? 200 : 1000 };
     const load = new Worker(new URL('./gateway-load.js', import.meta.url), { workerData: cfg });
     worker = load;
     const [hello] = (await Promise.race([once(load, 'message'), once(load, 'error').then(([e]) => { throw e; })])) as unknown[];
