@@ -27,6 +27,11 @@ export class EventLog {
     return lastId === undefined ? [...this.buffer] : this.buffer.filter((e) => e.id > lastId);
   }
 
+  /** Streams subscribed now. */
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
   subscribe(fn: (e: LoggedEvent) => void): () => void {
     this.subscribers.add(fn);
     return () => this.subscribers.delete(fn);

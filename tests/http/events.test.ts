@@ -1,7 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { SseStream } from '../e2e/helpers/sse.js';
+import { connect } from 'node:net';
+import { MAX_UNSENT_BYTES } from '../../src/http/events-route.js';
 import { listeningApp } from './helpers.js';
+
+async function waitUntil(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 const atLeast = (n: number) => (events: unknown[]) => events.length >= n;
 
@@ -36,6 +46,32 @@ describe('GET /events', () => {
     expect(JSON.stringify(sse.events)).not.toContain('hunter2');
     sse.close();
   });
+
+  it('drops a client that stops reading once its unsent output passes 1 MiB, and keeps serving others', async () => {
+    const l = await listeningApp();
+    app = l.app;
+    const { port } = new URL(l.base);
+    const stuck = connect({ host: '127.0.0.1', port: Number(port) });
+    await new Promise((r) => stuck.once('connect', r));
+    stuck.write('GET /events HTTP/1.1\r\nHost: x\r\n\r\n');
+    stuck.pause(); // never reads: the kernel buffers fill, then the server's
+    await waitUntil(() => l.events.subscriberCount === 1, 'the stuck client to subscribe');
+    const big = 'x'.repeat(16 * 1024);
+    let sent = 0;
+    // bounded: 64 MiB at most, far more than the kernel's buffers plus MAX_UNSENT_BYTES
+    while (l.events.subscriberCount > 0 && sent * big.length < 64 * 1024 * 1024) {
+      for (let i = 0; i < 64; i++) l.bus.emit({ type: 'gate.failed', server: 'x', commit: 'c', reason: big, seconds: 0 });
+      sent += 64;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(l.events.subscriberCount).toBe(0);
+    expect(sent * big.length).toBeGreaterThan(MAX_UNSENT_BYTES);
+    const fresh = await SseStream.open(`${l.base}/events`);
+    l.bus.emit({ type: 'sync.started', syncId: 9, commit: 'abc', reason: 'poll' });
+    await fresh.until('the next event', (events) => events.some((e) => e.event === 'sync.started'), 5000);
+    fresh.close();
+    stuck.destroy();
+  }, 30_000);
 
   it('serves the status page', async () => {
     const l = await listeningApp();

@@ -27,5 +27,5 @@ export async function listeningApp(over: Partial<AppDeps> & { scrub?: (s: string
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
   const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  return { app, bus, base, status };
+  return { app, bus, base, status, events };
 }
