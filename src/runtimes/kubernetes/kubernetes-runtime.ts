@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { fromLabelMap, type ExitInfo, type Instance, type Runtime, type StartContext } from '../runtime.js';
+import type { ExitInfo, Instance, Runtime, StartContext } from '../runtime.js';
 import { scrub } from '../../render/render-server.js';
 import type { RenderedServer } from '../../spec/desired.js';
 import { ExitListeners } from '../exit-listeners.js';
@@ -19,7 +19,9 @@ import { podsByInstance, viewInstance, type InstanceView } from './instance-view
 import { readyPod } from './instance-status.js';
 import { MANAGED_KINDS, type KubeApi } from './kube-api.js';
 import type { Logger } from './logger.js';
+import { readSecretValues } from './instance-secrets.js';
 import { instanceName, instanceSelector, isInstanceName, MANAGED_SELECTOR } from './names.js';
+import { sweepOrphans } from './orphan-sweep.js';
 import type { PortForwards } from './port-forward.js';
 
 export interface RuntimeCoreOptions {
@@ -53,8 +55,6 @@ interface Tracked {
 }
 
 const FORGET_REMOVED_AFTER_MS = 60_000;
-/** A Service or Secret of ours without its Deployment this old was left by a crash mid-start. */
-const ORPHAN_AGE_MS = 10 * 60_000;
 const SWEEP_EVERY_MS = 5 * 60_000;
 
 export class KubernetesRuntimeImpl implements KubernetesRuntime {
@@ -182,21 +182,14 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
     return views;
   }
 
-  /** Now and then (in the background): deletes our Services and Secrets whose Deployment is long gone. */
+  /** Now and then (in the background): our Services and Secrets whose Deployment is long gone. */
   private sweepOrphans(deployments: ReadonlySet<string>): void {
     if (this.sweeping || Date.now() - this.lastSweep < SWEEP_EVERY_MS || this.stop.signal.aborted) return;
     this.lastSweep = Date.now();
-    this.sweeping = (async () => {
-      for (const kind of ['Service', 'Secret'] as const) {
-        for (const obj of await this.api.list(kind, MANAGED_SELECTOR)) {
-          const m = obj.metadata;
-          const name = m?.name ?? '';
-          if (!isInstanceName(name) || !fromLabelMap(m?.labels ?? {}) || deployments.has(name) || this.tracked.get(name)?.starting || this.removing.has(name)) continue;
-          if (Date.now() - new Date(m?.creationTimestamp ?? Date.now()).getTime() < ORPHAN_AGE_MS) continue;
-          if (await this.api.remove(kind, name, m?.uid)) this.logger.info({ kind, name }, 'deleted an orphaned object of an instance whose Deployment is gone');
-        }
-      }
-    })().catch((err: unknown) => {
+    this.sweeping = sweepOrphans({
+      api: this.api, logger: this.logger,
+      keep: (name) => deployments.has(name) || this.tracked.get(name)?.starting === true || this.removing.has(name),
+    }).catch((err: unknown) => {
       this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'sweeping orphaned Services and Secrets failed; retrying later');
     }).finally(() => {
       this.sweeping = undefined;
@@ -274,21 +267,10 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
   private async messageOf(id: string, message: string): Promise<string> {
     const t = this.tracked.get(id);
     if (t?.secretValues) return scrub(message, t.secretValues);
-    const values = await this.readSecretValues(id);
+    const values = await readSecretValues(this.api, id, this.logger);
     if (t) t.secretValues = values;
     else this.tracked.set(id, { server: '', running: false, reported: false, secretValues: values });
     return scrub(message, values);
-  }
-
-  private async readSecretValues(id: string): Promise<string[]> {
-    try {
-      const secrets = await this.api.list('Secret', instanceSelector(id));
-      return secrets.filter((s) => s.metadata?.name === id)
-        .flatMap((s) => Object.values(s.data ?? {}).map((b64) => Buffer.from(b64, 'base64').toString('utf8')));
-    } catch (err) {
-      this.logger.warn({ id, err: err instanceof Error ? err.message : String(err) }, 'cannot read the instance Secret to mask its values in messages');
-      return [];
-    }
   }
 
   /** Reports, once, every instance that was seen running and now has failed or is gone. */
