@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { bridgeCommand } from '../../src/cli/commands/bridge.js';
-import type { CliIO } from '../../src/cli/main.js';
+import { main, type CliIO } from '../../src/cli/main.js';
 import { waitFor } from '../helpers/docker/wait.js';
 import { paths } from '../runtimes/process/helpers/servers.js';
 import { bridgeBuilt, spawnBridge } from '../runtimes/kubernetes/helpers/processes.js';
@@ -74,6 +74,15 @@ describe('mcp-gitops bridge', () => {
     const r = runInProcess(['--port', '0', '--', '/nonexistent/server']);
     expect(await r.exit).toBe(127);
     expect(r.out()).toMatch(/could not be started: spawn \/nonexistent\/server ENOENT/);
+  });
+
+  it('is a command of the CLI: mcp-gitops bridge --help', async () => {
+    const stdout = new PassThrough();
+    let out = '';
+    stdout.on('data', (c: Buffer) => (out += c.toString()));
+    expect(await main(['bridge', '--help'], { stdout, stderr: new PassThrough(), env: {} })).toBe(0);
+    expect(out).toMatch(/^Usage: mcp-gitops bridge \[options\] -- <command> \[args\.\.\.\]/);
+    expect(out).toContain('--redact-env');
   });
 
   it('refuses to run without a command after --', async () => {
