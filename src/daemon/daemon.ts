@@ -36,7 +36,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   const { store, recovered } = await StateStore.open(cfg.stateDir);
   if (recovered) logger.warn({ stateDir: cfg.stateDir }, recovered);
   const source = new GitSource({ repo: cfg.repo, path: cfg.path, stateDir: cfg.stateDir, ...(cfg.branch && { branch: cfg.branch }), ...(cfg.gitToken && { token: cfg.gitToken }) });
-  const runtime = createRuntime(cfg, logger);
+  const runtime = await createRuntime(cfg, logger);
   const compiler = createCompiler();
   const secrets = createSecretReader({ ...(cfg.secretsDir !== undefined && { dir: cfg.secretsDir }), env });
   const events = new EventBus();

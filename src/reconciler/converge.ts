@@ -7,6 +7,7 @@
 // instances. Used for syncs, reverts, crash recovery and drift repair alike.
 // The gateway follows: an instance serves new sessions as soon as it passed its gate (or is kept),
 // and one that served is drained before it is removed.
+import { setMaxListeners } from 'node:events';
 import type { GatewayRouter } from '../gateway/router.js';
 import type { GateResult, GateTool } from '../health/index.js';
 import type { Instance, Runtime } from '../runtimes/runtime.js';
@@ -174,6 +175,7 @@ export async function converge(desired: readonly RenderedServer[], deps: Converg
     // fail fast: the first failure cancels the wave's other gates (a revert follows anyway)
     const wave = new AbortController();
     const signal = AbortSignal.any([deps.signal, wave.signal]);
+    setMaxListeners(0, signal); // one listener per gate of the wave, however wide it is
     const settled = await Promise.allSettled(layer.map(async (n) => {
       try {
         const r = await rollOne(byName.get(n)!, byServer.get(n) ?? [], deps, signal);
