@@ -75,6 +75,10 @@ function waitingReason(pods: readonly V1Pod[]): string {
     if (unscheduled) return `pod not scheduled: ${unscheduled.message ?? unscheduled.reason ?? 'pending'}`;
     const w = p.status?.containerStatuses?.find((cs) => cs.state?.waiting)?.state?.waiting;
     if (w?.reason) return `container ${w.reason}`;
+    const probe = p.spec?.containers[0]?.readinessProbe?.tcpSocket?.port;
+    if (p.status?.containerStatuses?.some((cs) => cs.state?.running && !cs.ready) && probe !== undefined) {
+      return `container running, but nothing accepts connections on port ${String(probe)} of the pod yet (does the server listen on 0.0.0.0, not 127.0.0.1?)`;
+    }
   }
   return 'waiting for the pod to be ready';
 }
