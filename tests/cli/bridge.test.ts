@@ -1,6 +1,9 @@
 // `mcp-gitops bridge -- <command>`: a real stdio server (server-everything) served as streamable
 // HTTP; many sessions share the one child; the child's exit code is the bridge's; secrets masked.
 import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -63,8 +66,12 @@ describe('mcp-gitops bridge', () => {
   it('exits with the child\'s exit code, and masks the values of --redact-env in its stderr', async () => {
     const secret = 'sk-live-0123456789';
     const code = 'console.error("starting with token " + process.env.API_KEY); process.exit(3)';
-    const r = runInProcess(['--port', '0', '--redact-env', 'API_KEY', '--', process.execPath, '-e', code], { API_KEY: secret });
+    const dir = mkdtempSync(join(tmpdir(), 'bridge-term-'));
+    const log = join(dir, 'termination-log');
+    const r = runInProcess(['--port', '0', '--redact-env', 'API_KEY', '--termination-log', log, '--', process.execPath, '-e', code], { API_KEY: secret });
     expect(await r.exit).toBe(3);
+    expect(readFileSync(log, 'utf8')).toBe('starting with token ***\n'); // the pod's termination message
+    rmSync(dir, { recursive: true });
     expect(r.err()).toContain('starting with token ***');
     expect(r.err() + r.out()).not.toContain(secret);
     expect(r.out()).toContain('exited with code 3');

@@ -1,5 +1,6 @@
 // `mcp-gitops bridge [options] -- <command> [args...]`: runs one stdio MCP server and serves it as
 // MCP streamable HTTP, so a pod on kubernetes speaks HTTP (ADR 0006). Exits with the child's code.
+import { existsSync } from 'node:fs';
 import { createLogger } from '../../daemon/logger.js';
 import { startBridge, type Bridge } from '../../runtimes/kubernetes/bridge/bridge-server.js';
 import type { CliIO } from '../main.js';
@@ -10,6 +11,7 @@ const BRIDGE_OPTIONS = {
   port: { type: 'string', description: 'listen port (default 8000; 0 = any free port)', env: false },
   path: { type: 'string', description: 'MCP endpoint path (default /mcp)', env: false },
   'redact-env': { type: 'string', description: 'comma-separated env vars whose values are masked in logs', env: false },
+  'termination-log': { type: 'string', description: 'file for the server\'s last stderr line when it exits (default /dev/termination-log, if it exists)', env: false },
   'stop-timeout': { type: 'string', description: 'seconds between SIGTERM and SIGKILL for the server on shutdown (default 5)', env: false },
   'log-level': { type: 'string', description: 'trace | debug | info | warn | error (default info)', env: false },
   help: { type: 'boolean', short: 'h', description: 'show help', env: false },
@@ -22,6 +24,7 @@ export interface BridgeArgs {
   redactEnv: string[];
   graceMs: number;
   logLevel: string;
+  terminationLog?: string;
   command: string;
   args: string[];
 }
@@ -45,8 +48,15 @@ export function bridgeArgs(v: Values, child: readonly string[]): BridgeArgs {
     redactEnv: (str(v, 'redact-env') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''),
     graceMs: number(v, 'stop-timeout', 5, 3600) * 1000,
     logLevel: str(v, 'log-level') ?? 'info',
+    ...terminationLog(str(v, 'termination-log')),
     command, args,
   };
+}
+
+/** The kubelet creates /dev/termination-log in every container; elsewhere there is none to write. */
+function terminationLog(flag: string | undefined): { terminationLog?: string } {
+  if (flag !== undefined) return flag === '' ? {} : { terminationLog: flag };
+  return existsSync(DEFAULT_TERMINATION_LOG) ? { terminationLog: DEFAULT_TERMINATION_LOG } : {};
 }
 
 /** `[own flags..., '--', child argv...]` split at the first `--`. */
@@ -55,6 +65,7 @@ export function splitAtDashes(argv: readonly string[]): { own: string[]; child: 
   return i === -1 ? { own: [...argv], child: [] } : { own: argv.slice(0, i), child: argv.slice(i + 1) };
 }
 
+const DEFAULT_TERMINATION_LOG = '/dev/termination-log';
 const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 
 /** Runs until the child exits (or SIGTERM/SIGINT stops it); the exit code is the child's. */

@@ -2,6 +2,7 @@
 // in front of it, so many HTTP sessions share the child's one stdio connection (the gateway numbers
 // requests itself; notifications go to every session). Served on --path, /healthz beside it.
 // When the child exits the bridge stops too, so the kubelet sees the crash (and its exit code).
+import { writeFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ExitListeners } from '../../exit-listeners.js';
 import { createGateway, gatewayPath, registerGateway } from '../../../gateway/index.js';
@@ -14,6 +15,11 @@ export interface BridgeOptions extends ChildOptions {
   path: string;
   /** Between SIGTERM and SIGKILL on stop (default 5 s). */
   graceMs?: number;
+  /**
+   * Where the child's last stderr line goes when it exits (Kubernetes' terminationMessagePath), so
+   * the pod's termination message is the server's last words, not the bridge's own log line.
+   */
+  terminationLog?: string;
 }
 
 export interface Bridge {
@@ -30,6 +36,15 @@ const NAME = 'stdio';
 
 function mountPath(path: string): string {
   return path.startsWith('/') ? path : `/${path}`;
+}
+
+function writeTerminationLog(o: BridgeOptions, line: string | undefined): void {
+  if (!o.terminationLog || line === undefined) return;
+  try {
+    writeFileSync(o.terminationLog, `${line}\n`);
+  } catch (err) {
+    o.logger.debug({ path: o.terminationLog, err: err instanceof Error ? err.message : String(err) }, 'bridge: no termination log written');
+  }
 }
 
 export async function startBridge(o: BridgeOptions): Promise<Bridge> {
@@ -70,6 +85,7 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
   o.logger.info({ command: o.command, pid: child.pid, listen: `${o.host}:${port}`, path }, 'bridge: serving the stdio server over streamable HTTP');
   const done = child.exited.then(async (exit) => {
     alive = false;
+    writeTerminationLog(o, child.lastStderrLine());
     exits.notify({ id: 'child', server: NAME, message: exit.description });
     await app.close();
     return exit;

@@ -15,6 +15,8 @@ export interface ChildExit {
 export interface StdioChild {
   channel: StdioChannel;
   readonly pid: number | undefined;
+  /** The last line the child wrote to stderr, secrets masked. */
+  lastStderrLine(): string | undefined;
   exited: Promise<ChildExit>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. */
   stop(graceMs: number): Promise<ChildExit>;
@@ -38,7 +40,8 @@ function describe(code: number | null, signal: NodeJS.Signals | null): string {
 export function spawnChild(o: ChildOptions): StdioChild {
   const child: ChildProcess = spawn(o.command, [...o.args], { env: o.env, stdio: ['pipe', 'pipe', 'pipe'] });
   const channel = new StdioChannel(child.stdin!, child.stdout!, o.logger, 'child');
-  child.stderr!.pipe(redactingLines(o.secretValues)).pipe(o.stderr, { end: false });
+  const stderr = redactingLines(o.secretValues);
+  child.stderr!.pipe(stderr.stream).pipe(o.stderr, { end: false });
   const exited = new Promise<ChildExit>((resolve) => {
     child.once('error', (err) => {
       channel.end();
@@ -54,6 +57,7 @@ export function spawnChild(o: ChildOptions): StdioChild {
     get pid() {
       return child.pid;
     },
+    lastStderrLine: () => stderr.last(),
     async stop(graceMs) {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');

@@ -5,9 +5,24 @@ import { scrub } from '../../../render/render-server.js';
 
 const MAX_PENDING = 64 * 1024;
 
-export function redactingLines(secretValues: readonly string[]): Transform {
+export interface RedactingLines {
+  stream: Transform;
+  /** The last non-empty line that went through, masked. */
+  last(): string | undefined;
+}
+
+function lastNonEmpty(text: string): string | undefined {
+  return text.split('\n').map((l) => l.trim()).filter((l) => l !== '').pop();
+}
+
+export function redactingLines(secretValues: readonly string[]): RedactingLines {
   let pending = '';
-  return new Transform({
+  let last: string | undefined;
+  const keep = (out: string): string => {
+    last = lastNonEmpty(out) ?? last;
+    return out;
+  };
+  const stream = new Transform({
     transform(chunk: Buffer, _enc, done: TransformCallback) {
       pending += chunk.toString('utf8');
       const nl = pending.lastIndexOf('\n');
@@ -15,10 +30,11 @@ export function redactingLines(secretValues: readonly string[]): Transform {
       const cut = nl === -1 ? pending.length : nl + 1;
       const out = pending.slice(0, cut);
       pending = pending.slice(cut);
-      done(null, scrub(out, secretValues));
+      done(null, keep(scrub(out, secretValues)));
     },
     flush(done: TransformCallback) {
-      done(null, pending === '' ? undefined : scrub(pending, secretValues));
+      done(null, pending === '' ? undefined : keep(scrub(pending, secretValues)));
     },
   });
+  return { stream, last: () => last };
 }
