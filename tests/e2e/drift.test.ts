@@ -1,9 +1,8 @@
 // Drift: a managed server killed out of band is restarted by the real daemon with exponential
 // backoff, and /status and /metrics say so while it waits (CrashLoopBackOff) and after.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Daemon, Status } from './helpers/daemon.js';
+import { answersWith } from './helpers/mcp-probe.js';
 import { freePort, isAlive, records } from './helpers/procs.js';
 import { delayedHttp, everythingStdio } from './helpers/servers.js';
 import { waitFor } from './helpers/wait-for.js';
@@ -42,19 +41,6 @@ async function untilRestarted(d: Daemon, server: string, oldId: string): Promise
     return s && s.instanceId && s.instanceId !== oldId && s.phase === 'Running' && s.health === 'Healthy' ? st : undefined;
   }, { what: `${server} to run a new healthy instance`, timeoutMs: 20_000, intervalMs: 20 });
   return { samples, after };
-}
-
-/** One MCP round trip (connect, tools/list) to a streamable-http server. */
-async function answers(url: string): Promise<boolean> {
-  const client = new Client({ name: 'e2e-drift', version: '1' });
-  try {
-    await client.connect(new StreamableHTTPClientTransport(new URL(url)), { timeout: 2000 });
-    return (await client.listTools(undefined, { timeout: 2000 })).tools.some((t) => t.name === 'echo');
-  } catch {
-    return false;
-  } finally {
-    await client.close().catch(() => undefined);
-  }
 }
 
 async function metric(d: Daemon, line: RegExp): Promise<string | undefined> {
@@ -108,7 +94,7 @@ describe('drift repair', () => {
     const web = after.servers[0];
     expect(web).toMatchObject({ restarts: 1, phase: 'Running', health: 'Healthy' });
     expect(isAlive(pidOf(web.instanceId))).toBe(true);
-    expect(await answers(`http://127.0.0.1:${port}/mcp`)).toBe(true);
+    expect(await answersWith(`http://127.0.0.1:${port}/mcp`)).toBe(true);
     await w.noOrphans(['web']);
   });
 });

@@ -31,7 +31,7 @@ const inFlight = (s: DaemonState | undefined, c1: string): boolean => s?.inFligh
 const STATE = 'state\\.json$';
 const B_RECORD = 'instances/b-[0-9a-f]+\\.json$';
 const POINTS: Point[] = [
-  { name: 'the new commit\'s inFlight, before it is durable', path: STATE, matches: '"inFlight": \\{\\s*"id": \\d+,\\s*"commit": "C1"', when: 'before', durable: (s) => s?.inFlight === null, sampled: true },
+  { name: 'the new commit\'s inFlight, before it is durable', path: STATE, matches: '"inFlight": \\{\\s*"id": \\d+,\\s*"commit": "C1"', when: 'before', durable: (s) => s?.inFlight === null },
   { name: 'the new commit\'s inFlight, just after it is durable', path: STATE, matches: '"inFlight": \\{\\s*"id": \\d+,\\s*"commit": "C1"', when: 'after', durable: inFlight },
   { name: 'wave 2: b\'s new instance record, just after it is durable', path: B_RECORD, matches: '"mcp-gitops/commit": "C1"', when: 'after', durable: (s, c1, b) => inFlight(s, c1) && b.includes(c1), sampled: true },
   { name: 'the succeeded outcome (applied = new), before it is durable', path: STATE, matches: '"applied": "C1"', when: 'before', durable: (s, c1) => inFlight(s, c1) && s?.applied !== c1 },
@@ -39,7 +39,7 @@ const POINTS: Point[] = [
   { name: 'failedRevision before the revert, before it is durable', bad: true, path: STATE, matches: '"failedRevision": \\{\\s*"commit": "C1"', when: 'before', durable: (s, c1) => inFlight(s, c1) && s?.failedRevision === null, sampled: true },
   { name: 'failedRevision before the revert, just after it is durable', bad: true, path: STATE, matches: '"failedRevision": \\{\\s*"commit": "C1"', when: 'after', durable: (s, c1) => inFlight(s, c1) && s?.failedRevision?.commit === c1 },
   { name: 'the reverted outcome, before it is durable', bad: true, path: STATE, matches: '"result": "reverted"', when: 'before', durable: (s, c1) => inFlight(s, c1) && !s?.history.some((h) => h.result === 'reverted') },
-  { name: 'the reverted outcome, just after it is durable', bad: true, path: STATE, matches: '"result": "reverted"', when: 'after', durable: (s, c1) => s?.inFlight === null && s.history[0]?.commit === c1 && s.history[0].result === 'reverted', sampled: true },
+  { name: 'the reverted outcome, just after it is durable', bad: true, path: STATE, matches: '"result": "reverted"', when: 'after', durable: (s, c1) => s?.inFlight === null && s.history[0]?.commit === c1 && s.history[0].result === 'reverted' },
   { name: 'wave 2 of a failing commit: b\'s new instance record, just after it is durable', bad: true, path: B_RECORD, matches: '"mcp-gitops/commit": "C1"', when: 'after', durable: (s, c1, b) => inFlight(s, c1) && b.includes(c1) },
 ];
 const chosen = process.env.CRASH_RUNS === undefined ? POINTS.filter((p) => p.sampled) : POINTS;
