@@ -5,7 +5,8 @@ export type KubernetesRuntimeErrorCode =
   | 'K8S_FORBIDDEN'            // 403: RBAC: the service account lacks a verb on a resource (message names both)
   | 'K8S_INVALID'              // 422: the API server rejected the object: fix the spec
   | 'K8S_UNAUTHORIZED'         // 401: credentials rejected or expired
-  | 'K8S_NOT_FOUND'            // 404 where an object was required (e.g. the namespace does not exist)
+  | 'K8S_NOT_FOUND'            // 404 where an object was required
+  | 'K8S_NAMESPACE_NOT_FOUND'  // the runtime's namespace does not exist: an operator creates it
   | 'K8S_TRANSIENT'            // 5xx, 429, timeouts, network: retried with backoff, still failing
   | 'K8S_API_ERROR'            // any other API answer
   | 'K8S_CONFIG'               // no usable kubeconfig / in-cluster credentials
@@ -16,7 +17,7 @@ export type KubernetesRuntimeErrorCode =
   | 'RUNTIME_NOT_READY'        // connect(): no ready pod within the wait
   | 'RUNTIME_SHUT_DOWN';
 
-const TRANSIENT_CODES: ReadonlySet<KubernetesRuntimeErrorCode> = new Set(['K8S_TRANSIENT', 'K8S_CONFLICT', 'K8S_FORBIDDEN', 'K8S_UNAUTHORIZED']);
+const TRANSIENT_CODES: ReadonlySet<KubernetesRuntimeErrorCode> = new Set(['K8S_TRANSIENT', 'K8S_CONFLICT', 'K8S_FORBIDDEN', 'K8S_UNAUTHORIZED', 'K8S_NAMESPACE_NOT_FOUND']);
 
 export class KubernetesRuntimeError extends Error {
   override readonly name = 'KubernetesRuntimeError';

@@ -138,6 +138,13 @@ describe('kubernetes runtime (API server over HTTP)', () => {
     expect(await waitFor('onExit', () => exits[0])).toEqual({ id: inst.id, server: 'memory', message: 'was deleted out of band' });
   });
 
+  it('a namespace that does not exist is an operator\'s fix, said so, and transient', async () => {
+    const err = await rejection(h.runtime({ namespace: 'nope' }).observe());
+    expect(isKubernetesRuntimeError(err, 'K8S_NAMESPACE_NOT_FOUND')).toBe(true);
+    expect((err as Error).message).toBe('namespace "nope" does not exist: create it (kubectl create namespace nope) or choose another with --namespace');
+    expect((err as { transient: boolean }).transient).toBe(true);
+  });
+
   it('connect() names what is wrong: unknown instance, not ready yet', async () => {
     const rt = h.runtime();
     expect(isKubernetesRuntimeError(await rejection(rt.connect('mcp-nope-00000000')), 'RUNTIME_INSTANCE_NOT_FOUND')).toBe(true);

@@ -4,7 +4,7 @@ import { FakeApiServer } from './fake-apiserver.js';
 
 export interface Harness {
   api: FakeApiServer;
-  runtime(o?: { readyTimeoutMs?: number; access?: 'service' | 'port-forward' }): KubernetesRuntime;
+  runtime(o?: { readyTimeoutMs?: number; access?: 'service' | 'port-forward'; namespace?: string }): KubernetesRuntime;
   ctx: { commit: string; workdir: string };
   cleanup(): Promise<void>;
 }
@@ -17,7 +17,7 @@ export async function createHarness(): Promise<Harness> {
     ctx: { commit: 'c0ffee0000000000000000000000000000000001', workdir: '/nonexistent' },
     runtime(o = {}) {
       const rt = createKubernetesRuntime({
-        kubeConfig: api.kubeConfig(), namespace: 'tools', access: o.access ?? 'service', pollMs: 20,
+        kubeConfig: api.kubeConfig(), namespace: o.namespace ?? 'tools', access: o.access ?? 'service', pollMs: 20,
         readyTimeoutMs: o.readyTimeoutMs ?? 10_000, retry: { sleep: () => Promise.resolve() },
       });
       runtimes.push(rt);
