@@ -1,7 +1,7 @@
 // What a daemon restarted after a crash must show, checked from outside: converged to the right
 // commit within a bound, instances running exactly that commit's specs, one process group per
 // server and nothing else, a state file that parses, a history that lost and duplicated nothing.
-import type { Daemon } from '../../e2e/helpers/daemon.js';
+import type { Daemon, LogLine } from '../../e2e/helpers/daemon.js';
 import { marked, records, type Proc } from '../../e2e/helpers/procs.js';
 import { waitFor } from '../../e2e/helpers/wait-for.js';
 import type { World } from '../../e2e/helpers/world.js';
@@ -29,7 +29,7 @@ export interface Expectation {
   convergeMs?: number;
 }
 
-export interface Recovery { problems: string[]; knownBug?: string }
+export interface Recovery { problems: string[]; knownBug?: string; /** The final daemon's log lines. */ logs?: LogLine[] }
 
 /** Live processes of the world that no instance record names (their group leaders are unknown to the daemon). */
 function unrecorded(w: World): Proc[] {
@@ -55,6 +55,7 @@ export async function checkRecovery(w: World, e: Expectation, env: Record<string
   const out: Recovery = { problems: [] };
   const problem = (m: string): void => { out.problems.push(m); };
   const d: Daemon = await w.start({ env });
+  out.logs = d.logs;
   const final = await d.until(`${e.target.slice(0, 7)} applied with ${SERVERS.join(', ')} healthy`, (s) =>
     s.revision.applied === e.target && (s.phase === 'Synced' || (s.phase === 'Failed' && s.failedRevision?.commit === s.revision.head))
     && s.servers.map((x) => x.name).join() === SERVERS.join() && s.servers.every((x) => x.phase === 'Running' && x.health === 'Healthy'), e.convergeMs ?? CONVERGE_BOUND_MS)
