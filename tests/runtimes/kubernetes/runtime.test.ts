@@ -145,6 +145,14 @@ describe('kubernetes runtime (API server over HTTP)', () => {
     expect((err as { transient: boolean }).transient).toBe(true);
   });
 
+  it('an API server that cannot be reached is retried, then a transient error naming the call', async () => {
+    const rt = h.runtime();
+    await h.api.close();
+    const err = await rejection(rt.observe());
+    expect(isKubernetesRuntimeError(err, 'K8S_TRANSIENT')).toBe(true);
+    expect((err as Error).message).toMatch(/^cannot reach the Kubernetes API \(list (deployments\.apps|pods) in namespace tools\): .*ECONNREFUSED/);
+  });
+
   it('connect() names what is wrong: unknown instance, not ready yet', async () => {
     const rt = h.runtime();
     expect(isKubernetesRuntimeError(await rejection(rt.connect('mcp-nope-00000000')), 'RUNTIME_INSTANCE_NOT_FOUND')).toBe(true);

@@ -50,7 +50,9 @@ export class FakeApiServer {
     return this;
   }
 
+  /** Idempotent (a test may stop the API server before cleanup does). */
   async close(): Promise<void> {
+    if (!this.server.listening) return;
     this.server.closeAllConnections();
     await new Promise<void>((r) => this.server.close(() => r()));
   }
