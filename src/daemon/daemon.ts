@@ -44,6 +44,8 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   const gateway = createGateway({
     runtime, registry: metrics.registry, clientInfo: CLIENT_INFO, logger: logger.child({ component: 'gateway' }),
     limits: { drainTimeoutMs: cfg.drainTimeoutSeconds * 1000 },
+    // kubernetes endpoints are in-cluster addresses, reached from outside through runtime.connect
+    passThroughHttp: cfg.runtime !== 'kubernetes',
     ...(cfg.gatewayToken && { token: cfg.gatewayToken }),
     servers: (name) => reconciler.status().servers.find((s) => s.name === name),
   });

@@ -4,15 +4,17 @@ import type { InitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { ExitInfo } from '../runtimes/runtime.js';
 import { dedicatedSource } from './dedicated-upstream.js';
 import { GatewayError } from './errors.js';
-import { InstanceSlot } from './instance-slot.js';
+import { InstanceSlot, type Via } from './instance-slot.js';
 import { silentLogger } from './logger.js';
 import { createGatewayMetrics, noMetrics, type GatewayMetrics, type SessionCounts } from './metrics.js';
 import { DEFAULT_LIMITS, type GatewayLimits, type GatewayLogger, type GatewayOptions } from './options.js';
 import type { ActiveInstance, GatewayRouter } from './router.js';
+import type { DownstreamSession } from './downstream-session.js';
+import { ProxySession } from './proxy-session.js';
+import { proxyTarget } from './proxy-target.js';
 import { GatewaySession } from './session.js';
 import { sharedSource } from './shared-upstream.js';
 import { Tombstones } from './tombstones.js';
-import type { UpstreamSource } from './upstream.js';
 
 export interface Gateway extends GatewayRouter {
   readonly limits: GatewayLimits;
@@ -36,7 +38,7 @@ export class GatewayCore implements Gateway {
   private readonly logger: GatewayLogger;
   private readonly active = new Map<string, InstanceSlot>();
   private readonly slots = new Map<string, InstanceSlot>();
-  private readonly sessions = new Map<string, GatewaySession>();
+  private readonly sessions = new Map<string, DownstreamSession>();
   private readonly opening = new Map<string, number>();
   private readonly tombstones: Tombstones;
   private readonly unsubscribeExit: () => void;
@@ -60,7 +62,7 @@ export class GatewayCore implements Gateway {
       this.logger.warn({ server, instanceId: instance.id }, 'gateway: not routing to an instance that is being retired');
       return;
     }
-    slot ??= new InstanceSlot(instance.id, server, this.sourceFor(server, instance));
+    slot ??= new InstanceSlot(instance.id, server, this.viaFor(server, instance));
     this.slots.set(instance.id, slot);
     this.active.set(server, slot);
     this.logger.info({ server, instanceId: instance.id, previous: previous?.id }, 'gateway: new sessions go to this instance');
@@ -99,7 +101,7 @@ export class GatewayCore implements Gateway {
   // ---- sessions --------------------------------------------------------------------------------
 
   /** The open session `id` of `server`, or the error that says why there is none. */
-  find(id: string, server: string): GatewaySession {
+  find(id: string, server: string): DownstreamSession {
     const s = this.sessions.get(id);
     if (s && s.server === server) return s;
     const why = this.tombstones.why(id);
@@ -109,7 +111,7 @@ export class GatewayCore implements Gateway {
   }
 
   /** A new session on the active instance of `server` (its initialize request is still to be handled). */
-  async open(server: string, init: InitializeRequest): Promise<GatewaySession> {
+  async open(server: string, init: InitializeRequest): Promise<DownstreamSession> {
     if (this.closing) throw new GatewayError('NOT_READY', 'the gateway is shutting down', server);
     if (this.sessionCount(server) + (this.opening.get(server) ?? 0) >= this.limits.maxSessionsPerServer) {
       throw new GatewayError('TOO_MANY_SESSIONS', `server ${server} has ${this.limits.maxSessionsPerServer} open sessions, the most it may have; retry later`, server);
@@ -120,10 +122,10 @@ export class GatewayCore implements Gateway {
       for (let attempt = 0; attempt < 3; attempt++) {
         const slot = this.active.get(server);
         if (!slot) throw this.notReady(server);
-        const session = await GatewaySession.open({
-          server, instanceId: slot.id, source: slot.source, init, metrics: this.metrics, limits: this.limits,
-          onClosed: (s, why) => this.ended(slot, s, why),
-        });
+        const onClosed = (s: DownstreamSession, why: GatewayError): void => this.ended(slot, s, why);
+        const session: DownstreamSession = slot.via.kind === 'proxy'
+          ? new ProxySession({ server, instanceId: slot.id, target: slot.via.target, metrics: this.metrics, limits: this.limits, onClosed })
+          : await GatewaySession.open({ server, instanceId: slot.id, source: slot.via.source, init, metrics: this.metrics, limits: this.limits, onClosed });
         if (!slot.retiring && !this.closing) {
           slot.add(session);
           this.sessions.set(session.id, session);
@@ -157,14 +159,18 @@ export class GatewayCore implements Gateway {
 
   // ---- internals -------------------------------------------------------------------------------
 
-  private sourceFor(server: string, instance: ActiveInstance): UpstreamSource {
+  private viaFor(server: string, instance: ActiveInstance): Via {
+    const endpoint = instance.endpoint;
+    if (endpoint.kind === 'http' && endpoint.transport === 'streamable-http' && this.o.passThroughHttp !== false) {
+      return { kind: 'proxy', target: proxyTarget(endpoint.url) };
+    }
     const connect = () => this.o.runtime.connect(instance.id);
     const connectTimeoutMs = this.limits.connectTimeoutMs;
-    if (instance.endpoint.kind === 'stdio') {
+    if (endpoint.kind === 'stdio') {
       const clientInfo = this.o.clientInfo ?? { name: 'mcp-gitops-gateway', version: '1' };
-      return sharedSource({ server, instanceId: instance.id, connect, connectTimeoutMs, clientInfo, logger: this.logger });
+      return { kind: 'sdk', source: sharedSource({ server, instanceId: instance.id, connect, connectTimeoutMs, clientInfo, logger: this.logger }) };
     }
-    return dedicatedSource({ server, connect, connectTimeoutMs });
+    return { kind: 'sdk', source: dedicatedSource({ server, connect, connectTimeoutMs }) };
   }
 
   /** Sessions end on their own until `timeoutMs`; those left are expired with `why`; then the slot goes. */
@@ -174,7 +180,7 @@ export class GatewayCore implements Gateway {
     if (pinned > 0) this.logger.info({ server: slot.server, instanceId: slot.id, sessions: pinned, timeoutMs }, 'gateway: draining instance');
     const emptied = await slot.drained(timeoutMs);
     if (!emptied) await Promise.all([...slot.sessions].map((s) => s.expire(why)));
-    await slot.source.close().catch(() => undefined);
+    await slot.close().catch(() => undefined);
     this.slots.delete(slot.id);
     if (pinned > 0) this.logger.info({ server: slot.server, instanceId: slot.id, expired: emptied ? 0 : pinned }, 'gateway: instance drained');
   }
@@ -186,7 +192,7 @@ export class GatewayCore implements Gateway {
     slot.retiring ??= this.drain(slot, 0, why);
   }
 
-  private ended(slot: InstanceSlot, s: GatewaySession, why: GatewayError): void {
+  private ended(slot: InstanceSlot, s: DownstreamSession, why: GatewayError): void {
     if (this.sessions.get(s.id) === s) this.sessions.delete(s.id);
     slot.remove(s);
     this.tombstones.bury(s.id, why);

@@ -7,14 +7,14 @@ import { initializeRequest, parseBody, requestMethods, singleRequestId, type Bod
 import { describeError } from './client-lifecycle.js';
 import { GatewayError } from './errors.js';
 import type { GatewayCore } from './gateway.js';
-import type { GatewaySession } from './session.js';
+import type { DownstreamSession } from './downstream-session.js';
 
 export type McpRequest = FastifyRequest<{ Params: { name: string } }>;
 
 export async function handleMcp(core: GatewayCore, req: McpRequest, reply: FastifyReply): Promise<void> {
   const server = req.params.name;
   let body: Body = { value: undefined, messages: [] };
-  let session: GatewaySession;
+  let session: DownstreamSession;
   let stop: ((failed?: 'rejected') => void) | undefined;
   try {
     if (!authorized(core.token, server, req.headers.authorization)) {
@@ -39,7 +39,7 @@ export async function handleMcp(core: GatewayCore, req: McpRequest, reply: Fasti
   }
   reply.hijack();
   try {
-    await session.handle(req.raw, reply.raw, body.value);
+    await session.handle(req.raw, reply.raw, body, Buffer.isBuffer(req.body) ? req.body : undefined);
     stop?.();
   } catch (err) {
     stop?.('rejected');

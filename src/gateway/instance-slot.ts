@@ -1,10 +1,14 @@
 // One instance as the gateway sees it: where its upstreams come from and which sessions are pinned
 // to it. Retiring it waits until those sessions ended or the drain timeout passed.
-import type { GatewaySession } from './session.js';
+import type { DownstreamSession } from './downstream-session.js';
+import type { ProxyTarget } from './proxy-target.js';
 import type { UpstreamSource } from './upstream.js';
 
+/** How sessions reach the instance: through the SDK, or passed through to its HTTP endpoint. */
+export type Via = { kind: 'sdk'; source: UpstreamSource } | { kind: 'proxy'; target: ProxyTarget };
+
 export class InstanceSlot {
-  readonly sessions = new Set<GatewaySession>();
+  readonly sessions = new Set<DownstreamSession>();
   /** Set once retire() (or the instance's exit) started; resolves when the slot is gone. */
   retiring: Promise<void> | undefined;
   private waiters: (() => void)[] = [];
@@ -14,14 +18,19 @@ export class InstanceSlot {
   constructor(
     readonly id: string,
     readonly server: string,
-    readonly source: UpstreamSource,
+    readonly via: Via,
   ) {}
 
-  add(s: GatewaySession): void {
+  /** Lets go of whatever connects the gateway to the instance. */
+  close(): Promise<void> {
+    return this.via.kind === 'sdk' ? this.via.source.close() : this.via.target.close();
+  }
+
+  add(s: DownstreamSession): void {
     this.sessions.add(s);
   }
 
-  remove(s: GatewaySession): void {
+  remove(s: DownstreamSession): void {
     if (!this.sessions.delete(s) || this.sessions.size > 0) return;
     const waiters = this.waiters;
     this.waiters = [];

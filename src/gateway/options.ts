@@ -54,4 +54,10 @@ export interface GatewayOptions {
   /** clientInfo the gateway uses towards shared (stdio) upstreams. */
   clientInfo?: { name: string; version: string };
   limits?: Partial<GatewayLimits>;
+  /**
+   * streamable-http instances are reached by passing HTTP through to their endpoint URL (fast;
+   * default true). false: through the SDK like the others, e.g. when the URL is not reachable from
+   * the daemon and only `runtime.connect` is (kubernetes port-forwards).
+   */
+  passThroughHttp?: boolean;
 }

@@ -6,7 +6,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ResultSchema, type InitializeRequest, type Notification } from '@modelcontextprotocol/sdk/types.js';
+import type { Body } from './body.js';
 import { createDownstreamServer } from './downstream-server.js';
+import type { DownstreamSession } from './downstream-session.js';
 import { GatewayError } from './errors.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { GatewayLimits } from './options.js';
@@ -24,10 +26,10 @@ export interface SessionOptions {
   metrics: GatewayMetrics;
   limits: Pick<GatewayLimits, 'requestTimeoutMs' | 'idleTimeoutMs'>;
   /** Called once, when the session starts to close, with why. */
-  onClosed: (session: GatewaySession, why: GatewayError) => void;
+  onClosed: (session: DownstreamSession, why: GatewayError) => void;
 }
 
-export class GatewaySession {
+export class GatewaySession implements DownstreamSession {
   readonly id = randomUUID();
   private readonly abort = new AbortController();
   private upstream: Upstream | undefined;
@@ -59,9 +61,9 @@ export class GatewaySession {
     return this.transport?.sessionId !== undefined && !this.closing;
   }
 
-  async handle(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  async handle(req: IncomingMessage, res: ServerResponse, body: Body): Promise<void> {
     this.armIdle();
-    await this.transport!.handleRequest(req, res, body);
+    await this.transport!.handleRequest(req, res, body.value);
   }
 
   /** Fails what is in flight with `why` (a clean JSON-RPC error), then closes. */

@@ -6,13 +6,25 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RPC_CODES } from '../../src/gateway/index.js';
 import { startLoop, type CallRecord } from '../gateway/call-loops.js';
 import { RUNTIMES } from './helpers/runtimes.js';
-import { everythingStdio, hang } from './helpers/servers.js';
+import { freePort } from './helpers/procs.js';
+import { delayedHttp, everythingStdio, hang, type Spec } from './helpers/servers.js';
 import { waitFor } from './helpers/wait-for.js';
 import { World } from './helpers/world.js';
 
 const DRAIN_SECONDS = 3;
 
-const tagged = (tag: string, o = {}): ReturnType<typeof everythingStdio> => everythingStdio({ version: tag, env: { INSTANCE_TAG: tag }, ...o });
+const tagged = (tag: string, o = {}): Spec => everythingStdio({ version: tag, env: { INSTANCE_TAG: tag }, ...o });
+
+/** server-everything as `tag` over stdio, or over streamable HTTP on a port of its own (blue-green needs two). */
+async function versions(transport: 'stdio' | 'streamable-http'): Promise<(tag: string) => Spec> {
+  if (transport === 'stdio') return (tag) => tagged(tag);
+  const ports = new Map<string, number>();
+  for (const tag of ['v1', 'v2', 'v3']) ports.set(tag, await freePort());
+  return (tag) => {
+    const port = ports.get(tag)!;
+    return delayedHttp(port, 0, { version: tag, env: { PORT: String(port), DELAY_MS: '0', INSTANCE_TAG: tag } });
+  };
+}
 
 describe.each(RUNTIMES.map((rt) => [rt.name, rt] as const))('gateway on the %s runtime', (_name, rt) => {
   let w: World;
@@ -22,8 +34,9 @@ describe.each(RUNTIMES.map((rt) => [rt.name, rt] as const))('gateway on the %s r
   afterEach(async () => {
     await w.cleanup();
   });
-  it('clients calling through /mcp/<name> across a blue-green rollout and a revert: new sessions never fail, draining ones end cleanly', async () => {
-    const v1 = w.repo.commit({ ...w.server('everything', tagged('v1')), ...w.server('dependent', tagged('d1', { dependsOn: ['everything'] })) });
+  it.each(['stdio', 'streamable-http'] as const)('%s: clients calling through /mcp/<name> across a blue-green rollout and a revert: new sessions never fail, draining ones end cleanly', async (transport) => {
+    const version = await versions(transport);
+    const v1 = w.repo.commit({ ...w.server('everything', version('v1')), ...w.server('dependent', tagged('d1', { dependsOn: ['everything'] })) });
     const d = await w.start({ env: { MCP_GITOPS_DRAIN_TIMEOUT: String(DRAIN_SECONDS) } });
     const st = await w.converged(d, v1, ['dependent', 'everything']);
     const url = st.servers.find((s) => s.name === 'everything')!.endpoint!;
@@ -40,13 +53,13 @@ describe.each(RUNTIMES.map((rt) => [rt.name, rt] as const))('gateway on the %s r
     await seen(fresh.records, 'v1');
 
     // blue-green: v2 serves new sessions once its gate passed
-    const v2 = w.repo.commit(w.server('everything', tagged('v2')));
+    const v2 = w.repo.commit(w.server('everything', version('v2')));
     await w.converged(d, v2, ['dependent', 'everything']);
     const v2At = Date.now();
     await seen(fresh.records, 'v2', v2At);
 
     // v3 passes its gate (and takes new sessions), its dependent hangs past its timeout: both go back to v2 / d1
-    const v3 = w.repo.commit({ ...w.server('everything', tagged('v3')), ...w.server('dependent', hang({ dependsOn: ['everything'], timeoutSeconds: 2 })) });
+    const v3 = w.repo.commit({ ...w.server('everything', version('v3')), ...w.server('dependent', hang({ dependsOn: ['everything'], timeoutSeconds: 2 })) });
     const reverted = await d.until('v3 reverted', (s) => s.history[0]?.commit === v3 && s.history[0]?.result === 'reverted', 30_000);
     expect(reverted.revision.applied).toBe(v2);
     const revertedAt = Date.now();

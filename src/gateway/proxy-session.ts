@@ -1,0 +1,216 @@
+// A client session on a streamable-HTTP upstream, passed through: each request of the client is one
+// HTTP request to the instance, bytes unchanged both ways, except the Mcp-Session-Id (the client
+// sees the gateway's id, pinned to this instance; the instance sees its own). No second MCP stack
+// runs here (ADR 0005): the gateway only reads the JSON-RPC ids going past, for its metrics and so
+// that a drain or a lost instance can still end what is in flight with a clean JSON-RPC error.
+import { randomUUID } from 'node:crypto';
+import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import type { Body } from './body.js';
+import { describeError } from './client-lifecycle.js';
+import type { DownstreamSession } from './downstream-session.js';
+import { GatewayError } from './errors.js';
+import type { ErrorReason, GatewayMetrics } from './metrics.js';
+import type { GatewayLimits } from './options.js';
+import type { ProxyTarget } from './proxy-target.js';
+import { watchResponses, type RpcResponse } from './response-watch.js';
+
+/** Headers that belong to one hop, or to the gateway (its token, its session id): never passed on. */
+const HOP = new Set([
+  'host', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade',
+  'content-length', 'authorization', 'mcp-session-id', 'accept-encoding',
+]);
+const DELETE_TIMEOUT_MS = 1000;
+
+export interface ProxySessionOptions {
+  server: string;
+  instanceId: string;
+  target: ProxyTarget;
+  metrics: GatewayMetrics;
+  limits: Pick<GatewayLimits, 'requestTimeoutMs' | 'idleTimeoutMs'>;
+  onClosed: (session: DownstreamSession, why: GatewayError) => void;
+}
+
+type RpcId = string | number;
+
+/** One client request on its way: what it waits for, and how to end it early. */
+interface Exchange {
+  res: ServerResponse;
+  upstream?: ClientRequest;
+  response?: IncomingMessage;
+  /** The answer is a text/event-stream: late errors can still be sent as events. */
+  sse: boolean;
+  /** Requests of this body not answered yet, with their metrics timers. */
+  pending: Map<RpcId, (error?: ErrorReason) => void>;
+  finished: boolean;
+  done: () => void;
+}
+
+function forwardHeaders(h: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined && !HOP.has(k)) out[k] = v;
+  return out;
+}
+
+function isRequest(m: unknown): m is { id: RpcId; method: string } {
+  if (typeof m !== 'object' || m === null) return false;
+  const r = m as Record<string, unknown>;
+  return typeof r.method === 'string' && (typeof r.id === 'string' || typeof r.id === 'number');
+}
+
+export class ProxySession implements DownstreamSession {
+  readonly id = randomUUID();
+  private upstreamId: string | undefined;
+  private initialized = false;
+  private readonly exchanges = new Set<Exchange>();
+  private idleTimer: NodeJS.Timeout | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly o: ProxySessionOptions) {
+    this.armIdle();
+  }
+
+  get server(): string {
+    return this.o.server;
+  }
+
+  get instanceId(): string {
+    return this.o.instanceId;
+  }
+
+  get established(): boolean {
+    return this.initialized && !this.closing;
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse, body: Body, raw: Buffer | undefined): Promise<void> {
+    this.armIdle();
+    const pending = new Map<RpcId, (error?: ErrorReason) => void>();
+    for (const m of body.messages) {
+      // initialize is timed by the HTTP handler, which also decides whether the session stays
+      if (isRequest(m) && m.method !== 'initialize') pending.set(m.id, this.o.metrics.start(this.o.server, m.method));
+    }
+    const initialize = body.messages.some((m) => isRequest(m) && m.method === 'initialize');
+    return new Promise<void>((resolve) => {
+      const x: Exchange = { res, pending, finished: false, sse: false, done: () => undefined };
+      x.done = () => {
+        if (x.finished) return;
+        x.finished = true;
+        for (const stop of x.pending.values()) stop('unavailable');
+        this.exchanges.delete(x);
+        this.armIdle();
+        if (req.method === 'DELETE' && res.statusCode < 300) void this.close(new GatewayError('SESSION_ENDED', 'the client ended the session', this.o.server));
+        resolve();
+      };
+      this.exchanges.add(x);
+      this.forward(req, raw, x, initialize);
+    });
+  }
+
+  async expire(why: GatewayError): Promise<void> {
+    if (this.closing) return this.closing;
+    for (const x of [...this.exchanges]) this.fail(x, why);
+    await this.close(why);
+  }
+
+  close(why: GatewayError): Promise<void> {
+    if (this.closing) return this.closing;
+    this.closing = Promise.resolve();
+    clearTimeout(this.idleTimer);
+    this.o.onClosed(this, why);
+    for (const x of [...this.exchanges]) this.fail(x, why);
+    if (this.upstreamId !== undefined) this.deleteUpstream(this.upstreamId);
+    return this.closing;
+  }
+
+  private forward(req: IncomingMessage, raw: Buffer | undefined, x: Exchange, initialize: boolean): void {
+    const headers = forwardHeaders(req.headers);
+    if (this.upstreamId !== undefined) headers['mcp-session-id'] = this.upstreamId;
+    if (raw !== undefined) headers['content-length'] = String(raw.length);
+    const up = httpRequest(this.o.target.url, { method: req.method, headers, agent: this.o.target.agent });
+    x.upstream = up;
+    if (req.method === 'POST') up.setTimeout(this.o.limits.requestTimeoutMs, () => up.destroy(new Error(`no answer within ${this.o.limits.requestTimeoutMs} ms`)));
+    up.on('error', (err) => this.fail(x, new GatewayError('UPSTREAM_UNAVAILABLE', `server ${this.o.server} is unreachable: ${describeError(err)}`, this.o.server)));
+    up.on('response', (ur) => this.respond(ur, x, initialize));
+    x.res.on('close', () => {
+      if (!x.finished) up.destroy(); // the client went away: so does its upstream request
+      x.done();
+    });
+    up.end(raw);
+  }
+
+  private respond(ur: IncomingMessage, x: Exchange, initialize: boolean): void {
+    const headers: OutgoingHttpHeaders = {};
+    for (const [k, v] of Object.entries(ur.headers)) if (v !== undefined && k !== 'connection' && k !== 'keep-alive' && k !== 'transfer-encoding') headers[k] = v;
+    const sid = ur.headers['mcp-session-id'];
+    if (typeof sid === 'string') {
+      this.upstreamId ??= sid;
+      headers['mcp-session-id'] = this.id;
+    }
+    const status = ur.statusCode ?? 502;
+    if (initialize && status === 200) this.initialized = true;
+    x.response = ur;
+    x.sse = String(ur.headers['content-type'] ?? '').startsWith('text/event-stream');
+    x.res.writeHead(status, headers);
+    const watch = watchResponses(ur.headers['content-type'], (r) => this.answered(x, r));
+    ur.on('data', (chunk: Buffer) => watch.push(chunk));
+    ur.on('end', () => {
+      watch.end();
+      x.res.end();
+    });
+    ur.on('error', () => x.res.destroy());
+    ur.pipe(x.res, { end: false });
+  }
+
+  private answered(x: Exchange, r: RpcResponse): void {
+    const stop = x.pending.get(r.id);
+    if (!stop) return;
+    x.pending.delete(r.id);
+    stop(r.error !== undefined ? 'jsonrpc' : r.result?.isError === true ? 'tool' : undefined);
+  }
+
+  /** Ends one exchange early: its unanswered requests get `why` as their JSON-RPC error. */
+  private fail(x: Exchange, why: GatewayError): void {
+    if (x.finished) return;
+    const reason: ErrorReason = why.code === 'DRAINED' ? 'drained' : 'unavailable';
+    const ids = [...x.pending.keys()];
+    for (const stop of x.pending.values()) stop(reason);
+    x.pending.clear();
+    x.response?.unpipe(x.res);
+    x.response?.destroy();
+    x.upstream?.destroy();
+    const res = x.res;
+    if (!res.headersSent) {
+      res.writeHead(why.status, { 'content-type': 'application/json' }).end(JSON.stringify(why.body(ids.length === 1 ? ids[0] : null)));
+    } else if (x.sse) {
+      for (const id of ids) res.write(`event: message\ndata: ${JSON.stringify(why.body(id))}\n\n`);
+      res.end();
+    } else {
+      res.destroy();
+    }
+    x.done();
+  }
+
+  /** Frees the instance's session (best effort, bounded): the client will not come back to it. */
+  private deleteUpstream(upstreamId: string): void {
+    const del = httpRequest(this.o.target.url, { method: 'DELETE', headers: { 'mcp-session-id': upstreamId }, agent: this.o.target.agent, timeout: DELETE_TIMEOUT_MS });
+    del.on('timeout', () => del.destroy());
+    del.on('error', () => undefined);
+    del.on('response', (r) => r.resume());
+    del.end();
+  }
+
+  private armIdle(): void {
+    if (this.closing) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.onIdle(), this.o.limits.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  private onIdle(): void {
+    if ([...this.exchanges].some((x) => x.pending.size > 0)) {
+      this.armIdle();
+      return;
+    }
+    const s = Math.round(this.o.limits.idleTimeoutMs / 1000);
+    void this.close(new GatewayError('SESSION_ENDED', `the session was idle for ${s}s and was closed; initialize a new session`, this.o.server));
+  }
+}
