@@ -19,6 +19,8 @@ export interface Command {
   summary: string;
   options: OptionTable;
   run(v: Values, io: CliIO): Promise<number>;
+  /** Takes the raw arguments instead (a command that passes `-- <command> [args]` through). */
+  main?(argv: readonly string[], io: CliIO): Promise<number>;
 }
 
 export const COMMANDS: Command[] = [serveCommand, validateCommand, renderCommand, planCommand, bridgeCommand];
@@ -40,6 +42,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
   try {
+    if (command.main) return await command.main(rest, io);
     const values = parseOptions(rest, command.options, io.env);
     if (values.help === true) {
       io.stdout.write(helpText(command.usage, command.summary, command.options));

@@ -92,6 +92,14 @@ describe('mcp-gitops bridge', () => {
     expect(out).toContain('--redact-env');
   });
 
+  it('takes `-- <command>` through the CLI itself (a command that cannot start exits 127, not a usage error)', async () => {
+    const stderr = new PassThrough();
+    let err = '';
+    stderr.on('data', (c: Buffer) => (err += c.toString()));
+    expect(await main(['bridge', '--port', '0', '--', '/nonexistent/mcp-server'], { stdout: new PassThrough(), stderr, env: {} })).toBe(127);
+    expect(err).not.toMatch(/Unexpected argument|Run mcp-gitops bridge --help/);
+  });
+
   it('refuses to run without a command after --', async () => {
     await expect(bridgeCommand.main(['--port', '0'], { stdout: new PassThrough(), stderr: new PassThrough(), env: {} }))
       .rejects.toThrow(/give the stdio server to run after --/);
