@@ -16,6 +16,7 @@ import { createSecretReader } from '../secrets/secret-reader.js';
 import { GitSource, materialize } from '../source/index.js';
 import { StateStore } from '../state/store.js';
 import type { DaemonConfig } from './config.js';
+import { createLeadership } from './leadership.js';
 import { createLogger } from './logger.js';
 import { createRuntime, sharesHostPorts } from './runtimes.js';
 
@@ -25,6 +26,8 @@ export interface Daemon {
   logger: Logger;
   /** Where the HTTP listener is bound (port 0 resolves to the real port). */
   address: { host: string; port: number };
+  /** Resolves with an exit code if the daemon stops by itself (a leader that lost its Lease). */
+  exited: Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -37,6 +40,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   if (recovered) logger.warn({ stateDir: cfg.stateDir }, recovered);
   const source = new GitSource({ repo: cfg.repo, path: cfg.path, stateDir: cfg.stateDir, ...(cfg.branch && { branch: cfg.branch }), ...(cfg.gitToken && { token: cfg.gitToken }) });
   const runtime = await createRuntime(cfg, logger);
+  const leadership = cfg.runtime === 'kubernetes' ? await createLeadership(cfg, logger) : undefined;
   const compiler = createCompiler();
   const secrets = createSecretReader({ ...(cfg.secretsDir !== undefined && { dir: cfg.secretsDir }), env });
   const events = new EventBus();
@@ -71,7 +75,9 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   const eventLog = new EventLog(reconciler.events, { scrub });
   if (!cfg.webhookSecret) logger.info({}, 'POST /webhook is disabled: MCP_GITOPS_WEBHOOK_SECRET is not set');
   const app = buildApp({
-    status: () => reconciler.status(), ready: () => reconciler.ready, metrics, events: eventLog, logger: logger.child({ component: 'http' }),
+    status: () => reconciler.status(), metrics,
+    ready: () => reconciler.ready && (leadership?.leading() ?? true),
+    readyReason: () => (leadership && !leadership.leading() ? 'another replica holds the leader lease' : 'the first sync has not finished'), events: eventLog, logger: logger.child({ component: 'http' }),
     requestSync: (reason, force) => reconciler.requestSync(reason, force),
     branch: () => followedBranch,
     ...(cfg.apiToken && { apiToken: cfg.apiToken }), ...(cfg.webhookSecret && { webhookSecret: cfg.webhookSecret }),
@@ -85,15 +91,18 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   const address = { host: cfg.host, port: typeof addr === 'object' && addr ? addr.port : cfg.port };
   publicBase = `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
   const watch = source.watch(() => reconciler.requestSync('watch'), (err) => logger.warn({ err: err.message }, 'watching the repository failed; polling continues'));
-  await reconciler.start();
+  let exit!: (code: number) => void;
+  const exited = new Promise<number>((resolve) => (exit = resolve));
+  if (!leadership) await reconciler.start();
   logger.info({ repo: source.repo, path: source.path, runtime: cfg.runtime, env: cfg.env, http: `http://${address.host}:${address.port}` }, 'mcp-gitops serving');
   let stopping: Promise<void> | undefined;
-  return {
-    reconciler, app, logger, address,
+  const daemon: Daemon = {
+    reconciler, app, logger, address, exited,
     stop() {
       stopping ??= (async () => {
         watch();
         await reconciler.stop();
+        await leadership?.stop();
         await app.close();
         await runtime.shutdown();
         logger.info({}, 'stopped');
@@ -101,4 +110,13 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
       return stopping;
     },
   };
+  if (leadership) {
+    logger.info({}, 'waiting for the leader lease before reconciling');
+    leadership.acquired().then(() => reconciler.start(), () => undefined); // rejected: stopped before leading
+    leadership.onLost(() => {
+      logger.error({}, 'lost the leader lease: another replica reconciles now; stopping');
+      void daemon.stop().then(() => exit(1));
+    });
+  }
+  return daemon;
 }

@@ -13,6 +13,8 @@ import { registerWebhook } from './webhook.js';
 export interface AppDeps {
   status: () => StatusView;
   ready: () => boolean;
+  /** Why /readyz is 503 (default: the first sync has not finished). */
+  readyReason?: () => string;
   /** Queue a sync (POST /sync, webhooks); returns the queued sync id. */
   requestSync: (reason: string, force: boolean) => number;
   /** MCP_GITOPS_API_TOKEN; undefined = /sync refuses with 403. */
@@ -44,7 +46,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     if (deps.ready()) return { status: 'ready' };
-    return reply.code(503).send({ status: 'not ready', reason: 'the first sync has not finished' });
+    return reply.code(503).send({ status: 'not ready', reason: deps.readyReason?.() ?? 'the first sync has not finished' });
   });
   app.get('/status', () => deps.status());
   app.get('/', (_req, reply) => reply.type('text/html; charset=utf-8').send(STATUS_PAGE));

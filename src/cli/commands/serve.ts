@@ -63,6 +63,7 @@ export const serveCommand = {
           resolve(1);
         });
       };
+      void daemon.exited.then(resolve);
       process.once('SIGTERM', () => shutdown('SIGTERM'));
       process.once('SIGINT', () => shutdown('SIGINT'));
     });
