@@ -23,6 +23,7 @@ import { labelFilters, ownLabels, readEndpoint } from './labels.js';
 import { StdioAttachment } from './stdio-attachment.js';
 import { startedAtOf, stateMessage, type Tracked } from './tracked.js';
 import { ExitListeners } from '../exit-listeners.js';
+import { Removals } from '../removals.js';
 
 export interface DockerRuntimeOptions {
   /** A ready client (custom TLS, tests); otherwise one is built from `dockerHost`. */
@@ -64,7 +65,7 @@ class DockerRuntimeImpl implements DockerRuntime {
   private readonly logger: Logger;
   private readonly tracked = new Map<string, Tracked>();
   /** Containers we remove (or removed lately): their `die` is ours, not news. */
-  private readonly removing = new Map<string, Promise<void>>();
+  private readonly removing = new Removals(FORGET_REMOVED_AFTER_MS);
   private readonly exits: ExitListeners;
   private events: ExitEvents | undefined;
   private ready: Promise<void> | undefined;
@@ -145,18 +146,7 @@ class DockerRuntimeImpl implements DockerRuntime {
 
   async remove(id: string): Promise<void> {
     await this.ensureReady();
-    const pending = this.removing.get(id);
-    if (pending) return pending;
-    const removal = this.stopAndForget(id);
-    this.removing.set(id, removal);
-    try {
-      await removal;
-    } catch (err) {
-      this.removing.delete(id);
-      throw err;
-    }
-    // Keep it a while: the engine's `die` event may arrive after the removal returned.
-    setTimeout(() => this.removing.delete(id), FORGET_REMOVED_AFTER_MS).unref();
+    await this.removing.run(id, () => this.stopAndForget(id));
   }
 
   async connect(id: string): Promise<Transport> {
@@ -191,7 +181,7 @@ class DockerRuntimeImpl implements DockerRuntime {
       // never connected: nothing to let go of
     }
     this.events?.stop();
-    await Promise.allSettled([...this.removing.values()]);
+    await this.removing.settled();
     for (const t of this.tracked.values()) t.attachment?.detach();
     this.logger.info({ engine: this.engine, containers: this.tracked.size }, 'docker runtime shut down; its containers keep running for the next daemon to adopt');
   }
@@ -334,17 +324,16 @@ class DockerRuntimeImpl implements DockerRuntime {
 
   /** Best-effort removal of a container that failed to start. */
   private async discard(id: string): Promise<void> {
-    this.removing.set(id, Promise.resolve());
-    this.tracked.get(id)?.attachment?.detach();
     try {
-      await stopAndRemove(this.deps, id, 0);
+      await this.removing.run(id, () => {
+        this.tracked.get(id)?.attachment?.detach();
+        return stopAndRemove(this.deps, id, 0);
+      });
     } catch (err) {
       this.logger.warn({ err, id }, 'could not remove a container that failed to start; it is reported as exited until pruned');
-      this.removing.delete(id);
       return;
     }
     this.forget(id);
-    setTimeout(() => this.removing.delete(id), FORGET_REMOVED_AFTER_MS).unref();
   }
 }
 

@@ -23,6 +23,7 @@ import { readSecretValues } from './instance-secrets.js';
 import { instanceName, instanceSelector, isInstanceName, MANAGED_SELECTOR } from './names.js';
 import { sweepOrphans } from './orphan-sweep.js';
 import type { PortForwards } from './port-forward.js';
+import { Removals } from '../removals.js';
 
 export interface RuntimeCoreOptions {
   api: KubeApi;
@@ -63,7 +64,7 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
   private readonly api: KubeApi;
   private readonly logger: Logger;
   private readonly tracked = new Map<string, Tracked>();
-  private readonly removing = new Map<string, Promise<void>>();
+  private readonly removing = new Removals(FORGET_REMOVED_AFTER_MS);
   private readonly exits: ExitListeners;
   private readonly stop = new AbortController();
   private poller: Promise<void> | undefined;
@@ -107,17 +108,7 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
 
   async remove(id: string): Promise<void> {
     if (!isInstanceName(id)) return; // not a name we give: not ours
-    const pending = this.removing.get(id);
-    if (pending) return pending;
-    const removal = this.deleteAll(id);
-    this.removing.set(id, removal);
-    try {
-      await removal;
-    } catch (err) {
-      this.removing.delete(id);
-      throw err;
-    }
-    setTimeout(() => this.removing.delete(id), FORGET_REMOVED_AFTER_MS).unref();
+    await this.removing.run(id, () => this.deleteAll(id));
     this.tracked.delete(id);
   }
 
@@ -146,7 +137,7 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
   async shutdown(): Promise<void> {
     this.stop.abort();
     await this.poller;
-    await Promise.allSettled([...this.removing.values(), this.sweeping]);
+    await Promise.allSettled([this.removing.settled(), this.sweeping]);
     this.o.forwards?.closeAll();
     this.logger.info({ namespace: this.namespace, instances: this.tracked.size }, 'kubernetes runtime shut down; its Deployments keep running for the next daemon to adopt');
   }
