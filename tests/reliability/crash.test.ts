@@ -29,13 +29,11 @@ describe('crash consistency (SIGKILL during rollouts)', () => {
     expect(planFor(7)).toEqual(planFor(7));
   });
 
-  it.for(seeds(process.env))('seed %i: converges, matching instances, no orphans, state and history intact', { timeout: 90_000 }, async (seed, ctx) => {
+  it.for(seeds(process.env))('seed %i: converges, matching instances, no orphans, state and history intact', { timeout: 90_000 }, async (seed) => {
     w = new World();
     const report = await runCrashScenario(w, seed);
     // CRASH_REPORT=<file>: one JSON line per run (what each kill hit), for counting coverage
     if (process.env.CRASH_REPORT) appendFileSync(process.env.CRASH_REPORT, `${JSON.stringify(report)}\n`);
     expect(report.problems, JSON.stringify({ plan: report.plan, kills: report.kills, target: report.target }, null, 1)).toEqual([]);
-    // everything else held; this run hit the orphan window of the process runtime (crash-points.test.ts proves it)
-    if (report.knownBug) ctx.skip(report.knownBug);
   });
 });

@@ -49,8 +49,6 @@ export interface Report {
   /** The failing commit of an update-bad scenario. */
   bad?: string;
   problems: string[];
-  /** A known bug this run ran into (the test is skipped, naming it). */
-  knownBug?: string;
 }
 
 const DEBUG = { MCP_GITOPS_LOG_LEVEL: 'debug' };
@@ -107,6 +105,5 @@ export async function runCrashScenario(w: World, seed: number): Promise<Report> 
   }
   const recovery = await checkRecovery(w, { target: report.target, ...(report.bad && { bad: report.bad }), states }, DEBUG);
   report.problems.push(...recovery.problems);
-  if (recovery.knownBug) report.knownBug = recovery.knownBug;
   return report;
 }

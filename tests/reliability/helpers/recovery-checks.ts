@@ -2,7 +2,7 @@
 // commit within a bound, instances running exactly that commit's specs, one process group per
 // server and nothing else, a state file that parses, a history that lost and duplicated nothing.
 import type { Daemon, LogLine } from '../../e2e/helpers/daemon.js';
-import { marked, records, type Proc } from '../../e2e/helpers/procs.js';
+import { marked, records } from '../../e2e/helpers/procs.js';
 import { waitFor } from '../../e2e/helpers/wait-for.js';
 import type { World } from '../../e2e/helpers/world.js';
 import type { DaemonState } from '../../../src/state/model.js';
@@ -12,9 +12,6 @@ import { historyProblems, lostEntries, readState } from './state-file.js';
 export const SERVERS = ['a', 'b', 'c'];
 /** After the last restart, the daemon must be converged within this. */
 export const CONVERGE_BOUND_MS = 30_000;
-
-/** Known bug: process-runtime.ts start() spawns before the record is durable; a crash in between orphans the child. */
-export const ORPHAN_BUG = 'known bug (src/runtimes/process/process-runtime.ts start(): spawn before writeRecord): a server spawned just before the crash has no instance record and is never stopped';
 
 export interface Expectation {
   /** The commit the daemon must end at (applied == lastGood). */
@@ -29,13 +26,7 @@ export interface Expectation {
   convergeMs?: number;
 }
 
-export interface Recovery { problems: string[]; knownBug?: string; /** The final daemon's log lines. */ logs?: LogLine[] }
-
-/** Live processes of the world that no instance record names (their group leaders are unknown to the daemon). */
-function unrecorded(w: World): Proc[] {
-  const leaders = new Set(records(w.stateDir).map((r) => r.pid));
-  return marked(w.marker).filter((p) => !leaders.has(p.pgid));
-}
+export interface Recovery { problems: string[]; /** The final daemon's log lines. */ logs?: LogLine[] }
 
 /** Waits until the live processes are exactly the group leaders the instance records name, one per server. */
 function oneGroupPerServer(w: World, timeoutMs: number): Promise<unknown> {
@@ -68,14 +59,7 @@ export async function checkRecovery(w: World, e: Expectation, env: Record<string
   for (const s of final.servers) {
     if (s.version !== expected.get(s.name)?.version) problem(`/status shows ${s.name} at version ${s.version}, ${e.target.slice(0, 7)} has ${expected.get(s.name)?.version}`);
   }
-  let orphans: Proc[] = [];
-  await oneGroupPerServer(w, e.orphanWaitMs ?? 15_000).catch((err: unknown) => {
-    orphans = unrecorded(w);
-    const recs = records(w.stateDir);
-    const leadersAlive = recs.every((r) => marked(w.marker).some((p) => p.pid === r.pid));
-    if (orphans.length > 0 && leadersAlive && recs.map((r) => r.server).sort().join() === SERVERS.join()) out.knownBug = `${ORPHAN_BUG}: ${JSON.stringify(orphans)}`;
-    else problem(err instanceof Error ? err.message : String(err));
-  });
+  await oneGroupPerServer(w, e.orphanWaitMs ?? 15_000).catch((err: unknown) => { problem(err instanceof Error ? err.message : String(err)); });
   for (const r of records(w.stateDir)) {
     if (r.specHash !== expected.get(r.server)?.specHash) problem(`instance ${r.id} of ${r.server} runs spec ${r.specHash}, ${e.target.slice(0, 7)} wants ${expected.get(r.server)?.specHash}`);
   }
@@ -94,9 +78,9 @@ export async function checkRecovery(w: World, e: Expectation, env: Record<string
     if (after.history.filter((h) => h.commit === e.target && h.result === 'succeeded').length !== 1) problem(`target ${e.target.slice(0, 7)} should have exactly one succeeded entry`);
   }
 
-  // and a graceful stop still leaves nothing behind (but what the daemon never knew of)
+  // and a graceful stop still leaves nothing behind
   if ((await d.stop()) !== 0) problem('the restarted daemon did not stop cleanly');
-  const left = marked(w.marker).filter((p) => !orphans.some((o) => o.pid === p.pid));
+  const left = marked(w.marker);
   if (left.length > 0) problem(`processes left after a graceful stop: ${JSON.stringify(left)}`);
   return out;
 }
