@@ -2,7 +2,7 @@
 import type { Runtime } from '../runtimes/runtime.js';
 import type { DesiredServer } from '../spec/desired.js';
 import type { Clock } from './clock.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../runtimes/logger.js';
 
 export interface GateOptions {
   runtime: Runtime;

@@ -2,4 +2,4 @@
 export { runGate } from './gate.js';
 export type { GateOptions, GateResult, GateTool, GateFailureCode } from './gate-types.js';
 export { systemClock, type Clock } from './clock.js';
-export type { Logger } from './logger.js';
+export type { Logger } from '../runtimes/logger.js';

@@ -1,4 +1,4 @@
-// The logging surface this runtime needs: pino's Logger satisfies it structurally.
+// The logging surface the runtimes need: pino's Logger satisfies it structurally.
 
 export interface Logger {
   debug(obj: object, msg?: string): void;

@@ -3,7 +3,7 @@
 // scope) is reported as absent and never stopped, removed or attached to.
 import type Dockerode from 'dockerode';
 import type { InstanceLabels } from '../runtime.js';
-import type { Logger } from '../process/logger.js';
+import type { Logger } from '../logger.js';
 import { withAnswerTimeout } from './answer-timeout.js';
 import { engineError, engineStatus } from './engine-error.js';
 import { describeExit } from './exit-message.js';

@@ -9,7 +9,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { ExitInfo, Instance, InstanceLabels, Runtime, StartContext } from '../runtime.js';
 import type { RenderedServer } from '../../spec/desired.js';
 import { createHttpTransport } from '../process/http-transport.js';
-import { silentLogger, type Logger } from '../process/logger.js';
+import { silentLogger, type Logger } from '../logger.js';
 import { isPortListening } from '../process/port-probe.js';
 import { withAnswerTimeout } from './answer-timeout.js';
 import { planContainer } from './container-plan.js';

@@ -2,7 +2,7 @@
 // known at once, not at the next poll. When the stream breaks (engine restarted, socket reset) it
 // reconnects with backoff and asks for the events since the last one it saw, so none is lost.
 import type Dockerode from 'dockerode';
-import type { Logger } from '../process/logger.js';
+import type { Logger } from '../logger.js';
 import { withAnswerTimeout } from './answer-timeout.js';
 import { engineError } from './engine-error.js';
 

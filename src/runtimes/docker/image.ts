@@ -5,7 +5,7 @@ import type Dockerode from 'dockerode';
 import { withAnswerTimeout } from './answer-timeout.js';
 import { engineError, engineMessage, engineStatus } from './engine-error.js';
 import { DockerRuntimeError } from './errors.js';
-import type { Logger } from '../process/logger.js';
+import type { Logger } from '../logger.js';
 
 export interface ImageDeps {
   docker: Dockerode;

@@ -5,7 +5,7 @@
 // (it is created with StdinOnce=false), so a later attachment can take over.
 import { PassThrough, Writable, type Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
-import type { Logger } from '../process/logger.js';
+import type { Logger } from '../logger.js';
 import { StdioChannel } from '../process/stdio-channel.js';
 
 /** docker-modem's demuxStream: splits the multiplexed stream into stdout and stderr. */

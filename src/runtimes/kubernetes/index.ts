@@ -5,7 +5,7 @@ import { createClientApi } from './client-api.js';
 import { KubernetesRuntimeError } from './errors.js';
 import type { KubeApi } from './kube-api.js';
 import { KubernetesRuntimeImpl, type KubernetesRuntime } from './kubernetes-runtime.js';
-import { silentLogger, type Logger } from './logger.js';
+import { silentLogger, type Logger } from '../logger.js';
 import { resolveNamespace } from './namespace.js';
 import { PortForwards } from './port-forward.js';
 import type { RetryPolicy } from './retry.js';

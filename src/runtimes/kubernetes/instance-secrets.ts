@@ -1,7 +1,7 @@
 // The secret values of an instance, read back from its Secret, so a daemon that adopted it (and so
 // never saw the rendered spec) still masks them in exit lines.
 import type { KubeApi } from './kube-api.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 import { instanceSelector } from './names.js';
 
 export async function readSecretValues(api: KubeApi, id: string, logger: Logger): Promise<string[]> {

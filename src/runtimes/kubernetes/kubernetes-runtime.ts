@@ -18,7 +18,7 @@ import { buildInstanceObjects, type InstanceObjects } from './instance-objects.j
 import { podsByInstance, viewInstance, type InstanceView } from './instance-view.js';
 import { readyPod } from './instance-status.js';
 import { MANAGED_KINDS, type KubeApi } from './kube-api.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 import { readSecretValues } from './instance-secrets.js';
 import { instanceName, instanceSelector, isInstanceName, MANAGED_SELECTOR } from './names.js';
 import { sweepOrphans } from './orphan-sweep.js';

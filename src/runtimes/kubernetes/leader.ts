@@ -10,7 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { KubeConfig, V1Lease } from '@kubernetes/client-node';
 import { isKubernetesRuntimeError } from './errors.js';
 import { createLeaseApi, type LeaseApi } from './lease-api.js';
-import { silentLogger, type Logger } from './logger.js';
+import { silentLogger, type Logger } from '../logger.js';
 import { resolveNamespace } from './namespace.js';
 
 export const DEFAULT_LEASE_NAME = 'mcp-gitops-leader';

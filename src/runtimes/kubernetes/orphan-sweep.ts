@@ -3,7 +3,7 @@
 // enough that no start can still be under way; only objects with our labels and instance names.
 import { fromLabelMap } from '../runtime.js';
 import type { KubeApi } from './kube-api.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 import { isInstanceName, MANAGED_SELECTOR } from './names.js';
 
 /** Old enough: no start() waits this long before its Deployment exists. */

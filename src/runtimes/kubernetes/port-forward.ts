@@ -5,7 +5,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { PortForward, type KubeConfig } from '@kubernetes/client-node';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 
 /** What we use of the `ws` WebSocket that client-node returns (its types are not a dependency). */
 interface MinimalSocket {

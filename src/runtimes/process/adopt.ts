@@ -10,7 +10,7 @@ import { TEMP_MARKER } from './atomic-write.js';
 import { isSameProcess } from './identity.js';
 import { deleteRecord, instancesDir, loadRecords, recordLabels, type InstanceRecord } from './instance-record.js';
 import { deleteLog, logsDir } from './log-file.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 import { newManaged, type ManagedInstance } from './managed-instance.js';
 import { processesWritingTo, readBootId } from './proc.js';
 import { stopGroup } from './signals.js';

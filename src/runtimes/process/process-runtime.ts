@@ -15,7 +15,7 @@ import { deleteRecord, isValidInstanceId, writeRecord, type InstanceRecord } fro
 import { assertDirectory, childEnv, endpointFor, requireCommand, requirePort, resolveCwd } from './launch-plan.js';
 import { spawnDetached, spawned } from './launch.js';
 import { deleteLog, logPath, openLogForChild, readTailLines, trimLog } from './log-file.js';
-import { silentLogger, type Logger } from './logger.js';
+import { silentLogger, type Logger } from '../logger.js';
 import { newManaged, toInstance, type ManagedInstance } from './managed-instance.js';
 import { isPortListening } from './port-probe.js';
 import { readBootId, readProcStat } from './proc.js';

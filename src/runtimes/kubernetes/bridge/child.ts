@@ -2,7 +2,7 @@
 // StdioChannel (one MCP connection attached at a time), stderr to the pod log with secrets masked.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { StdioChannel } from '../../process/stdio-channel.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../../logger.js';
 import { redactingLines } from './redacting-lines.js';
 
 export interface ChildExit {
