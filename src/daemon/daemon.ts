@@ -83,8 +83,10 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     ...(cfg.apiToken && { apiToken: cfg.apiToken }), ...(cfg.webhookSecret && { webhookSecret: cfg.webhookSecret }),
   });
   registerGateway(app, gateway);
-  if (cfg.host !== '127.0.0.1' && cfg.host !== 'localhost' && cfg.host !== '::1' && !cfg.apiToken) {
-    logger.warn({ host: cfg.host }, 'listening beyond loopback without MCP_GITOPS_API_TOKEN: anyone who reaches this port can read /status');
+  if (cfg.host !== '127.0.0.1' && cfg.host !== 'localhost' && cfg.host !== '::1') {
+    // /sync needs the API token and /webhook its secret whatever the address; these do not
+    logger.info({ host: cfg.host }, 'listening beyond loopback: /status, /metrics, /events and / take no token; expose the port only to who may read them');
+    if (!cfg.gatewayToken) logger.warn({ host: cfg.host }, 'listening beyond loopback without MCP_GITOPS_GATEWAY_TOKEN: anyone who reaches this port can call the MCP servers at /mcp/<name>');
   }
   await app.listen({ host: cfg.host, port: cfg.port });
   const addr = app.server.address();

@@ -34,6 +34,10 @@ function checkOne(s: OverlaidServer, runtime: RuntimeKind | undefined): SpecErro
     errors.push(atNear(s, [], ['command'], 'one of command (process runtime) or image (docker, kubernetes) is required'));
   }
   const transport = f.transport ?? 'stdio';
+  if (runtime === 'kubernetes' && transport === 'stdio' && f.image !== undefined && f.command === undefined) {
+    // the pod runs `mcp-gitops bridge -- <command> [args]`: the image's own entrypoint is not used
+    errors.push(atNear(s, ['command'], ['image'], 'required by the kubernetes runtime for a stdio server: the pod runs it behind mcp-gitops bridge'));
+  }
   if (transport !== 'stdio' && f.port === undefined) {
     errors.push(atNear(s, ['port'], ['transport'], `required for transport ${transport}: the port the server listens on`));
   }

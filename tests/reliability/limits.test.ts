@@ -92,7 +92,7 @@ async function serveLogs(args: string[], env: Record<string, string> = {}): Prom
   }
 }
 
-const EXPOSED = /listening beyond loopback without MCP_GITOPS_API_TOKEN/;
+const EXPOSED = /listening beyond loopback without MCP_GITOPS_GATEWAY_TOKEN/;
 
 describe('HTTP exposure', () => {
   it('binds to 127.0.0.1 by default, with no warning', async () => {
@@ -101,11 +101,12 @@ describe('HTTP exposure', () => {
     expect(logs.some((l) => EXPOSED.test(l.msg))).toBe(false);
   });
 
-  it('bound beyond loopback without a token: a start-up warning; with the API token: none', async () => {
+  it('bound beyond loopback without a gateway token: a start-up warning; with it: none (and a note on the routes that take none)', async () => {
     const open = await serveLogs(['--host', '0.0.0.0']);
     expect(open.find((l) => EXPOSED.test(l.msg))).toMatchObject({ level: 40, host: '0.0.0.0' });
-    const tokened = await serveLogs(['--host', '0.0.0.0'], { MCP_GITOPS_API_TOKEN: `t-${MARKER}` });
+    const tokened = await serveLogs(['--host', '0.0.0.0'], { MCP_GITOPS_GATEWAY_TOKEN: `t-${MARKER}` });
     expect(tokened.some((l) => EXPOSED.test(l.msg))).toBe(false);
+    expect(tokened.find((l) => /take no token/.test(l.msg))).toMatchObject({ level: 30, host: '0.0.0.0' });
     expect(JSON.stringify(tokened)).not.toContain(MARKER);
   });
 });

@@ -526,6 +526,12 @@ export const CASES: CorpusCase[] = [
     expected: ['a.yaml:5:1: spec.image: required by the docker runtime'],
   },
   {
+    name: 'runtime kubernetes: a stdio server needs command (its pod runs it behind the bridge)',
+    runtime: 'kubernetes',
+    files: { 'a.yaml': server('a').replace('command: node', 'image: ghcr.io/org/a:1') },
+    expected: ['a.yaml:7:10: spec.command: required by the kubernetes runtime for a stdio server: the pod runs it behind mcp-gitops bridge'],
+  },
+  {
     name: 'runtime unknown (validate): neither command nor image',
     runtime: null,
     files: { 'a.yaml': server('a').replace('  command: node\n', '  args: [x]\n') },
