@@ -11,7 +11,7 @@ export class StateStore {
   private writing: Promise<void> = Promise.resolve();
 
   private constructor(private readonly dir: string, state: DaemonState) {
-    this.state = state;
+    this.state = deepFreeze(state);
   }
 
   /** Opens (or creates) the store. A corrupt file is kept aside as state.json.corrupt-<time> and replaced. */
@@ -36,9 +36,9 @@ export class StateStore {
     }
   }
 
-  /** Read-only snapshot (a deep copy: callers cannot mutate the store). */
+  /** The current state, deep-frozen: callers cannot mutate the store, and nothing is copied per read. */
   get(): DaemonState {
-    return structuredClone(this.state);
+    return this.state;
   }
 
   /** Applies a change and persists it; writes are serialized in call order. */
@@ -46,7 +46,7 @@ export class StateStore {
     const next = structuredClone(this.state);
     change(next);
     next.history = next.history.slice(0, HISTORY_LIMIT);
-    this.state = next;
+    this.state = deepFreeze(next);
     const data = JSON.stringify(next, null, 2);
     const write = this.writing.then(() => atomicWrite(join(this.dir, STATE_FILE), data));
     this.writing = write.catch(() => undefined);
@@ -69,4 +69,12 @@ export async function readStateFile(dir: string): Promise<DaemonState | null> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }

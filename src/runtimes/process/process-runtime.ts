@@ -23,6 +23,9 @@ import { signalGroup, stopGroup } from './signals.js';
 import { StdioChannel } from './stdio-channel.js';
 import { ExitListeners } from '../exit-listeners.js';
 
+/** How often observe() trims the servers' logs to their size bound. */
+const TRIM_EVERY_MS = 30_000;
+
 export interface ProcessRuntimeOptions {
   /** Records live in `<stateDir>/instances`, child output in `<stateDir>/logs`. */
   stateDir: string;
@@ -55,6 +58,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   private readonly graceMs: number;
   private readonly instances = new Map<string, ManagedInstance>();
   private readonly exits: ExitListeners;
+  private trimmedAt = 0;
   private ready: Promise<void> | undefined;
   private poller: NodeJS.Timeout | undefined;
   private closed = false;
@@ -74,7 +78,12 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     await this.ensureReady();
     this.checkAdopted();
     const visible = [...this.instances.values()].filter((m) => !m.removal);
-    await Promise.all(visible.filter((m) => m.state === 'running').map((m) => this.trim(m.record.id)));
+    // logs are trimmed now and then, not on every observe (a poll observes every instance twice)
+    const now = Date.now();
+    if (now - this.trimmedAt >= TRIM_EVERY_MS) {
+      this.trimmedAt = now;
+      await Promise.all(visible.filter((m) => m.state === 'running').map((m) => this.trim(m.record.id)));
+    }
     return visible.map(toInstance).sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id));
   }
 
