@@ -1,12 +1,20 @@
 // The real daemon as a child process: `node dist/src/cli.js serve ...`, its port learned from the
 // "mcp-gitops serving" log line, its /status read over real HTTP.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { StatusView } from '../../../src/reconciler/status.js';
 import { waitFor } from './wait-for.js';
 
 const CLI = fileURLToPath(new URL('../../../dist/src/cli.js', import.meta.url));
+
+/** The node flags the CLI's own `#!/usr/bin/env -S node <flags>` line asks for: run it as its bin would. */
+function cliNodeFlags(): string[] {
+  const first = readFileSync(CLI, 'utf8').split('\n', 1)[0];
+  const m = /^#!\/usr\/bin\/env -S node (.+)$/.exec(first);
+  return m ? m[1].trim().split(/\s+/) : [];
+}
 
 export type Status = StatusView;
 
@@ -43,7 +51,7 @@ export class Daemon {
   }
 
   static async start(o: DaemonOptions): Promise<Daemon> {
-    const args = [CLI, 'serve', '--repo', o.repo, '--port', '0', '--host', '127.0.0.1', '--interval', String(o.interval ?? 0.3), '--state-dir', o.stateDir];
+    const args = [...cliNodeFlags(), CLI, 'serve', '--repo', o.repo, '--port', '0', '--host', '127.0.0.1', '--interval', String(o.interval ?? 0.3), '--state-dir', o.stateDir];
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...o.env };
     const d = new Daemon(spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] }));
     const serving = await waitFor(() => {
