@@ -97,7 +97,10 @@ export class ProxySession implements DownstreamSession {
         for (const stop of x.pending.values()) stop('unavailable');
         this.exchanges.delete(x);
         this.armIdle();
-        if (req.method === 'DELETE' && res.statusCode < 300) void this.close(new GatewayError('SESSION_ENDED', 'the client ended the session', this.o.server));
+        if (req.method === 'DELETE' && res.statusCode < 300) {
+          this.upstreamId = undefined; // the instance ended it already: no second DELETE
+          void this.close(new GatewayError('SESSION_ENDED', 'the client ended the session', this.o.server));
+        }
         resolve();
       };
       this.exchanges.add(x);
