@@ -56,7 +56,7 @@ export async function adoptRecords(o: AdoptOptions): Promise<ManagedInstance[]> 
 
 async function stopStranded(o: AdoptOptions, record: InstanceRecord): Promise<void> {
   try {
-    const outcome = await stopGroup(record.pid, { graceMs: o.graceMs });
+    const outcome = await stopGroup({ pgid: record.pid, leaderStartTime: record.startTime }, { graceMs: o.graceMs });
     if (outcome === 'stuck') o.logger.error({ id: record.id, pid: record.pid }, 'process group survived SIGKILL');
   } catch (err) {
     o.logger.error({ err, id: record.id, pid: record.pid }, 'could not stop process group');
@@ -82,7 +82,8 @@ async function removeOrphanLogs(o: AdoptOptions, kept: Set<string>): Promise<voi
   await Promise.all([...writers].map(async ([file, procs]) => {
     for (const pgid of new Set(procs.map((p) => p.pgrp))) {
       o.logger.warn({ log: file, pgid }, 'stopping a process a previous daemon started but died before recording');
-      const outcome = await stopGroup(pgid, { graceMs: o.graceMs }).catch(() => 'stuck' as const);
+      const leaderStartTime = procs.find((p) => p.pid === pgid)?.startTime ?? null;
+      const outcome = await stopGroup({ pgid, leaderStartTime }, { graceMs: o.graceMs }).catch(() => 'stuck' as const);
       if (outcome === 'stuck') o.logger.error({ log: file, pgid }, 'process group survived SIGKILL');
     }
   }));

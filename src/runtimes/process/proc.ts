@@ -56,20 +56,35 @@ export function isPidAlive(pid: number): boolean {
   }
 }
 
-/** Whether any non-zombie process is still in process group `pgid`. */
-export function isGroupAlive(pgid: number): boolean {
+/** A process group as we launched it: its id and its leader's start time (null: unknown). */
+export interface ProcessGroup {
+  pgid: number;
+  leaderStartTime: string | null;
+}
+
+/**
+ * The live members of a group of ours. pids are recycled (pid_max is often 32768): once every member
+ * is gone the number may lead a new group of a stranger; a live process whose pid is the pgid but
+ * whose start time is not our leader's is such a stranger, and then none of ours is left (the kernel
+ * does not hand out a pid still used as a group id).
+ */
+export function groupMembers(group: ProcessGroup, procRoot = '/proc'): ProcStat[] {
+  const leader = readProcStat(group.pgid, procRoot);
+  const live = (st: ProcStat | null): st is ProcStat => st !== null && st.state !== 'Z' && st.state !== 'X';
+  if (live(leader) && group.leaderStartTime !== null && leader.startTime !== group.leaderStartTime) return [];
+  let entries: string[];
   try {
-    process.kill(-pgid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    entries = readdirSync(procRoot);
+  } catch {
+    return [];
   }
-  if (!procAvailable()) return true;
-  for (const entry of readdirSync('/proc')) {
+  const members: ProcStat[] = [];
+  for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
-    const stat = readProcStat(Number(entry));
-    if (stat && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X') return true;
+    const st = readProcStat(Number(entry), procRoot);
+    if (live(st) && st.pgrp === group.pgid) members.push(st);
   }
-  return false;
+  return members;
 }
 
 function procAvailable(): boolean {

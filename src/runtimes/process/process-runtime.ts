@@ -18,7 +18,7 @@ import { deleteLog, logPath, openLogForChild, readTailLines, trimLog } from './l
 import { silentLogger, type Logger } from '../logger.js';
 import { newManaged, toInstance, type ManagedInstance } from './managed-instance.js';
 import { isPortListening } from './port-probe.js';
-import { readBootId, readProcStat } from './proc.js';
+import { readBootId, readProcStat, type ProcessGroup } from './proc.js';
 import { signalGroup, stopGroup } from './signals.js';
 import { StdioChannel } from './stdio-channel.js';
 import { ExitListeners } from '../exit-listeners.js';
@@ -229,7 +229,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     m.resolveExited();
     if (!m.removal) {
       // Whatever the dead server left in its group goes with it (pgid cannot be reused while members live).
-      if (!m.adopted) this.trySignal(m.record.pid, 'SIGKILL');
+      if (!m.adopted) this.trySignal({ pgid: m.record.pid, leaderStartTime: m.record.startTime }, 'SIGKILL');
       this.logger.warn({ id: m.record.id, server: m.labels.server, message }, 'instance exited');
       this.exits.notify({ id: m.record.id, server: m.labels.server, message });
     }
@@ -252,7 +252,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       return;
     }
     try {
-      const outcome = await stopGroup(pid, { graceMs: this.graceMs });
+      const outcome = await stopGroup({ pgid: pid, leaderStartTime: m.record.startTime }, { graceMs: this.graceMs });
       if (outcome === 'stuck') this.logger.error({ id: m.record.id, pid }, 'process group survived SIGKILL');
     } catch (err) {
       this.logger.error({ err, id: m.record.id, pid }, 'could not stop process group');
@@ -261,11 +261,11 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     this.markExited(m, 'stopped');
   }
 
-  private trySignal(pgid: number, signal: NodeJS.Signals): void {
+  private trySignal(group: ProcessGroup, signal: NodeJS.Signals): void {
     try {
-      signalGroup(pgid, signal);
+      signalGroup(group, signal);
     } catch (err) {
-      this.logger.warn({ err, pgid, signal }, 'could not signal process group');
+      this.logger.warn({ err, pgid: group.pgid, signal }, 'could not signal process group');
     }
   }
 
