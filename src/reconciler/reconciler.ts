@@ -69,6 +69,8 @@ export class Reconciler {
   private readonly gated = new Map<string, GateTool[]>();
   private nextSyncId: number;
   private current: SyncCtx | null = null;
+  /** The status while a sync's outcome is being recorded. */
+  private recording: StatusView | null = null;
   private checkingHead = false;
   private started = false;
   private stopped = false;
@@ -150,6 +152,7 @@ export class Reconciler {
   }
 
   status(): StatusView {
+    if (this.recording) return this.recording;
     const state = this.deps.store.get();
     const servers = this.board.list();
     const syncing = this.current !== null && (this.current.phase === 'rolling-out' || this.current.phase === 'reverting');
@@ -203,11 +206,15 @@ export class Reconciler {
     } catch (e) {
       outcome = SyncSteps.fromError(ctx, e, this.isTransient(e));
     }
+    // /status keeps showing the sync as it was until its outcome is written and settled as a whole:
+    // the state's history, the servers and the phase never disagree in one answer
+    this.recording = this.status();
     try {
       await this.finish(ctx, outcome);
     } catch (e) {
       this.deps.logger.error({ syncId: ctx.id, err: errText(e) }, 'could not record the outcome of a sync');
     } finally {
+      this.recording = null;
       this.current = null;
     }
   }
