@@ -12,6 +12,7 @@ import { GatewayError } from './errors.js';
 import type { ErrorReason, GatewayMetrics } from './metrics.js';
 import type { GatewayLimits } from './options.js';
 import type { ProxyTarget } from './proxy-target.js';
+import { IdleTimer } from './idle-timer.js';
 import { watchResponses, type RpcResponse } from './response-watch.js';
 
 /** Headers that belong to one hop, or to the gateway (its token, its session id): never passed on. */
@@ -62,11 +63,15 @@ export class ProxySession implements DownstreamSession {
   private upstreamId: string | undefined;
   private initialized = false;
   private readonly exchanges = new Set<Exchange>();
-  private idleTimer: NodeJS.Timeout | undefined;
+  private readonly idle: IdleTimer;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly o: ProxySessionOptions) {
-    this.armIdle();
+    this.idle = new IdleTimer({
+      server: o.server, idleTimeoutMs: o.limits.idleTimeoutMs,
+      busy: () => [...this.exchanges].some((x) => x.pending.size > 0), close: (why) => void this.close(why),
+    });
+    this.idle.arm();
   }
 
   get server(): string {
@@ -82,7 +87,7 @@ export class ProxySession implements DownstreamSession {
   }
 
   handle(req: IncomingMessage, res: ServerResponse, body: Body, raw: Buffer | undefined): Promise<void> {
-    this.armIdle();
+    this.idle.arm();
     const pending = new Map<RpcId, (error?: ErrorReason) => void>();
     for (const m of body.messages) {
       // initialize is timed by the HTTP handler, which also decides whether the session stays
@@ -96,7 +101,7 @@ export class ProxySession implements DownstreamSession {
         x.finished = true;
         for (const stop of x.pending.values()) stop('unavailable');
         this.exchanges.delete(x);
-        this.armIdle();
+        this.idle.arm();
         if (req.method === 'DELETE' && res.statusCode < 300) {
           this.upstreamId = undefined; // the instance ended it already: no second DELETE
           void this.close(new GatewayError('SESSION_ENDED', 'the client ended the session', this.o.server));
@@ -117,7 +122,7 @@ export class ProxySession implements DownstreamSession {
   close(why: GatewayError): Promise<void> {
     if (this.closing) return this.closing;
     this.closing = Promise.resolve();
-    clearTimeout(this.idleTimer);
+    this.idle.stop();
     this.o.onClosed(this, why);
     for (const x of [...this.exchanges]) this.fail(x, why);
     if (this.upstreamId !== undefined) this.deleteUpstream(this.upstreamId);
@@ -201,19 +206,4 @@ export class ProxySession implements DownstreamSession {
     del.end();
   }
 
-  private armIdle(): void {
-    if (this.closing) return;
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => this.onIdle(), this.o.limits.idleTimeoutMs);
-    this.idleTimer.unref();
-  }
-
-  private onIdle(): void {
-    if ([...this.exchanges].some((x) => x.pending.size > 0)) {
-      this.armIdle();
-      return;
-    }
-    const s = Math.round(this.o.limits.idleTimeoutMs / 1000);
-    void this.close(new GatewayError('SESSION_ENDED', `the session was idle for ${s}s and was closed; initialize a new session`, this.o.server));
-  }
 }

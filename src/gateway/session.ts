@@ -12,6 +12,7 @@ import type { DownstreamSession } from './downstream-session.js';
 import { GatewayError } from './errors.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { GatewayLimits } from './options.js';
+import { IdleTimer } from './idle-timer.js';
 import { TrackingTransport } from './tracking-transport.js';
 import type { Upstream, UpstreamPeer, UpstreamSource } from './upstream.js';
 
@@ -36,10 +37,14 @@ export class GatewaySession implements DownstreamSession {
   private mcp: Server | undefined;
   private transport: StreamableHTTPServerTransport | undefined;
   private tracked: TrackingTransport | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
+  private readonly idle: IdleTimer;
   private closing: Promise<void> | undefined;
 
-  private constructor(private readonly o: SessionOptions) {}
+  private constructor(private readonly o: SessionOptions) {
+    this.idle = new IdleTimer({
+      server: o.server, idleTimeoutMs: o.limits.idleTimeoutMs, busy: () => this.tracked?.busy ?? false, close: (why) => void this.close(why),
+    });
+  }
 
   /** Opens the upstream and the session's server; the initialize request is then handled by `handle`. */
   static async open(o: SessionOptions): Promise<GatewaySession> {
@@ -62,7 +67,7 @@ export class GatewaySession implements DownstreamSession {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, body: Body): Promise<void> {
-    this.armIdle();
+    this.idle.arm();
     await this.transport!.handleRequest(req, res, body.value);
   }
 
@@ -80,7 +85,7 @@ export class GatewaySession implements DownstreamSession {
     // not close the session a second time with another reason
     let done!: () => void;
     this.closing = new Promise<void>((resolve) => (done = resolve));
-    clearTimeout(this.idleTimer);
+    this.idle.stop();
     if (!this.abort.signal.aborted) this.abort.abort(why.toMcpError());
     this.o.onClosed(this, why);
     void (async () => {
@@ -104,32 +109,17 @@ export class GatewaySession implements DownstreamSession {
     this.mcp = createDownstreamServer({
       server: this.o.server, upstream: this.upstream, metrics: this.o.metrics,
       requestTimeoutMs: this.o.limits.requestTimeoutMs, session: this.abort.signal,
-      onRequest: () => this.armIdle(),
+      onRequest: () => this.idle.arm(),
     });
     this.mcp.onclose = () => void this.close(new GatewayError('SESSION_ENDED', 'the client ended the session', this.o.server));
     this.transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => this.id });
     this.tracked = new TrackingTransport(this.transport);
     await this.mcp.connect(this.tracked);
-    this.armIdle();
+    this.idle.arm();
   }
 
   private notifyClient(n: Notification): void {
     this.mcp?.notification(n).catch(() => undefined); // e.g. a capability the client did not ask for
   }
 
-  private armIdle(): void {
-    if (this.closing) return;
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => this.onIdle(), this.o.limits.idleTimeoutMs);
-    this.idleTimer.unref();
-  }
-
-  private onIdle(): void {
-    if (this.tracked?.busy) {
-      this.armIdle();
-      return;
-    }
-    const s = Math.round(this.o.limits.idleTimeoutMs / 1000);
-    void this.close(new GatewayError('SESSION_ENDED', `the session was idle for ${s}s and was closed; initialize a new session`, this.o.server));
-  }
 }
