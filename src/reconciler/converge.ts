@@ -149,8 +149,9 @@ async function rollOne(d: RenderedServer, existing: readonly Instance[], deps: C
   if (signal.aborted) return { server: name, status: 'cancelled', reason: 'cancelled before start' };
   let inst: Instance;
   try {
-    inst = await deps.runtime.start(d, { commit: deps.commit, workdir: deps.workdir });
+    inst = await deps.runtime.start(d, { commit: deps.commit, workdir: deps.workdir, signal });
   } catch (e) {
+    if (signal.aborted) return { server: name, status: 'cancelled', reason: 'cancelled while starting' };
     if (deps.isTransient?.(e)) throw e; // the engine, not the commit: retried with backoff, never reverted
     const reason = `${name}: failed to start: ${e instanceof Error ? e.message : String(e)}`;
     deps.emit({ type: 'gate.failed', server: name, commit: deps.commit, reason, seconds: 0 });

@@ -57,6 +57,11 @@ export interface StartContext {
   commit: string;
   /** Directory holding the commit's --path tree; relative `cwd` resolves against it. */
   workdir: string;
+  /**
+   * Aborted when the start is no longer wanted (a newer commit, shutdown): a runtime that waits for
+   * readiness stops waiting, removes what it created and rejects.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ExitInfo {

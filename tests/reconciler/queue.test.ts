@@ -39,6 +39,19 @@ describe('coalescing', () => {
 });
 
 describe('supersede', () => {
+  it('a newer commit while a start still waits (no gate yet): the start is given up, the sync superseded', async () => {
+    await startWith(file('s'));
+    const x = h.source.commit(file('s', { version: '2', behavior: 'slow-start' }));
+    h.r.requestSync('commit');
+    await waitFor('the slow start to begin', () => h.timeline.ops('starting', 's').length === 1 || undefined);
+    const y = h.source.commit(file('s', { version: '3' }));
+    h.r.requestSync('webhook');
+    await h.r.idle();
+    const st = h.r.status();
+    expect(st.history.map((e) => [e.commit, e.result]).slice(0, 2)).toEqual([[y, 'succeeded'], [x, 'superseded']]);
+    expect(st.servers[0]).toMatchObject({ version: '3', phase: 'Running' });
+  });
+
   it('a newer commit while gates wait: the running sync is superseded, its gates cancelled, the newer applied', async () => {
     await startWith(file('s'));
     const v1 = h.runtime.only('s').id;

@@ -15,6 +15,7 @@ export type KubernetesRuntimeErrorCode =
   | 'RUNTIME_INSTANCE_NOT_FOUND'
   | 'RUNTIME_NOT_RUNNING'      // connect() to an instance that has failed (crash loop, image pull...)
   | 'RUNTIME_NOT_READY'        // connect(): no ready pod within the wait
+  | 'RUNTIME_START_CANCELLED'  // start(): the caller gave up (a newer commit) while it waited for readiness
   | 'RUNTIME_SHUT_DOWN';
 
 const TRANSIENT_CODES: ReadonlySet<KubernetesRuntimeErrorCode> = new Set(['K8S_TRANSIENT', 'K8S_CONFLICT', 'K8S_FORBIDDEN', 'K8S_UNAUTHORIZED', 'K8S_NAMESPACE_NOT_FOUND']);

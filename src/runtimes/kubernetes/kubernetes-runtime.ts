@@ -95,7 +95,7 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
     let view: InstanceView;
     try {
       await this.applyAll(objects);
-      view = await this.waitReady(id, spec.name);
+      view = await this.waitReady(id, spec.name, ctx.signal);
     } catch (err) {
       await this.discard(id);
       throw this.scrubbed(err, server.secretValues);
@@ -198,11 +198,12 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
   }
 
   /** Polls until the Deployment is available; a failed pod or the deadline ends it (typed). */
-  private async waitReady(id: string, server: string): Promise<InstanceView> {
+  private async waitReady(id: string, server: string, signal: AbortSignal | undefined): Promise<InstanceView> {
     const deadline = Date.now() + (this.o.readyTimeoutMs ?? 300_000);
     let last = 'no status yet';
     for (;;) {
       this.assertOpen();
+      if (signal?.aborted) throw new KubernetesRuntimeError('RUNTIME_START_CANCELLED', `server ${server}: start of ${id} cancelled while waiting for it to be available (${last})`, { server, id });
       const found = await this.find(id);
       if (!found) throw new KubernetesRuntimeError('RUNTIME_START_FAILED', `server ${server}: Deployment ${id} disappeared while starting`, { server, id });
       const { status } = found.view;
@@ -212,13 +213,13 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
       if (Date.now() >= deadline) {
         throw new KubernetesRuntimeError('RUNTIME_NOT_READY', `Deployment ${id} was not available within ${Math.round((this.o.readyTimeoutMs ?? 300_000) / 1000)} s (${last})`, { server, id });
       }
-      await this.sleep();
+      await this.sleep(signal);
     }
   }
 
-  private async sleep(): Promise<void> {
+  private async sleep(signal?: AbortSignal): Promise<void> {
     try {
-      await delay(this.o.pollMs ?? 2000, undefined, { signal: this.stop.signal });
+      await delay(this.o.pollMs ?? 2000, undefined, { signal: signal ? AbortSignal.any([this.stop.signal, signal]) : this.stop.signal });
     } catch {
       // shutdown: the caller checks
     }

@@ -18,7 +18,7 @@ import { Timeline } from './timeline.js';
 export interface ServerOpts {
   version?: string;
   tools?: string[];
-  behavior?: 'ok' | 'exit' | 'hang' | 'start-error';
+  behavior?: 'ok' | 'exit' | 'hang' | 'start-error' | 'slow-start';
   hold?: string;
   dependsOn?: string[];
   strategy?: 'blue-green' | 'recreate';

@@ -3,7 +3,8 @@
 // env, i.e. from the YAML in the fake repository:
 //   TOOLS=a,b        tools offered (default "echo")
 //   BEHAVIOR=ok      answers (default) | exit: dies right after start, before answering | hang: never answers |
-//                    start-error: start() throws (image missing)
+//                    start-error: start() throws (image missing) | slow-start: start() waits until its
+//                    signal aborts (a kubernetes Deployment that never becomes available)
 //   HOLD=<key>       while the test holds <key>, every message to the server waits (a slow gate)
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -56,6 +57,11 @@ export class MemoryRuntime implements Runtime {
     if (failing > 0) this.failStarts.set(spec.name, failing - 1);
     if (failing > 0) throw this.failure(`cannot start ${spec.name}: engine error`);
     if (behavior(spec) === 'start-error') throw new Error(`cannot start ${spec.name}: image not found`);
+    if (behavior(spec) === 'slow-start') {
+      this.timeline.add({ op: 'starting', id: '', server: spec.name, version: spec.version });
+      await new Promise<void>((resolve) => ctx.signal?.addEventListener('abort', () => resolve(), { once: true }));
+      throw new Error(`start of ${spec.name} cancelled`);
+    }
     const id = `${this.prefix}${++this.counter}-${spec.name}`;
     const inst: MemInstance = {
       id, labels: { server: spec.name, commit: ctx.commit, specHash: server.specHash }, state: 'running',

@@ -2,10 +2,10 @@
 import type { ReconcileEvent } from '../../../src/reconciler/events.js';
 
 export type Entry =
-  | { seq: number; op: 'start' | 'remove' | 'exit'; id: string; server: string; version: string }
+  | { seq: number; op: 'starting' | 'start' | 'remove' | 'exit'; id: string; server: string; version: string }
   | { seq: number; op: 'event'; event: ReconcileEvent };
 
-type NewEntry = { op: 'start' | 'remove' | 'exit'; id: string; server: string; version: string } | { op: 'event'; event: ReconcileEvent };
+type NewEntry = { op: 'starting' | 'start' | 'remove' | 'exit'; id: string; server: string; version: string } | { op: 'event'; event: ReconcileEvent };
 
 export class Timeline {
   readonly entries: Entry[] = [];
@@ -21,8 +21,8 @@ export class Timeline {
     return hit.seq;
   }
 
-  ops(op: 'start' | 'remove' | 'exit', server?: string): Extract<Entry, { op: 'start' | 'remove' | 'exit' }>[] {
-    return this.entries.filter((e): e is Extract<Entry, { op: 'start' | 'remove' | 'exit' }> => e.op === op && (server === undefined || e.server === server));
+  ops(op: Exclude<Entry, { op: 'event' }>['op'], server?: string): Exclude<Entry, { op: 'event' }>[] {
+    return this.entries.filter((e): e is Exclude<Entry, { op: 'event' }> => e.op === op && (server === undefined || e.server === server));
   }
 
   events<T extends ReconcileEvent['type']>(type: T): Extract<ReconcileEvent, { type: T }>[] {

@@ -62,6 +62,22 @@ describe('kubernetes runtime (API server over HTTP)', () => {
     expect((err as Error).message).toMatch(/^Deployment mcp-slow-[0-9a-f]{8} was not available within 0 s \(container ContainerCreating\)$/);
   });
 
+  it('a start given up by its caller (a newer commit) stops waiting at once and leaves nothing behind', async () => {
+    h.api.onDeployment((name) => h.api.setPod(name, 'pending'));
+    const rt = h.runtime({ readyTimeoutMs: 60_000 });
+    const abort = new AbortController();
+    const started = rt.start(httpServer('superseded'), { ...h.ctx, signal: abort.signal });
+    await waitFor('the Deployment to exist', () => h.api.objects('deployments').length === 1);
+    const t0 = Date.now();
+    abort.abort();
+    const err = await rejection(started);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(isKubernetesRuntimeError(err, 'RUNTIME_START_CANCELLED')).toBe(true);
+    expect((err as Error).message).toMatch(/^server superseded: start of mcp-superseded-[0-9a-f]{8} cancelled while waiting for it to be available/);
+    expect(h.api.objects('deployments')).toEqual([]);
+    expect(await rt.observe()).toEqual([]);
+  });
+
   it('a restarted daemon adopts its instances by label; unlabelled look-alikes are never seen nor touched', async () => {
     h.api.onDeployment((name) => h.api.setPod(name, 'ready'));
     const first = h.runtime();
