@@ -1,6 +1,5 @@
 // What runs on this machine, seen the way an operator would: /proc, process groups, instance records.
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 export interface Proc { pid: number; pgid: number; state: string; args: string }
@@ -74,19 +73,4 @@ export function records(stateDir: string): Record[] {
   return out.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
 }
 
-/** A free port in a high random range on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  for (let i = 0; i < 50; i++) {
-    const port = 30_000 + Math.floor(Math.random() * 25_000);
-    if (await canListen(port)) return port;
-  }
-  throw new Error('no free port');
-}
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen({ port, host: '127.0.0.1', exclusive: true }, () => srv.close(() => resolve(true)));
-  });
-}
+export { freePort } from '../../runtimes/process/helpers/system.js';

@@ -1,23 +1,12 @@
 // RenderedServer values that run in the test image.
-import { createHash } from 'node:crypto';
 import type { DesiredServer, RenderedServer } from '../../../src/spec/desired.js';
+import { asRendered, desired } from '../../runtimes/process/helpers/servers.js';
 import { IN_IMAGE, TEST_IMAGE } from './images.js';
 
 export function dockerServer(overrides: Partial<DesiredServer> & { name: string }, secretValues: string[] = []): RenderedServer {
-  const spec: DesiredServer = {
-    labels: {},
-    version: '1.0.0',
-    transport: 'stdio',
-    image: TEST_IMAGE,
-    args: [],
-    env: {},
-    dependsOn: [],
-    health: { timeoutSeconds: 10, expectTools: [], stabilizationSeconds: 0 },
-    rollout: { strategy: 'blue-green' },
-    source: { file: 'servers.yaml', line: 1 },
-    ...overrides,
-  };
-  return { spec, masked: spec, specHash: createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16), secretValues };
+  // no command: the image's own entrypoint runs unless a test says otherwise
+  const { command: _entrypoint, ...base } = desired({ name: overrides.name });
+  return asRendered({ ...base, image: TEST_IMAGE, ...overrides }, secretValues);
 }
 
 /** server-everything over stdio: the image's own entrypoint and cmd. */

@@ -29,7 +29,11 @@ export function desired(overrides: Partial<DesiredServer> & { name: string }): D
 }
 
 export function rendered(overrides: Partial<DesiredServer> & { name: string }, secretValues: string[] = []): RenderedServer {
-  const spec = desired(overrides);
+  return asRendered(desired(overrides), secretValues);
+}
+
+/** A spec as the renderer would hand it over: masked = spec, hash of its JSON. */
+export function asRendered(spec: DesiredServer, secretValues: string[] = []): RenderedServer {
   return {
     spec,
     masked: spec,
