@@ -1,9 +1,12 @@
 // CLI entry: dispatches to a command; exit codes 0 ok, 1 invalid specs, 2 usage or I/O error.
 import { isSourceError } from '../source/index.js';
 import { bridgeCommand } from './commands/bridge.js';
+import { historyCommand } from './commands/history.js';
 import { planCommand } from './commands/plan.js';
 import { renderCommand } from './commands/render.js';
 import { serveCommand } from './commands/serve.js';
+import { statusCommand } from './commands/status.js';
+import { syncCommand } from './commands/sync.js';
 import { validateCommand } from './commands/validate.js';
 import { helpText, parseOptions, UsageError, type OptionTable, type Values } from './options.js';
 
@@ -23,7 +26,12 @@ export interface Command {
   main?(argv: readonly string[], io: CliIO): Promise<number>;
 }
 
-export const COMMANDS: Command[] = [serveCommand, validateCommand, renderCommand, planCommand, bridgeCommand];
+export const COMMANDS: Command[] = [
+  serveCommand, validateCommand, renderCommand, planCommand, bridgeCommand,
+  statusCommand,
+  historyCommand,
+  syncCommand,
+];
 
 function topHelp(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary.split('. ')[0].replace(/\.$/, '')}`);

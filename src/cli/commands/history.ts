@@ -1,0 +1,34 @@
+// `mcp-gitops history`: a running daemon's syncs, newest first (the history of its /status).
+import { DaemonClient, SERVER_OPTION } from '../daemon-client.js';
+import { historyText } from '../daemon-format.js';
+import type { CliIO } from '../main.js';
+import { UsageError, str, type OptionTable, type Values } from '../options.js';
+import { OUTPUT_OPTION, outputFormat, serialize } from './shared.js';
+
+function limit(v: Values): number | undefined {
+  const raw = str(v, 'limit');
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--limit must be a positive whole number, got "${raw}"`);
+  return n;
+}
+
+export const historyCommand = {
+  name: 'history',
+  usage: 'mcp-gitops history [--server <url>] [--limit <n>] [-o text|json|yaml]',
+  summary: "Lists a running daemon's syncs, newest first: commit, result, reason, start, duration, message. Exit 0 ok, 2 usage error or daemon unreachable.",
+  options: {
+    ...SERVER_OPTION,
+    ...OUTPUT_OPTION,
+    limit: { type: 'string', description: 'show only the newest <n> syncs', env: false },
+    help: { type: 'boolean', short: 'h', description: 'show help', env: false },
+  } satisfies OptionTable,
+  async run(v: Values, io: CliIO): Promise<number> {
+    const format = outputFormat(v, 'text');
+    const n = limit(v);
+    const client = DaemonClient.from(v, io.env);
+    const history = (await client.status()).history.slice(0, n);
+    io.stdout.write(format === 'text' ? historyText(history) : serialize(history, format));
+    return 0;
+  },
+};
