@@ -5,6 +5,7 @@ import type { StatusView } from '../reconciler/status.js';
 import type { WebhookProvider, WebhookResult } from './webhook.js';
 
 const SERVER_PHASES = ['Pending', 'Progressing', 'Running', 'Failed'] as const;
+const HEALTH = ['Healthy', 'Unhealthy', 'Unknown'] as const;
 const RESULTS = ['succeeded', 'reverted', 'invalid', 'superseded', 'failed'] as const;
 
 export interface Metrics {
@@ -37,6 +38,13 @@ export function createMetrics(deps: { events: EventBus; status: () => StatusView
       const counts = Object.fromEntries(SERVER_PHASES.map((p) => [p, 0])) as Record<string, number>;
       for (const s of deps.status().servers) counts[s.phase] = (counts[s.phase] ?? 0) + 1;
       for (const [phase, n] of Object.entries(counts)) this.set({ phase }, n);
+    },
+  });
+  new Gauge({
+    name: 'mcp_gitops_server_health', help: 'Health of each deployed server: 1 for its current health, 0 for the others.', labelNames: ['server', 'health'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const s of deps.status().servers) for (const h of HEALTH) this.set({ server: s.name, health: h }, s.health === h ? 1 : 0);
     },
   });
   new Gauge({

@@ -131,6 +131,8 @@ describe('GET /metrics, /status, /readyz', () => {
     expect(text).toMatch(/^mcp_gitops_rollbacks_total 1$/m);
     expect(text).toMatch(/^mcp_gitops_sync_duration_seconds_count 2$/m);
     expect(text).toMatch(/^mcp_gitops_servers\{phase="Running"\} 1$/m);
+    expect(text).toMatch(/^mcp_gitops_server_health\{server="memory",health="Healthy"\} 1$/m);
+    expect(text).toMatch(/^mcp_gitops_server_health\{server="memory",health="Unhealthy"\} 0$/m);
   });
 
   it('serves status and readiness', async () => {
