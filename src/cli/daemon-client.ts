@@ -77,12 +77,16 @@ export class DaemonClient {
   }
 
   async sync(force: boolean): Promise<SyncQueued> {
-    const token = this.env[TOKEN_ENV];
-    if (token === undefined || token === '') throw new DaemonError('NO_TOKEN', `${TOKEN_ENV} is not set: POST /sync needs the daemon's API token`);
-    const body = await this.request('POST', 'sync', { force }, token);
-    const q = body as Partial<SyncQueued> | null;
+    const q = (await this.post('sync', { force })) as Partial<SyncQueued> | null;
     if (typeof q?.syncId !== 'number') throw new DaemonError('BAD_RESPONSE', `${this.where}/sync gave no sync id: is --server the daemon's address?`);
     return { queued: q.queued === true, syncId: q.syncId, force: q.force === true };
+  }
+
+  /** POST a JSON body with the API token from MCP_GITOPS_API_TOKEN (every write route needs it). */
+  async post(path: string, json: unknown): Promise<unknown> {
+    const token = this.env[TOKEN_ENV];
+    if (token === undefined || token === '') throw new DaemonError('NO_TOKEN', `${TOKEN_ENV} is not set: POST /${path} needs the daemon's API token`);
+    return this.request('POST', path, json, token);
   }
 
   private async request(method: 'GET' | 'POST', path: string, json?: unknown, token?: string): Promise<unknown> {

@@ -6,7 +6,8 @@ import type { DaemonStatus } from '../../src/cli/daemon-client.js';
 import { everythingStdio } from '../e2e/helpers/servers.js';
 import { freePort } from '../runtimes/process/helpers/system.js';
 import { useWorld } from '../e2e/helpers/use-world.js';
-import { bin, cli } from './helpers/run-cli.js';
+import { waitFor } from '../e2e/helpers/wait-for.js';
+import { bin, cli, sink } from './helpers/run-cli.js';
 
 const short = (sha: string): string => sha.slice(0, 7);
 
@@ -71,6 +72,22 @@ describe('mcp-gitops status / history against a running daemon', () => {
     expect(newest[0]).toMatchObject({ commit: bad, result: 'reverted' });
     expect(parse((await cli(['history', ...server, '-o', 'yaml'])).out)).toEqual((await d.status()).history);
 
+    // the daemon goes away during a wait: it keeps trying (a restart is no failure) until the time is up
+    const progress = sink();
+    const waiting = cli(['status', ...server, '--wait-synced', '--revision', 'abcdef1', '--timeout', '8'], {}, progress);
+    await waitFor(() => progress.text().includes('waiting: the branch head is'), { what: 'the wait to start' });
+    await d.kill();
+    const lost = await waiting;
+    expect(lost.code, lost.err).toBe(3);
+    expect(lost.err).toMatch(/^waiting: cannot reach the mcp-gitops daemon at .*ECONNREFUSED/m);
+    expect(lost.err).toMatch(/timed out after 8s waiting for abcdef1 to be synced/);
+  });
+
+  it('sync says why a daemon without an API token refuses it', { timeout: 60_000 }, async () => {
+    const { w } = scene;
+    w.repo.commit({ 'README.md': 'no servers\n' });
+    const d = await w.start();
+    const server = ['--server', d.url];
     // this daemon has no API token: /sync refuses with 403, and the CLI says why (exit 2)
     const refused = await cli(['sync', ...server], { MCP_GITOPS_API_TOKEN: 'some-token-value' });
     expect(refused.code).toBe(2);
@@ -91,6 +108,9 @@ describe('mcp-gitops status / history against a running daemon', () => {
     expect((await cli(['status', '--wait-synced', '--timeout', '0'])).err).toContain('--timeout must be a positive number');
     expect((await cli(['status', '--wait-synced', '--revision', 'main'])).err).toContain('--revision must be a commit SHA');
     expect((await cli(['history', '--limit', 'x'])).code).toBe(2);
+    const help = await cli(['status', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/--server <value> +URL of the running daemon \(default http:\/\/127\.0\.0\.1:8080\) \[MCP_GITOPS_SERVER\]/);
     expect((await cli(['status', '-o', 'xml'])).code).toBe(2);
   });
 });

@@ -1,9 +1,10 @@
 // `mcp-gitops history`: a running daemon's syncs, newest first (the history of its /status).
-import { DaemonClient, SERVER_OPTION } from '../daemon-client.js';
+import { DaemonClient } from '../daemon-client.js';
 import { historyText } from '../daemon-format.js';
 import type { CliIO } from '../main.js';
 import { UsageError, str, type OptionTable, type Values } from '../options.js';
-import { OUTPUT_OPTION, outputFormat, serialize } from './shared.js';
+import { DAEMON_OPTIONS } from './daemon-options.js';
+import { outputFormat, serialize } from './shared.js';
 
 function limit(v: Values): number | undefined {
   const raw = str(v, 'limit');
@@ -18,10 +19,8 @@ export const historyCommand = {
   usage: 'mcp-gitops history [--server <url>] [--limit <n>] [-o text|json|yaml]',
   summary: "Lists a running daemon's syncs, newest first: commit, result, reason, start, duration, message. Exit 0 ok, 2 usage error or daemon unreachable.",
   options: {
-    ...SERVER_OPTION,
-    ...OUTPUT_OPTION,
+    ...DAEMON_OPTIONS,
     limit: { type: 'string', description: 'show only the newest <n> syncs', env: false },
-    help: { type: 'boolean', short: 'h', description: 'show help', env: false },
   } satisfies OptionTable,
   async run(v: Values, io: CliIO): Promise<number> {
     const format = outputFormat(v, 'text');

@@ -1,11 +1,12 @@
 // `mcp-gitops status`: a running daemon's phase, revisions and servers; `--wait-synced` for pipelines.
 import { setTimeout as delay } from 'node:timers/promises';
-import { DaemonClient, DaemonError, SERVER_OPTION, type DaemonStatus } from '../daemon-client.js';
+import { DaemonClient, DaemonError, type DaemonStatus } from '../daemon-client.js';
 import { short, statusText } from '../daemon-format.js';
 import type { CliIO } from '../main.js';
 import { UsageError, str, type OptionTable, type Values } from '../options.js';
 import { judge } from '../wait-synced.js';
-import { OUTPUT_OPTION, outputFormat, serialize, type Format } from './shared.js';
+import { DAEMON_OPTIONS } from './daemon-options.js';
+import { outputFormat, serialize, type Format } from './shared.js';
 
 /** Exit codes of the commands that talk to a daemon (docs/reference/cli-daemon.md). */
 export const EXIT = { ok: 0, notGood: 1, usage: 2, timeout: 3 } as const;
@@ -65,12 +66,10 @@ export const statusCommand = {
   usage: 'mcp-gitops status [--server <url>] [-o text|json|yaml] [--wait-synced [--revision <sha>] [--timeout <seconds>]]',
   summary: "Shows a running daemon's phase, revisions and servers. Exit 0 ok, 1 phase Failed or Degraded (with --wait-synced: the commit failed), 2 usage error or daemon unreachable, 3 --wait-synced timed out.",
   options: {
-    ...SERVER_OPTION,
-    ...OUTPUT_OPTION,
+    ...DAEMON_OPTIONS,
     'wait-synced': { type: 'boolean', description: 'wait until the branch head (or --revision) is applied, last good and every server healthy', env: false },
     revision: { type: 'string', description: 'with --wait-synced: the commit to wait for (default: the branch head at each poll)', env: false },
     timeout: { type: 'string', description: 'with --wait-synced: seconds to wait (default 120)', env: false },
-    help: { type: 'boolean', short: 'h', description: 'show help', env: false },
   } satisfies OptionTable,
   async run(v: Values, io: CliIO): Promise<number> {
     const format = outputFormat(v, 'text');

@@ -1,18 +1,17 @@
 // `mcp-gitops sync`: POST /sync to a running daemon with MCP_GITOPS_API_TOKEN; prints the queued id.
-import { DaemonClient, SERVER_OPTION } from '../daemon-client.js';
+import { DaemonClient } from '../daemon-client.js';
 import type { CliIO } from '../main.js';
 import type { OptionTable, Values } from '../options.js';
-import { OUTPUT_OPTION, outputFormat, serialize } from './shared.js';
+import { DAEMON_OPTIONS } from './daemon-options.js';
+import { outputFormat, serialize } from './shared.js';
 
 export const syncCommand = {
   name: 'sync',
   usage: 'mcp-gitops sync [--server <url>] [--force] [-o text|json|yaml]',
   summary: 'Asks a running daemon to sync the branch head now (--force: retry a commit that failed). Needs MCP_GITOPS_API_TOKEN. Exit 0 queued, 2 usage error, daemon unreachable or token refused.',
   options: {
-    ...SERVER_OPTION,
-    ...OUTPUT_OPTION,
+    ...DAEMON_OPTIONS,
     force: { type: 'boolean', description: 'sync the head even if it is the failed revision', env: false },
-    help: { type: 'boolean', short: 'h', description: 'show help', env: false },
   } satisfies OptionTable,
   async run(v: Values, io: CliIO): Promise<number> {
     const format = outputFormat(v, 'text');

@@ -9,16 +9,16 @@ const BIN = fileURLToPath(new URL('../../../dist/src/cli.js', import.meta.url));
 
 export interface Ran { code: number; out: string; err: string }
 
-function sink(): Writable & { text: () => string } {
+export function sink(): Writable & { text: () => string } {
   const chunks: string[] = [];
   const w = new Writable({ write(c: Buffer, _e, cb) { chunks.push(c.toString()); cb(); } }) as Writable & { text: () => string };
   w.text = () => chunks.join('');
   return w;
 }
 
-/** main(args) with only `env` as its environment. */
-export async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
-  const stdout = sink(), stderr = sink();
+/** main(args) with only `env` as its environment; `stderr` to watch what it says while it runs. */
+export async function cli(args: string[], env: NodeJS.ProcessEnv = {}, stderr = sink()): Promise<Ran> {
+  const stdout = sink();
   const code = await main(args, { stdout, stderr, env });
   return { code, out: stdout.text(), err: stderr.text() };
 }
