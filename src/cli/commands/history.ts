@@ -3,8 +3,7 @@ import { DaemonClient } from '../daemon-client.js';
 import { historyText } from '../daemon-format.js';
 import type { CliIO } from '../main.js';
 import { UsageError, str, type OptionTable, type Values } from '../options.js';
-import { DAEMON_OPTIONS } from './daemon-options.js';
-import { outputFormat, serialize } from './shared.js';
+import { DAEMON_OPTIONS, printer } from './daemon-options.js';
 
 function limit(v: Values): number | undefined {
   const raw = str(v, 'limit');
@@ -23,11 +22,9 @@ export const historyCommand = {
     limit: { type: 'string', description: 'show only the newest <n> syncs', env: false },
   } satisfies OptionTable,
   async run(v: Values, io: CliIO): Promise<number> {
-    const format = outputFormat(v, 'text');
+    const print = printer(v, io);
     const n = limit(v);
-    const client = DaemonClient.from(v, io.env);
-    const history = (await client.status()).history.slice(0, n);
-    io.stdout.write(format === 'text' ? historyText(history) : serialize(history, format));
+    print((await DaemonClient.from(v, io.env).status()).history.slice(0, n), historyText);
     return 0;
   },
 };

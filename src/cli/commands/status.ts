@@ -5,17 +5,14 @@ import { short, statusText } from '../daemon-format.js';
 import type { CliIO } from '../main.js';
 import { UsageError, str, type OptionTable, type Values } from '../options.js';
 import { judge } from '../wait-synced.js';
-import { DAEMON_OPTIONS } from './daemon-options.js';
-import { outputFormat, serialize, type Format } from './shared.js';
+import { DAEMON_OPTIONS, printer } from './daemon-options.js';
 
 /** Exit codes of the commands that talk to a daemon (docs/reference/cli-daemon.md). */
 export const EXIT = { ok: 0, notGood: 1, usage: 2, timeout: 3 } as const;
 
 const POLL_MS = 1000;
 
-function print(s: DaemonStatus, format: Format, io: CliIO): void {
-  io.stdout.write(format === 'text' ? statusText(s) : serialize(s, format));
-}
+type Print = (s: DaemonStatus) => void;
 
 function seconds(v: Values, flag: string, fallback: number): number {
   const raw = str(v, flag);
@@ -25,7 +22,7 @@ function seconds(v: Values, flag: string, fallback: number): number {
   return n;
 }
 
-async function waitSynced(client: DaemonClient, v: Values, format: Format, io: CliIO): Promise<number> {
+async function waitSynced(client: DaemonClient, v: Values, print: Print, io: CliIO): Promise<number> {
   const timeoutMs = seconds(v, 'timeout', 120) * 1000;
   const revision = str(v, 'revision');
   if (revision !== undefined && !/^[0-9a-f]{4,40}$/i.test(revision)) throw new UsageError(`--revision must be a commit SHA (4 to 40 hex digits), got "${revision}"`);
@@ -35,18 +32,18 @@ async function waitSynced(client: DaemonClient, v: Values, format: Format, io: C
   for (;;) {
     const verdict = judge(s, revision);
     if (verdict.done === 'synced') {
-      print(s, format, io);
+      print(s);
       return EXIT.ok;
     }
     if (verdict.done === 'failed') {
-      print(s, format, io);
+      print(s);
       io.stderr.write(`mcp-gitops status: ${short(verdict.commit)} failed: ${verdict.reason}\n`);
       return EXIT.notGood;
     }
     if (verdict.why !== said) io.stderr.write(`waiting: ${(said = verdict.why)}\n`);
     const left = deadline - Date.now();
     if (left <= 0) {
-      print(s, format, io);
+      print(s);
       io.stderr.write(`mcp-gitops status: timed out after ${timeoutMs / 1000}s waiting for ${revision ?? 'the branch head'} to be synced: ${verdict.why}\n`);
       return EXIT.timeout;
     }
@@ -72,12 +69,13 @@ export const statusCommand = {
     timeout: { type: 'string', description: 'with --wait-synced: seconds to wait (default 120)', env: false },
   } satisfies OptionTable,
   async run(v: Values, io: CliIO): Promise<number> {
-    const format = outputFormat(v, 'text');
+    const printAny = printer(v, io);
+    const print: Print = (s) => printAny(s, statusText);
     const client = DaemonClient.from(v, io.env);
     if (v['wait-synced'] !== true && (str(v, 'revision') !== undefined || str(v, 'timeout') !== undefined)) throw new UsageError('--revision and --timeout go with --wait-synced');
-    if (v['wait-synced'] === true) return waitSynced(client, v, format, io);
+    if (v['wait-synced'] === true) return waitSynced(client, v, print, io);
     const s = await client.status();
-    print(s, format, io);
+    print(s);
     return s.phase === 'Failed' || s.phase === 'Degraded' ? EXIT.notGood : EXIT.ok;
   },
 };

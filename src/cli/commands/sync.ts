@@ -2,8 +2,7 @@
 import { DaemonClient } from '../daemon-client.js';
 import type { CliIO } from '../main.js';
 import type { OptionTable, Values } from '../options.js';
-import { DAEMON_OPTIONS } from './daemon-options.js';
-import { outputFormat, serialize } from './shared.js';
+import { DAEMON_OPTIONS, printer } from './daemon-options.js';
 
 export const syncCommand = {
   name: 'sync',
@@ -14,9 +13,8 @@ export const syncCommand = {
     force: { type: 'boolean', description: 'sync the head even if it is the failed revision', env: false },
   } satisfies OptionTable,
   async run(v: Values, io: CliIO): Promise<number> {
-    const format = outputFormat(v, 'text');
-    const q = await DaemonClient.from(v, io.env).sync(v.force === true);
-    io.stdout.write(format === 'text' ? `sync ${q.syncId} queued${q.force ? ' (force)' : ''}\n` : serialize(q, format));
+    const print = printer(v, io);
+    print(await DaemonClient.from(v, io.env).sync(v.force === true), (q) => `sync ${q.syncId} queued${q.force ? ' (force)' : ''}\n`);
     return 0;
   },
 };
