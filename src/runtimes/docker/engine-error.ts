@@ -1,6 +1,6 @@
 // Turns what dockerode / docker-modem throw (socket errno, HTTP status, aborts) into typed errors
 // whose message says what was attempted, where, and what to do.
-import { redact } from '../process/exit-message.js';
+import { redact } from '../exit-message.js';
 import { DockerRuntimeError, type DockerRuntimeErrorCode } from './errors.js';
 
 /** The HTTP status the engine answered with, when it answered. */

@@ -12,7 +12,7 @@ import type { ExitInfo, Instance, Runtime, StartContext } from '../runtime.js';
 import { scrub } from '../../render/render-server.js';
 import type { RenderedServer } from '../../spec/desired.js';
 import { ExitListeners } from '../exit-listeners.js';
-import { createHttpTransport } from '../process/http-transport.js';
+import { createHttpTransport } from '../http-transport.js';
 import { KubernetesRuntimeError, isKubernetesRuntimeError } from './errors.js';
 import { buildInstanceObjects, type InstanceObjects } from './instance-objects.js';
 import { podsByInstance, viewInstance, type InstanceView } from './instance-view.js';

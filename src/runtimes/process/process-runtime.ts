@@ -8,8 +8,8 @@ import { toLabelMap, type ExitInfo, type Instance, type Runtime, type StartConte
 import type { RenderedServer } from '../../spec/desired.js';
 import { adoptRecords } from './adopt.js';
 import { ProcessRuntimeError } from './errors.js';
-import { formatExitMessage } from './exit-message.js';
-import { createHttpTransport } from './http-transport.js';
+import { formatExitMessage } from '../exit-message.js';
+import { createHttpTransport } from '../http-transport.js';
 import { isSameProcess } from './identity.js';
 import { deleteRecord, isValidInstanceId, writeRecord, type InstanceRecord } from './instance-record.js';
 import { assertDirectory, childEnv, endpointFor, requireCommand, requirePort, resolveCwd } from './launch-plan.js';
@@ -17,10 +17,10 @@ import { spawnDetached, spawned } from './launch.js';
 import { deleteLog, logPath, openLogForChild, readTailLines, trimLog } from './log-file.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { newManaged, toInstance, type ManagedInstance } from './managed-instance.js';
-import { isPortListening } from './port-probe.js';
+import { isPortListening } from '../port-probe.js';
 import { readBootId, readProcStat, type ProcessGroup } from './proc.js';
 import { signalGroup, stopGroup } from './signals.js';
-import { StdioChannel } from './stdio-channel.js';
+import { StdioChannel } from '../stdio-channel.js';
 import { ExitListeners } from '../exit-listeners.js';
 
 /** How often observe() trims the servers' logs to their size bound. */
