@@ -16,7 +16,7 @@ import { planContainer } from './container-plan.js';
 import { describeEnd, inspectOurs, listOurs, stopAndRemove, waitStopped, type EngineDeps } from './container-ops.js';
 import { createDockerClient, describeAddress, parseDockerHost } from './engine.js';
 import { engineError, engineStatus } from './engine-error.js';
-import { DockerRuntimeError } from './errors.js';
+import { RuntimeError } from '../errors.js';
 import { ExitEvents, type DieEvent } from './exit-events.js';
 import { ensureImage } from './image.js';
 import { labelFilters, ownLabels, readEndpoint } from './labels.js';
@@ -108,7 +108,7 @@ class DockerRuntimeImpl implements DockerRuntime {
       logConfig: this.options.logConfig ?? { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } },
     });
     if (plan.endpoint.kind === 'http' && spec.port !== undefined && (await isPortListening(spec.port))) {
-      throw new DockerRuntimeError('RUNTIME_PORT_IN_USE', `port ${spec.port} on 127.0.0.1 is already in use (an older instance of ${spec.name}?)`, { port: spec.port });
+      throw new RuntimeError('RUNTIME_PORT_IN_USE', `port ${spec.port} on 127.0.0.1 is already in use (an older instance of ${spec.name}?)`, { port: spec.port });
     }
     await ensureImage({ ...this.deps, pullTimeoutMs: this.options.pullTimeoutMs ?? 300_000 }, plan.image);
     this.assertOpen();
@@ -118,7 +118,7 @@ class DockerRuntimeImpl implements DockerRuntime {
       container = await withAnswerTimeout(this.deps.requestTimeoutMs, (abortSignal) => this.deps.docker.createContainer({ ...plan.create, abortSignal }));
     } catch (err) {
       if (engineStatus(err) === 404) {
-        throw new DockerRuntimeError('RUNTIME_IMAGE_UNAVAILABLE', `image ${plan.image} disappeared from the engine while ${spec.name} was being created`, { image: plan.image });
+        throw new RuntimeError('RUNTIME_IMAGE_UNAVAILABLE', `image ${plan.image} disappeared from the engine while ${spec.name} was being created`, { image: plan.image });
       }
       throw engineError(err, { what: `create container ${plan.name}`, where, secretValues });
     }
@@ -152,12 +152,12 @@ class DockerRuntimeImpl implements DockerRuntime {
   async connect(id: string): Promise<Transport> {
     await this.ensureReady();
     const own = this.removing.has(id) ? null : await inspectOurs(this.deps, id);
-    if (!own) throw new DockerRuntimeError('RUNTIME_INSTANCE_NOT_FOUND', `no instance ${id}`, { id });
+    if (!own) throw new RuntimeError('RUNTIME_INSTANCE_NOT_FOUND', `no instance ${id}`, { id });
     const endpoint = readEndpoint(own.info.Config.Labels);
-    if (!endpoint) throw new DockerRuntimeError('RUNTIME_NOT_RUNNING', `container ${id} carries no endpoint label`, { id });
+    if (!endpoint) throw new RuntimeError('RUNTIME_NOT_RUNNING', `container ${id} carries no endpoint label`, { id });
     if (!own.info.State.Running) {
       const message = this.tracked.get(id)?.message ?? stateMessage(own.info.State.Status) ?? `exited with code ${own.info.State.ExitCode}`;
-      throw new DockerRuntimeError('RUNTIME_NOT_RUNNING', `instance ${id} ${message}`, { id });
+      throw new RuntimeError('RUNTIME_NOT_RUNNING', `instance ${id} ${message}`, { id });
     }
     if (endpoint.kind === 'http') return createHttpTransport(endpoint.transport, endpoint.url);
     const t = this.track(id, own.labels.server, []);
@@ -165,7 +165,7 @@ class DockerRuntimeImpl implements DockerRuntime {
       const attachment = t.attachment?.isOpen ? t.attachment : await this.attach(t);
       return attachment.channel.attach();
     } catch (err) {
-      throw new DockerRuntimeError('RUNTIME_NOT_RUNNING', `cannot attach to the stdio of container ${id}: ${engineError(err, { what: 'attach', where: this.engine }).message}`, { id }, { cause: err });
+      throw new RuntimeError('RUNTIME_NOT_RUNNING', `cannot attach to the stdio of container ${id}: ${engineError(err, { what: 'attach', where: this.engine }).message}`, { id }, { cause: err });
     }
   }
 
@@ -216,7 +216,7 @@ class DockerRuntimeImpl implements DockerRuntime {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new DockerRuntimeError('RUNTIME_SHUT_DOWN', 'the docker runtime has been shut down');
+    if (this.closed) throw new RuntimeError('RUNTIME_SHUT_DOWN', 'the docker runtime has been shut down');
   }
 
   private track(id: string, server: string, secretValues: readonly string[]): Tracked {
@@ -337,8 +337,8 @@ class DockerRuntimeImpl implements DockerRuntime {
   }
 }
 
-function startError(err: unknown, name: string, server: string, where: string, secretValues: readonly string[]): DockerRuntimeError {
+function startError(err: unknown, name: string, server: string, where: string, secretValues: readonly string[]): RuntimeError {
   const mapped = engineError(err, { what: `start container ${name}`, where, secretValues });
   if (mapped.transient && engineStatus(err) === undefined) return mapped; // no engine: retry later
-  return new DockerRuntimeError('RUNTIME_START_FAILED', `server ${server}: the engine could not start the container: ${mapped.message.replace(/^start container \S+: (the engine rejected it: |docker engine error: )?/, '')}`, { server }, { cause: err });
+  return new RuntimeError('RUNTIME_START_FAILED', `server ${server}: the engine could not start the container: ${mapped.message.replace(/^start container \S+: (the engine rejected it: |docker engine error: )?/, '')}`, { server }, { cause: err });
 }

@@ -7,7 +7,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { toLabelMap, type ExitInfo, type Instance, type Runtime, type StartContext } from '../runtime.js';
 import type { RenderedServer } from '../../spec/desired.js';
 import { adoptRecords } from './adopt.js';
-import { ProcessRuntimeError } from './errors.js';
+import { RuntimeError } from '../errors.js';
 import { formatExitMessage } from '../exit-message.js';
 import { createHttpTransport } from '../http-transport.js';
 import { isSameProcess } from './identity.js';
@@ -96,7 +96,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     const cwd = resolveCwd(ctx.workdir, spec.cwd);
     await assertDirectory(cwd, spec.cwd);
     if (endpoint.kind === 'http' && (await isPortListening(requirePort(spec)))) {
-      throw new ProcessRuntimeError('RUNTIME_PORT_IN_USE', `port ${spec.port} on 127.0.0.1 is already in use (an older instance of ${spec.name}?)`, { port: spec.port });
+      throw new RuntimeError('RUNTIME_PORT_IN_USE', `port ${spec.port} on 127.0.0.1 is already in use (an older instance of ${spec.name}?)`, { port: spec.port });
     }
     this.assertOpen();
     const id = `${spec.name}-${randomBytes(4).toString('hex')}`;
@@ -159,13 +159,13 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   async connect(id: string): Promise<Transport> {
     await this.ensureReady();
     const m = this.instances.get(id);
-    if (!m || m.removal) throw new ProcessRuntimeError('RUNTIME_INSTANCE_NOT_FOUND', `no instance ${id}`, { id });
+    if (!m || m.removal) throw new RuntimeError('RUNTIME_INSTANCE_NOT_FOUND', `no instance ${id}`, { id });
     if (m.state !== 'running') {
-      throw new ProcessRuntimeError('RUNTIME_NOT_RUNNING', `instance ${id} ${m.message ?? 'is not running'}`, { id });
+      throw new RuntimeError('RUNTIME_NOT_RUNNING', `instance ${id} ${m.message ?? 'is not running'}`, { id });
     }
     const endpoint = m.record.endpoint;
     if (endpoint.kind === 'http') return createHttpTransport(endpoint.transport, endpoint.url);
-    if (!m.stdio) throw new ProcessRuntimeError('RUNTIME_NOT_RUNNING', `instance ${id} has no stdio pipes`, { id });
+    if (!m.stdio) throw new RuntimeError('RUNTIME_NOT_RUNNING', `instance ${id} has no stdio pipes`, { id });
     return m.stdio.attach();
   }
 
@@ -202,7 +202,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new ProcessRuntimeError('RUNTIME_SHUT_DOWN', 'the process runtime has been shut down');
+    if (this.closed) throw new RuntimeError('RUNTIME_SHUT_DOWN', 'the process runtime has been shut down');
   }
 
   private watchChild(m: ManagedInstance, child: ChildProcess): void {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { runGate } from '../../../src/health/index.js';
 import { LABEL_MANAGED_BY, LABEL_SERVER, LABEL_SPEC_HASH } from '../../../src/runtimes/runtime.js';
-import { isDockerRuntimeError } from '../../../src/runtimes/docker/index.js';
+import { isRuntimeError } from '../../../src/runtimes/errors.js';
 import { probeEngine } from '../../helpers/docker/engine.js';
 import { createDockerHarness, type DockerHarness } from '../../helpers/docker/harness.js';
 import { everythingStdio } from '../../helpers/docker/servers.js';
@@ -76,6 +76,6 @@ describe.skipIf(!probe.ok)(`docker runtime: stdio servers${probe.ok ? '' : ` (sk
   it('connect to an unknown id is RUNTIME_INSTANCE_NOT_FOUND', async () => {
     const rt = h.runtime();
     const err = await rejection(rt.connect('0123456789abcdef'));
-    expect(isDockerRuntimeError(err, 'RUNTIME_INSTANCE_NOT_FOUND')).toBe(true);
+    expect(isRuntimeError(err, 'RUNTIME_INSTANCE_NOT_FOUND')).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { ExitInfo } from '../../../src/runtimes/runtime.js';
 import { LABEL_MANAGED_BY, LABEL_SERVER } from '../../../src/runtimes/runtime.js';
-import { isProcessRuntimeError } from '../../../src/runtimes/process/index.js';
+import { isRuntimeError } from '../../../src/runtimes/errors.js';
 import { createHarness, type Harness } from './helpers/harness.js';
 import { everything, fixture, rendered } from './helpers/servers.js';
 import { envOf, freePort, isAlive, startTimeOf, waitFor } from './helpers/system.js';
@@ -125,7 +125,7 @@ describe('process runtime: launch rules', () => {
   ])('rejects cwd %s with %s and starts nothing', async (cwd, code) => {
     const rt = h.runtime();
     const err = await rejection(rt.start(fixture('cwd', 'hang.mjs', { cwd }), h.ctx));
-    expect(isProcessRuntimeError(err) && err.code).toBe(code);
+    expect(isRuntimeError(err) && err.code).toBe(code);
     expect((err as Error).message).toContain(cwd);
     expect(await rt.observe()).toEqual([]);
   });
