@@ -24,6 +24,7 @@ import { StdioAttachment } from './stdio-attachment.js';
 import { startedAtOf, stateMessage, type Tracked } from './tracked.js';
 import { ExitListeners } from '../exit-listeners.js';
 import { Removals } from '../removals.js';
+import { DOCKER_CAPABILITIES } from '../capabilities.js';
 
 export interface DockerRuntimeOptions {
   /** A ready client (custom TLS, tests); otherwise one is built from `dockerHost`. */
@@ -46,7 +47,6 @@ export interface DockerRuntimeOptions {
 }
 
 export interface DockerRuntime extends Runtime {
-  readonly kind: 'docker';
   /** The engine address, for messages. */
   readonly engine: string;
 }
@@ -59,7 +59,7 @@ const STOPPED_WAIT_MS = 2000;
 const FORGET_REMOVED_AFTER_MS = 60_000;
 
 class DockerRuntimeImpl implements DockerRuntime {
-  readonly kind = 'docker' as const;
+  readonly capabilities = DOCKER_CAPABILITIES;
   readonly engine: string;
   private readonly deps: EngineDeps;
   private readonly logger: Logger;

@@ -24,6 +24,7 @@ import { instanceName, instanceSelector, isInstanceName, MANAGED_SELECTOR } from
 import { sweepOrphans } from './orphan-sweep.js';
 import type { PortForwards } from './port-forward.js';
 import { Removals } from '../removals.js';
+import { KUBERNETES_CAPABILITIES } from '../capabilities.js';
 
 export interface RuntimeCoreOptions {
   api: KubeApi;
@@ -40,7 +41,6 @@ export interface RuntimeCoreOptions {
 }
 
 export interface KubernetesRuntime extends Runtime {
-  readonly kind: 'kubernetes';
   readonly namespace: string;
 }
 
@@ -59,7 +59,7 @@ const FORGET_REMOVED_AFTER_MS = 60_000;
 const SWEEP_EVERY_MS = 5 * 60_000;
 
 export class KubernetesRuntimeImpl implements KubernetesRuntime {
-  readonly kind = 'kubernetes' as const;
+  readonly capabilities = KUBERNETES_CAPABILITIES;
   readonly namespace: string;
   private readonly api: KubeApi;
   private readonly logger: Logger;

@@ -22,6 +22,7 @@ import { readBootId, readProcStat, type ProcessGroup } from './proc.js';
 import { signalGroup, stopGroup } from './signals.js';
 import { StdioChannel } from '../stdio-channel.js';
 import { ExitListeners } from '../exit-listeners.js';
+import { PROCESS_CAPABILITIES } from '../capabilities.js';
 
 /** How often observe() trims the servers' logs to their size bound. */
 const TRIM_EVERY_MS = 30_000;
@@ -39,7 +40,6 @@ export interface ProcessRuntimeOptions {
 }
 
 export interface ProcessRuntime extends Runtime {
-  readonly kind: 'process';
   readonly stateDir: string;
   /** OS pid (= process group id) of an instance this runtime knows; for diagnostics. */
   pidOf(id: string): number | undefined;
@@ -52,7 +52,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
 const ADOPTED_EXIT_MESSAGE = 'exited (exit status unknown: the process was adopted from a previous daemon run)';
 
 class ProcessRuntimeImpl implements ProcessRuntime {
-  readonly kind = 'process' as const;
+  readonly capabilities = PROCESS_CAPABILITIES;
   readonly stateDir: string;
   private readonly logger: Logger;
   private readonly graceMs: number;

@@ -27,7 +27,7 @@ interface MemInstance {
 interface Hold { promise: Promise<void>; release: () => void }
 
 export class MemoryRuntime implements Runtime {
-  readonly kind = 'memory';
+  readonly capabilities = { sharedHostPorts: false, endpointsReachable: true, instanceNoun: 'instance' };
   private readonly instances = new Map<string, MemInstance>();
   private readonly listeners = new Set<(info: ExitInfo) => void>();
   private readonly holds = new Map<string, Hold>();
