@@ -58,3 +58,8 @@ export class RuntimeError extends Error {
 export function isRuntimeError(err: unknown, code?: RuntimeErrorCode): err is RuntimeError {
   return err instanceof RuntimeError && (code === undefined || err.code === code);
 }
+
+/** start() given up by its caller (its signal aborted): the runtime removed what it had created. */
+export function startCancelled(server: string, what = 'start'): RuntimeError {
+  return new RuntimeError('RUNTIME_START_CANCELLED', `server ${server}: ${what} cancelled (no longer wanted: a newer commit or shutdown)`, { server });
+}

@@ -16,7 +16,7 @@ import { planContainer } from './container-plan.js';
 import { describeEnd, inspectOurs, listOurs, stopAndRemove, waitStopped, type EngineDeps } from './container-ops.js';
 import { createDockerClient, describeAddress, parseDockerHost } from './engine.js';
 import { engineError, engineStatus } from './engine-error.js';
-import { RuntimeError } from '../errors.js';
+import { RuntimeError, startCancelled } from '../errors.js';
 import { ExitEvents, type DieEvent } from './exit-events.js';
 import { ensureImage } from './image.js';
 import { labelFilters, ownLabels, readEndpoint } from './labels.js';
@@ -103,6 +103,7 @@ class DockerRuntimeImpl implements DockerRuntime {
     await this.ensureReady();
     this.assertOpen();
     const spec = server.spec;
+    if (ctx.signal?.aborted) throw startCancelled(spec.name);
     const plan = planContainer(server, ctx, {
       suffix: randomBytes(5).toString('hex'), scope: this.options.scope, init: this.options.init ?? true,
       logConfig: this.options.logConfig ?? { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } },
@@ -136,6 +137,10 @@ class DockerRuntimeImpl implements DockerRuntime {
     if (this.closed) {
       await this.remove(container.id); // shutdown() ran while we were starting
       this.assertOpen();
+    }
+    if (ctx.signal?.aborted) {
+      await this.remove(container.id);
+      throw startCancelled(spec.name);
     }
     this.logger.info({ id: container.id, name: plan.name, server: spec.name, image: plan.image, endpoint: plan.endpoint }, 'instance started');
     return {

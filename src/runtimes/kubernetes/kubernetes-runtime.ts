@@ -13,7 +13,7 @@ import { scrub } from '../../render/render-server.js';
 import type { RenderedServer } from '../../spec/desired.js';
 import { ExitListeners } from '../exit-listeners.js';
 import { createHttpTransport } from '../http-transport.js';
-import { RuntimeError, isRuntimeError } from '../errors.js';
+import { RuntimeError, isRuntimeError, startCancelled } from '../errors.js';
 import { buildInstanceObjects, type InstanceObjects } from './instance-objects.js';
 import { podsByInstance, viewInstance, type InstanceView } from './instance-view.js';
 import { readyPod } from './instance-status.js';
@@ -86,6 +86,7 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
   async start(server: RenderedServer, ctx: StartContext): Promise<Instance> {
     this.assertOpen();
     const spec = server.spec;
+    if (ctx.signal?.aborted) throw startCancelled(spec.name);
     const objects = buildInstanceObjects(server, {
       name: instanceName(spec.name, randomBytes(4).toString('hex')), namespace: this.namespace, commit: ctx.commit,
       bridgeCommand: this.o.bridgeCommand ?? ['mcp-gitops', 'bridge'],

@@ -7,7 +7,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { toLabelMap, type ExitInfo, type Instance, type Runtime, type StartContext } from '../runtime.js';
 import type { RenderedServer } from '../../spec/desired.js';
 import { adoptRecords } from './adopt.js';
-import { RuntimeError } from '../errors.js';
+import { RuntimeError, startCancelled } from '../errors.js';
 import { formatExitMessage } from '../exit-message.js';
 import { createHttpTransport } from '../http-transport.js';
 import { isSameProcess } from './identity.js';
@@ -91,6 +91,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     await this.ensureReady();
     this.assertOpen();
     const spec = server.spec;
+    if (ctx.signal?.aborted) throw startCancelled(spec.name);
     const command = requireCommand(spec);
     const endpoint = endpointFor(spec);
     const cwd = resolveCwd(ctx.workdir, spec.cwd);
@@ -137,6 +138,10 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     if (this.closed) {
       await this.remove(id); // shutdown() ran while we were launching
       this.assertOpen();
+    }
+    if (ctx.signal?.aborted) {
+      await this.remove(id);
+      throw startCancelled(spec.name);
     }
     this.logger.info({ id, server: spec.name, pid, command, endpoint }, 'instance started');
     return toInstance(m);
