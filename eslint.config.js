@@ -1,6 +1,7 @@
-// One lint for humans and CI: typed rules so floating promises fail the build,
-// plus a guard that keeps the pure core (spec/, render/, plan/) free of I/O.
+// One lint for humans and CI: typed rules so floating promises fail the build, a guard that keeps
+// the pure core (spec/, render/, plan/) free of I/O, and no import cycle between the folders of src/.
 import tseslint from 'typescript-eslint';
+import { folderCyclesPlugin } from './scripts/folder-cycles.mjs';
 
 const ioModules = [
   'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'child_process', 'node:child_process',
@@ -19,6 +20,11 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    files: ['src/**'],
+    plugins: { local: folderCyclesPlugin },
+    rules: { 'local/no-folder-cycle': 'error' },
   },
   {
     files: ['src/spec/**', 'src/render/**', 'src/plan/**'],

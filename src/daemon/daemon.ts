@@ -16,9 +16,8 @@ import { createSecretReader } from '../secrets/secret-reader.js';
 import { GitSource, materialize } from '../source/index.js';
 import { StateStore } from '../state/store.js';
 import type { DaemonConfig } from './config.js';
-import { createLeadership } from './leadership.js';
 import { createLogger } from './logger.js';
-import { createRuntime, sharesHostPorts } from './runtimes.js';
+import { createRuntime } from './runtimes.js';
 
 export interface Daemon {
   reconciler: Reconciler;
@@ -39,8 +38,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   const { store, recovered } = await StateStore.open(cfg.stateDir);
   if (recovered) logger.warn({ stateDir: cfg.stateDir }, recovered);
   const source = new GitSource({ repo: cfg.repo, path: cfg.path, stateDir: cfg.stateDir, ...(cfg.branch && { branch: cfg.branch }), ...(cfg.gitToken && { token: cfg.gitToken }) });
-  const runtime = await createRuntime(cfg, logger);
-  const leadership = cfg.runtime === 'kubernetes' ? await createLeadership(cfg, logger) : undefined;
+  const { runtime, leadership } = await createRuntime(cfg, logger);
   const compiler = createCompiler();
   const secrets = createSecretReader({ ...(cfg.secretsDir !== undefined && { dir: cfg.secretsDir }), env });
   const events = new EventBus();
@@ -48,8 +46,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   const gateway = createGateway({
     runtime, registry: metrics.registry, clientInfo: CLIENT_INFO, logger: logger.child({ component: 'gateway' }),
     limits: { drainTimeoutMs: cfg.drainTimeoutSeconds * 1000 },
-    // kubernetes endpoints are in-cluster addresses, reached from outside through runtime.connect
-    passThroughHttp: cfg.runtime !== 'kubernetes',
+    passThroughHttp: runtime.capabilities.endpointsReachable,
     ...(cfg.gatewayToken && { token: cfg.gatewayToken }),
     servers: (name) => reconciler.status().servers.find((s) => s.name === name),
   });
@@ -65,7 +62,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     gate: ({ instanceId, server, signal }) => runGate({ runtime, instanceId, server, signal, clientInfo: CLIENT_INFO }),
     workdirFor: (snap) => materialize(snap, join(cfg.stateDir, 'checkouts', snap.commit)),
     intervalMs: cfg.intervalSeconds * 1000,
-    sharedPorts: sharesHostPorts(cfg.runtime),
+    sharedPorts: runtime.capabilities.sharedHostPorts,
     endpointFor: (s) => `${publicBase}${gatewayPath(s.name)}`,
   });
   reconciler.events.on((e) => logger.debug({ event: e }, e.type));

@@ -20,7 +20,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
   const { timeoutSeconds, expectTools, stabilizationSeconds } = server.health;
   const latch = new FailureLatch();
   const unsubscribe = runtime.onExit((info) => {
-    if (info.id === instanceId) latch.fail('exited', exitReason(runtime.kind, info.message));
+    if (info.id === instanceId) latch.fail('exited', exitReason(runtime, info.message));
   });
   const onAbort = (): void => latch.fail('cancelled', 'health gate cancelled');
   o.signal?.addEventListener('abort', onAbort, { once: true });

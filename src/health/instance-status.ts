@@ -2,11 +2,9 @@
 import type { Instance, Runtime } from '../runtimes/runtime.js';
 import { GateFailure } from './gate-failure.js';
 
-const NOUNS: Record<string, string> = { process: 'process', docker: 'container', kubernetes: 'pod' };
-
-/** `process exited with code 1: <stderr tail>` (docker: `container ...`). */
-export function exitReason(runtimeKind: string, message: string | undefined): string {
-  return `${NOUNS[runtimeKind] ?? 'instance'} ${message ?? 'exited'}`;
+/** `process exited with code 1: <stderr tail>` (docker: `container ...`, kubernetes: `pod ...`). */
+export function exitReason(runtime: Pick<Runtime, 'capabilities'>, message: string | undefined): string {
+  return `${runtime.capabilities.instanceNoun} ${message ?? 'exited'}`;
 }
 
 export async function findInstance(runtime: Runtime, id: string): Promise<Instance | undefined> {
@@ -17,5 +15,5 @@ export async function findInstance(runtime: Runtime, id: string): Promise<Instan
 export async function assertRunning(runtime: Runtime, id: string): Promise<void> {
   const instance = await findInstance(runtime, id);
   if (!instance) throw new GateFailure('not-found', `instance ${id} not found`);
-  if (instance.state !== 'running') throw new GateFailure('exited', exitReason(runtime.kind, instance.message));
+  if (instance.state !== 'running') throw new GateFailure('exited', exitReason(runtime, instance.message));
 }

@@ -3,6 +3,7 @@
 // waves and reverts live in the reconciler so that every runtime behaves the same.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { RenderedServer } from '../spec/desired.js';
+import type { RuntimeCapabilities } from './capabilities.js';
 
 /** The CONTRACT §5 labels, as carried by every object a runtime creates. */
 export interface InstanceLabels {
@@ -71,7 +72,8 @@ export interface ExitInfo {
 }
 
 export interface Runtime {
-  readonly kind: 'process' | 'docker' | 'kubernetes' | (string & {});
+  /** What this runtime can do; callers read these, never which runtime it is. */
+  readonly capabilities: RuntimeCapabilities;
   /** Everything this runtime manages (carries our managed-by label), running or exited. */
   observe(): Promise<Instance[]>;
   /** Starts a new instance beside any others; resolves once it is launched (not yet healthy). */

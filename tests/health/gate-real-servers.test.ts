@@ -26,7 +26,7 @@ function withHealth(server: RenderedServer, health: Partial<RenderedServer['spec
 function spying(inner: Runtime): { runtime: Runtime; opened: number; closed: number } {
   const spy = { opened: 0, closed: 0, runtime: inner };
   spy.runtime = {
-    kind: inner.kind,
+    capabilities: inner.capabilities,
     observe: () => inner.observe(),
     start: (s, c) => inner.start(s, c),
     remove: (id) => inner.remove(id),

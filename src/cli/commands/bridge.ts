@@ -2,7 +2,7 @@
 // MCP streamable HTTP, so a pod on kubernetes speaks HTTP (ADR 0006). Exits with the child's code.
 import { existsSync } from 'node:fs';
 import { createLogger } from '../../daemon/logger.js';
-import { startBridge, type Bridge } from '../../runtimes/kubernetes/bridge/bridge-server.js';
+import { startBridge, type Bridge } from '../../bridge/bridge-server.js';
 import type { CliIO } from '../main.js';
 import { helpText, parseOptions, str, UsageError, type OptionTable, type Values } from '../options.js';
 

@@ -2,7 +2,8 @@ import { plan, type Change, type ObservedServer, type Plan } from '../../plan/pl
 import { readStateFile } from '../../state/store.js';
 import { loadDesired } from '../load-desired.js';
 import type { CliIO } from '../main.js';
-import { COMMON_OPTIONS, str, type OptionTable, type Values } from '../options.js';
+import { capabilitiesOf } from '../../runtimes/capabilities.js';
+import { COMMON_OPTIONS, runtimeOption, str, type OptionTable, type Values } from '../options.js';
 import { OUTPUT_OPTION, REV_OPTION, outputFormat, reportInvalid, serialize } from './shared.js';
 
 const SYMBOL = { create: '+', update: '~', delete: '-' } as const;
@@ -37,7 +38,7 @@ export const planCommand = {
     if (bad !== undefined) return bad;
     const state = await readStateFile(str(v, 'state-dir') ?? '.mcp-gitops');
     const observed: ObservedServer[] = Object.values(state?.servers ?? {});
-    const p = plan(d.state.servers, observed, { sharedPorts: (str(v, 'runtime') ?? 'process') !== 'kubernetes' });
+    const p = plan(d.state.servers, observed, { sharedPorts: capabilitiesOf(runtimeOption(v) ?? 'process').sharedHostPorts });
     const against = state?.applied ? `applied ${state.applied.slice(0, 12)}` : 'nothing applied';
     if (format === 'text') {
       io.stdout.write(formatPlan(p, `plan for ${d.commit.slice(0, 12)} against ${against}:`));

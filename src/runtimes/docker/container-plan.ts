@@ -5,7 +5,7 @@
 import type Dockerode from 'dockerode';
 import { toLabelMap, type InstanceEndpoint, type StartContext } from '../runtime.js';
 import type { DesiredServer, RenderedServer } from '../../spec/desired.js';
-import { DockerRuntimeError } from './errors.js';
+import { RuntimeError } from '../errors.js';
 import { endpointLabels, LABEL_SCOPE, LABEL_SECRET_ENV, secretEnvKeys } from './labels.js';
 
 export const NAME_PREFIX = 'mcp-gitops-';
@@ -70,7 +70,7 @@ export function planContainer(server: RenderedServer, ctx: StartContext, o: Plan
 
 function requireImage(spec: DesiredServer): string {
   if (!spec.image) {
-    throw new DockerRuntimeError('RUNTIME_INVALID_SPEC', `server ${spec.name}: spec.image is required by the docker runtime`, { server: spec.name });
+    throw new RuntimeError('RUNTIME_INVALID_SPEC', `server ${spec.name}: spec.image is required by the docker runtime`, { server: spec.name });
   }
   return spec.image;
 }
@@ -80,7 +80,7 @@ export function endpointFor(spec: DesiredServer): InstanceEndpoint {
   if (spec.transport === 'stdio') return { kind: 'stdio' };
   const port = spec.port;
   if (port === undefined || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new DockerRuntimeError('RUNTIME_INVALID_SPEC', `server ${spec.name}: spec.port is required for transport ${spec.transport}`, { server: spec.name });
+    throw new RuntimeError('RUNTIME_INVALID_SPEC', `server ${spec.name}: spec.port is required for transport ${spec.transport}`, { server: spec.name });
   }
   const path = spec.path ?? (spec.transport === 'sse' ? '/sse' : '/mcp');
   return { kind: 'http', transport: spec.transport, url: `http://127.0.0.1:${port}${path.startsWith('/') ? path : `/${path}`}` };

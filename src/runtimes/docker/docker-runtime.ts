@@ -8,15 +8,15 @@ import type Dockerode from 'dockerode';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { ExitInfo, Instance, InstanceLabels, Runtime, StartContext } from '../runtime.js';
 import type { RenderedServer } from '../../spec/desired.js';
-import { createHttpTransport } from '../process/http-transport.js';
+import { createHttpTransport } from '../http-transport.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { isPortListening } from '../process/port-probe.js';
+import { isPortListening } from '../port-probe.js';
 import { withAnswerTimeout } from './answer-timeout.js';
 import { planContainer } from './container-plan.js';
 import { describeEnd, inspectOurs, listOurs, stopAndRemove, waitStopped, type EngineDeps } from './container-ops.js';
 import { createDockerClient, describeAddress, parseDockerHost } from './engine.js';
 import { engineError, engineStatus } from './engine-error.js';
-import { DockerRuntimeError } from './errors.js';
+import { RuntimeError, startCancelled } from '../errors.js';
 import { ExitEvents, type DieEvent } from './exit-events.js';
 import { ensureImage } from './image.js';
 import { labelFilters, ownLabels, readEndpoint } from './labels.js';
@@ -24,6 +24,7 @@ import { StdioAttachment } from './stdio-attachment.js';
 import { startedAtOf, stateMessage, type Tracked } from './tracked.js';
 import { ExitListeners } from '../exit-listeners.js';
 import { Removals } from '../removals.js';
+import { DOCKER_CAPABILITIES } from '../capabilities.js';
 
 export interface DockerRuntimeOptions {
   /** A ready client (custom TLS, tests); otherwise one is built from `dockerHost`. */
@@ -46,7 +47,6 @@ export interface DockerRuntimeOptions {
 }
 
 export interface DockerRuntime extends Runtime {
-  readonly kind: 'docker';
   /** The engine address, for messages. */
   readonly engine: string;
 }
@@ -59,7 +59,7 @@ const STOPPED_WAIT_MS = 2000;
 const FORGET_REMOVED_AFTER_MS = 60_000;
 
 class DockerRuntimeImpl implements DockerRuntime {
-  readonly kind = 'docker' as const;
+  readonly capabilities = DOCKER_CAPABILITIES;
   readonly engine: string;
   private readonly deps: EngineDeps;
   private readonly logger: Logger;
@@ -103,12 +103,13 @@ class DockerRuntimeImpl implements DockerRuntime {
     await this.ensureReady();
     this.assertOpen();
     const spec = server.spec;
+    if (ctx.signal?.aborted) throw startCancelled(spec.name);
     const plan = planContainer(server, ctx, {
       suffix: randomBytes(5).toString('hex'), scope: this.options.scope, init: this.options.init ?? true,
       logConfig: this.options.logConfig ?? { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } },
     });
     if (plan.endpoint.kind === 'http' && spec.port !== undefined && (await isPortListening(spec.port))) {
-      throw new DockerRuntimeError('RUNTIME_PORT_IN_USE', `port ${spec.port} on 127.0.0.1 is already in use (an older instance of ${spec.name}?)`, { port: spec.port });
+      throw new RuntimeError('RUNTIME_PORT_IN_USE', `port ${spec.port} on 127.0.0.1 is already in use (an older instance of ${spec.name}?)`, { port: spec.port });
     }
     await ensureImage({ ...this.deps, pullTimeoutMs: this.options.pullTimeoutMs ?? 300_000 }, plan.image);
     this.assertOpen();
@@ -118,7 +119,7 @@ class DockerRuntimeImpl implements DockerRuntime {
       container = await withAnswerTimeout(this.deps.requestTimeoutMs, (abortSignal) => this.deps.docker.createContainer({ ...plan.create, abortSignal }));
     } catch (err) {
       if (engineStatus(err) === 404) {
-        throw new DockerRuntimeError('RUNTIME_IMAGE_UNAVAILABLE', `image ${plan.image} disappeared from the engine while ${spec.name} was being created`, { image: plan.image });
+        throw new RuntimeError('RUNTIME_IMAGE_UNAVAILABLE', `image ${plan.image} disappeared from the engine while ${spec.name} was being created`, { image: plan.image });
       }
       throw engineError(err, { what: `create container ${plan.name}`, where, secretValues });
     }
@@ -137,6 +138,10 @@ class DockerRuntimeImpl implements DockerRuntime {
       await this.remove(container.id); // shutdown() ran while we were starting
       this.assertOpen();
     }
+    if (ctx.signal?.aborted) {
+      await this.remove(container.id);
+      throw startCancelled(spec.name);
+    }
     this.logger.info({ id: container.id, name: plan.name, server: spec.name, image: plan.image, endpoint: plan.endpoint }, 'instance started');
     return {
       id: container.id, labels: { server: spec.name, commit: ctx.commit, specHash: server.specHash },
@@ -152,12 +157,12 @@ class DockerRuntimeImpl implements DockerRuntime {
   async connect(id: string): Promise<Transport> {
     await this.ensureReady();
     const own = this.removing.has(id) ? null : await inspectOurs(this.deps, id);
-    if (!own) throw new DockerRuntimeError('RUNTIME_INSTANCE_NOT_FOUND', `no instance ${id}`, { id });
+    if (!own) throw new RuntimeError('RUNTIME_INSTANCE_NOT_FOUND', `no instance ${id}`, { id });
     const endpoint = readEndpoint(own.info.Config.Labels);
-    if (!endpoint) throw new DockerRuntimeError('RUNTIME_NOT_RUNNING', `container ${id} carries no endpoint label`, { id });
+    if (!endpoint) throw new RuntimeError('RUNTIME_NOT_RUNNING', `container ${id} carries no endpoint label`, { id });
     if (!own.info.State.Running) {
       const message = this.tracked.get(id)?.message ?? stateMessage(own.info.State.Status) ?? `exited with code ${own.info.State.ExitCode}`;
-      throw new DockerRuntimeError('RUNTIME_NOT_RUNNING', `instance ${id} ${message}`, { id });
+      throw new RuntimeError('RUNTIME_NOT_RUNNING', `instance ${id} ${message}`, { id });
     }
     if (endpoint.kind === 'http') return createHttpTransport(endpoint.transport, endpoint.url);
     const t = this.track(id, own.labels.server, []);
@@ -165,7 +170,7 @@ class DockerRuntimeImpl implements DockerRuntime {
       const attachment = t.attachment?.isOpen ? t.attachment : await this.attach(t);
       return attachment.channel.attach();
     } catch (err) {
-      throw new DockerRuntimeError('RUNTIME_NOT_RUNNING', `cannot attach to the stdio of container ${id}: ${engineError(err, { what: 'attach', where: this.engine }).message}`, { id }, { cause: err });
+      throw new RuntimeError('RUNTIME_NOT_RUNNING', `cannot attach to the stdio of container ${id}: ${engineError(err, { what: 'attach', where: this.engine }).message}`, { id }, { cause: err });
     }
   }
 
@@ -216,7 +221,7 @@ class DockerRuntimeImpl implements DockerRuntime {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new DockerRuntimeError('RUNTIME_SHUT_DOWN', 'the docker runtime has been shut down');
+    if (this.closed) throw new RuntimeError('RUNTIME_SHUT_DOWN', 'the docker runtime has been shut down');
   }
 
   private track(id: string, server: string, secretValues: readonly string[]): Tracked {
@@ -337,8 +342,8 @@ class DockerRuntimeImpl implements DockerRuntime {
   }
 }
 
-function startError(err: unknown, name: string, server: string, where: string, secretValues: readonly string[]): DockerRuntimeError {
+function startError(err: unknown, name: string, server: string, where: string, secretValues: readonly string[]): RuntimeError {
   const mapped = engineError(err, { what: `start container ${name}`, where, secretValues });
   if (mapped.transient && engineStatus(err) === undefined) return mapped; // no engine: retry later
-  return new DockerRuntimeError('RUNTIME_START_FAILED', `server ${server}: the engine could not start the container: ${mapped.message.replace(/^start container \S+: (the engine rejected it: |docker engine error: )?/, '')}`, { server }, { cause: err });
+  return new RuntimeError('RUNTIME_START_FAILED', `server ${server}: the engine could not start the container: ${mapped.message.replace(/^start container \S+: (the engine rejected it: |docker engine error: )?/, '')}`, { server }, { cause: err });
 }

@@ -1,7 +1,7 @@
 // Turns what dockerode / docker-modem throw (socket errno, HTTP status, aborts) into typed errors
 // whose message says what was attempted, where, and what to do.
-import { redact } from '../process/exit-message.js';
-import { DockerRuntimeError, type DockerRuntimeErrorCode } from './errors.js';
+import { redact } from '../exit-message.js';
+import { RuntimeError, type RuntimeErrorCode } from '../errors.js';
 
 /** The HTTP status the engine answered with, when it answered. */
 export function engineStatus(err: unknown): number | undefined {
@@ -19,7 +19,7 @@ export function engineMessage(err: unknown): string {
   return err instanceof Error ? err.message.trim() : String(err);
 }
 
-const SOCKET_ERRORS: Record<string, { code: DockerRuntimeErrorCode; text: string }> = {
+const SOCKET_ERRORS: Record<string, { code: RuntimeErrorCode; text: string }> = {
   ENOENT: { code: 'RUNTIME_ENGINE_UNAVAILABLE', text: 'no docker engine socket there (is dockerd running?)' },
   ECONNREFUSED: { code: 'RUNTIME_ENGINE_UNAVAILABLE', text: 'connection refused (is dockerd running?)' },
   ECONNRESET: { code: 'RUNTIME_ENGINE_UNAVAILABLE', text: 'the engine closed the connection' },
@@ -38,25 +38,25 @@ export interface EngineErrorContext {
   secretValues?: readonly string[];
 }
 
-/** Maps any engine failure; a DockerRuntimeError passes through unchanged. */
-export function engineError(err: unknown, ctx: EngineErrorContext): DockerRuntimeError {
-  if (err instanceof DockerRuntimeError) return err;
+/** Maps any engine failure; a RuntimeError passes through unchanged. */
+export function engineError(err: unknown, ctx: EngineErrorContext): RuntimeError {
+  if (err instanceof RuntimeError) return err;
   const clean = (text: string): string => redact(text, ctx.secretValues ?? []);
   const errno = (err as { code?: unknown } | null)?.code;
   const socket = typeof errno === 'string' ? SOCKET_ERRORS[errno] : undefined;
   if (socket) {
-    return new DockerRuntimeError(socket.code, `${ctx.what}: docker engine at ${ctx.where}: ${socket.text}`, { where: ctx.where, errno }, { cause: err });
+    return new RuntimeError(socket.code, `${ctx.what}: docker engine at ${ctx.where}: ${socket.text}`, { where: ctx.where, errno }, { cause: err });
   }
   const name = (err as { name?: unknown } | null)?.name;
   if (name === 'AbortError' || name === 'TimeoutError') {
-    return new DockerRuntimeError('RUNTIME_ENGINE_UNAVAILABLE', `${ctx.what}: docker engine at ${ctx.where} did not answer in time`, { where: ctx.where }, { cause: err });
+    return new RuntimeError('RUNTIME_ENGINE_UNAVAILABLE', `${ctx.what}: docker engine at ${ctx.where} did not answer in time`, { where: ctx.where }, { cause: err });
   }
   const status = engineStatus(err);
   const said = clean(engineMessage(err));
-  if (status === 409) return new DockerRuntimeError('RUNTIME_NAME_CONFLICT', `${ctx.what}: conflict: ${said}`, { status }, { cause: err });
-  if (status === 400) return new DockerRuntimeError('RUNTIME_INVALID_SPEC', `${ctx.what}: the engine rejected it: ${said}`, { status }, { cause: err });
+  if (status === 409) return new RuntimeError('RUNTIME_NAME_CONFLICT', `${ctx.what}: conflict: ${said}`, { status }, { cause: err });
+  if (status === 400) return new RuntimeError('RUNTIME_INVALID_SPEC', `${ctx.what}: the engine rejected it: ${said}`, { status }, { cause: err });
   if (status !== undefined && status >= 500) {
-    return new DockerRuntimeError('RUNTIME_ENGINE_ERROR', `${ctx.what}: docker engine error: ${said}`, { status }, { cause: err });
+    return new RuntimeError('RUNTIME_ENGINE_ERROR', `${ctx.what}: docker engine error: ${said}`, { status }, { cause: err });
   }
-  return new DockerRuntimeError('RUNTIME_ENGINE_ERROR', `${ctx.what}: ${said}`, status === undefined ? {} : { status }, { cause: err });
+  return new RuntimeError('RUNTIME_ENGINE_ERROR', `${ctx.what}: ${said}`, status === undefined ? {} : { status }, { cause: err });
 }

@@ -1,7 +1,7 @@
 // Which engine to talk to: a DOCKER_HOST value (unix:// socket or tcp:// address) becomes dockerode
 // options. Read by the composition root and passed in; nothing here reads the environment.
 import Dockerode from 'dockerode';
-import { DockerRuntimeError } from './errors.js';
+import { RuntimeError } from '../errors.js';
 
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
 
@@ -19,7 +19,7 @@ export function parseDockerHost(value: string | undefined): EngineAddress {
     const url = new URL(raw.replace(/^tcp:/, 'http:'));
     if (url.hostname) return { host: url.hostname, port: url.port ? Number(url.port) : 2375, protocol: 'http' };
   }
-  throw new DockerRuntimeError('RUNTIME_INVALID_CONFIG',
+  throw new RuntimeError('RUNTIME_INVALID_CONFIG',
     `DOCKER_HOST ${JSON.stringify(raw)} is not supported: use unix:///path/to/docker.sock or tcp://host:port (TLS and ssh are not supported)`);
 }
 

@@ -2,7 +2,7 @@
 // `exited with code 1: Error: listen EADDRINUSE ...`, `killed by signal SIGKILL (exit code 137)`,
 // `killed: out of memory (exit code 137)`. The health gate prefixes it with "container ".
 import { constants } from 'node:os';
-import { redact, summaryLine } from '../process/exit-message.js';
+import { redact, summaryLine } from '../exit-message.js';
 
 const MAX_DETAIL = 300;
 

@@ -4,7 +4,7 @@
 import type Dockerode from 'dockerode';
 import { withAnswerTimeout } from './answer-timeout.js';
 import { engineError, engineMessage, engineStatus } from './engine-error.js';
-import { DockerRuntimeError } from './errors.js';
+import { RuntimeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 export interface ImageDeps {
@@ -54,7 +54,7 @@ async function pull(d: ImageDeps, image: string): Promise<void> {
   if (failed) throw unavailable(image, failed.error);
 }
 
-function unavailable(image: string, why: string, cause?: unknown): DockerRuntimeError {
-  return new DockerRuntimeError('RUNTIME_IMAGE_UNAVAILABLE',
+function unavailable(image: string, why: string, cause?: unknown): RuntimeError {
+  return new RuntimeError('RUNTIME_IMAGE_UNAVAILABLE',
     `image ${image} is not present on the engine and could not be pulled: ${why}`, { image }, { cause });
 }

@@ -1,4 +1,3 @@
 // Public surface of the docker runtime.
 export { createDockerRuntime, type DockerRuntime, type DockerRuntimeOptions } from './docker-runtime.js';
-export { DockerRuntimeError, isDockerRuntimeError, type DockerRuntimeErrorCode } from './errors.js';
 export { DEFAULT_DOCKER_HOST, parseDockerHost } from './engine.js';

@@ -6,7 +6,7 @@
 import { PassThrough, Writable, type Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { Logger } from '../logger.js';
-import { StdioChannel } from '../process/stdio-channel.js';
+import { StdioChannel } from '../stdio-channel.js';
 
 /** docker-modem's demuxStream: splits the multiplexed stream into stdout and stderr. */
 type Demux = (source: Duplex, stdout: Writable, stderr: Writable) => void;

@@ -1,6 +1,6 @@
 // API answers turned into typed errors whose message says what to do. Works on client-node's
 // ApiException (code + raw body text) and on fetch's network errors, without importing either.
-import { KubernetesRuntimeError, type KubernetesRuntimeErrorCode } from './errors.js';
+import { RuntimeError, type RuntimeErrorCode } from '../errors.js';
 import { describeCall, type ApiCall } from './permissions.js';
 
 interface StatusBody {
@@ -52,18 +52,18 @@ function errorMessage(err: unknown): string {
   return cause && !err.message.includes(cause) ? `${err.message}: ${cause}` : err.message;
 }
 
-export function mapApiError(err: unknown, call: ApiCall): KubernetesRuntimeError {
-  if (err instanceof KubernetesRuntimeError) return err;
+export function mapApiError(err: unknown, call: ApiCall): RuntimeError {
+  if (err instanceof RuntimeError) return err;
   const what = describeCall(call);
   const data = { verb: call.verb, group: call.group, resource: call.resource, namespace: call.namespace, ...(call.name && { name: call.name }) };
   const status = statusOf(err);
   if (status === undefined) {
-    if (isNetworkError(err)) return new KubernetesRuntimeError('K8S_TRANSIENT', `cannot reach the Kubernetes API (${what}): ${errorMessage(err)}`, data);
-    return new KubernetesRuntimeError('K8S_API_ERROR', `${what} failed: ${errorMessage(err)}`, data);
+    if (isNetworkError(err)) return new RuntimeError('K8S_TRANSIENT', `cannot reach the Kubernetes API (${what}): ${errorMessage(err)}`, data);
+    return new RuntimeError('K8S_API_ERROR', `${what} failed: ${errorMessage(err)}`, data);
   }
   const body = parseBody(err);
-  const make = (code: KubernetesRuntimeErrorCode, message: string): KubernetesRuntimeError =>
-    new KubernetesRuntimeError(code, message, { ...data, status, ...(body.reason && { reason: body.reason }) });
+  const make = (code: RuntimeErrorCode, message: string): RuntimeError =>
+    new RuntimeError(code, message, { ...data, status, ...(body.reason && { reason: body.reason }) });
   const rbacResource = call.group === '' ? `"${call.resource}"` : `"${call.resource}" in API group "${call.group}"`;
   switch (status) {
     case 401:

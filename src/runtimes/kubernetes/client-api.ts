@@ -3,7 +3,7 @@
 // to typed errors and transient ones retried.
 import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1Status } from '@kubernetes/client-node';
 import { mapApiError } from './api-error.js';
-import { isKubernetesRuntimeError, KubernetesRuntimeError } from './errors.js';
+import { isRuntimeError, RuntimeError } from '../errors.js';
 import type { KubeApi, ManagedKind, ManagedObjects } from './kube-api.js';
 import type { ApiCall, Verb } from './permissions.js';
 import { withRetry, type RetryPolicy } from './retry.js';
@@ -66,8 +66,8 @@ export function createClientApi(o: ClientApiOptions): KubeApi {
   const opsOf = <K extends ManagedKind>(kind: K): KindOps<K> => ops[kind];
   // a list is never "not found" unless its namespace is missing
   const listing = <T>(p: Promise<T>): Promise<T> => p.catch((err: unknown) => {
-    if (!isKubernetesRuntimeError(err, 'K8S_NOT_FOUND')) throw err;
-    throw new KubernetesRuntimeError('K8S_NAMESPACE_NOT_FOUND', `namespace "${o.namespace}" does not exist: create it (kubectl create namespace ${o.namespace}) or choose another with --namespace`, { namespace: o.namespace });
+    if (!isRuntimeError(err, 'K8S_NOT_FOUND')) throw err;
+    throw new RuntimeError('K8S_NAMESPACE_NOT_FOUND', `namespace "${o.namespace}" does not exist: create it (kubectl create namespace ${o.namespace}) or choose another with --namespace`, { namespace: o.namespace });
   });
   return {
     namespace: o.namespace,
@@ -87,7 +87,7 @@ export function createClientApi(o: ClientApiOptions): KubeApi {
         return true;
       } catch (err) {
         // gone already, or replaced by an object with another uid (precondition failed): not ours to delete
-        if (isKubernetesRuntimeError(err, 'K8S_NOT_FOUND') || (uid !== undefined && isKubernetesRuntimeError(err, 'K8S_CONFLICT'))) return false;
+        if (isRuntimeError(err, 'K8S_NOT_FOUND') || (uid !== undefined && isRuntimeError(err, 'K8S_CONFLICT'))) return false;
         throw err;
       }
     },

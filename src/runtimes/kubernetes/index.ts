@@ -2,7 +2,7 @@
 // kubeconfig (default: KUBECONFIG, ~/.kube/config or the pod's service account) in one namespace.
 import { KubeConfig } from '@kubernetes/client-node';
 import { createClientApi } from './client-api.js';
-import { KubernetesRuntimeError } from './errors.js';
+import { RuntimeError } from '../errors.js';
 import type { KubeApi } from './kube-api.js';
 import { KubernetesRuntimeImpl, type KubernetesRuntime } from './kubernetes-runtime.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -36,7 +36,7 @@ export function loadKubeConfig(): KubeConfig {
   const cluster = kc.getCurrentCluster();
   // loadFromDefault falls back to an unauthenticated http://localhost:8080 when it finds nothing
   if (!cluster || (cluster.name === 'cluster' && cluster.server === 'http://localhost:8080')) {
-    throw new KubernetesRuntimeError('K8S_CONFIG', 'no Kubernetes configuration found: set KUBECONFIG, create ~/.kube/config, or run the daemon in a pod with a service account');
+    throw new RuntimeError('K8S_CONFIG', 'no Kubernetes configuration found: set KUBECONFIG, create ~/.kube/config, or run the daemon in a pod with a service account');
   }
   return kc;
 }
@@ -57,7 +57,6 @@ export function createKubernetesRuntime(opts: KubernetesRuntimeOptions = {}): Ku
 }
 
 export type { KubernetesRuntime } from './kubernetes-runtime.js';
-export { KubernetesRuntimeError, isKubernetesRuntimeError, type KubernetesRuntimeErrorCode } from './errors.js';
 export { resolveNamespace, DEFAULT_NAMESPACE } from './namespace.js';
 export { IN_CLUSTER_PERMISSIONS, requiredPermissions, type Permission } from './permissions.js';
 export { createLeaderElection, DEFAULT_LEASE_NAME, type LeaderElection, type LeaderElectionOptions } from './leader.js';

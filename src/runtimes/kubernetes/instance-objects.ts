@@ -8,7 +8,7 @@ import { toLabelMap } from '../runtime.js';
 import type { RenderedServer } from '../../spec/desired.js';
 import { buildContainerInputs } from './container-inputs.js';
 import { BRIDGE_PATH, BRIDGE_PORT, podEndpoint, serviceUrl, type PodEndpoint } from './endpoint.js';
-import { KubernetesRuntimeError } from './errors.js';
+import { RuntimeError } from '../errors.js';
 import { ANNOTATION_PATH, ANNOTATION_PORT, ANNOTATION_TRANSPORT, ANNOTATION_VERSION, LABEL_INSTANCE } from './names.js';
 
 export const CONTAINER_NAME = 'server';
@@ -96,7 +96,7 @@ function serviceObject(o: InstanceObjectsOptions, labels: Record<string, string>
 export function buildInstanceObjects(server: RenderedServer, o: InstanceObjectsOptions): InstanceObjects {
   const spec = server.spec;
   if (!spec.image) {
-    throw new KubernetesRuntimeError('RUNTIME_INVALID_SPEC', `server ${spec.name}: spec.image is required by the kubernetes runtime`, { server: spec.name });
+    throw new RuntimeError('RUNTIME_INVALID_SPEC', `server ${spec.name}: spec.image is required by the kubernetes runtime`, { server: spec.name });
   }
   const endpoint = podEndpoint(spec);
   const labels = {

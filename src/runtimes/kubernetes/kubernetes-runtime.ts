@@ -12,8 +12,8 @@ import type { ExitInfo, Instance, Runtime, StartContext } from '../runtime.js';
 import { scrub } from '../../render/render-server.js';
 import type { RenderedServer } from '../../spec/desired.js';
 import { ExitListeners } from '../exit-listeners.js';
-import { createHttpTransport } from '../process/http-transport.js';
-import { KubernetesRuntimeError, isKubernetesRuntimeError } from './errors.js';
+import { createHttpTransport } from '../http-transport.js';
+import { RuntimeError, isRuntimeError, startCancelled } from '../errors.js';
 import { buildInstanceObjects, type InstanceObjects } from './instance-objects.js';
 import { podsByInstance, viewInstance, type InstanceView } from './instance-view.js';
 import { readyPod } from './instance-status.js';
@@ -24,6 +24,7 @@ import { instanceName, instanceSelector, isInstanceName, MANAGED_SELECTOR } from
 import { sweepOrphans } from './orphan-sweep.js';
 import type { PortForwards } from './port-forward.js';
 import { Removals } from '../removals.js';
+import { KUBERNETES_CAPABILITIES } from '../capabilities.js';
 
 export interface RuntimeCoreOptions {
   api: KubeApi;
@@ -40,7 +41,6 @@ export interface RuntimeCoreOptions {
 }
 
 export interface KubernetesRuntime extends Runtime {
-  readonly kind: 'kubernetes';
   readonly namespace: string;
 }
 
@@ -59,7 +59,7 @@ const FORGET_REMOVED_AFTER_MS = 60_000;
 const SWEEP_EVERY_MS = 5 * 60_000;
 
 export class KubernetesRuntimeImpl implements KubernetesRuntime {
-  readonly kind = 'kubernetes' as const;
+  readonly capabilities = KUBERNETES_CAPABILITIES;
   readonly namespace: string;
   private readonly api: KubeApi;
   private readonly logger: Logger;
@@ -86,6 +86,7 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
   async start(server: RenderedServer, ctx: StartContext): Promise<Instance> {
     this.assertOpen();
     const spec = server.spec;
+    if (ctx.signal?.aborted) throw startCancelled(spec.name);
     const objects = buildInstanceObjects(server, {
       name: instanceName(spec.name, randomBytes(4).toString('hex')), namespace: this.namespace, commit: ctx.commit,
       bridgeCommand: this.o.bridgeCommand ?? ['mcp-gitops', 'bridge'],
@@ -115,15 +116,15 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
   async connect(id: string): Promise<Transport> {
     this.assertOpen();
     const view = this.removing.has(id) ? undefined : await this.find(id);
-    if (!view) throw new KubernetesRuntimeError('RUNTIME_INSTANCE_NOT_FOUND', `no instance ${id} in namespace ${this.namespace}`, { id });
+    if (!view) throw new RuntimeError('RUNTIME_INSTANCE_NOT_FOUND', `no instance ${id} in namespace ${this.namespace}`, { id });
     const { instance, status } = view.view;
     if (instance.state !== 'running' || instance.endpoint.kind !== 'http') {
-      throw new KubernetesRuntimeError('RUNTIME_NOT_RUNNING', `instance ${id} ${await this.messageOf(id, instance.message ?? 'is not running')}`, { id });
+      throw new RuntimeError('RUNTIME_NOT_RUNNING', `instance ${id} ${await this.messageOf(id, instance.message ?? 'is not running')}`, { id });
     }
-    if (status.phase !== 'ready') throw new KubernetesRuntimeError('RUNTIME_NOT_READY', `instance ${id} is not ready: ${status.phase === 'starting' ? status.message : ''}`, { id });
+    if (status.phase !== 'ready') throw new RuntimeError('RUNTIME_NOT_READY', `instance ${id} is not ready: ${status.phase === 'starting' ? status.message : ''}`, { id });
     if (this.o.access === 'service') return createHttpTransport(instance.endpoint.transport, instance.endpoint.url);
     const pod = readyPod(view.pods);
-    if (!pod || !this.o.forwards) throw new KubernetesRuntimeError('RUNTIME_NOT_READY', `instance ${id} has no ready pod to port-forward to`, { id });
+    if (!pod || !this.o.forwards) throw new RuntimeError('RUNTIME_NOT_READY', `instance ${id} has no ready pod to port-forward to`, { id });
     const local = await this.o.forwards.localPort(id, pod, view.view.port);
     const url = new URL(instance.endpoint.url);
     return createHttpTransport(instance.endpoint.transport, `http://127.0.0.1:${local}${url.pathname}${url.search}`);
@@ -145,7 +146,7 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
   // ---- internals -------------------------------------------------------------------------------
 
   private assertOpen(): void {
-    if (this.stop.signal.aborted) throw new KubernetesRuntimeError('RUNTIME_SHUT_DOWN', 'the kubernetes runtime has been shut down');
+    if (this.stop.signal.aborted) throw new RuntimeError('RUNTIME_SHUT_DOWN', 'the kubernetes runtime has been shut down');
   }
 
   /** Secret first (pods reference it), then the Deployment, then the Service in front of it. */
@@ -203,15 +204,15 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
     let last = 'no status yet';
     for (;;) {
       this.assertOpen();
-      if (signal?.aborted) throw new KubernetesRuntimeError('RUNTIME_START_CANCELLED', `server ${server}: start of ${id} cancelled while waiting for it to be available (${last})`, { server, id });
+      if (signal?.aborted) throw new RuntimeError('RUNTIME_START_CANCELLED', `server ${server}: start of ${id} cancelled while waiting for it to be available (${last})`, { server, id });
       const found = await this.find(id);
-      if (!found) throw new KubernetesRuntimeError('RUNTIME_START_FAILED', `server ${server}: Deployment ${id} disappeared while starting`, { server, id });
+      if (!found) throw new RuntimeError('RUNTIME_START_FAILED', `server ${server}: Deployment ${id} disappeared while starting`, { server, id });
       const { status } = found.view;
       if (status.phase === 'ready') return found.view;
-      if (status.phase === 'failed') throw new KubernetesRuntimeError('RUNTIME_START_FAILED', `pod ${status.message}`, { server, id });
+      if (status.phase === 'failed') throw new RuntimeError('RUNTIME_START_FAILED', `pod ${status.message}`, { server, id });
       last = status.message;
       if (Date.now() >= deadline) {
-        throw new KubernetesRuntimeError('RUNTIME_NOT_READY', `Deployment ${id} was not available within ${Math.round((this.o.readyTimeoutMs ?? 300_000) / 1000)} s (${last})`, { server, id });
+        throw new RuntimeError('RUNTIME_NOT_READY', `Deployment ${id} was not available within ${Math.round((this.o.readyTimeoutMs ?? 300_000) / 1000)} s (${last})`, { server, id });
       }
       await this.sleep(signal);
     }
@@ -250,9 +251,9 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
   }
 
   private scrubbed(err: unknown, secretValues: readonly string[]): unknown {
-    if (!isKubernetesRuntimeError(err) || secretValues.length === 0) return err;
+    if (!isRuntimeError(err) || secretValues.length === 0) return err;
     const message = scrub(err.message, secretValues);
-    return message === err.message ? err : new KubernetesRuntimeError(err.code, message, err.data);
+    return message === err.message ? err : new RuntimeError(err.code, message, err.data);
   }
 
   /** A status line with the instance's secret values masked (read from its Secret when adopted). */

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { KubeConfig, V1Lease } from '@kubernetes/client-node';
-import { isKubernetesRuntimeError } from './errors.js';
+import { isRuntimeError } from '../errors.js';
 import { createLeaseApi, type LeaseApi } from './lease-api.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { resolveNamespace } from './namespace.js';
@@ -190,7 +190,7 @@ class LeaseElection implements LeaderElection {
       this.observed = undefined;
       return true;
     } catch (err) {
-      if (isKubernetesRuntimeError(err, 'K8S_CONFLICT')) return false;
+      if (isRuntimeError(err, 'K8S_CONFLICT')) return false;
       throw err;
     }
   }

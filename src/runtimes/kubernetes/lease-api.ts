@@ -2,7 +2,7 @@
 // declared for RBAC and mapped to typed errors like every other call of the runtime.
 import { CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import { mapApiError } from './api-error.js';
-import { isKubernetesRuntimeError } from './errors.js';
+import { isRuntimeError } from '../errors.js';
 import type { Verb } from './permissions.js';
 
 export interface LeaseApi {
@@ -30,7 +30,7 @@ export function createLeaseApi(kubeConfig: KubeConfig, namespace: string): Lease
       try {
         return await call('get', name, () => api.readNamespacedLease({ name, namespace }));
       } catch (err) {
-        if (isKubernetesRuntimeError(err, 'K8S_NOT_FOUND')) return null;
+        if (isRuntimeError(err, 'K8S_NOT_FOUND')) return null;
         throw err;
       }
     },

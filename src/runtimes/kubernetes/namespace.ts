@@ -1,7 +1,7 @@
 // Which namespace the runtime works in: --namespace, else the daemon's own (the service account's
 // namespace file in a pod), else `mcp-gitops`.
 import { readFileSync } from 'node:fs';
-import { KubernetesRuntimeError } from './errors.js';
+import { RuntimeError } from '../errors.js';
 
 export const SERVICE_ACCOUNT_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 export const DEFAULT_NAMESPACE = 'mcp-gitops';
@@ -20,7 +20,7 @@ function readOwn(file: string): string | undefined {
 export function resolveNamespace(flag: string | undefined, file = SERVICE_ACCOUNT_NAMESPACE_FILE): string {
   const ns = flag ?? readOwn(file) ?? DEFAULT_NAMESPACE;
   if (!DNS_LABEL.test(ns)) {
-    throw new KubernetesRuntimeError('K8S_CONFIG', `namespace "${ns}" is not a valid Kubernetes namespace name (lowercase letters, digits and "-", at most 63)`, { namespace: ns });
+    throw new RuntimeError('K8S_CONFIG', `namespace "${ns}" is not a valid Kubernetes namespace name (lowercase letters, digits and "-", at most 63)`, { namespace: ns });
   }
   return ns;
 }

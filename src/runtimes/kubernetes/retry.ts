@@ -1,7 +1,7 @@
 // Transient API failures (5xx, 429, network) are retried with capped exponential backoff and
 // jitter; anything else is final at once. The sleep is injectable so tests run without waiting.
 import { setTimeout as delay } from 'node:timers/promises';
-import { isKubernetesRuntimeError } from './errors.js';
+import { isRuntimeError } from '../errors.js';
 
 export interface RetryPolicy {
   /** Total attempts, first one included (default 4). */
@@ -32,7 +32,7 @@ export async function withRetry<T>(fn: () => Promise<T>, policy: Partial<RetryPo
     try {
       return await fn();
     } catch (err) {
-      if (attempt >= p.attempts || !isKubernetesRuntimeError(err, 'K8S_TRANSIENT')) throw err;
+      if (attempt >= p.attempts || !isRuntimeError(err, 'K8S_TRANSIENT')) throw err;
       await p.sleep(backoffMs(attempt, p));
     }
   }

@@ -4,19 +4,19 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { InstanceEndpoint } from '../runtime.js';
 import type { DesiredServer } from '../../spec/desired.js';
-import { ProcessRuntimeError } from './errors.js';
+import { RuntimeError } from '../errors.js';
 
 /** Resolves spec.cwd inside the checkout; absolute paths and `..` escapes are errors. */
 export function resolveCwd(workdir: string, cwd: string | undefined): string {
   const root = resolve(workdir);
   if (cwd === undefined || cwd === '' || cwd === '.') return root;
   if (isAbsolute(cwd)) {
-    throw new ProcessRuntimeError('RUNTIME_CWD_ESCAPE', `cwd ${JSON.stringify(cwd)} must be relative to the checked-out path, not absolute`, { cwd });
+    throw new RuntimeError('RUNTIME_CWD_ESCAPE', `cwd ${JSON.stringify(cwd)} must be relative to the checked-out path, not absolute`, { cwd });
   }
   const full = resolve(root, cwd);
   const rel = relative(root, full);
   if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-    throw new ProcessRuntimeError('RUNTIME_CWD_ESCAPE', `cwd ${JSON.stringify(cwd)} leaves the checked-out path`, { cwd });
+    throw new RuntimeError('RUNTIME_CWD_ESCAPE', `cwd ${JSON.stringify(cwd)} leaves the checked-out path`, { cwd });
   }
   return full;
 }
@@ -27,7 +27,7 @@ export async function assertDirectory(dir: string, cwd: string | undefined): Pro
   } catch {
     // reported below
   }
-  throw new ProcessRuntimeError('RUNTIME_CWD_MISSING', `cwd ${JSON.stringify(cwd ?? '.')} is not a directory in the checkout`, { cwd });
+  throw new RuntimeError('RUNTIME_CWD_MISSING', `cwd ${JSON.stringify(cwd ?? '.')} is not a directory in the checkout`, { cwd });
 }
 
 /**
@@ -52,7 +52,7 @@ export function endpointFor(spec: DesiredServer): InstanceEndpoint {
 
 export function requireCommand(spec: DesiredServer): string {
   if (!spec.command) {
-    throw new ProcessRuntimeError('RUNTIME_INVALID_SPEC', `server ${spec.name}: spec.command is required by the process runtime`);
+    throw new RuntimeError('RUNTIME_INVALID_SPEC', `server ${spec.name}: spec.command is required by the process runtime`);
   }
   return spec.command;
 }
@@ -60,7 +60,7 @@ export function requireCommand(spec: DesiredServer): string {
 export function requirePort(spec: DesiredServer): number {
   const port = spec.port;
   if (port === undefined || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new ProcessRuntimeError('RUNTIME_INVALID_SPEC', `server ${spec.name}: spec.port is required for transport ${spec.transport}`);
+    throw new RuntimeError('RUNTIME_INVALID_SPEC', `server ${spec.name}: spec.port is required for transport ${spec.transport}`);
   }
   return port;
 }

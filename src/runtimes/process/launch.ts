@@ -2,7 +2,7 @@
 // (or refused: executable not found, not executable).
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { closeSync } from 'node:fs';
-import { ProcessRuntimeError } from './errors.js';
+import { RuntimeError } from '../errors.js';
 
 export interface LaunchOptions {
   command: string;
@@ -44,10 +44,10 @@ export function spawned(child: ChildProcess, command: string): Promise<number> {
   });
 }
 
-function startFailed(command: string, err: unknown): ProcessRuntimeError {
+function startFailed(command: string, err: unknown): RuntimeError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const why = code === 'ENOENT' ? `command not found: ${command}`
     : code === 'EACCES' ? `command is not executable: ${command}`
     : `could not start ${command}: ${err instanceof Error ? err.message : String(err)}`;
-  return new ProcessRuntimeError('RUNTIME_START_FAILED', why, { command, errno: code });
+  return new RuntimeError('RUNTIME_START_FAILED', why, { command, errno: code });
 }

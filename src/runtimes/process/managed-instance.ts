@@ -2,7 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Instance, InstanceLabels, InstanceState } from '../runtime.js';
 import type { InstanceRecord } from './instance-record.js';
-import type { StdioChannel } from './stdio-channel.js';
+import type { StdioChannel } from '../stdio-channel.js';
 
 export interface ManagedInstance {
   record: InstanceRecord;

@@ -7,9 +7,9 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { toLabelMap, type ExitInfo, type Instance, type Runtime, type StartContext } from '../runtime.js';
 import type { RenderedServer } from '../../spec/desired.js';
 import { adoptRecords } from './adopt.js';
-import { ProcessRuntimeError } from './errors.js';
-import { formatExitMessage } from './exit-message.js';
-import { createHttpTransport } from './http-transport.js';
+import { RuntimeError, startCancelled } from '../errors.js';
+import { formatExitMessage } from '../exit-message.js';
+import { createHttpTransport } from '../http-transport.js';
 import { isSameProcess } from './identity.js';
 import { deleteRecord, isValidInstanceId, writeRecord, type InstanceRecord } from './instance-record.js';
 import { assertDirectory, childEnv, endpointFor, requireCommand, requirePort, resolveCwd } from './launch-plan.js';
@@ -17,11 +17,12 @@ import { spawnDetached, spawned } from './launch.js';
 import { deleteLog, logPath, openLogForChild, readTailLines, trimLog } from './log-file.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { newManaged, toInstance, type ManagedInstance } from './managed-instance.js';
-import { isPortListening } from './port-probe.js';
+import { isPortListening } from '../port-probe.js';
 import { readBootId, readProcStat, type ProcessGroup } from './proc.js';
 import { signalGroup, stopGroup } from './signals.js';
-import { StdioChannel } from './stdio-channel.js';
+import { StdioChannel } from '../stdio-channel.js';
 import { ExitListeners } from '../exit-listeners.js';
+import { PROCESS_CAPABILITIES } from '../capabilities.js';
 
 /** How often observe() trims the servers' logs to their size bound. */
 const TRIM_EVERY_MS = 30_000;
@@ -39,7 +40,6 @@ export interface ProcessRuntimeOptions {
 }
 
 export interface ProcessRuntime extends Runtime {
-  readonly kind: 'process';
   readonly stateDir: string;
   /** OS pid (= process group id) of an instance this runtime knows; for diagnostics. */
   pidOf(id: string): number | undefined;
@@ -52,7 +52,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
 const ADOPTED_EXIT_MESSAGE = 'exited (exit status unknown: the process was adopted from a previous daemon run)';
 
 class ProcessRuntimeImpl implements ProcessRuntime {
-  readonly kind = 'process' as const;
+  readonly capabilities = PROCESS_CAPABILITIES;
   readonly stateDir: string;
   private readonly logger: Logger;
   private readonly graceMs: number;
@@ -91,12 +91,13 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     await this.ensureReady();
     this.assertOpen();
     const spec = server.spec;
+    if (ctx.signal?.aborted) throw startCancelled(spec.name);
     const command = requireCommand(spec);
     const endpoint = endpointFor(spec);
     const cwd = resolveCwd(ctx.workdir, spec.cwd);
     await assertDirectory(cwd, spec.cwd);
     if (endpoint.kind === 'http' && (await isPortListening(requirePort(spec)))) {
-      throw new ProcessRuntimeError('RUNTIME_PORT_IN_USE', `port ${spec.port} on 127.0.0.1 is already in use (an older instance of ${spec.name}?)`, { port: spec.port });
+      throw new RuntimeError('RUNTIME_PORT_IN_USE', `port ${spec.port} on 127.0.0.1 is already in use (an older instance of ${spec.name}?)`, { port: spec.port });
     }
     this.assertOpen();
     const id = `${spec.name}-${randomBytes(4).toString('hex')}`;
@@ -138,6 +139,10 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       await this.remove(id); // shutdown() ran while we were launching
       this.assertOpen();
     }
+    if (ctx.signal?.aborted) {
+      await this.remove(id);
+      throw startCancelled(spec.name);
+    }
     this.logger.info({ id, server: spec.name, pid, command, endpoint }, 'instance started');
     return toInstance(m);
   }
@@ -159,13 +164,13 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   async connect(id: string): Promise<Transport> {
     await this.ensureReady();
     const m = this.instances.get(id);
-    if (!m || m.removal) throw new ProcessRuntimeError('RUNTIME_INSTANCE_NOT_FOUND', `no instance ${id}`, { id });
+    if (!m || m.removal) throw new RuntimeError('RUNTIME_INSTANCE_NOT_FOUND', `no instance ${id}`, { id });
     if (m.state !== 'running') {
-      throw new ProcessRuntimeError('RUNTIME_NOT_RUNNING', `instance ${id} ${m.message ?? 'is not running'}`, { id });
+      throw new RuntimeError('RUNTIME_NOT_RUNNING', `instance ${id} ${m.message ?? 'is not running'}`, { id });
     }
     const endpoint = m.record.endpoint;
     if (endpoint.kind === 'http') return createHttpTransport(endpoint.transport, endpoint.url);
-    if (!m.stdio) throw new ProcessRuntimeError('RUNTIME_NOT_RUNNING', `instance ${id} has no stdio pipes`, { id });
+    if (!m.stdio) throw new RuntimeError('RUNTIME_NOT_RUNNING', `instance ${id} has no stdio pipes`, { id });
     return m.stdio.attach();
   }
 
@@ -202,7 +207,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new ProcessRuntimeError('RUNTIME_SHUT_DOWN', 'the process runtime has been shut down');
+    if (this.closed) throw new RuntimeError('RUNTIME_SHUT_DOWN', 'the process runtime has been shut down');
   }
 
   private watchChild(m: ManagedInstance, child: ChildProcess): void {

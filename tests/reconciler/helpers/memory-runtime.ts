@@ -10,6 +10,8 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { RuntimeCapabilities } from '../../../src/runtimes/capabilities.js';
+import { RuntimeError, startCancelled } from '../../../src/runtimes/errors.js';
 import type { ExitInfo, Instance, InstanceLabels, Runtime, StartContext } from '../../../src/runtimes/runtime.js';
 import type { DesiredServer, RenderedServer } from '../../../src/spec/desired.js';
 import type { Timeline } from './timeline.js';
@@ -26,12 +28,15 @@ interface MemInstance {
 
 interface Hold { promise: Promise<void>; release: () => void }
 
+export const MEMORY_CAPABILITIES: RuntimeCapabilities = { sharedHostPorts: false, endpointsReachable: true, instanceNoun: 'instance' };
+
 export class MemoryRuntime implements Runtime {
-  readonly kind = 'memory';
+  readonly capabilities = MEMORY_CAPABILITIES;
   private readonly instances = new Map<string, MemInstance>();
   private readonly listeners = new Set<(info: ExitInfo) => void>();
   private readonly holds = new Map<string, Hold>();
   private counter = 0;
+  private closed = false;
   /** observe() throws this many times (a runtime failing mid-rollout). */
   failObserve = 0;
   /** start() of these servers throws this many more times. */
@@ -53,14 +58,16 @@ export class MemoryRuntime implements Runtime {
   async start(server: RenderedServer, ctx: StartContext): Promise<Instance> {
     await Promise.resolve();
     const spec = server.spec;
+    if (this.closed) throw new RuntimeError('RUNTIME_SHUT_DOWN', 'the memory runtime has been shut down');
     const failing = this.failStarts.get(spec.name) ?? 0;
     if (failing > 0) this.failStarts.set(spec.name, failing - 1);
     if (failing > 0) throw this.failure(`cannot start ${spec.name}: engine error`);
     if (behavior(spec) === 'start-error') throw new Error(`cannot start ${spec.name}: image not found`);
+    if (ctx.signal?.aborted) throw startCancelled(spec.name);
     if (behavior(spec) === 'slow-start') {
       this.timeline.add({ op: 'starting', id: '', server: spec.name, version: spec.version });
       await new Promise<void>((resolve) => ctx.signal?.addEventListener('abort', () => resolve(), { once: true }));
-      throw new Error(`start of ${spec.name} cancelled`);
+      throw startCancelled(spec.name);
     }
     const id = `${this.prefix}${++this.counter}-${spec.name}`;
     const inst: MemInstance = {
@@ -89,8 +96,8 @@ export class MemoryRuntime implements Runtime {
 
   async connect(id: string): Promise<Transport> {
     const inst = this.instances.get(id);
-    if (!inst) throw new Error(`no instance ${id}`);
-    if (inst.state !== 'running') throw new Error(`instance ${id} ${inst.message ?? 'exited'}`);
+    if (!inst) throw new RuntimeError('RUNTIME_INSTANCE_NOT_FOUND', `no instance ${id}`, { id });
+    if (inst.state !== 'running') throw new RuntimeError('RUNTIME_NOT_RUNNING', `instance ${id} ${inst.message ?? 'exited'}`, { id });
     const [client, server] = InMemoryTransport.createLinkedPair();
     if (behavior(inst.spec) === 'hang' || behavior(inst.spec) === 'exit') {
       server.onmessage = () => undefined;
@@ -114,6 +121,7 @@ export class MemoryRuntime implements Runtime {
   }
 
   async shutdown(): Promise<void> {
+    this.closed = true;
     for (const id of [...this.instances.keys()]) await this.remove(id);
   }
 

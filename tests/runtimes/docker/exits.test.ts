@@ -53,16 +53,4 @@ describe.skipIf(!probe.ok)(`docker runtime: exits${probe.ok ? '' : ` (skipped: $
     const gate = await runGate({ runtime: rt, instanceId: inst.id, server: server.spec });
     expect(gate).toEqual({ ok: false, code: 'exited', reason: 'container exited with code 7: crashed on initialize' });
   });
-
-  it('remove() is not reported as an exit', async () => {
-    const rt = h.runtime();
-    const exits: ExitInfo[] = [];
-    rt.onExit((e) => exits.push(e));
-    const a = await rt.start(everythingStdio('a'), h.ctx);
-    const b = await rt.start(everythingStdio('b'), h.ctx);
-    await rt.remove(a.id);
-    await h.cli('kill', b.id); // a later exit that is news: once it arrives, a's die has been processed too
-    await waitFor('the exit of b', () => exits.length > 0);
-    expect(exits.map((e) => e.server)).toEqual(['b']);
-  });
 });

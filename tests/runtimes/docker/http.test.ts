@@ -1,7 +1,7 @@
 // HTTP MCP servers in containers: host networking, reached on 127.0.0.1:<spec.port>.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runGate } from '../../../src/health/index.js';
-import { isDockerRuntimeError } from '../../../src/runtimes/docker/index.js';
+import { isRuntimeError } from '../../../src/runtimes/errors.js';
 import { probeEngine } from '../../helpers/docker/engine.js';
 import { createDockerHarness, type DockerHarness } from '../../helpers/docker/harness.js';
 import { everythingHttp } from '../../helpers/docker/servers.js';
@@ -43,7 +43,7 @@ describe.skipIf(!probe.ok)(`docker runtime: http servers${probe.ok ? '' : ` (ski
     const first = await rt.start(everythingHttp('web', port), h.ctx);
     expect(await runGate({ runtime: rt, instanceId: first.id, server: everythingHttp('web', port).spec })).toMatchObject({ ok: true });
     const err = await rejection(rt.start(everythingHttp('web', port, { version: '2' }), h.ctx));
-    expect(isDockerRuntimeError(err, 'RUNTIME_PORT_IN_USE')).toBe(true);
+    expect(isRuntimeError(err, 'RUNTIME_PORT_IN_USE')).toBe(true);
     expect((await rt.observe()).map((i) => i.id)).toEqual([first.id]);
   });
 });

@@ -1,6 +1,6 @@
 // Starts that cannot work fail at once with a typed, readable error and leave nothing behind.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isDockerRuntimeError } from '../../../src/runtimes/docker/index.js';
+import { isRuntimeError } from '../../../src/runtimes/errors.js';
 import { probeEngine } from '../../helpers/docker/engine.js';
 import { createDockerHarness, type DockerHarness } from '../../helpers/docker/harness.js';
 import { MISSING_IMAGE } from '../../helpers/docker/images.js';
@@ -23,7 +23,7 @@ describe.skipIf(!probe.ok)(`docker runtime: start failures${probe.ok ? '' : ` (s
     const rt = h.runtime({ pullTimeoutMs: 20_000 });
     const t0 = Date.now();
     const err = await rejection(rt.start(everythingStdio('ghost', { image: MISSING_IMAGE }), h.ctx));
-    expect(isDockerRuntimeError(err, 'RUNTIME_IMAGE_UNAVAILABLE')).toBe(true);
+    expect(isRuntimeError(err, 'RUNTIME_IMAGE_UNAVAILABLE')).toBe(true);
     expect(err).toMatchObject({ transient: false, data: { image: MISSING_IMAGE } });
     expect((err as Error).message).toMatch(new RegExp(`^image ${MISSING_IMAGE} is not present on the engine and could not be pulled: .+`));
     expect(Date.now() - t0).toBeLessThan(25_000);
@@ -33,7 +33,7 @@ describe.skipIf(!probe.ok)(`docker runtime: start failures${probe.ok ? '' : ` (s
   it('an entrypoint missing from the image, without init: the engine refuses the start (RUNTIME_START_FAILED), nothing left', async () => {
     const rt = h.runtime({ init: false });
     const err = await rejection(rt.start(dockerServer({ name: 'typo', command: '/usr/local/bin/nodee' }), h.ctx));
-    expect(isDockerRuntimeError(err, 'RUNTIME_START_FAILED')).toBe(true);
+    expect(isRuntimeError(err, 'RUNTIME_START_FAILED')).toBe(true);
     expect((err as Error).message).toMatch(/^server typo: the engine could not start the container: .*nodee/);
     expect(await rt.observe()).toEqual([]);
   });
@@ -50,7 +50,7 @@ describe.skipIf(!probe.ok)(`docker runtime: start failures${probe.ok ? '' : ` (s
   it('a spec without an image is RUNTIME_INVALID_SPEC before anything is created', async () => {
     const rt = h.runtime();
     const err = await rejection(rt.start(dockerServer({ name: 'noimage', image: undefined }), h.ctx));
-    expect(isDockerRuntimeError(err, 'RUNTIME_INVALID_SPEC')).toBe(true);
+    expect(isRuntimeError(err, 'RUNTIME_INVALID_SPEC')).toBe(true);
     expect((err as Error).message).toBe('server noimage: spec.image is required by the docker runtime');
   });
 });

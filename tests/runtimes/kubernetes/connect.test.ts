@@ -6,7 +6,7 @@ import { connect as tcpConnect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { runGate } from '../../../src/health/index.js';
-import { isKubernetesRuntimeError } from '../../../src/runtimes/kubernetes/index.js';
+import { isRuntimeError } from '../../../src/runtimes/errors.js';
 import { rejection, waitFor } from '../../helpers/docker/wait.js';
 import { paths } from '../process/helpers/servers.js';
 import { podName } from './helpers/fake-apiserver.js';
@@ -62,7 +62,7 @@ describe('kubernetes runtime: connect through a port-forward', () => {
     expect(h.api.calls.filter((c) => c.resource === 'pods/portforward').every((c) => c.name === podName(inst.id))).toBe(true);
 
     await rt.remove(inst.id);
-    expect(isKubernetesRuntimeError(await rejection(rt.connect(inst.id)), 'RUNTIME_INSTANCE_NOT_FOUND')).toBe(true);
+    expect(isRuntimeError(await rejection(rt.connect(inst.id)), 'RUNTIME_INSTANCE_NOT_FOUND')).toBe(true);
   });
 
   it('a pod port nothing listens on fails the gate instead of hanging', async () => {

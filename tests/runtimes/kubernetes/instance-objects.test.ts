@@ -1,7 +1,7 @@
 // Object building from rendered specs, on plain data: labels, secret references, SSA bodies.
 import { describe, expect, it } from 'vitest';
 import { buildInstanceObjects, type InstanceObjects } from '../../../src/runtimes/kubernetes/instance-objects.js';
-import { isKubernetesRuntimeError } from '../../../src/runtimes/kubernetes/errors.js';
+import { isRuntimeError } from '../../../src/runtimes/errors.js';
 import { LABEL_INSTANCE } from '../../../src/runtimes/kubernetes/names.js';
 import { rendered, type ServerInput } from './helpers/servers.js';
 
@@ -146,7 +146,7 @@ describe('buildInstanceObjects', () => {
     } catch (e) {
       err = e;
     }
-    expect(isKubernetesRuntimeError(err, 'RUNTIME_INVALID_SPEC')).toBe(true);
+    expect(isRuntimeError(err, 'RUNTIME_INVALID_SPEC')).toBe(true);
     expect((err as Error).message).toMatch(message);
   });
 });

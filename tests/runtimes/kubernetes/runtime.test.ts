@@ -2,7 +2,7 @@
 // controllers): apply, readiness, failures, adoption, pruning, exits, API errors.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExitInfo } from '../../../src/runtimes/runtime.js';
-import { isKubernetesRuntimeError } from '../../../src/runtimes/kubernetes/index.js';
+import { isRuntimeError } from '../../../src/runtimes/errors.js';
 import { waitFor, rejection } from '../../helpers/docker/wait.js';
 import { createHarness, type Harness } from './helpers/harness.js';
 import { rendered } from './helpers/servers.js';
@@ -44,7 +44,7 @@ describe('kubernetes runtime (API server over HTTP)', () => {
     h.api.onDeployment((name) => h.api.setPod(name, { crashed: 3, log: `connecting\nfatal: cannot log in with ${SECRET}\n` }));
     const rt = h.runtime();
     const err = await rejection(rt.start(httpServer('broken'), h.ctx));
-    expect(isKubernetesRuntimeError(err, 'RUNTIME_START_FAILED')).toBe(true);
+    expect(isRuntimeError(err, 'RUNTIME_START_FAILED')).toBe(true);
     expect((err as Error).message).toBe('pod exited with code 3: fatal: cannot log in with ***');
     expect([...h.api.objects('deployments'), ...h.api.objects('services'), ...h.api.objects('secrets')]).toEqual([]);
   });
@@ -58,7 +58,7 @@ describe('kubernetes runtime (API server over HTTP)', () => {
   it('a Deployment that never becomes available times out with what it waits for', async () => {
     h.api.onDeployment((name) => h.api.setPod(name, 'pending'));
     const err = await rejection(h.runtime({ readyTimeoutMs: 200 }).start(httpServer('slow'), h.ctx));
-    expect(isKubernetesRuntimeError(err, 'RUNTIME_NOT_READY')).toBe(true);
+    expect(isRuntimeError(err, 'RUNTIME_NOT_READY')).toBe(true);
     expect((err as Error).message).toMatch(/^Deployment mcp-slow-[0-9a-f]{8} was not available within 0 s \(container ContainerCreating\)$/);
   });
 
@@ -72,7 +72,7 @@ describe('kubernetes runtime (API server over HTTP)', () => {
     abort.abort();
     const err = await rejection(started);
     expect(Date.now() - t0).toBeLessThan(2000);
-    expect(isKubernetesRuntimeError(err, 'RUNTIME_START_CANCELLED')).toBe(true);
+    expect(isRuntimeError(err, 'RUNTIME_START_CANCELLED')).toBe(true);
     expect((err as Error).message).toMatch(/^server superseded: start of mcp-superseded-[0-9a-f]{8} cancelled while waiting for it to be available/);
     expect(h.api.objects('deployments')).toEqual([]);
     expect(await rt.observe()).toEqual([]);
@@ -127,7 +127,7 @@ describe('kubernetes runtime (API server over HTTP)', () => {
     expect(exit).toEqual({ id: b.id, server: 'b', message: 'exited with code 137: OOM with ***' });
     expect(await rt.observe()).toEqual([expect.objectContaining({ id: b.id, state: 'exited', message: exit.message })]);
     const err = await rejection(rt.connect(b.id));
-    expect(isKubernetesRuntimeError(err, 'RUNTIME_NOT_RUNNING')).toBe(true);
+    expect(isRuntimeError(err, 'RUNTIME_NOT_RUNNING')).toBe(true);
     expect((err as Error).message).toBe(`instance ${b.id} exited with code 137: OOM with ***`);
     const polls = h.api.lists('pods');
     await waitFor('three more polls', () => h.api.lists('pods') >= polls + 3);
@@ -156,7 +156,7 @@ describe('kubernetes runtime (API server over HTTP)', () => {
 
   it('a namespace that does not exist is an operator\'s fix, said so, and transient', async () => {
     const err = await rejection(h.runtime({ namespace: 'nope' }).observe());
-    expect(isKubernetesRuntimeError(err, 'K8S_NAMESPACE_NOT_FOUND')).toBe(true);
+    expect(isRuntimeError(err, 'K8S_NAMESPACE_NOT_FOUND')).toBe(true);
     expect((err as Error).message).toBe('namespace "nope" does not exist: create it (kubectl create namespace nope) or choose another with --namespace');
     expect((err as { transient: boolean }).transient).toBe(true);
   });
@@ -165,18 +165,18 @@ describe('kubernetes runtime (API server over HTTP)', () => {
     const rt = h.runtime();
     await h.api.close();
     const err = await rejection(rt.observe());
-    expect(isKubernetesRuntimeError(err, 'K8S_TRANSIENT')).toBe(true);
+    expect(isRuntimeError(err, 'K8S_TRANSIENT')).toBe(true);
     expect((err as Error).message).toMatch(/^cannot reach the Kubernetes API \(list (deployments\.apps|pods) in namespace tools\): .*ECONNREFUSED/);
   });
 
   it('connect() names what is wrong: unknown instance, not ready yet', async () => {
     const rt = h.runtime();
-    expect(isKubernetesRuntimeError(await rejection(rt.connect('mcp-nope-00000000')), 'RUNTIME_INSTANCE_NOT_FOUND')).toBe(true);
+    expect(isRuntimeError(await rejection(rt.connect('mcp-nope-00000000')), 'RUNTIME_INSTANCE_NOT_FOUND')).toBe(true);
     const starting = rt.start(httpServer('memory'), h.ctx);
     const id = await waitFor('the Deployment', () => h.api.objects('deployments')[0]?.metadata.name);
     h.api.setPod(id, 'pending');
     const err = await rejection(rt.connect(id));
-    expect(isKubernetesRuntimeError(err, 'RUNTIME_NOT_READY')).toBe(true);
+    expect(isRuntimeError(err, 'RUNTIME_NOT_READY')).toBe(true);
     expect((err as Error).message).toBe(`instance ${id} is not ready: container ContainerCreating`);
     h.api.setPod(id, 'ready');
     await starting;
@@ -187,13 +187,13 @@ describe('kubernetes runtime (API server over HTTP)', () => {
     const rt = h.runtime();
     h.api.failNext('patch', 'deployments', { status: 403, reason: 'Forbidden', message: 'deployments.apps is forbidden: User "system:serviceaccount:tools:mcp-gitops" cannot patch resource "deployments"' });
     const forbidden = await rejection(rt.start(httpServer('memory'), h.ctx));
-    expect(isKubernetesRuntimeError(forbidden, 'K8S_FORBIDDEN')).toBe(true);
+    expect(isRuntimeError(forbidden, 'K8S_FORBIDDEN')).toBe(true);
     expect((forbidden as Error).message).toMatch(/^forbidden: cannot patch resource "deployments" in API group "apps" in namespace "tools": grant the verb "patch" on "deployments"/);
     expect((forbidden as { transient: boolean }).transient).toBe(true);
 
     h.api.failNext('patch', 'deployments', { status: 422, reason: 'Invalid', message: 'Deployment.apps "x" is invalid', causes: [{ field: 'spec.template.spec.containers[0].image', message: 'Required value' }] });
     const invalid = await rejection(rt.start(httpServer('memory'), h.ctx));
-    expect(isKubernetesRuntimeError(invalid, 'K8S_INVALID')).toBe(true);
+    expect(isRuntimeError(invalid, 'K8S_INVALID')).toBe(true);
     expect((invalid as Error).message).toMatch(/^invalid: patch deployments\.apps "mcp-memory-[0-9a-f]{8}" in namespace tools was rejected: spec\.template\.spec\.containers\[0\]\.image: Required value$/);
 
     h.api.failNext('patch', 'deployments', { status: 503, reason: 'ServiceUnavailable', message: 'etcd leader changed', times: 2 });

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { runGate } from '../../../../src/health/index.js';
-import { createKubernetesRuntime, createLeaderElection, isKubernetesRuntimeError, type KubernetesRuntime } from '../../../../src/runtimes/kubernetes/index.js';
+import { isRuntimeError } from '../../../../src/runtimes/errors.js';
+import { createKubernetesRuntime, createLeaderElection, type KubernetesRuntime } from '../../../../src/runtimes/kubernetes/index.js';
 import { waitFor, rejection } from '../../../helpers/docker/wait.js';
 import { rendered } from '../helpers/servers.js';
 
@@ -60,7 +61,7 @@ describe.skipIf(!kubeconfig)(`kubernetes runtime against a real cluster${kubecon
     await rt.remove(a.id);
     const broken = rendered({ name: 'everything', image, transport: 'streamable-http', port: 3001, command: 'node', args: ['-e', 'console.error("boom"); process.exit(4)'] });
     const err = await rejection(rt.start(broken, ctx(3)));
-    expect(isKubernetesRuntimeError(err, 'RUNTIME_START_FAILED')).toBe(true);
+    expect(isRuntimeError(err, 'RUNTIME_START_FAILED')).toBe(true);
     expect((err as Error).message).toMatch(/^pod exited with code 4: boom$/);
     expect((await rt.observe()).map((i) => i.id)).toEqual([b.id]);
     expect(await runGate({ runtime: rt, instanceId: b.id, server: v2.spec })).toMatchObject({ ok: true });

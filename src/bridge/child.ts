@@ -1,8 +1,8 @@
 // The one stdio server the bridge runs: spawned with the container's env, stdin/stdout owned by a
 // StdioChannel (one MCP connection attached at a time), stderr to the pod log with secrets masked.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { StdioChannel } from '../../process/stdio-channel.js';
-import type { Logger } from '../../logger.js';
+import { StdioChannel } from '../runtimes/stdio-channel.js';
+import type { Logger } from '../runtimes/logger.js';
 import { redactingLines } from './redacting-lines.js';
 
 export interface ChildExit {

@@ -6,7 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { deserializeMessage, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from './logger.js';
 
 const MAX_LINE_BYTES = 10 * 1024 * 1024;
 

@@ -1,7 +1,7 @@
 // The child's stderr on the bridge's stderr (the pod log), line by line with secret values masked:
 // `kubectl logs` and the termination message (the log tail) never show them.
 import { Transform, type TransformCallback } from 'node:stream';
-import { scrub } from '../../../render/render-server.js';
+import { scrub } from '../render/render-server.js';
 
 const MAX_PENDING = 64 * 1024;
 

@@ -1,6 +1,6 @@
 // Turns how a process ended plus the tail of its output into one secret-free line,
 // e.g. `exited with code 1: Error: listen EADDRINUSE: address already in use :::3001`.
-import { MASK } from '../../spec/desired.js';
+import { MASK } from '../spec/desired.js';
 
 const MAX_DETAIL = 300;
 const NOISE = [/^\s*$/, /^\s+at\s/, /^Node\.js v\d/, /^\s*\^+\s*$/];

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { StdioChannel } from '../../../src/runtimes/process/stdio-channel.js';
+import { StdioChannel } from '../../../src/runtimes/stdio-channel.js';
 import { silentLogger } from '../../../src/runtimes/logger.js';
 
 function setup() {

@@ -4,8 +4,8 @@
 // When the child exits the bridge stops too, so the kubelet sees the crash (and its exit code).
 import { writeFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { ExitListeners } from '../../exit-listeners.js';
-import { createGateway, gatewayPath, registerGateway } from '../../../gateway/index.js';
+import { ExitListeners } from '../runtimes/exit-listeners.js';
+import { createGateway, gatewayPath, registerGateway } from '../gateway/index.js';
 import { spawnChild, type ChildExit, type ChildOptions, type StdioChild } from './child.js';
 
 export interface BridgeOptions extends ChildOptions {

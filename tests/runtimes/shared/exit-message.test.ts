@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatExitMessage, redact, summaryLine } from '../../../src/runtimes/process/exit-message.js';
+import { formatExitMessage, redact, summaryLine } from '../../../src/runtimes/exit-message.js';
 
 describe('exit messages', () => {
   it('names the exit code and the last meaningful output line', () => {
