@@ -3,6 +3,7 @@
 // are a daemon's children, and reading its records from here means adopting them (stdio ones are
 // stopped); ask the daemon with --server instead.
 import { pino } from 'pino';
+import type { DaemonConfig } from '../daemon/config.js';
 import { createRuntime, sharesHostPorts } from '../daemon/runtimes.js';
 import { planNow } from '../reconciler/converge.js';
 import type { RenderedServer } from '../spec/desired.js';
@@ -12,11 +13,16 @@ import type { DaemonState } from '../state/model.js';
 import { serveConfig } from './commands/serve.js';
 import { str, UsageError, type Values } from './options.js';
 
-export async function livePlan(desired: readonly RenderedServer[], v: Values, env: NodeJS.ProcessEnv, state: DaemonState | null, meta: Omit<ViewMeta, 'source' | 'against'>): Promise<PlanView> {
-  const cfg = serveConfig({ ...v, repo: str(v, 'repo') ?? '.' }, env);
-  if (cfg.runtime === 'process') {
+/** Checked before anything is loaded: the process runtime cannot be observed from here. */
+export function assertObservable(runtime: DaemonConfig['runtime']): void {
+  if (runtime === 'process') {
     throw new UsageError('--live cannot observe the process runtime from outside its daemon (its instances are the daemon\'s children); ask the daemon: --server http://127.0.0.1:8080');
   }
+}
+
+export async function livePlan(desired: readonly RenderedServer[], v: Values, env: NodeJS.ProcessEnv, state: DaemonState | null, meta: Omit<ViewMeta, 'source' | 'against'>): Promise<PlanView> {
+  const cfg = serveConfig({ ...v, repo: str(v, 'repo') ?? '.' }, env);
+  assertObservable(cfg.runtime);
   const runtime = await createRuntime(cfg, pino({ level: 'silent' }));
   try {
     const records = state?.servers ?? {};

@@ -8,9 +8,9 @@ import { readStateFile } from '../../state/store.js';
 import type { DaemonState } from '../../state/model.js';
 import { loadDesired, type LoadedDesired } from '../load-desired.js';
 import type { CliIO } from '../main.js';
-import { COMMON_OPTIONS, str, UsageError, type OptionTable, type Values } from '../options.js';
+import { COMMON_OPTIONS, runtimeOption, str, UsageError, type OptionTable, type Values } from '../options.js';
 import { fetchDaemonPlan } from '../daemon-plan.js';
-import { livePlan } from '../live-plan.js';
+import { assertObservable, livePlan } from '../live-plan.js';
 import { OUTPUT_OPTION, REV_OPTION, outputFormat, reportInvalid, serialize } from './shared.js';
 
 const PLAN_OPTIONS = {
@@ -35,6 +35,7 @@ function notesFor(d: LoadedDesired, state: DaemonState | null): string[] {
 }
 
 async function localPlan(v: Values, io: CliIO): Promise<PlanView | number> {
+  if (v.live === true) assertObservable(runtimeOption(v) ?? 'process');
   const d = await loadDesired(v, io.env);
   const bad = reportInvalid(d, io);
   if (bad !== undefined) return bad;
