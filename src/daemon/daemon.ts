@@ -76,6 +76,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     ready: () => reconciler.ready && (leadership?.leading() ?? true),
     readyReason: () => (leadership && !leadership.leading() ? 'another replica holds the leader lease' : 'the first sync has not finished'), events: eventLog, logger: logger.child({ component: 'http' }),
     requestSync: (reason, force) => reconciler.requestSync(reason, force),
+    plan: () => reconciler.preview(),
     branch: () => followedBranch,
     ...(cfg.apiToken && { apiToken: cfg.apiToken }), ...(cfg.webhookSecret && { webhookSecret: cfg.webhookSecret }),
   });

@@ -6,6 +6,7 @@ import type { StatusView } from '../reconciler/status.js';
 import type { EventLog } from './event-log.js';
 import { registerEvents } from './events-route.js';
 import { STATUS_PAGE } from './status-page.js';
+import { registerPlan, type PlanRouteDeps } from './plan-route.js';
 import { PlainLogController } from './request-log.js';
 import { registerSync } from './sync-route.js';
 import { registerWebhook } from './webhook.js';
@@ -28,6 +29,8 @@ export interface AppDeps {
   /** Reconciler events for GET /events and the status page. */
   events?: EventLog;
   metrics?: Pick<Metrics, 'registry' | 'webhookRequest'>;
+  /** GET /plan: what the next sync does. */
+  plan?: PlanRouteDeps['plan'];
 }
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -55,6 +58,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const registry = deps.metrics.registry;
     app.get('/metrics', async (_req, reply) => reply.header('content-type', registry.contentType).send(await registry.metrics()));
   }
+  if (deps.plan) registerPlan(app, { plan: deps.plan });
   registerSync(app, { requestSync: deps.requestSync, ...(deps.apiToken !== undefined && { apiToken: deps.apiToken }) });
   registerWebhook(app, {
     ...(deps.webhookSecret !== undefined && { secret: deps.webhookSecret }),

@@ -1,73 +1,160 @@
-// Pairs desired servers with what runs and returns the changes as data, grouped in dependency
-// waves. Nothing here acts: the rollout executes a Plan.
+// The one decision of a rollout. Pairs the desired servers with the instances that run and says,
+// per server and in dependency waves, what happens: keep, verify in place, create, start beside
+// (blue-green), recreate, restart or skip (restart backoff); servers no longer desired are pruned.
+// converge executes exactly this against runtime.observe(); `mcp-gitops plan` and GET /plan show it.
+// Nothing here acts or reads: the caller observes, this decides.
 import type { RenderedServer, RolloutStrategy } from '../spec/desired.js';
-import { depths } from '../spec/graph.js';
+import { waves as layers } from '../spec/graph.js';
 
-/** What runs now for one server name (the instance that serves it). */
-export interface ObservedServer {
-  name: string;
+/** One instance the runtime reports (or, without a runtime, one the state file recorded). */
+export interface ObservedInstance {
+  id: string;
+  server: string;
   specHash: string;
   commit: string;
-  version?: string;
+  state: 'running' | 'exited';
+  /** ISO time it started. */
+  startedAt: string;
+  /** The host port its HTTP endpoint listens on, if any. */
   port?: number;
+  /** It passed a health gate (in this run, or it is the recorded deployment): kept without a new gate. */
+  verified: boolean;
+  /** Its version, when known (the state file records it). */
+  version?: string;
+  /** Exited: why (secret-free). */
+  message?: string;
 }
 
-export type ChangeAction = 'create' | 'update' | 'delete';
+export type ServerAction =
+  /** An instance with the desired spec runs and passed a gate: it stays and serves. */
+  | 'keep'
+  /** An instance with the desired spec runs but never passed a gate (left mid-gate by a crashed daemon): gate it in place. */
+  | 'verify'
+  /** Nothing was running for it: start one. */
+  | 'create'
+  /** Blue-green: a new instance starts beside the running one, which is drained once every gate passed. */
+  | 'start-beside'
+  /** The running instances are removed first, then a new one starts (the spec says so, or blue-green found its port held). */
+  | 'recreate'
+  /** Only exited instances are left (a crash): they are removed and a new one starts. */
+  | 'restart'
+  /** It would be started or gated, but restart backoff holds it until a later sync. */
+  | 'skip';
 
-export interface Change {
-  action: ChangeAction;
-  name: string;
-  /** Absent for deletes. */
-  desired?: RenderedServer;
-  /** Absent for creates. */
-  observed?: ObservedServer;
-  /** How to roll it: the spec's choice, or recreate when blue-green cannot run two instances. */
+export type StartAction = Extract<ServerAction, 'create' | 'start-beside' | 'recreate' | 'restart'>;
+
+export interface ServerStep {
+  server: string;
+  action: ServerAction;
+  desired: RenderedServer;
+  /** The spec's strategy, or recreate when blue-green cannot run two instances on the port. */
   strategy: RolloutStrategy;
-  /** Why the strategy differs from the spec's, if it does. */
+  /** keep / verify: the instance that serves or is gated. */
+  instance?: string;
+  /** Removed before the new instance starts: every instance for recreate, exited ones otherwise. */
+  remove: string[];
+  /** Running instances drained once every wave passed (what the new or kept instance replaces). */
+  retire: string[];
+  /** Before starting: drains still holding this host port are cut short (shared host ports only). */
+  freePort?: number;
+  /** skip: what it would have done. */
+  held?: Exclude<ServerAction, 'keep' | 'skip'>;
+  /** What runs now (or ran last) for it, when that has another spec. */
+  from?: Pick<ObservedInstance, 'specHash' | 'commit' | 'version' | 'message'>;
+  /** Why the action or strategy is not the obvious one. */
   note?: string;
 }
 
+export interface PruneStep {
+  server: string;
+  /** Exited instances: removed at once. */
+  remove: string[];
+  /** Running instances: drained, then removed. */
+  retire: string[];
+  from: Pick<ObservedInstance, 'specHash' | 'commit' | 'version'>;
+}
+
 export interface Plan {
-  /** Creates and updates in dependency order; deletes last (prune), in one final wave. */
-  waves: Change[][];
-  unchanged: string[];
+  /** Every desired server, in dependency waves (wave k depends only on waves < k); sorted by name. */
+  waves: ServerStep[][];
+  /** Servers no longer desired, pruned after the last wave; sorted by name. */
+  prune: PruneStep[];
 }
 
 export interface PlanOptions {
-  /** Instances of one server share the host's ports (process, docker host network): blue-green needs a port change. */
+  /** Instances of one server share the host's ports (process, docker host network). */
   sharedPorts?: boolean;
+  /** Servers in restart backoff (drift repair): not started or gated now. */
+  inBackoff?: (server: string) => boolean;
 }
 
-function strategyFor(d: RenderedServer, o: ObservedServer | undefined, opts: PlanOptions): Pick<Change, 'strategy' | 'note'> {
+function groupByServer(observed: readonly ObservedInstance[]): Map<string, ObservedInstance[]> {
+  const m = new Map<string, ObservedInstance[]>();
+  for (const o of observed) m.set(o.server, [...(m.get(o.server) ?? []), o]);
+  return m;
+}
+
+/** The running instance with the desired hash to keep or verify: gated ones first, then the newest. */
+function readyInstance(all: readonly ObservedInstance[], hash: string): ObservedInstance | undefined {
+  return all.filter((i) => i.state === 'running' && i.specHash === hash)
+    .sort((a, b) => Number(b.verified) - Number(a.verified) || b.startedAt.localeCompare(a.startedAt))[0];
+}
+
+/** What it replaces, for display: the newest running instance, else the newest at all. */
+function current(all: readonly ObservedInstance[]): ObservedInstance | undefined {
+  const newest = [...all].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  return newest.find((i) => i.state === 'running') ?? newest[0];
+}
+
+function fromOf(o: ObservedInstance): NonNullable<ServerStep['from']> {
+  return { specHash: o.specHash, commit: o.commit, ...(o.version !== undefined && { version: o.version }), ...(o.message !== undefined && { message: o.message }) };
+}
+
+function decide(d: RenderedServer, existing: readonly ObservedInstance[], opts: PlanOptions): ServerStep {
+  const server = d.spec.name;
   const wanted = d.spec.rollout.strategy;
-  if (wanted === 'blue-green' && opts.sharedPorts && o?.port !== undefined && o.port === d.spec.port) {
-    return { strategy: 'recreate', note: `blue-green needs a free port; ${o.port} is held by the running instance, so it is recreated` };
-  }
-  return { strategy: wanted };
+  const running = existing.filter((i) => i.state === 'running');
+  const ready = readyInstance(existing, d.specHash);
+  const others = (keep: ObservedInstance): string[] => running.filter((i) => i !== keep).map((i) => i.id);
+  if (ready?.verified) return { server, action: 'keep', desired: d, strategy: wanted, instance: ready.id, remove: [], retire: others(ready) };
+  const base = (): ServerStep => {
+    if (ready) return { server, action: 'verify', desired: d, strategy: wanted, instance: ready.id, remove: [], retire: others(ready), note: 'an instance with this spec runs but never passed a health gate: gated in place' };
+    const port = d.spec.port;
+    const held = opts.sharedPorts && port !== undefined ? running.find((i) => i.port === port) : undefined;
+    const strategy: RolloutStrategy = held ? 'recreate' : wanted;
+    const action: StartAction = existing.length === 0 ? 'create' : running.length === 0 ? 'restart' : strategy === 'recreate' ? 'recreate' : 'start-beside';
+    const last = current(existing);
+    return {
+      server, action, desired: d, strategy,
+      remove: existing.filter((i) => action === 'recreate' || i.state !== 'running').map((i) => i.id),
+      retire: action === 'start-beside' ? running.map((i) => i.id) : [],
+      ...(opts.sharedPorts && port !== undefined && { freePort: port }),
+      ...(last && last.specHash !== d.specHash && { from: fromOf(last) }),
+      ...(action === 'restart' && last && { from: fromOf(last) }),
+      ...(held && wanted === 'blue-green' && action === 'recreate' && { note: `blue-green needs a free port; ${port} is held by the running instance, so it is recreated` }),
+    };
+  };
+  const step = base();
+  if (!opts.inBackoff?.(server)) return step;
+  return { server, action: 'skip', desired: d, strategy: step.strategy, instance: step.instance, remove: [], retire: [], held: step.action as NonNullable<ServerStep['held']>, ...(step.from && { from: step.from }), note: 'restart backoff: tried again once it expires' };
 }
 
-export function plan(desired: readonly RenderedServer[], observed: readonly ObservedServer[], opts: PlanOptions = {}): Plan {
-  const seen = new Map(observed.map((o) => [o.name, o]));
-  const depth = depths(new Map(desired.map((d) => [d.spec.name, d.spec.dependsOn])));
-  const byDepth = new Map<number, Change[]>();
-  const unchanged: string[] = [];
-  for (const d of desired) {
-    const o = seen.get(d.spec.name);
-    if (o && o.specHash === d.specHash) { unchanged.push(d.spec.name); continue; }
-    const change: Change = { action: o ? 'update' : 'create', name: d.spec.name, desired: d, ...(o && { observed: o }), ...strategyFor(d, o, opts) };
-    const k = depth.get(d.spec.name) ?? 0;
-    byDepth.set(k, [...(byDepth.get(k) ?? []), change]);
-  }
-  const wanted = new Set(desired.map((d) => d.spec.name));
-  const deletes: Change[] = observed.filter((o) => !wanted.has(o.name))
-    .map((o) => ({ action: 'delete' as const, name: o.name, observed: o, strategy: 'recreate' as const }));
-  const waves = [...byDepth.keys()].sort((a, b) => a - b)
-    .map((k) => byDepth.get(k)!.sort((a, b) => (a.name < b.name ? -1 : 1)));
-  if (deletes.length > 0) waves.push(deletes.sort((a, b) => (a.name < b.name ? -1 : 1)));
-  return { waves, unchanged: unchanged.sort() };
+export function plan(desired: readonly RenderedServer[], observed: readonly ObservedInstance[], opts: PlanOptions = {}): Plan {
+  const byServer = groupByServer(observed);
+  const byName = new Map(desired.map((d) => [d.spec.name, d]));
+  const waves = layers(new Map(desired.map((d) => [d.spec.name, d.spec.dependsOn])))
+    .map((names) => names.map((n) => decide(byName.get(n)!, byServer.get(n) ?? [], opts)));
+  const prune = [...byServer.entries()].filter(([name]) => !byName.has(name)).sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([server, all]): PruneStep => ({
+      server,
+      remove: all.filter((i) => i.state !== 'running').map((i) => i.id),
+      retire: all.filter((i) => i.state === 'running').map((i) => i.id),
+      from: (({ specHash, commit, version }) => ({ specHash, commit, ...(version !== undefined && { version }) }))(current(all)!),
+    }));
+  return { waves, prune };
 }
 
-/** True when nothing would change. */
+/** True when a sync would change nothing: every server kept, nothing to prune or replace. */
 export function isEmptyPlan(p: Plan): boolean {
-  return p.waves.length === 0;
+  return p.prune.length === 0 && p.waves.every((w) => w.every((s) => s.action === 'keep' && s.retire.length === 0));
 }

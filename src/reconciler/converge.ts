@@ -1,10 +1,10 @@
-// The rollout algorithm, declarative: make the runtime run exactly `desired`.
-// Per dependency wave, a server whose running instance already has the desired spec-hash and has
-// passed a health gate is left alone; an instance with the right hash that never passed a gate (left
-// by a daemon that crashed mid-gate) is gated in place; others get a new instance (blue-green: beside
-// the old one; recreate: after removing it) that must pass its gate. Old instances are removed only
-// once every gate of the whole set passed, so a revert of a blue-green change just drops the new
-// instances. Used for syncs, reverts, crash recovery and drift repair alike.
+// The rollout, declarative: make the runtime run exactly `desired`. It observes once, asks the plan
+// (src/plan: the one decision, also shown by `mcp-gitops plan` and GET /plan) what to do per server,
+// and does exactly that, wave by wave: a kept instance serves; one with the desired spec that never
+// passed a gate (left by a daemon that crashed mid-gate) is gated in place; others get a new instance
+// (blue-green: beside the old one; recreate: after removing it) that must pass its gate. Old
+// instances are removed only once every gate of the whole set passed, so a revert of a blue-green
+// change just drops the new instances. Used for syncs, reverts, crash recovery and drift repair alike.
 // The gateway follows: an instance serves new sessions as soon as it passed its gate (or is kept),
 // and one that served is drained before it is removed.
 import { setMaxListeners } from 'node:events';
@@ -12,7 +12,8 @@ import type { GatewayRouter } from '../gateway/router.js';
 import type { GateResult, GateTool } from '../health/index.js';
 import type { Instance, Runtime } from '../runtimes/runtime.js';
 import type { DesiredServer, RenderedServer } from '../spec/desired.js';
-import { waves } from '../spec/graph.js';
+import { afterWaves } from '../plan/after-waves.js';
+import { plan, type ObservedInstance, type Plan, type ServerStep } from '../plan/plan.js';
 import type { EventSink } from './events.js';
 import type { Leaving, Retirements } from './retirements.js';
 
@@ -66,20 +67,19 @@ export interface ConvergeOutcome {
   pruned: string[];
 }
 
-function groupByServer(instances: Instance[]): Map<string, Instance[]> {
-  const m = new Map<string, Instance[]>();
-  for (const i of instances) m.set(i.labels.server, [...(m.get(i.labels.server) ?? []), i]);
-  return m;
+function portOf(i: Pick<Instance, 'endpoint'>): number | undefined {
+  return i.endpoint.kind === 'http' ? Number(new URL(i.endpoint.url).port) || undefined : undefined;
 }
 
-/** The running instance with the desired hash to keep or verify: gated ones first, then the newest. */
-function readyInstance(all: readonly Instance[], hash: string, deps: ConvergeDeps): Instance | undefined {
-  return all.filter((i) => i.state === 'running' && i.labels.specHash === hash)
-    .sort((a, b) => Number(deps.verified(b) !== null) - Number(deps.verified(a) !== null) || b.startedAt.localeCompare(a.startedAt))[0];
-}
-
-async function observe(deps: ConvergeDeps): Promise<Instance[]> {
-  return (await deps.runtime.observe()).filter((i) => !deps.retirements.has(i.id));
+/** What the plan needs to know of an instance. */
+function observed(i: Instance, deps: Pick<PlanInputs, 'verified' | 'versionOf'>): ObservedInstance {
+  const port = portOf(i);
+  const version = deps.versionOf?.(i);
+  return {
+    id: i.id, server: i.labels.server, specHash: i.labels.specHash, commit: i.labels.commit, state: i.state, startedAt: i.startedAt,
+    verified: deps.verified(i) !== null, ...(port !== undefined && { port }), ...(i.message !== undefined && { message: i.message }),
+    ...(version !== undefined && { version }),
+  };
 }
 
 function removeInstance(deps: ConvergeDeps, inst: Leaving, why: string): Promise<void> {
@@ -92,10 +92,6 @@ function pick(inst: Instance): Pick<Instance, 'id' | 'startedAt' | 'labels'> {
 
 function serves(deps: ConvergeDeps, inst: Instance): void {
   deps.router?.setActive(inst.labels.server, { id: inst.id, endpoint: inst.endpoint });
-}
-
-function holdsPort(i: Pick<Instance, 'endpoint'>, port: number): boolean {
-  return i.endpoint.kind === 'http' && new URL(i.endpoint.url).port === String(port);
 }
 
 /** Gates `inst`; on failure removes it (unless the caller cancelled a gate of an instance it did not start). */
@@ -120,36 +116,30 @@ async function gateInstance(d: RenderedServer, inst: Instance, deps: ConvergeDep
   return { server: name, status: 'failed', reason };
 }
 
-function usesHeldPort(d: RenderedServer, existing: readonly Instance[], deps: ConvergeDeps): boolean {
-  if (!deps.sharedPorts || d.spec.port === undefined) return false;
-  const port = d.spec.port;
-  return existing.some((i) => i.state === 'running' && holdsPort(i, port));
-}
-
-async function rollOne(d: RenderedServer, existing: readonly Instance[], deps: ConvergeDeps, signal: AbortSignal): Promise<ServerOutcome> {
-  const name = d.spec.name;
-  const ready = readyInstance(existing, d.specHash, deps);
-  const tools = ready && deps.verified(ready);
-  if (ready && tools) {
-    serves(deps, ready);
-    return { server: name, status: 'kept', instance: pick(ready), tools };
+/** Carries out one server's step of the plan. */
+async function rollOne(step: ServerStep, byId: ReadonlyMap<string, Instance>, deps: ConvergeDeps, signal: AbortSignal): Promise<ServerOutcome> {
+  const { server: name, desired: d } = step;
+  const inst = step.instance === undefined ? undefined : byId.get(step.instance);
+  switch (step.action) {
+    case 'keep':
+      serves(deps, inst!);
+      return { server: name, status: 'kept', instance: pick(inst!), tools: deps.verified(inst!) ?? [] };
+    case 'skip':
+      return { server: name, status: 'skipped' };
+    case 'verify':
+      deps.emit({ type: 'server.verifying', server: name, commit: deps.commit, instanceId: inst!.id });
+      return gateInstance(d, inst!, deps, signal, false);
+    default:
+      break;
   }
-  if (deps.skip?.(name)) return { server: name, status: 'skipped' };
-  if (ready) {
-    deps.emit({ type: 'server.verifying', server: name, commit: deps.commit, instanceId: ready.id });
-    return gateInstance(d, ready, deps, signal, false);
-  }
-  const recreate = d.spec.rollout.strategy === 'recreate' || usesHeldPort(d, existing, deps);
-  for (const old of existing) {
-    if (recreate || old.state !== 'running') await removeInstance(deps, old, recreate ? 'recreate' : 'exited');
-  }
+  for (const id of step.remove) await removeInstance(deps, byId.get(id)!, step.action === 'recreate' ? 'recreate' : 'exited');
   // an instance still draining on the port this one needs: its sessions end now
-  const port = d.spec.port;
-  if (deps.sharedPorts && port !== undefined) await deps.retirements.cut((i) => holdsPort(i, port));
+  const port = step.freePort;
+  if (port !== undefined) await deps.retirements.cut((i) => portOf(i) === port);
   if (signal.aborted) return { server: name, status: 'cancelled', reason: 'cancelled before start' };
-  let inst: Instance;
+  let started: Instance;
   try {
-    inst = await deps.runtime.start(d, { commit: deps.commit, workdir: deps.workdir, signal });
+    started = await deps.runtime.start(d, { commit: deps.commit, workdir: deps.workdir, signal });
   } catch (e) {
     if (signal.aborted) return { server: name, status: 'cancelled', reason: 'cancelled while starting' };
     if (deps.isTransient?.(e)) throw e; // the engine, not the commit: retried with backoff, never reverted
@@ -157,29 +147,44 @@ async function rollOne(d: RenderedServer, existing: readonly Instance[], deps: C
     deps.emit({ type: 'gate.failed', server: name, commit: deps.commit, reason, seconds: 0 });
     return { server: name, status: 'failed', reason };
   }
-  deps.emit({ type: 'server.starting', server: name, commit: deps.commit, version: d.masked.version, instanceId: inst.id });
-  return gateInstance(d, inst, deps, signal, true);
+  deps.emit({ type: 'server.starting', server: name, commit: deps.commit, version: d.masked.version, instanceId: started.id });
+  return gateInstance(d, started, deps, signal, true);
+}
+
+/** What deciding a plan takes; converge passes its own deps, a preview the same from elsewhere. */
+export interface PlanInputs {
+  runtime: Pick<Runtime, 'observe'>;
+  verified: ConvergeDeps['verified'];
+  sharedPorts: boolean;
+  skip?: ConvergeDeps['skip'];
+  /** Instances draining on their way out: invisible to the plan. */
+  retiring?: (id: string) => boolean;
+  /** The version of an instance's spec, when known (for display). */
+  versionOf?: (i: Instance) => string | undefined;
+}
+
+/** The plan converge executes: decided once, against what runs now. GET /plan and `plan --live` call it too. */
+export async function planNow(desired: readonly RenderedServer[], deps: PlanInputs): Promise<{ plan: Plan; instances: Instance[] }> {
+  const instances = (await deps.runtime.observe()).filter((i) => !deps.retiring?.(i.id));
+  const p = plan(desired, instances.map((i) => observed(i, deps)), { sharedPorts: deps.sharedPorts, ...(deps.skip && { inBackoff: deps.skip }) });
+  return { plan: p, instances };
 }
 
 export async function converge(desired: readonly RenderedServer[], deps: ConvergeDeps): Promise<ConvergeOutcome> {
-  const byServer = groupByServer(await observe(deps));
-  const byName = new Map(desired.map((d) => [d.spec.name, d]));
-  const layers = waves(new Map(desired.map((d) => [d.spec.name, d.spec.dependsOn])));
+  const { plan: p, instances } = await planNow(desired, { ...deps, retiring: (id) => deps.retirements.has(id) });
+  const byId = new Map(instances.map((i) => [i.id, i]));
   const outcomes = new Map<string, ServerOutcome>();
-  for (const [i, layer] of layers.entries()) {
+  for (const [i, steps] of p.waves.entries()) {
     if (deps.signal.aborted) return { ok: false, cancelled: true, outcomes, pruned: [] };
-    const todo = layer.filter((n) => {
-      const ready = readyInstance(byServer.get(n) ?? [], byName.get(n)!.specHash, deps);
-      return !ready || deps.verified(ready) === null;
-    });
-    if (todo.length > 0) deps.onWave?.(i, layers.length, todo);
+    const todo = steps.filter((s) => s.action !== 'keep').map((s) => s.server);
+    if (todo.length > 0) deps.onWave?.(i, p.waves.length, todo);
     // fail fast: the first failure cancels the wave's other gates (a revert follows anyway)
     const wave = new AbortController();
     const signal = AbortSignal.any([deps.signal, wave.signal]);
     setMaxListeners(0, signal); // one listener per gate of the wave, however wide it is
-    const settled = await Promise.allSettled(layer.map(async (n) => {
+    const settled = await Promise.allSettled(steps.map(async (step) => {
       try {
-        const r = await rollOne(byName.get(n)!, byServer.get(n) ?? [], deps, signal);
+        const r = await rollOne(step, byId, deps, signal);
         if (r.status === 'failed' && deps.failFast) wave.abort();
         return r;
       } catch (e) {
@@ -201,26 +206,15 @@ export async function converge(desired: readonly RenderedServer[], deps: Converg
   return { ok, cancelled: false, outcomes, pruned };
 }
 
-/**
- * Removes instances of servers no longer desired, exited instances, and every instance of a desired
- * server other than the one now serving it. A desired server that failed or is in backoff keeps
- * whatever still runs for it: a working older instance is better than none.
- */
+/** After the last wave: the plan's retirements and prunes, decided again on a fresh look (see afterWaves). */
 async function prune(desired: readonly RenderedServer[], outcomes: Map<string, ServerOutcome>, deps: ConvergeDeps): Promise<string[]> {
   const serving = new Map([...outcomes.values()].filter((o) => o.instance).map((o) => [o.server, o.instance!.id]));
-  const wanted = new Set(desired.map((d) => d.spec.name));
-  const pruned = new Set<string>();
-  for (const inst of await observe(deps)) {
-    const name = inst.labels.server;
-    if (inst.state !== 'running') {
-      if (!wanted.has(name)) pruned.add(name);
-      await removeInstance(deps, inst, 'exited');
-    } else if (!wanted.has(name)) {
-      pruned.add(name);
-      deps.retirements.drain(inst, 'no longer desired');
-    } else if (serving.has(name) && serving.get(name) !== inst.id) {
-      deps.retirements.drain(inst, 'replaced');
-    }
+  const now = (await deps.runtime.observe()).filter((i) => !deps.retirements.has(i.id));
+  const byId = new Map(now.map((i) => [i.id, i]));
+  const { departures, pruned } = afterWaves(new Set(desired.map((d) => d.spec.name)), serving, now.map((i) => observed(i, deps)));
+  for (const d of departures) {
+    if (d.how === 'now') await removeInstance(deps, byId.get(d.id)!, d.why);
+    else deps.retirements.drain(byId.get(d.id)!, d.why);
   }
-  return [...pruned].sort();
+  return pruned;
 }

@@ -2,13 +2,15 @@
 // and its outcome written in one place (finish) whatever the exit path.
 import type { GatewayRouter } from '../gateway/router.js';
 import type { GateTool } from '../health/index.js';
+import { recordedTools, versionFromRecords } from '../plan/verified.js';
+import { planView, type PlanView } from '../plan/view.js';
 import type { DesiredState } from '../render/desired-state.js';
 import type { Instance, Runtime } from '../runtimes/runtime.js';
 import type { Snapshot } from '../source/snapshot.js';
 import type { DesiredServer, RenderedServer } from '../spec/desired.js';
 import type { StateStore } from '../state/store.js';
 import { RestartBackoff } from './backoff.js';
-import { converge, type ConvergeDeps, type ConvergeOutcome, type GateFn } from './converge.js';
+import { converge, planNow, type ConvergeDeps, type ConvergeOutcome, type GateFn } from './converge.js';
 import { errText, isTransientError, short } from './errors.js';
 import { EventBus, type ReconcileEvent } from './events.js';
 import { needsWrite, writeOutcome, type Landed, type Outcome } from './outcome.js';
@@ -220,19 +222,44 @@ export class Reconciler {
   }
 
   private convergeTo(desired: RenderedServer[], commit: string, workdir: string, signal: AbortSignal, mode: ConvergeMode, onWave?: ConvergeDeps['onWave']): Promise<ConvergeOutcome> {
-    const records = this.deps.store.get().servers;
-    // Passed a gate in this run, or is the recorded deployment: same spec, started before its gate
-    // passed (an instance of that spec started later, e.g. by a revert a crash interrupted, is not).
-    const verified = (i: Instance): GateTool[] | null => {
-      const rec = records[i.labels.server];
-      const recorded = rec?.specHash === i.labels.specHash && Date.parse(i.startedAt) <= Date.parse(rec.deployedAt);
-      return this.gated.get(i.id) ?? (recorded ? (rec.tools ?? []).map((name) => ({ name })) : null);
-    };
     return converge(desired, {
       runtime: this.deps.runtime, gate: this.deps.gate, commit, workdir, signal, sharedPorts: this.deps.sharedPorts,
-      emit: (e) => this.onEvent(e), now: () => this.clock.now(), verified, retirements: this.retirements,
+      emit: (e) => this.onEvent(e), now: () => this.clock.now(), verified: this.verified(), retirements: this.retirements,
       isTransient: this.isTransient, ...(this.deps.router && { router: this.deps.router }), ...mode, ...(onWave && { onWave }),
     });
+  }
+
+  /** Passed a gate in this run, or is the recorded deployment (see recordedTools). */
+  private verified(): (i: Instance) => GateTool[] | null {
+    const records = this.deps.store.get().servers;
+    return (i) => this.gated.get(i.id) ?? recordedTools(records[i.labels.server], { specHash: i.labels.specHash, startedAt: i.startedAt })?.map((name) => ({ name })) ?? null;
+  }
+
+  /**
+   * What the next sync would do (GET /plan): the head's rollout, or, when the head is applied, failed
+   * or invalid, the repair of the applied commit; decided by the function converge runs, against
+   * what runs now, with this run's gated instances and restart backoff.
+   */
+  async preview(): Promise<PlanView> {
+    const st = this.deps.store.get();
+    const head = await this.deps.source.head();
+    const notes: string[] = [];
+    let target: { commit: string | null; servers: readonly RenderedServer[] } | undefined;
+    if (head !== st.applied && head !== st.failedRevision?.commit) {
+      const d = this.deps.compile(await this.deps.source.snapshot(head));
+      if (d.errors.length === 0) target = { commit: head, servers: d.servers };
+      else notes.push(`${short(head)} is invalid (${d.errors.length} error${d.errors.length === 1 ? '' : 's'}): the next sync records it and only repairs drift`);
+    } else if (head !== st.applied) {
+      notes.push(`${short(head)} failed before: it is retried only by a forced sync; the next sync only repairs drift`);
+    }
+    const mode = target ? 'rollout' : 'repair';
+    target ??= await this.rendered.get(st.applied);
+    const { plan } = await planNow(target.servers, {
+      runtime: this.deps.runtime, sharedPorts: this.deps.sharedPorts, verified: this.verified(), retiring: (id) => this.retirements.has(id),
+      versionOf: versionFromRecords(st.servers), ...(mode === 'repair' && { skip: (s: string) => this.backoff.waitFor(s) > 0 }),
+    });
+    if (this.current) notes.push('a sync is running: this is what the next one would do from what runs at this moment');
+    return planView(plan, { commit: target.commit, head, mode, source: 'daemon', against: 'its runtime, observed now', notes });
   }
 
   // ---- crashes -------------------------------------------------------------------------------

@@ -52,33 +52,43 @@ describe('mcp-gitops validate / render / plan', () => {
     expect(out.servers.find((s) => s.name === 'memory')!.env).toMatchObject({ API_KEY: '***', LOG_LEVEL: 'debug' });
   });
 
-  it('plans in waves that respect dependsOn', async () => {
-    const r = await run(['plan', '--repo', repo, '--path', 'sample-repo', '--state-dir', join(tmp.dir, 'state')]);
+  it('plans in waves that respect dependsOn, against the state file, and says so', async () => {
+    const state = join(tmp.dir, 'state');
+    const r = await run(['plan', '--repo', repo, '--path', 'sample-repo', '--state-dir', state]);
     expect(r.code).toBe(0);
     expect(r.out).toBe([
-      `plan for ${head.slice(0, 12)} against nothing applied:`,
-      'wave 1:',
-      '  + create everything 2026.8.31 [blue-green]',
-      '  + create everything-http 2026.8.31 [recreate]',
-      'wave 2:',
-      '  + create memory 2026.8.31 [blue-green]',
+      `plan for ${head.slice(0, 7)} (rollout) against the state file (${state}, nothing applied):`,
+      'WAVE  SERVER           ACTION  VERSION    DETAIL',
+      '1     everything       create  2026.8.31  blue-green',
+      '1     everything-http  create  2026.8.31  recreate',
+      '2     memory           create  2026.8.31  blue-green',
+      '3 changes, 0 kept',
+      'note: the state file shows what the last sync recorded, not crashes or out-of-band changes: --server asks a running daemon',
       '',
     ].join('\n'));
   });
 
-  it('plans against the applied state: updates and prunes', async () => {
+  it('plans against the applied state: keeps, replaces, prunes', async () => {
     const state = join(tmp.dir, 'state2');
     mkdirSync(state);
+    const rendered = JSON.parse((await run(['render', '--repo', repo, '--path', 'sample-repo', '-o', 'json'])).out) as { servers: { name: string; specHash: string }[] };
+    const hashOf = (n: string): string => rendered.servers.find((s) => s.name === n)!.specHash;
+    const at = '2026-01-01T00:00:00.000Z';
     writeFileSync(join(state, 'state.json'), JSON.stringify({ schemaVersion: 1, applied: 'f'.repeat(40), servers: {
-      everything: { name: 'everything', version: '2026.1.0', commit: 'f'.repeat(40), specHash: 'old', deployedAt: '' },
-      gone: { name: 'gone', version: '1', commit: 'f'.repeat(40), specHash: 'x', deployedAt: '' },
+      everything: { name: 'everything', version: '2026.1.0', commit: 'f'.repeat(40), specHash: 'old', deployedAt: at },
+      memory: { name: 'memory', version: '2026.8.31', commit: 'f'.repeat(40), specHash: hashOf('memory'), deployedAt: at },
+      gone: { name: 'gone', version: '1', commit: 'f'.repeat(40), specHash: 'x', deployedAt: at },
     } }));
     const r = await run(['plan', '--repo', repo, '--path', 'sample-repo', '--state-dir', state, '-o', 'json']);
     expect(r.code).toBe(0);
-    const p = JSON.parse(r.out) as { waves: { action: string; name: string }[][] };
-    expect(p.waves.map((w) => w.map((c) => `${c.action} ${c.name}`))).toEqual([
-      ['update everything', 'create everything-http'], ['create memory'], ['delete gone'],
-    ]);
+    const p = JSON.parse(r.out) as { source: string; waves: { action: string; server: string; version: string; from?: { version?: string } }[][]; prune: { server: string }[] };
+    expect(p.source).toBe('state');
+    expect(p.waves.map((w) => w.map((c) => `${c.action} ${c.server}`))).toEqual([['start-beside everything', 'create everything-http'], ['keep memory']]);
+    expect(p.waves[0][0].from?.version).toBe('2026.1.0');
+    expect(p.prune.map((x) => x.server)).toEqual(['gone']);
+    const text = await run(['plan', '--repo', repo, '--path', 'sample-repo', '--state-dir', state]);
+    expect(text.out).toContain('1     everything       start-beside  2026.1.0 -> 2026.8.31  from fffffff (spec changed); blue-green');
+    expect(text.out).toContain('-     gone             prune         1                      no longer desired; drained');
   });
 
   it('never reads uncommitted edits', async () => {

@@ -1,55 +1,67 @@
-import { plan, type Change, type ObservedServer, type Plan } from '../../plan/plan.js';
+// `mcp-gitops plan`: the plan converge would execute (src/plan decides both), against the best view
+// of what runs that can be had: a running daemon (--server), the runtime observed from here (--live),
+// else the state file. The output says which.
+import { plan, type ObservedInstance } from '../../plan/plan.js';
+import { recordedTools } from '../../plan/verified.js';
+import { formatPlan, planView, type PlanView } from '../../plan/view.js';
 import { readStateFile } from '../../state/store.js';
-import { loadDesired } from '../load-desired.js';
+import type { DaemonState } from '../../state/model.js';
+import { loadDesired, type LoadedDesired } from '../load-desired.js';
 import type { CliIO } from '../main.js';
 import { capabilitiesOf } from '../../runtimes/capabilities.js';
-import { COMMON_OPTIONS, runtimeOption, str, type OptionTable, type Values } from '../options.js';
+import { COMMON_OPTIONS, runtimeOption, str, UsageError, type OptionTable, type Values } from '../options.js';
+import { fetchDaemonPlan } from '../daemon-plan.js';
+import { assertObservable, livePlan } from '../live-plan.js';
 import { OUTPUT_OPTION, REV_OPTION, outputFormat, reportInvalid, serialize } from './shared.js';
 
-const SYMBOL = { create: '+', update: '~', delete: '-' } as const;
+const PLAN_OPTIONS = {
+  ...COMMON_OPTIONS, ...REV_OPTION, ...OUTPUT_OPTION,
+  server: { type: 'string', description: "ask the daemon at this URL (e.g. http://127.0.0.1:8080): its runtime's live view, for its branch head", env: false },
+  live: { type: 'boolean', description: 'observe the runtime (--runtime docker|kubernetes) from here, as a daemon would at start', env: false },
+  namespace: { type: 'string', description: 'kubernetes (--live): namespace of the servers' },
+  scope: { type: 'string', description: 'docker (--live): only containers labelled mcp-gitops/scope=<scope>' },
+} satisfies OptionTable;
 
-function describe(c: Change): string {
-  const from = c.observed?.version, to = c.desired?.masked.version;
-  const versions = c.action === 'update' ? (from !== to ? ` ${from ?? '?'} -> ${to}` : ` ${to} (spec changed)`) : c.action === 'create' ? ` ${to}` : ` ${from ?? ''}`;
-  const strategy = c.action === 'delete' ? '' : ` [${c.strategy}]`;
-  return `  ${SYMBOL[c.action]} ${c.action} ${c.name}${versions.trimEnd()}${strategy}${c.note ? ` (${c.note})` : ''}`;
+/** The state file's records as instances: what the last sync left running, each having passed its gate. */
+function recorded(state: DaemonState | null): ObservedInstance[] {
+  return Object.values(state?.servers ?? {}).map((r) => ({
+    id: `recorded:${r.name}`, server: r.name, specHash: r.specHash, commit: r.commit, state: 'running' as const, startedAt: r.deployedAt,
+    verified: recordedTools(r, { specHash: r.specHash, startedAt: r.deployedAt }) !== null, version: r.version, ...(r.port !== undefined && { port: r.port }),
+  }));
 }
 
-export function formatPlan(p: Plan, header: string): string {
-  const lines = [header];
-  if (p.waves.length === 0) lines.push('  no changes');
-  p.waves.forEach((w, i) => {
-    const prune = w.every((c) => c.action === 'delete');
-    lines.push(prune ? 'prune:' : `wave ${i + 1}:`, ...w.map(describe));
-  });
-  if (p.unchanged.length > 0) lines.push(`unchanged: ${p.unchanged.join(', ')}`);
-  return `${lines.join('\n')}\n`;
+function notesFor(d: LoadedDesired, state: DaemonState | null): string[] {
+  const failed = state?.failedRevision;
+  return failed?.commit === d.commit ? [`${d.commit.slice(0, 7)} failed before (${failed.reason}); a daemon retries it only on a forced sync`] : [];
+}
+
+async function localPlan(v: Values, io: CliIO): Promise<PlanView | number> {
+  if (v.live === true) assertObservable(runtimeOption(v) ?? 'process');
+  const d = await loadDesired(v, io.env);
+  const bad = reportInvalid(d, io);
+  if (bad !== undefined) return bad;
+  const stateDir = str(v, 'state-dir') ?? '.mcp-gitops';
+  const state = await readStateFile(stateDir);
+  const meta = { commit: d.commit, mode: 'rollout' as const, notes: notesFor(d, state) };
+  if (v.live === true) return livePlan(d.state.servers, v, io.env, state, meta);
+  const p = plan(d.state.servers, recorded(state), { sharedPorts: capabilitiesOf(runtimeOption(v) ?? 'process').sharedHostPorts });
+  const applied = state?.applied ? `applied ${state.applied.slice(0, 7)}` : 'nothing applied';
+  const notes = [...meta.notes, 'the state file shows what the last sync recorded, not crashes or out-of-band changes: --server asks a running daemon'];
+  return planView(p, { ...meta, notes, source: 'state', against: `the state file (${stateDir}, ${applied})` });
 }
 
 export const planCommand = {
   name: 'plan',
-  usage: 'mcp-gitops plan [--repo <path|url>] [--path <dir>] [--env <name>] [--state-dir <dir>] [-o text|json]',
-  summary: "Shows what a sync would do: creates, updates and deletes in dependency waves, against the state dir's applied revision (or against nothing).",
-  options: { ...COMMON_OPTIONS, ...REV_OPTION, ...OUTPUT_OPTION } satisfies OptionTable,
+  usage: 'mcp-gitops plan [--server <url> | --live] [--repo <path|url>] [--path <dir>] [--env <name>] [--state-dir <dir>] [-o text|yaml|json]',
+  summary: 'Shows what the next sync does per server (keep, verify, create, start-beside, recreate, restart, skip, prune) in dependency waves: asked of a running daemon (--server), against the runtime observed from here (--live), or against the state file.',
+  options: PLAN_OPTIONS,
   async run(v: Values, io: CliIO): Promise<number> {
     const format = outputFormat(v, 'text');
-    const d = await loadDesired(v, io.env);
-    const bad = reportInvalid(d, io);
-    if (bad !== undefined) return bad;
-    const state = await readStateFile(str(v, 'state-dir') ?? '.mcp-gitops');
-    const observed: ObservedServer[] = Object.values(state?.servers ?? {});
-    const p = plan(d.state.servers, observed, { sharedPorts: capabilitiesOf(runtimeOption(v) ?? 'process').sharedHostPorts });
-    const against = state?.applied ? `applied ${state.applied.slice(0, 12)}` : 'nothing applied';
-    if (format === 'text') {
-      io.stdout.write(formatPlan(p, `plan for ${d.commit.slice(0, 12)} against ${against}:`));
-    } else {
-      const waves = p.waves.map((w) => w.map((c) => ({
-        action: c.action, name: c.name, strategy: c.strategy, ...(c.note && { note: c.note }),
-        ...(c.observed && { from: { version: c.observed.version, commit: c.observed.commit, specHash: c.observed.specHash } }),
-        ...(c.desired && { to: { version: c.desired.masked.version, specHash: c.desired.specHash } }),
-      })));
-      io.stdout.write(serialize({ commit: d.commit, against: state?.applied ?? null, waves, unchanged: p.unchanged }, format));
-    }
+    const server = str(v, 'server');
+    if (server !== undefined && v.live === true) throw new UsageError('--server and --live are two sources: give one');
+    const view = server !== undefined ? await fetchDaemonPlan(server) : await localPlan(v, io);
+    if (typeof view === 'number') return view;
+    io.stdout.write(format === 'text' ? formatPlan(view) : serialize(view, format));
     return 0;
   },
 };

@@ -1,0 +1,18 @@
+// Which instance counts as having passed a health gate before this run: the recorded deployment
+// (same spec-hash, started no later than its gate passed). An instance of that spec started later,
+// e.g. by a revert a crash interrupted, never passed one and is gated again.
+import type { AppliedServer } from '../state/model.js';
+
+/** The tools it showed when its gate passed, or null when it never passed one on record. */
+export function recordedTools(rec: AppliedServer | undefined, inst: { specHash: string; startedAt: string }): string[] | null {
+  const recorded = rec !== undefined && rec.specHash === inst.specHash && Date.parse(inst.startedAt) <= Date.parse(rec.deployedAt);
+  return recorded ? [...(rec.tools ?? [])] : null;
+}
+
+/** The recorded version of an instance's spec (instances carry no version label). */
+export function versionFromRecords(records: Readonly<Record<string, AppliedServer>>): (inst: { labels: { server: string; specHash: string } }) => string | undefined {
+  return (inst) => {
+    const rec = records[inst.labels.server];
+    return rec?.specHash === inst.labels.specHash ? rec.version : undefined;
+  };
+}

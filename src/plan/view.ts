@@ -1,0 +1,135 @@
+// A plan as data to show: secret-free (masked versions and hashes only), JSON-ready, the same from
+// the CLI and from a daemon's GET /plan, and rendered as one table for people.
+import type { RolloutStrategy } from '../spec/desired.js';
+import type { Plan, PruneStep, ServerAction, ServerStep } from './plan.js';
+
+/** Where the observed side came from. */
+export type PlanSource =
+  /** A running daemon answered: its runtime's live view, its gated instances and its backoff. */
+  | 'daemon'
+  /** The runtime, observed from the CLI's own process. */
+  | 'live'
+  /** The state file: what the last sync recorded (crashes and out-of-band changes are not seen). */
+  | 'state';
+
+/** rollout: the next sync rolls out `commit` (the head); repair: it only puts back what drifted from the applied commit. */
+export type PlanMode = 'rollout' | 'repair';
+
+export interface StepView {
+  server: string;
+  action: ServerAction | 'prune';
+  /** 1-based wave; prunes come after the last wave (null). */
+  wave: number | null;
+  /** The desired version (masked) and spec-hash; absent for prunes. */
+  version?: string;
+  specHash?: string;
+  strategy?: RolloutStrategy;
+  /** keep / verify: the instance. */
+  instance?: string;
+  /** What runs (or ran last) when it has another spec, or the exited instance a restart replaces. */
+  from?: { specHash: string; commit: string; version?: string; message?: string };
+  /** Removed before the new instance starts / drained after the last wave. */
+  remove: string[];
+  retire: string[];
+  /** skip: what it would have done. */
+  held?: ServerAction;
+  note?: string;
+}
+
+export interface PlanView {
+  /** The commit whose servers are planned (null: nothing applied yet, the empty set). */
+  commit: string | null;
+  /** The branch head, when known. */
+  head?: string | null;
+  mode: PlanMode;
+  source: PlanSource;
+  /** In words: what was observed. */
+  against: string;
+  waves: StepView[][];
+  prune: StepView[];
+  /** Remarks for people (an invalid head, a failed commit not retried). */
+  notes: string[];
+}
+
+export interface ViewMeta {
+  commit: string | null;
+  head?: string | null;
+  mode: PlanMode;
+  source: PlanSource;
+  against: string;
+  notes?: string[];
+}
+
+function stepView(s: ServerStep, wave: number): StepView {
+  return {
+    server: s.server, action: s.action, wave, version: s.desired.masked.version, specHash: s.desired.specHash, strategy: s.strategy,
+    ...(s.instance !== undefined && { instance: s.instance }), ...(s.from && { from: { ...s.from } }),
+    remove: [...s.remove], retire: [...s.retire], ...(s.held && { held: s.held }), ...(s.note && { note: s.note }),
+  };
+}
+
+function pruneView(p: PruneStep): StepView {
+  return { server: p.server, action: 'prune', wave: null, from: { ...p.from }, remove: [...p.remove], retire: [...p.retire] };
+}
+
+export function planView(p: Plan, meta: ViewMeta): PlanView {
+  return {
+    commit: meta.commit, ...(meta.head !== undefined && { head: meta.head }), mode: meta.mode, source: meta.source, against: meta.against,
+    waves: p.waves.map((w, i) => w.map((s) => stepView(s, i + 1))), prune: p.prune.map(pruneView), notes: [...(meta.notes ?? [])],
+  };
+}
+
+/** Server name -> action, over every wave and the prunes (what a test compares with a sync). */
+export function actions(v: Pick<PlanView, 'waves' | 'prune'>): Record<string, StepView['action']> {
+  return Object.fromEntries([...v.waves.flat(), ...v.prune].map((s) => [s.server, s.action]));
+}
+
+const short = (sha: string): string => sha.slice(0, 7);
+
+function versionCell(s: StepView): string {
+  if (s.action === 'prune') return s.from?.version ?? '';
+  const was = s.from?.version;
+  return was !== undefined && was !== s.version ? `${was} -> ${s.version ?? ''}` : s.version ?? '';
+}
+
+function detail(s: StepView): string {
+  const from = s.from ? `from ${short(s.from.commit)}${s.from.specHash !== s.specHash && s.action !== 'prune' ? ' (spec changed)' : ''}` : '';
+  const parts: string[] = [];
+  switch (s.action) {
+    case 'keep':
+      break;
+    case 'restart':
+      parts.push(s.from?.message ? `exited: ${s.from.message}` : 'exited', ...(s.from && s.from.specHash !== s.specHash ? ['spec changed'] : []));
+      break;
+    case 'skip':
+      parts.push(`would ${s.held ?? 'start'}`);
+      break;
+    case 'prune':
+      parts.push('no longer desired', ...(s.retire.length > 0 ? ['drained'] : []));
+      break;
+    default:
+      if (from) parts.push(from);
+      if (s.action !== 'verify') parts.push(s.strategy ?? '');
+  }
+  if (s.note) parts.push(s.note);
+  return parts.filter(Boolean).join('; ');
+}
+
+/** The human table. */
+export function formatPlan(v: PlanView): string {
+  const what = v.commit ? short(v.commit) : 'nothing (no commit applied)';
+  const lines = [`plan for ${what} (${v.mode}) against ${v.against}:`];
+  const rows = [...v.waves.flat(), ...v.prune].map((s) => [s.wave === null ? '-' : String(s.wave), s.server, s.action, versionCell(s), detail(s)]);
+  if (rows.length === 0) lines.push('  no servers desired and nothing runs');
+  else {
+    const table = [['WAVE', 'SERVER', 'ACTION', 'VERSION', 'DETAIL'], ...rows];
+    const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
+    for (const r of table) lines.push(r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd());
+  }
+  const steps = [...v.waves.flat(), ...v.prune];
+  const count = (a: StepView['action']): number => steps.filter((s) => s.action === a).length;
+  const changes = steps.filter((s) => s.action !== 'keep').length;
+  lines.push(changes === 0 ? 'no changes' : `${changes} change${changes === 1 ? '' : 's'}, ${count('keep')} kept`);
+  for (const n of v.notes) lines.push(`note: ${n}`);
+  return `${lines.join('\n')}\n`;
+}
