@@ -63,6 +63,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     workdirFor: (snap) => materialize(snap, join(cfg.stateDir, 'checkouts', snap.commit)),
     intervalMs: cfg.intervalSeconds * 1000,
     sharedPorts: runtime.capabilities.sharedHostPorts,
+    runtimeName: cfg.runtime,
     endpointFor: (s) => `${publicBase}${gatewayPath(s.name)}`,
   });
   reconciler.events.on((e) => logger.debug({ event: e }, e.type));

@@ -45,6 +45,8 @@ export interface ReconcilerDeps {
   logger: ReconcilerLogger;
   intervalMs: number;
   sharedPorts: boolean;
+  /** The runtime's name, for messages (`plan` says what it observed). */
+  runtimeName?: string;
   /** What /status shows as a server's endpoint (its gateway address). */
   endpointFor?: (server: DesiredServer) => string | null;
   /** The gateway: told which instance serves each server, asked to drain one before it goes. */
@@ -259,7 +261,7 @@ export class Reconciler {
       versionOf: versionFromRecords(st.servers), ...(mode === 'repair' && { skip: (s: string) => this.backoff.waitFor(s) > 0 }),
     });
     if (this.current) notes.push('a sync is running: this is what the next one would do from what runs at this moment');
-    return planView(plan, { commit: target.commit, head, mode, source: 'daemon', against: 'its runtime, observed now', notes });
+    return planView(plan, { commit: target.commit, head, mode, source: 'daemon', against: `its ${this.deps.runtimeName ?? ''} runtime, live`.replace('  ', ' '), notes });
   }
 
   // ---- crashes -------------------------------------------------------------------------------
