@@ -3,13 +3,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { isRuntimeError } from '../../../src/runtimes/errors.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { ExitInfo, Runtime } from '../../../src/runtimes/runtime.js';
+import { createHttpTransport } from '../../../src/runtimes/http-transport.js';
 import { rejection, waitFor } from '../../helpers/docker/wait.js';
+import { freePort } from '../process/helpers/system.js';
 import type { ContractSubject, ContractWorld } from './subject.js';
 
 async function tools(rt: Runtime, id: string): Promise<string[]> {
+  return toolsOver(await rt.connect(id));
+}
+
+async function toolsOver(transport: Transport): Promise<string[]> {
   const client = new Client({ name: 'contract', version: '1' });
-  await client.connect(await rt.connect(id));
+  await client.connect(transport);
   try {
     return (await client.listTools()).tools.map((t) => t.name);
   } finally {
@@ -60,6 +67,30 @@ export function runtimeContract(subject: ContractSubject): void {
       expect(await tools(rt, inst.id)).toContain('echo');
       // a closed client only detached: a second one gets through to the same instance
       expect(await tools(rt, inst.id)).toContain('echo');
+    });
+
+    it('a runtime built anew over the same engine (a restarted daemon) observes the instances with their labels', async () => {
+      const rt = w.runtime();
+      const server = w.httpServer?.('alpha', await freePort()) ?? w.server('alpha'); // adopted stdio processes lose their pipes
+      const inst = await rt.start(server, w.ctx);
+      const next = w.reopen(rt);
+      expect(await next.observe()).toEqual([expect.objectContaining({ id: inst.id, state: 'running', labels: inst.labels, endpoint: inst.endpoint })]);
+    });
+
+    it.skipIf(subject.noHttp !== undefined)('an http instance: connect() reaches it; at its endpoint URL too when endpoints are reachable; its port is not shared when host ports are', async () => {
+      const httpServer = w.httpServer!;
+      const rt = w.runtime();
+      const port = await freePort();
+      const inst = await rt.start(httpServer('web', port), w.ctx);
+      expect(inst.endpoint).toMatchObject({ kind: 'http', transport: 'streamable-http' });
+      expect(await waitFor('the server to answer', () => tools(rt, inst.id).catch(() => undefined), within)).toContain('echo');
+      const { endpoint } = inst;
+      if (subject.capabilities.endpointsReachable && endpoint.kind === 'http') {
+        expect(await toolsOver(createHttpTransport(endpoint.transport, endpoint.url))).toContain('echo');
+      }
+      if (subject.capabilities.sharedHostPorts) {
+        expect(isRuntimeError(await rejection(rt.start(httpServer('web', port), w.ctx)), 'RUNTIME_PORT_IN_USE')).toBe(true);
+      }
     });
 
     it('starts a new instance beside a running one of the same server, each with its own labels', async () => {

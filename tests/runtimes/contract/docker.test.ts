@@ -5,7 +5,7 @@ import { DOCKER_CAPABILITIES } from '../../../src/runtimes/capabilities.js';
 import { probeEngine } from '../../helpers/docker/engine.js';
 import { createDockerHarness } from '../../helpers/docker/harness.js';
 import { IN_IMAGE } from '../../helpers/docker/images.js';
-import { dockerServer, everythingStdio } from '../../helpers/docker/servers.js';
+import { dockerServer, everythingHttp, everythingStdio } from '../../helpers/docker/servers.js';
 import { runtimeContract } from './contract.js';
 
 const probe = await probeEngine();
@@ -20,6 +20,8 @@ runtimeContract({
     return Promise.resolve({
       ctx: h.ctx,
       runtime: () => h.runtime(),
+      reopen: () => h.runtime(),
+      httpServer: (name, port) => everythingHttp(name, port),
       server: (name, version = '1.0.0') => everythingStdio(name, { version }),
       exitingServer: (name) => dockerServer({ name, command: IN_IMAGE.node, args: [IN_IMAGE.fixture('exit-at-start.mjs')] }),
       kill: async (_rt, id) => {

@@ -39,6 +39,10 @@ runtimeContract({
     return {
       ctx: { commit: 'c0ffee0000000000000000000000000000000000', workdir: '/nonexistent' },
       runtime,
+      reopen: () => runtime(),
+      httpServer: (name, port) => rendered({
+        name, image, transport: 'streamable-http', port, command: 'npx', args: EVERYTHING, env: { PORT: String(port) },
+      }),
       server: (name, version = '1.0.0') => rendered({
         name, version, image, transport: 'streamable-http', port: 3001, command: 'npx', args: EVERYTHING, env: { PORT: '3001' },
       }),

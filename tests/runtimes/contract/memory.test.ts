@@ -7,6 +7,7 @@ import { runtimeContract } from './contract.js';
 
 runtimeContract({
   name: 'memory',
+  noHttp: 'its instances speak MCP in memory',
   capabilities: MEMORY_CAPABILITIES,
   timeoutMs: 10_000,
   world: () => {
@@ -19,6 +20,7 @@ runtimeContract({
         runtimes.push(rt);
         return rt;
       },
+      reopen: (rt) => (rt as MemoryRuntime).fork('next-'),
       server: (name, version = '1.0.0') => asRendered(desired({ name, version })),
       exitingServer: (name) => asRendered(desired({ name, env: { BEHAVIOR: 'exit' } })),
       kill: (rt, id) => Promise.resolve((rt as MemoryRuntime).exit(id)),

@@ -3,7 +3,7 @@
 import { PROCESS_CAPABILITIES } from '../../../src/runtimes/capabilities.js';
 import type { ProcessRuntime } from '../../../src/runtimes/process/index.js';
 import { createHarness } from '../process/helpers/harness.js';
-import { fixture, paths, rendered } from '../process/helpers/servers.js';
+import { everything, fixture, paths, rendered } from '../process/helpers/servers.js';
 import { runtimeContract } from './contract.js';
 
 runtimeContract({
@@ -15,6 +15,8 @@ runtimeContract({
     return {
       ctx: h.ctx,
       runtime: () => h.runtime(),
+      reopen: () => h.runtime(),
+      httpServer: (name, port) => everything(name, 'streamableHttp', port),
       server: (name, version = '1.0.0') => rendered({ name, version, args: [paths.everything, 'stdio'] }),
       exitingServer: (name) => fixture(name, 'exit-at-start.mjs'),
       kill: (rt, id) => {

@@ -129,25 +129,6 @@ describe('process runtime: launch rules', () => {
 });
 
 describe('process runtime: http servers', () => {
-  it('reaches a streamable-http server at 127.0.0.1:<port>/mcp and refuses a second one on the same port', async () => {
-    const port = await freePort();
-    const rt = h.runtime();
-    const inst = await rt.start(everything('web', 'streamableHttp', port), h.ctx);
-    expect(inst.endpoint).toEqual({ kind: 'http', transport: 'streamable-http', url: `http://127.0.0.1:${port}/mcp` });
-    const client = new Client({ name: 't', version: '1' });
-    await waitFor('server listening', async () => {
-      try {
-        await client.connect(await rt.connect(inst.id));
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    expect((await client.listTools()).tools.map((t) => t.name)).toContain('echo');
-    await client.close();
-
-    await expect(rt.start(everything('web', 'streamableHttp', port), h.ctx)).rejects.toMatchObject({ code: 'RUNTIME_PORT_IN_USE' });
-  });
 
   it('uses /sse as the default path for sse servers and keeps an explicit path', async () => {
     const rt = h.runtime();
