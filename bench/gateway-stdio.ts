@@ -9,11 +9,9 @@ import { waitFor } from '../tests/e2e/helpers/wait-for.js';
 import { createWorld } from '../tests/gateway/helpers.js';
 import { paths } from '../tests/runtimes/process/helpers/servers.js';
 import { freePort } from '../tests/runtimes/process/helpers/system.js';
-import { SESSIONS } from './gateway.js';
-import type { LoadConfig } from './gateway-load.js';
-import { extraMedian, sharedRuns, type Bench, type Sample } from './harness.js';
-import { sideBySide, startLoadWorker, type LoadWorker } from './load-worker.js';
-import { cpuMs, threadCpuMs } from './proc-usage.js';
+import { sharedRuns, type Bench } from './harness.js';
+import { cpuNote as cpu, gatewayThreadCpu, loadConfig, SESSIONS, sideBySide, startLoadWorker, type LoadWorker } from './load-worker.js';
+import { cpuMs } from './proc-usage.js';
 
 const MCP_PROXY = `${paths.root}node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs`;
 
@@ -56,11 +54,10 @@ export async function gatewayStdioBench(runs: number, quick: boolean): Promise<B
     await w.serve('svc', 'stdio');
     proxy = await startMcpProxy(await freePort());
     const proxyPid = proxy.child.pid!;
-    const cfg: LoadConfig = { directUrl: proxy.url, gatewayUrl: w.url('svc').href, sessions: SESSIONS, sequential: quick ? 100 : 500, concurrent: quick ? 200 : 1000 };
+    const cfg = loadConfig(proxy.url, w.url('svc').href, quick);
     worker = await startLoadWorker(cfg);
-    const pick = sharedRuns(sideBySide(worker.ask, cfg.concurrent, { gw: () => threadCpuMs(process.pid, process.pid), proxy: () => cpuMs(proxyPid) }));
+    const pick = sharedRuns(sideBySide(worker.ask, cfg.concurrent, { gw: gatewayThreadCpu, proxy: () => cpuMs(proxyPid) }));
     const what = 'server-everything over stdio behind each (one shared upstream process), echo tools/call, clients in a worker thread';
-    const cpu = (s: Sample[], k: string): string => `${extraMedian(s, k).toFixed(2)} ms`;
     return {
       rows: [
         { name: 'gateway p50, stdio upstream, vs mcp-proxy', unit: 'ms', target: '<= 1x mcp-proxy', runs, ratio: true, pass: (r) => r <= 1, measure: pick('p50Ratio'),

@@ -4,12 +4,9 @@
 // concurrent sessions. The clients run in a worker thread (gateway-load.ts); bounded call counts.
 // CPU per call of the gateway's thread and of the server process shows where a 2-core machine goes.
 import { createWorld } from '../tests/gateway/helpers.js';
-import type { LoadConfig } from './gateway-load.js';
-import { extraMedian, sharedRuns, type Bench, type Sample } from './harness.js';
-import { sideBySide, startLoadWorker, type LoadWorker } from './load-worker.js';
-import { cpuMs, threadCpuMs } from './proc-usage.js';
-
-export const SESSIONS = 8;
+import { sharedRuns, type Bench } from './harness.js';
+import { cpuNote as cpu, gatewayThreadCpu, loadConfig, SESSIONS, sideBySide, startLoadWorker, type LoadWorker } from './load-worker.js';
+import { cpuMs } from './proc-usage.js';
 
 export async function gatewayBench(runs: number, quick: boolean): Promise<Bench> {
   const w = await createWorld();
@@ -22,11 +19,10 @@ export async function gatewayBench(runs: number, quick: boolean): Promise<Bench>
     const inst = await w.serve('svc', 'streamableHttp');
     const serverPid = w.rt.pidOf(inst.id);
     if (inst.endpoint.kind !== 'http' || serverPid === undefined) throw new Error('expected a running HTTP instance');
-    const cfg: LoadConfig = { directUrl: inst.endpoint.url, gatewayUrl: w.url('svc').href, sessions: SESSIONS, sequential: quick ? 100 : 500, concurrent: quick ? 200 : 1000 };
+    const cfg = loadConfig(inst.endpoint.url, w.url('svc').href, quick);
     worker = await startLoadWorker(cfg);
-    const pick = sharedRuns(sideBySide(worker.ask, cfg.concurrent, { gw: () => threadCpuMs(process.pid, process.pid), srv: () => cpuMs(serverPid) }));
+    const pick = sharedRuns(sideBySide(worker.ask, cfg.concurrent, { gw: gatewayThreadCpu, srv: () => cpuMs(serverPid) }));
     const what = 'server-everything streamable HTTP on 127.0.0.1, echo tools/call, clients in a worker thread';
-    const cpu = (s: Sample[], k: string): string => `${extraMedian(s, k).toFixed(2)} ms`;
     return {
       rows: [
         { name: 'gateway added latency p50, HTTP upstream (vs direct)', unit: 'ms', target: '< 0.5 ms', runs, pass: (m) => m < 0.5, measure: pick('p50'), note: `${what}; ${cfg.sequential} sequential calls per run and side, interleaved; baseline = direct p50` },

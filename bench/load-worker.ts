@@ -4,7 +4,22 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { LoadAnswer, LoadConfig, LoadPhase } from './gateway-load.js';
-import { quantile, type Sample } from './harness.js';
+import { extraMedian, quantile, type Sample } from './harness.js';
+import { threadCpuMs } from './proc-usage.js';
+
+/** Concurrent sessions per side in the throughput phase. */
+export const SESSIONS = 8;
+
+/** The load of one side-by-side bench: fewer calls with --quick. */
+export function loadConfig(directUrl: string, gatewayUrl: string, quick: boolean): LoadConfig {
+  return { directUrl, gatewayUrl, sessions: SESSIONS, sequential: quick ? 100 : 500, concurrent: quick ? 200 : 1000 };
+}
+
+/** CPU ms of the gateway's thread (the main thread of this process: its event loop). */
+export const gatewayThreadCpu = (): number => threadCpuMs(process.pid, process.pid);
+
+/** The median of a CPU-per-call extra, for a row's note. */
+export const cpuNote = (s: Sample[], key: string): string => `${extraMedian(s, key).toFixed(2)} ms`;
 
 export interface LoadWorker {
   ask: (m: LoadPhase) => Promise<LoadAnswer>;
