@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gatewayBench } from './gateway.js';
+import { gatewayStdioBench } from './gateway-stdio.js';
 import { gitBench } from './git-fetch.js';
 import { errorRow, runRow, table, type Bench, type Row } from './harness.js';
 import { linkRepoPaths } from './links.js';
@@ -29,6 +30,7 @@ const BENCHES: [string, (runs: number, quick: boolean) => Promise<Bench>][] = [
   ['poll', noopPollBench],
   ['rollout', rolloutBench],
   ['gateway', gatewayBench],
+  ['gateway-stdio', gatewayStdioBench],
 ];
 
 async function main(): Promise<void> {
