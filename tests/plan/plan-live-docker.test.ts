@@ -24,7 +24,7 @@ describe.skipIf(!probe.ok || !docker)(`plan --live on docker${probe.ok ? '' : ` 
   afterEach(async () => { await w?.cleanup(); });
 
   it('observes the engine from the CLI: changed -> start-beside, killed -> restart, removed -> create, unchanged -> keep', async () => {
-    w = new World(docker!);
+    w = new World(docker);
     const servers = ['changed', 'killed', 'removed', 'same'];
     const sha = w.repo.commit(Object.assign({}, ...servers.map((n) => w!.server(n, everythingStdio()))) as Record<string, string>);
     const d = await w.start();
