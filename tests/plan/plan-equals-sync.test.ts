@@ -6,10 +6,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { runGate } from '../../src/health/index.js';
 import { buildApp } from '../../src/http/app.js';
 import { actions, type PlanView, type StepView } from '../../src/plan/view.js';
@@ -24,15 +22,10 @@ import { freePort, killMarked } from '../e2e/helpers/procs.js';
 import { FakeClock } from '../reconciler/helpers/fake-clock.js';
 import { FakeSource } from '../reconciler/helpers/fake-source.js';
 import { waitFor } from '../runtimes/process/helpers/system.js';
+import { runCli } from './helpers/run-cli.js';
 
 const MARKER = `plan-equals-sync-${process.pid}`;
 
-function sink(): Writable & { text: () => string } {
-  const chunks: string[] = [];
-  const w = new Writable({ write(c: Buffer, _e, cb) { chunks.push(c.toString()); cb(); } }) as Writable & { text: () => string };
-  w.text = () => chunks.join('');
-  return w;
-}
 
 /** What the sync did to one server, read from its events and what runs afterwards. */
 function didTo(server: string, events: ReconcileEvent[], running: ReadonlySet<string>): StepView['action'] {
@@ -104,11 +97,10 @@ describe('plan equals the next sync (process runtime)', () => {
   const runningServers = async (): Promise<Set<string>> => new Set((await runtime.observe()).filter((i) => i.state === 'running').map((i) => i.labels.server));
 
   async function planFromCli(): Promise<PlanView> {
-    const stdout = sink(), stderr = sink();
-    const code = await main(['plan', '--server', url, '-o', 'json'], { stdout, stderr, env: {} });
-    expect(stderr.text()).toBe('');
-    expect(code).toBe(0);
-    return JSON.parse(stdout.text()) as PlanView;
+    const r = await runCli(['plan', '--server', url, '-o', 'json']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    return JSON.parse(r.out) as PlanView;
   }
 
   /** Runs the next sync; returns what it did per server. */

@@ -1,8 +1,7 @@
 // `plan --live` on docker: with no daemon running, the CLI observes the engine itself and plans the
 // next start: a changed, a killed, a removed and an unchanged server. Observing leaves what runs alone.
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from './helpers/run-cli.js';
 import { actions, type PlanView } from '../../src/plan/view.js';
 import { probeEngine } from '../helpers/docker/engine.js';
 import { RUNTIMES } from '../e2e/helpers/runtimes.js';
@@ -12,19 +11,13 @@ import { World } from '../e2e/helpers/world.js';
 const probe = await probeEngine();
 const docker = RUNTIMES.find((r) => r.name === 'docker');
 
-async function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
-  const chunks = { out: [] as string[], err: [] as string[] };
-  const to = (into: string[]): Writable => new Writable({ write(c: Buffer, _e, cb) { into.push(c.toString()); cb(); } });
-  const code = await main(args, { stdout: to(chunks.out), stderr: to(chunks.err), env });
-  return { code, out: chunks.out.join(''), err: chunks.err.join('') };
-}
 
 describe.skipIf(!probe.ok || !docker)(`plan --live on docker${probe.ok ? '' : ` (skipped: ${probe.reason})`}`, () => {
   let w: World | undefined;
   afterEach(async () => { await w?.cleanup(); });
 
   it('observes the engine from the CLI: changed -> start-beside, killed -> restart, removed -> create, unchanged -> keep', async () => {
-    w = new World(docker!);
+    w = new World(docker);
     const servers = ['changed', 'killed', 'removed', 'same'];
     const sha = w.repo.commit(Object.assign({}, ...servers.map((n) => w!.server(n, everythingStdio()))) as Record<string, string>);
     const d = await w.start();
@@ -36,7 +29,7 @@ describe.skipIf(!probe.ok || !docker)(`plan --live on docker${probe.ok ? '' : ` 
     await docker!.killOutOfBand(id('removed'), w.stateDir);
     const next = w.repo.commit(w.server('changed', everythingStdio({ version: '2' })));
 
-    const r = await run(['plan', '--live', '--runtime', 'docker', '--scope', w.marker, '--repo', w.repo.dir, '--state-dir', w.stateDir, '-o', 'json'],
+    const r = await runCli(['plan', '--live', '--runtime', 'docker', '--scope', w.marker, '--repo', w.repo.dir, '--state-dir', w.stateDir, '-o', 'json'],
       { DOCKER_HOST: probe.engine!.dockerHost });
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
