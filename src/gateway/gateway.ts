@@ -1,19 +1,20 @@
-// The gateway's state: which instance serves new sessions of each server, which sessions are pinned
-// to which instance, and the cut-over rules between them (GatewayRouter). HTTP is in http-handler.ts.
+// The gateway's core: which instance serves new sessions of each server, which sessions are pinned
+// to which instance, and the cut-over rules between them (GatewayRouter). Rooms by role: http/ (the
+// /mcp/<name> route), downstream/ (client sessions), upstream/ (connections to instances).
 import type { InitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { ExitInfo } from '../runtimes/runtime.js';
-import { dedicatedSource } from './dedicated-upstream.js';
+import { dedicatedSource } from './upstream/dedicated-upstream.js';
 import { GatewayError } from './errors.js';
 import { InstanceSlot, type Via } from './instance-slot.js';
 import { silentLogger } from './logger.js';
 import { createGatewayMetrics, noMetrics, type GatewayMetrics, type SessionCounts } from './metrics.js';
 import { DEFAULT_LIMITS, type GatewayLimits, type GatewayLogger, type GatewayOptions } from './options.js';
 import type { ActiveInstance, GatewayRouter } from './router.js';
-import type { DownstreamSession } from './downstream-session.js';
-import { ProxySession } from './proxy-session.js';
-import { proxyTarget } from './proxy-target.js';
-import { GatewaySession } from './session.js';
-import { sharedSource } from './shared-upstream.js';
+import type { DownstreamSession } from './downstream/downstream-session.js';
+import { ProxySession } from './downstream/proxy-session.js';
+import { proxyTarget } from './upstream/proxy-target.js';
+import { GatewaySession } from './downstream/session.js';
+import { sharedSource } from './upstream/shared-upstream.js';
 import { Tombstones } from './tombstones.js';
 
 export interface Gateway extends GatewayRouter {

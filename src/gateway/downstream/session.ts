@@ -6,15 +6,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ResultSchema, type InitializeRequest, type Notification } from '@modelcontextprotocol/sdk/types.js';
-import type { Body } from './body.js';
+import type { Body } from '../body.js';
 import { createDownstreamServer } from './downstream-server.js';
 import type { DownstreamSession } from './downstream-session.js';
-import { GatewayError } from './errors.js';
-import type { GatewayMetrics } from './metrics.js';
-import type { GatewayLimits } from './options.js';
+import { GatewayError } from '../errors.js';
+import type { GatewayMetrics } from '../metrics.js';
+import type { GatewayLimits } from '../options.js';
 import { IdleTimer } from './idle-timer.js';
 import { TrackingTransport } from './tracking-transport.js';
-import type { Upstream, UpstreamPeer, UpstreamSource } from './upstream.js';
+import type { Upstream, UpstreamPeer, UpstreamSource } from '../upstream/upstream.js';
 
 /** How long a drained session waits for the errors of its in-flight requests to be written. */
 const FLUSH_MS = 2000;

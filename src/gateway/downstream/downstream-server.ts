@@ -5,10 +5,10 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { JSONRPCRequest, Result } from '@modelcontextprotocol/sdk/types.js';
 import { linkAbort } from './linked-abort.js';
-import type { GatewayMetrics } from './metrics.js';
-import { passthroughValidator } from './passthrough-validator.js';
-import { errorReason, toForwarded } from './rpc-error.js';
-import type { Upstream } from './upstream.js';
+import type { GatewayMetrics } from '../metrics.js';
+import { passthroughValidator } from '../upstream/passthrough-validator.js';
+import { errorReason, toForwarded } from '../upstream/rpc-error.js';
+import type { Upstream } from '../upstream/upstream.js';
 
 export interface DownstreamOptions {
   server: string;

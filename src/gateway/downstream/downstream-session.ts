@@ -2,8 +2,8 @@
 // instance: through the SDK (stdio and sse upstreams, session.ts) or by passing HTTP through
 // (streamable-http upstreams, proxy-session.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Body } from './body.js';
-import type { GatewayError } from './errors.js';
+import type { Body } from '../body.js';
+import type { GatewayError } from '../errors.js';
 
 export interface DownstreamSession {
   readonly id: string;

@@ -9,8 +9,8 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ResultSchema, type Notification, type Request, type Result } from '@modelcontextprotocol/sdk/types.js';
 import { passthroughValidator } from './passthrough-validator.js';
 import { closeClient, connectClient, describeError } from './client-lifecycle.js';
-import { GatewayError } from './errors.js';
-import type { GatewayLogger } from './options.js';
+import { GatewayError } from '../errors.js';
+import type { GatewayLogger } from '../options.js';
 import { SubscriptionCounts } from './subscriptions.js';
 import type { OpenOptions, Upstream, UpstreamInfo, UpstreamPeer, UpstreamSource } from './upstream.js';
 

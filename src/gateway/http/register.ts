@@ -1,7 +1,7 @@
 // Mounts /mcp/:name on a fastify app, in its own plugin context: the body reaches us as raw bytes
 // whatever JSON parser the app registered, and the MCP transport writes the response itself.
 import type { FastifyInstance } from 'fastify';
-import type { GatewayCore } from './gateway.js';
+import type { GatewayCore } from '../gateway.js';
 import { handleMcp, type McpRequest } from './http-handler.js';
 
 export const GATEWAY_ROUTE = '/mcp/:name';

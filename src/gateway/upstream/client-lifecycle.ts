@@ -1,8 +1,8 @@
 // Connecting an upstream SDK Client within a deadline; closing it politely is the health gate's closeClient.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { closeClient } from '../health/close-client.js';
-import { GatewayError } from './errors.js';
+import { closeClient } from '../../health/close-client.js';
+import { GatewayError } from '../errors.js';
 
 export { closeClient };
 

@@ -5,13 +5,13 @@
 // that a drain or a lost instance can still end what is in flight with a clean JSON-RPC error.
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import type { Body } from './body.js';
-import { describeError } from './client-lifecycle.js';
+import type { Body } from '../body.js';
+import { describeError } from '../upstream/client-lifecycle.js';
 import type { DownstreamSession } from './downstream-session.js';
-import { GatewayError } from './errors.js';
-import type { ErrorReason, GatewayMetrics } from './metrics.js';
-import type { GatewayLimits } from './options.js';
-import type { ProxyTarget } from './proxy-target.js';
+import { GatewayError } from '../errors.js';
+import type { ErrorReason, GatewayMetrics } from '../metrics.js';
+import type { GatewayLimits } from '../options.js';
+import type { ProxyTarget } from '../upstream/proxy-target.js';
 import { IdleTimer } from './idle-timer.js';
 import { watchResponses, type RpcResponse } from './response-watch.js';
 
