@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { createGateway, gatewayPath, registerGateway } from '../gateway/index.js';
 import { runGate } from '../health/index.js';
 import { buildApp } from '../http/app.js';
+import { HostPolicy } from '../http/host-check.js';
 import { createMetrics } from '../http/metrics.js';
 import { timedSource } from '../http/timed-source.js';
 import { EventLog } from '../http/event-log.js';
@@ -45,8 +46,9 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   const secrets = createSecretReader({ ...(cfg.secretsDir !== undefined && { dir: cfg.secretsDir }), env });
   const events = new EventBus();
   const metrics = createMetrics({ events, status: () => reconciler.status() });
+  const hosts = new HostPolicy({ host: cfg.host, ...(cfg.allowedHosts && { allowedHosts: cfg.allowedHosts }), ...(cfg.allowedOrigins && { allowedOrigins: cfg.allowedOrigins }) });
   const gateway = createGateway({
-    runtime, registry: metrics.registry, clientInfo: CLIENT_INFO, logger: logger.child({ component: 'gateway' }),
+    runtime, hosts, registry: metrics.registry, clientInfo: CLIENT_INFO, logger: logger.child({ component: 'gateway' }),
     limits: { drainTimeoutMs: cfg.drainTimeoutSeconds * 1000 },
     // kubernetes endpoints are in-cluster addresses, reached from outside through runtime.connect
     passThroughHttp: cfg.runtime !== 'kubernetes',
@@ -79,7 +81,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     ready: () => reconciler.ready && (leadership?.leading() ?? true),
     readyReason: () => (leadership && !leadership.leading() ? 'another replica holds the leader lease' : 'the first sync has not finished'), events: eventLog, logger: logger.child({ component: 'http' }),
     requestSync: (reason, force) => reconciler.requestSync(reason, force),
-    branch: () => followedBranch,
+    branch: () => followedBranch, hosts,
     ...(cfg.apiToken && { apiToken: cfg.apiToken }), ...(cfg.webhookSecret && { webhookSecret: cfg.webhookSecret }),
   });
   registerGateway(app, gateway);

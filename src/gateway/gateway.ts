@@ -5,6 +5,7 @@ import type { InitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { ExitInfo } from '../runtimes/runtime.js';
 import { dedicatedSource } from './upstream/dedicated-upstream.js';
 import { GatewayError } from './errors.js';
+import { HostPolicy } from '../http/host-check.js';
 import { InstanceSlot, type Via } from './instance-slot.js';
 import { silentLogger } from './logger.js';
 import { createGatewayMetrics, noMetrics, type GatewayMetrics, type SessionCounts } from './metrics.js';
@@ -36,6 +37,7 @@ export function createGateway(options: GatewayOptions): GatewayCore {
 export class GatewayCore implements Gateway {
   readonly limits: GatewayLimits;
   readonly metrics: GatewayMetrics;
+  readonly hosts: HostPolicy;
   private readonly logger: GatewayLogger;
   private readonly active = new Map<string, InstanceSlot>();
   private readonly slots = new Map<string, InstanceSlot>();
@@ -48,6 +50,7 @@ export class GatewayCore implements Gateway {
   constructor(private readonly o: GatewayOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...o.limits };
     this.logger = o.logger ?? silentLogger;
+    this.hosts = o.hosts ?? new HostPolicy();
     this.tombstones = new Tombstones(this.limits.tombstones);
     this.metrics = o.registry ? createGatewayMetrics(o.registry, () => this.sessionCounts()) : noMetrics;
     this.unsubscribeExit = o.runtime.onExit((info) => this.onExit(info));

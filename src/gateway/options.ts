@@ -1,5 +1,6 @@
 // The gateway's knobs, with defaults chosen for MCP clients that keep sessions open for a while.
 import type { Registry } from 'prom-client';
+import type { HostPolicy } from '../http/host-check.js';
 import type { Runtime } from '../runtimes/runtime.js';
 
 export interface GatewayLogger {
@@ -60,4 +61,6 @@ export interface GatewayOptions {
    * the daemon and only `runtime.connect` is (kubernetes port-forwards).
    */
   passThroughHttp?: boolean;
+  /** Which Host and Origin headers /mcp/<name> accepts (DNS rebinding); default: loopback names only. */
+  hosts?: HostPolicy;
 }
