@@ -59,7 +59,7 @@ describe('Host/Origin validation', () => {
     const nullOrigin = await rawPost(url, { host: `127.0.0.1:${port}`, origin: 'null' });
     expect(nullOrigin.status).toBe(403);
 
-    for (const headers of [{ host: `127.0.0.1:${port}` }, { host: `localhost:${port}`, origin: 'http://localhost:6274' }, { host: `[::1]:${port}`, origin: 'https://127.0.0.1' }]) {
+    for (const headers of [{ host: `127.0.0.1:${port}` }, { host: `localhost:${port}`, origin: 'http://localhost:6274' }, { host: `[::1]:${port}`, origin: 'https://127.0.0.1' }] as Record<string, string>[]) {
       const ok = await rawPost(url, headers);
       expect(ok.status, JSON.stringify(headers)).toBe(200);
     }

@@ -118,8 +118,15 @@ export class GatewaySession implements DownstreamSession {
     this.idle.arm();
   }
 
+  /**
+   * A notification from the server. The upstream does not say which request it belongs to (stdio has
+   * no streams), so while a request of this client is in flight it goes out on that request's stream,
+   * as the server would have sent it directly: a client that opened no GET stream still gets its
+   * logs. Otherwise it goes to the GET stream (dropped by the transport when there is none).
+   */
   private notifyClient(n: Notification): void {
-    this.mcp?.notification(n).catch(() => undefined); // e.g. a capability the client did not ask for
+    const related = this.tracked?.inFlight;
+    this.mcp?.notification(n, related !== undefined ? { relatedRequestId: related } : undefined).catch(() => undefined); // e.g. a capability the client did not ask for
   }
 
 }

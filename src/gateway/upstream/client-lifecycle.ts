@@ -3,6 +3,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { closeClient } from '../../health/close-client.js';
 import { GatewayError } from '../errors.js';
+import { deliverResponsesInOrder } from './ordered-delivery.js';
 
 export { closeClient };
 
@@ -26,6 +27,7 @@ export async function connectClient(client: Client, transport: () => Promise<Tra
       return;
     }
     await client.connect(t, { timeout: timeoutMs });
+    deliverResponsesInOrder(t);
   })();
   attempt.catch(() => undefined);
   try {
