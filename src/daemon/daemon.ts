@@ -12,6 +12,7 @@ import { timedSource } from '../http/timed-source.js';
 import { EventLog } from '../http/event-log.js';
 import { EventBus } from '../reconciler/events.js';
 import { Reconciler } from '../reconciler/reconciler.js';
+import type { StatusView } from '../reconciler/status.js';
 import { createCompiler } from '../render/desired-state.js';
 import { createSecretReader } from '../secrets/secret-reader.js';
 import { GitSource, materialize } from '../source/index.js';
@@ -55,6 +56,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     ...(cfg.gatewayToken && { token: cfg.gatewayToken }),
     servers: (name) => reconciler.status().servers.find((s) => s.name === name),
   });
+  const withSessions = (v: StatusView): StatusView => ({ ...v, servers: v.servers.map((s) => ({ ...s, sessions: gateway.sessionCount(s.name) })) });
   let publicBase = `http://${cfg.host}:${cfg.port}`;
   const reconciler = new Reconciler({
     source: timedSource(source, metrics), runtime, store, logger, events, router: gateway,
@@ -77,7 +79,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   const eventLog = new EventLog(reconciler.events, { scrub });
   if (!cfg.webhookSecret) logger.info({}, 'POST /webhook is disabled: MCP_GITOPS_WEBHOOK_SECRET is not set');
   const app = buildApp({
-    status: () => reconciler.status(), metrics,
+    status: () => withSessions(reconciler.status()), metrics,
     ready: () => reconciler.ready && (leadership?.leading() ?? true),
     readyReason: () => (leadership && !leadership.leading() ? 'another replica holds the leader lease' : 'the first sync has not finished'), events: eventLog, logger: logger.child({ component: 'http' }),
     requestSync: (reason, force) => reconciler.requestSync(reason, force),

@@ -19,6 +19,8 @@ export class InstanceSlot {
     readonly id: string,
     readonly server: string,
     readonly via: Via,
+    /** spec.gateway.maxSessions of the server it runs (or the gateway's default). */
+    readonly maxSessions: number,
   ) {}
 
   /** Lets go of whatever connects the gateway to the instance. */

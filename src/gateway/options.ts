@@ -16,7 +16,11 @@ export interface ServerHint {
 }
 
 export interface GatewayLimits {
-  /** Open sessions per server; an initialize beyond it gets 503 TOO_MANY_SESSIONS. Default 100. */
+  /**
+   * Open sessions per server unless its spec.gateway.maxSessions says otherwise; beyond it the least
+   * recently used idle session is closed, and only when all are busy is an initialize refused with
+   * 503 TOO_MANY_SESSIONS. Default 100.
+   */
   maxSessionsPerServer: number;
   /** A session without a request for this long is closed. Default 15 min. */
   idleTimeoutMs: number;
@@ -44,7 +48,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
 
 export interface GatewayOptions {
   /** Where instances are reached: `connect(id)` gives an MCP client transport; exits close their sessions. */
-  runtime: Pick<Runtime, 'connect' | 'onExit'>;
+  runtime: Pick<Runtime, 'connect' | 'onExit'> & Partial<Pick<Runtime, 'start' | 'remove'>>;
   /** prom-client registry for the gateway metrics; none = no metrics. */
   registry?: Registry;
   /** MCP_GITOPS_GATEWAY_TOKEN (or a per-server lookup); undefined = no auth. */

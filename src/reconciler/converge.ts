@@ -79,7 +79,8 @@ function readyInstance(all: readonly Instance[], hash: string, deps: ConvergeDep
 }
 
 async function observe(deps: ConvergeDeps): Promise<Instance[]> {
-  return (await deps.runtime.observe()).filter((i) => !deps.retirements.has(i.id));
+  // instances the gateway started for isolated sessions are the gateway's, not the rollout's
+  return (await deps.runtime.observe()).filter((i) => !deps.retirements.has(i.id) && !deps.router?.owns?.(i.id));
 }
 
 function removeInstance(deps: ConvergeDeps, inst: Leaving, why: string): Promise<void> {
@@ -90,8 +91,8 @@ function pick(inst: Instance): Pick<Instance, 'id' | 'startedAt' | 'labels'> {
   return { id: inst.id, startedAt: inst.startedAt, labels: inst.labels };
 }
 
-function serves(deps: ConvergeDeps, inst: Instance): void {
-  deps.router?.setActive(inst.labels.server, { id: inst.id, endpoint: inst.endpoint });
+function serves(deps: ConvergeDeps, inst: Instance, d: RenderedServer): void {
+  deps.router?.setActive(inst.labels.server, { id: inst.id, endpoint: inst.endpoint, server: d, ctx: { commit: inst.labels.commit, workdir: deps.workdir } });
 }
 
 function holdsPort(i: Pick<Instance, 'endpoint'>, port: number): boolean {
@@ -106,7 +107,7 @@ async function gateInstance(d: RenderedServer, inst: Instance, deps: ConvergeDep
   const t1 = (deps.now ?? Date.now)();
   const seconds = (t1 - t0) / 1000;
   if (result.ok) {
-    serves(deps, inst);
+    serves(deps, inst, d);
     deps.emit({ type: 'gate.passed', server: name, commit: deps.commit, instanceId: inst.id, tools: result.tools.map((t) => t.name), seconds });
     return { server: name, status: 'started', instance: pick(inst), tools: result.tools, seconds, passedAt: new Date(t1).toISOString() };
   }
@@ -131,7 +132,7 @@ async function rollOne(d: RenderedServer, existing: readonly Instance[], deps: C
   const ready = readyInstance(existing, d.specHash, deps);
   const tools = ready && deps.verified(ready);
   if (ready && tools) {
-    serves(deps, ready);
+    serves(deps, ready, d);
     return { server: name, status: 'kept', instance: pick(ready), tools };
   }
   if (deps.skip?.(name)) return { server: name, status: 'skipped' };

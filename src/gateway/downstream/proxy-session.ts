@@ -65,11 +65,12 @@ export class ProxySession implements DownstreamSession {
   private readonly exchanges = new Set<Exchange>();
   private readonly idle: IdleTimer;
   private closing: Promise<void> | undefined;
+  private last = Date.now();
 
   constructor(private readonly o: ProxySessionOptions) {
     this.idle = new IdleTimer({
       server: o.server, idleTimeoutMs: o.limits.idleTimeoutMs,
-      busy: () => [...this.exchanges].some((x) => x.pending.size > 0), close: (why) => void this.close(why),
+      busy: () => this.busy, close: (why) => void this.close(why),
     });
     this.idle.arm();
   }
@@ -86,7 +87,17 @@ export class ProxySession implements DownstreamSession {
     return this.initialized && !this.closing;
   }
 
+  /** A request of the client awaits its answer (an SSE GET stream alone does not count). */
+  get busy(): boolean {
+    return [...this.exchanges].some((x) => x.pending.size > 0);
+  }
+
+  get lastActive(): number {
+    return this.last;
+  }
+
   handle(req: IncomingMessage, res: ServerResponse, body: Body, raw: Buffer | undefined): Promise<void> {
+    this.last = Date.now();
     this.idle.arm();
     const pending = new Map<RpcId, (error?: ErrorReason) => void>();
     for (const m of body.messages) {

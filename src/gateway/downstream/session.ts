@@ -39,6 +39,7 @@ export class GatewaySession implements DownstreamSession {
   private tracked: TrackingTransport | undefined;
   private readonly idle: IdleTimer;
   private closing: Promise<void> | undefined;
+  private last = Date.now();
 
   private constructor(private readonly o: SessionOptions) {
     this.idle = new IdleTimer({
@@ -66,7 +67,18 @@ export class GatewaySession implements DownstreamSession {
     return this.transport?.sessionId !== undefined && !this.closing;
   }
 
+  /** A request of the client awaits its answer (an SSE GET stream alone does not count). */
+  get busy(): boolean {
+    return this.tracked?.busy ?? true;
+  }
+
+  /** When the client last sent a request (ms since epoch). */
+  get lastActive(): number {
+    return this.last;
+  }
+
   async handle(req: IncomingMessage, res: ServerResponse, body: Body): Promise<void> {
+    this.last = Date.now();
     this.idle.arm();
     await this.transport!.handleRequest(req, res, body.value);
   }
@@ -100,7 +112,9 @@ export class GatewaySession implements DownstreamSession {
       notify: (n) => this.notifyClient(n),
       request: (r, signal) => {
         if (!this.mcp) return Promise.reject(new Error('session not ready'));
-        return this.mcp.request(r, ResultSchema, { signal, timeout: this.o.limits.requestTimeoutMs });
+        // on the stream of the client's request that caused it, as the server would have sent it
+        const related = this.tracked?.inFlight;
+        return this.mcp.request(r, ResultSchema, { signal, timeout: this.o.limits.requestTimeoutMs, ...(related !== undefined && { relatedRequestId: related }) });
       },
       lost: (reason) => void this.expire(new GatewayError('SESSION_ENDED', `${reason}; initialize a new session`, this.o.server)),
     };

@@ -1,0 +1,67 @@
+// stdio servers with spec.gateway.sessions: isolated: every client session gets an instance of its
+// own, started through the runtime when the client initializes and removed when the session ends
+// (DELETE, idle timeout, drain). The instance is then spoken to like an HTTP upstream's session
+// (dedicated-upstream.ts): the client's own initialize goes through, and the server's requests
+// (sampling, elicitation, roots) and notifications reach that one client. ADR 0008.
+import type { Runtime, StartContext } from '../../runtimes/runtime.js';
+import type { RenderedServer } from '../../spec/desired.js';
+import type { GatewayLogger } from '../options.js';
+import { describeError } from './client-lifecycle.js';
+import { dedicatedSource } from './dedicated-upstream.js';
+import type { OpenOptions, Upstream, UpstreamSource } from './upstream.js';
+
+export interface IsolatedSourceOptions {
+  server: RenderedServer;
+  ctx: Omit<StartContext, 'signal'>;
+  runtime: Pick<Runtime, 'start' | 'remove' | 'connect'>;
+  connectTimeoutMs: number;
+  logger: GatewayLogger;
+  /** The instances this source started and has not removed yet (the gateway's, not the rollout's). */
+  owned: Set<string>;
+}
+
+export function isolatedSource(o: IsolatedSourceOptions): UpstreamSource {
+  const mine = new Set<string>();
+  const name = o.server.spec.name;
+  const remove = async (id: string): Promise<void> => {
+    try {
+      await o.runtime.remove(id);
+    } catch (err) {
+      o.logger.warn({ server: name, instanceId: id, err: describeError(err) }, 'gateway: could not remove an isolated session instance');
+    } finally {
+      mine.delete(id);
+      o.owned.delete(id);
+    }
+  };
+  let closed = false;
+  return {
+    shared: false,
+    async open(opts: OpenOptions): Promise<Upstream> {
+      const inst = await o.runtime.start(o.server, o.ctx);
+      mine.add(inst.id);
+      o.owned.add(inst.id);
+      if (closed) {
+        await remove(inst.id);
+        throw new Error(`server ${name} is being retired`);
+      }
+      o.logger.debug({ server: name, instanceId: inst.id }, 'gateway: started an instance for an isolated session');
+      try {
+        const up = await dedicatedSource({ server: name, connect: () => o.runtime.connect(inst.id), connectTimeoutMs: o.connectTimeoutMs }).open(opts);
+        return {
+          ...up,
+          async release() {
+            await up.release();
+            await remove(inst.id);
+          },
+        };
+      } catch (err) {
+        await remove(inst.id);
+        throw err;
+      }
+    },
+    async close() {
+      closed = true;
+      await Promise.all([...mine].map(remove));
+    },
+  };
+}
