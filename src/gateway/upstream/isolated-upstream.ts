@@ -3,6 +3,7 @@
 // (DELETE, idle timeout, drain). The instance is then spoken to like an HTTP upstream's session
 // (dedicated-upstream.ts): the client's own initialize goes through, and the server's requests
 // (sampling, elicitation, roots) and notifications reach that one client. ADR 0008.
+import { randomUUID } from 'node:crypto';
 import type { Runtime, StartContext } from '../../runtimes/runtime.js';
 import type { RenderedServer } from '../../spec/desired.js';
 import type { GatewayLogger } from '../options.js';
@@ -18,6 +19,14 @@ export interface IsolatedSourceOptions {
   logger: GatewayLogger;
   /** The instances this source started and has not removed yet (the gateway's, not the rollout's). */
   owned: Set<string>;
+}
+
+/** The variable each isolated instance finds its session's own id in (e.g. to name its own data file). */
+export const SESSION_ENV = 'MCP_GITOPS_SESSION_ID';
+
+function forSession(server: RenderedServer, id: string): RenderedServer {
+  const env = (e: Record<string, string>) => ({ ...e, [SESSION_ENV]: id });
+  return { ...server, spec: { ...server.spec, env: env(server.spec.env) }, masked: { ...server.masked, env: env(server.masked.env) } };
 }
 
 export function isolatedSource(o: IsolatedSourceOptions): UpstreamSource {
@@ -37,7 +46,7 @@ export function isolatedSource(o: IsolatedSourceOptions): UpstreamSource {
   return {
     shared: false,
     async open(opts: OpenOptions): Promise<Upstream> {
-      const inst = await o.runtime.start(o.server, o.ctx);
+      const inst = await o.runtime.start(forSession(o.server, randomUUID()), o.ctx);
       mine.add(inst.id);
       o.owned.add(inst.id);
       if (closed) {
