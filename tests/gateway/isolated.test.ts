@@ -35,7 +35,7 @@ async function running(world: World, server: string): Promise<string[]> {
   return (await world.rt.observe()).filter((i) => i.labels.server === server && i.state === 'running').map((i) => i.id);
 }
 
-function capableClient(world: World, name: string): Client {
+function capableClient(name: string): Client {
   const c = new Client({ name, version: '1' }, { capabilities: { sampling: {}, elicitation: {}, roots: { listChanged: true } } });
   c.setRequestHandler(CreateMessageRequestSchema, (req) => ({
     model: `model-of-${name}`, role: 'assistant', content: { type: 'text', text: `${name} sampled: ${JSON.stringify(req.params.messages[0]?.content)}` },
@@ -49,7 +49,7 @@ describe('gateway isolated sessions', () => {
   it('server-everything: 16 tools, sampling/elicitation/roots relayed to the client that asked; DELETE removes its instance', async () => {
     w = await createWorld();
     const probe = await serveIsolated(w, isolated(everything('iso', 'stdio')));
-    const c = capableClient(w, 'alice');
+    const c = capableClient('alice');
     const transport = new StreamableHTTPClientTransport(w.url('iso'));
     await c.connect(transport);
     try {
@@ -59,7 +59,7 @@ describe('gateway isolated sessions', () => {
       expect(w.gateway.owns(probe)).toBe(false);
       const mine = (await running(w, 'iso')).filter((id) => id !== probe);
       expect(mine).toHaveLength(1);
-      expect(w.gateway.owns(mine[0]!)).toBe(true);
+      expect(w.gateway.owns(mine[0])).toBe(true);
 
       const sampled = text(await c.callTool({ name: 'trigger-sampling-request', arguments: { prompt: 'hello', maxTokens: 10 } }));
       expect(sampled).toContain('alice sampled');

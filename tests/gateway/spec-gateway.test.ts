@@ -18,10 +18,10 @@ describe('spec.gateway', () => {
   it('renders sessions and maxSessions; absent stays absent', () => {
     const on = compile('  command: node\n  image: ghcr.io/org/a:1\n  gateway:\n    sessions: isolated\n    maxSessions: 20\n', 'docker');
     expect(on.errors).toEqual([]);
-    expect(on.servers[0]!.spec.gateway).toEqual({ sessions: 'isolated', maxSessions: 20 });
+    expect(on.servers[0].spec.gateway).toEqual({ sessions: 'isolated', maxSessions: 20 });
     const off = compile('  command: node\n');
-    expect(off.servers[0]!.spec.gateway).toBeUndefined();
-    expect(Object.keys(off.servers[0]!.spec)).not.toContain('gateway');
+    expect(off.servers[0].spec.gateway).toBeUndefined();
+    expect(Object.keys(off.servers[0].spec)).not.toContain('gateway');
   });
 
   it('isolated needs a stdio server and the process or docker runtime', () => {
