@@ -10,12 +10,12 @@ import { InstanceSlot, type Via } from './instance-slot.js';
 import { silentLogger } from './logger.js';
 import { createGatewayMetrics, noMetrics, type GatewayMetrics, type SessionCounts } from './metrics.js';
 import { DEFAULT_LIMITS, type GatewayLimits, type GatewayLogger, type GatewayOptions } from './options.js';
-import type { ActiveInstance, GatewayRouter } from './router.js';
+import type { ActiveInstance, GatewayRouter, OwnedCandidate } from './router.js';
 import type { DownstreamSession } from './downstream/downstream-session.js';
 import { ProxySession } from './downstream/proxy-session.js';
 import { proxyTarget } from './upstream/proxy-target.js';
 import { GatewaySession } from './downstream/session.js';
-import { isolatedSource } from './upstream/isolated-upstream.js';
+import { isolatedSource, OwnedInstances } from './upstream/isolated-upstream.js';
 import { sharedSource } from './upstream/shared-upstream.js';
 import { Tombstones } from './tombstones.js';
 
@@ -45,7 +45,7 @@ export class GatewayCore implements Gateway {
   private readonly sessions = new Map<string, DownstreamSession>();
   private readonly opening = new Map<string, number>();
   /** Instances started for isolated sessions (the rollout neither keeps nor prunes them). */
-  private readonly owned = new Set<string>();
+  private readonly owned = new OwnedInstances();
   private readonly tombstones: Tombstones;
   private readonly unsubscribeExit: () => void;
   private closing: Promise<void> | undefined;
@@ -84,8 +84,8 @@ export class GatewayCore implements Gateway {
     return slot.retiring;
   }
 
-  owns(instanceId: string): boolean {
-    return this.owned.has(instanceId);
+  owns(instance: OwnedCandidate): boolean {
+    return this.owned.has(instance);
   }
 
   // ---- queries ---------------------------------------------------------------------------------

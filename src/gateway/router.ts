@@ -25,5 +25,10 @@ export interface GatewayRouter {
    */
   retire(instanceId: string, o?: { now?: boolean }): Promise<void>;
   /** An instance the gateway started itself (an isolated session's): not the rollout's to keep or prune. */
-  owns?(instanceId: string): boolean;
+  owns?(instance: OwnedCandidate): boolean;
+}
+
+export interface OwnedCandidate {
+  id: string;
+  labels: { specHash: string };
 }

@@ -80,7 +80,7 @@ function readyInstance(all: readonly Instance[], hash: string, deps: ConvergeDep
 
 async function observe(deps: ConvergeDeps): Promise<Instance[]> {
   // instances the gateway started for isolated sessions are the gateway's, not the rollout's
-  return (await deps.runtime.observe()).filter((i) => !deps.retirements.has(i.id) && !deps.router?.owns?.(i.id));
+  return (await deps.runtime.observe()).filter((i) => !deps.retirements.has(i.id) && !deps.router?.owns?.(i));
 }
 
 function removeInstance(deps: ConvergeDeps, inst: Leaving, why: string): Promise<void> {

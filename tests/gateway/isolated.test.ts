@@ -56,10 +56,11 @@ describe('gateway isolated sessions', () => {
       const tools = (await c.listTools()).tools.map((t) => t.name);
       expect(tools).toHaveLength(16);
       expect(tools).toEqual(expect.arrayContaining(['trigger-sampling-request', 'trigger-elicitation-request', 'get-roots-list']));
-      expect(w.gateway.owns(probe)).toBe(false);
+      const all = await w.rt.observe();
+      expect(w.gateway.owns(all.find((i) => i.id === probe)!)).toBe(false);
       const mine = (await running(w, 'iso')).filter((id) => id !== probe);
       expect(mine).toHaveLength(1);
-      expect(w.gateway.owns(mine[0])).toBe(true);
+      expect(w.gateway.owns(all.find((i) => i.id === mine[0])!)).toBe(true);
 
       const sampled = text(await c.callTool({ name: 'trigger-sampling-request', arguments: { prompt: 'hello', maxTokens: 10 } }));
       expect(sampled).toContain('alice sampled');

@@ -17,8 +17,36 @@ export interface IsolatedSourceOptions {
   runtime: Pick<Runtime, 'start' | 'remove' | 'connect'>;
   connectTimeoutMs: number;
   logger: GatewayLogger;
-  /** The instances this source started and has not removed yet (the gateway's, not the rollout's). */
-  owned: Set<string>;
+  /** The instances the gateway started and has not removed yet (the gateway's, not the rollout's). */
+  owned: OwnedInstances;
+}
+
+/** Marks a session instance's spec hash, so a sync that observes it while it starts leaves it alone. */
+export const SESSION_HASH_SUFFIX = '-session';
+
+/** Instances started for isolated sessions, and how many are starting (their ids not known yet). */
+export class OwnedInstances {
+  private readonly ids = new Set<string>();
+  private starting = 0;
+
+  has(inst: { id: string; labels: { specHash: string } }): boolean {
+    return this.ids.has(inst.id) || (this.starting > 0 && inst.labels.specHash.endsWith(SESSION_HASH_SUFFIX));
+  }
+
+  async start<T extends { id: string }>(run: () => Promise<T>): Promise<T> {
+    this.starting++;
+    try {
+      const inst = await run();
+      this.ids.add(inst.id);
+      return inst;
+    } finally {
+      this.starting--;
+    }
+  }
+
+  delete(id: string): void {
+    this.ids.delete(id);
+  }
 }
 
 /** The variable each isolated instance finds its session's own id in (e.g. to name its own data file). */
@@ -26,7 +54,10 @@ export const SESSION_ENV = 'MCP_GITOPS_SESSION_ID';
 
 function forSession(server: RenderedServer, id: string): RenderedServer {
   const env = (e: Record<string, string>) => ({ ...e, [SESSION_ENV]: id });
-  return { ...server, spec: { ...server.spec, env: env(server.spec.env) }, masked: { ...server.masked, env: env(server.masked.env) } };
+  return {
+    ...server, specHash: `${server.specHash}${SESSION_HASH_SUFFIX}`,
+    spec: { ...server.spec, env: env(server.spec.env) }, masked: { ...server.masked, env: env(server.masked.env) },
+  };
 }
 
 export function isolatedSource(o: IsolatedSourceOptions): UpstreamSource {
@@ -46,9 +77,8 @@ export function isolatedSource(o: IsolatedSourceOptions): UpstreamSource {
   return {
     shared: false,
     async open(opts: OpenOptions): Promise<Upstream> {
-      const inst = await o.runtime.start(forSession(o.server, randomUUID()), o.ctx);
+      const inst = await o.owned.start(() => o.runtime.start(forSession(o.server, randomUUID()), o.ctx));
       mine.add(inst.id);
-      o.owned.add(inst.id);
       if (closed) {
         await remove(inst.id);
         throw new Error(`server ${name} is being retired`);
