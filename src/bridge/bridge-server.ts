@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ExitListeners } from '../runtimes/exit-listeners.js';
 import { createGateway, gatewayPath, registerGateway } from '../gateway/index.js';
+import { HostPolicy } from '../http/host-check.js';
 import { spawnChild, type ChildExit, type ChildOptions, type StdioChild } from './child.js';
 
 export interface BridgeOptions extends ChildOptions {
@@ -58,6 +59,7 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     logger: o.logger,
     clientInfo: { name: 'mcp-gitops-bridge', version: '1' },
     servers: () => ({ phase: 'Running', message: '' }),
+    hosts: HostPolicy.open(), // reached by in-cluster names and port-forwards, never by a browser
   });
   gateway.setActive(NAME, { id: 'child', endpoint: { kind: 'stdio' } });
   const path = mountPath(o.path);

@@ -5,6 +5,7 @@
 import { pino } from 'pino';
 import type { DaemonConfig } from '../daemon/config.js';
 import { createRuntime } from '../daemon/runtimes.js';
+import { SESSION_HASH_SUFFIX } from '../gateway/upstream/isolated-upstream.js';
 import { planNow } from '../reconciler/converge.js';
 import type { RenderedServer } from '../spec/desired.js';
 import { recordedTools, versionFromRecords } from '../plan/verified.js';
@@ -28,6 +29,7 @@ export async function livePlan(desired: readonly RenderedServer[], v: Values, en
     const records = state?.servers ?? {};
     const { plan } = await planNow(desired, {
       runtime, sharedPorts: runtime.capabilities.sharedHostPorts, versionOf: versionFromRecords(records),
+      owns: (i) => i.labels.specHash.endsWith(SESSION_HASH_SUFFIX), // a daemon's isolated-session instances
       verified: (i) => recordedTools(records[i.labels.server], { specHash: i.labels.specHash, startedAt: i.startedAt })?.map((name) => ({ name })) ?? null,
     });
     return planView(plan, { ...meta, source: 'live', against: `the ${cfg.runtime} runtime, observed from here (gated instances from the state file in ${cfg.stateDir})` });

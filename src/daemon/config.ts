@@ -13,6 +13,9 @@ export interface DaemonConfig {
   logLevel: string;
   /** How long gateway sessions pinned to a replaced instance may go on. */
   drainTimeoutSeconds: number;
+  /** --allowed-hosts / --allowed-origins: Host names and Origins accepted beside the loopback names and --host. */
+  allowedHosts?: string[];
+  allowedOrigins?: string[];
   /** Daemon secrets from the environment (never logged). */
   webhookSecret?: string;
   apiToken?: string;

@@ -6,11 +6,13 @@ import type { Logger } from 'pino';
 import { createGateway, gatewayPath, registerGateway } from '../gateway/index.js';
 import { runGate } from '../health/index.js';
 import { buildApp } from '../http/app.js';
+import { HostPolicy } from '../http/host-check.js';
 import { createMetrics } from '../http/metrics.js';
 import { timedSource } from '../http/timed-source.js';
 import { EventLog } from '../http/event-log.js';
 import { EventBus } from '../reconciler/events.js';
 import { Reconciler } from '../reconciler/reconciler.js';
+import type { StatusView } from '../reconciler/status.js';
 import { createCompiler } from '../render/desired-state.js';
 import { createSecretReader } from '../secrets/secret-reader.js';
 import { GitSource, materialize } from '../source/index.js';
@@ -43,13 +45,15 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   const secrets = createSecretReader({ ...(cfg.secretsDir !== undefined && { dir: cfg.secretsDir }), env });
   const events = new EventBus();
   const metrics = createMetrics({ events, status: () => reconciler.status() });
+  const hosts = new HostPolicy({ host: cfg.host, ...(cfg.allowedHosts && { allowedHosts: cfg.allowedHosts }), ...(cfg.allowedOrigins && { allowedOrigins: cfg.allowedOrigins }) });
   const gateway = createGateway({
-    runtime, registry: metrics.registry, clientInfo: CLIENT_INFO, logger: logger.child({ component: 'gateway' }),
+    runtime, hosts, registry: metrics.registry, clientInfo: CLIENT_INFO, logger: logger.child({ component: 'gateway' }),
     limits: { drainTimeoutMs: cfg.drainTimeoutSeconds * 1000 },
     passThroughHttp: runtime.capabilities.endpointsReachable,
     ...(cfg.gatewayToken && { token: cfg.gatewayToken }),
     servers: (name) => reconciler.status().servers.find((s) => s.name === name),
   });
+  const withSessions = (v: StatusView): StatusView => ({ ...v, servers: v.servers.map((s) => ({ ...s, sessions: gateway.sessionCount(s.name) })) });
   let publicBase = `http://${cfg.host}:${cfg.port}`;
   const reconciler = new Reconciler({
     source: timedSource(source, metrics), runtime, store, logger, events, router: gateway,
@@ -73,12 +77,12 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   const eventLog = new EventLog(reconciler.events, { scrub });
   if (!cfg.webhookSecret) logger.info({}, 'POST /webhook is disabled: MCP_GITOPS_WEBHOOK_SECRET is not set');
   const app = buildApp({
-    status: () => reconciler.status(), metrics,
+    status: () => withSessions(reconciler.status()), metrics,
     ready: () => reconciler.ready && (leadership?.leading() ?? true),
     readyReason: () => (leadership && !leadership.leading() ? 'another replica holds the leader lease' : 'the first sync has not finished'), events: eventLog, logger: logger.child({ component: 'http' }),
     requestSync: (reason, force) => reconciler.requestSync(reason, force),
     plan: () => reconciler.preview(),
-    branch: () => followedBranch,
+    branch: () => followedBranch, hosts,
     ...(cfg.apiToken && { apiToken: cfg.apiToken }), ...(cfg.webhookSecret && { webhookSecret: cfg.webhookSecret }),
   });
   registerGateway(app, gateway);

@@ -1,19 +1,22 @@
-// The gateway's state: which instance serves new sessions of each server, which sessions are pinned
-// to which instance, and the cut-over rules between them (GatewayRouter). HTTP is in http-handler.ts.
+// The gateway's core: which instance serves new sessions of each server, which sessions are pinned
+// to which instance, and the cut-over rules between them (GatewayRouter). Rooms by role: http/ (the
+// /mcp/<name> route), downstream/ (client sessions), upstream/ (connections to instances).
 import type { InitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { ExitInfo } from '../runtimes/runtime.js';
-import { dedicatedSource } from './dedicated-upstream.js';
+import { dedicatedSource } from './upstream/dedicated-upstream.js';
 import { GatewayError } from './errors.js';
+import { HostPolicy } from '../http/host-check.js';
 import { InstanceSlot, type Via } from './instance-slot.js';
 import { silentLogger } from './logger.js';
 import { createGatewayMetrics, noMetrics, type GatewayMetrics, type SessionCounts } from './metrics.js';
 import { DEFAULT_LIMITS, type GatewayLimits, type GatewayLogger, type GatewayOptions } from './options.js';
-import type { ActiveInstance, GatewayRouter } from './router.js';
-import type { DownstreamSession } from './downstream-session.js';
-import { ProxySession } from './proxy-session.js';
-import { proxyTarget } from './proxy-target.js';
-import { GatewaySession } from './session.js';
-import { sharedSource } from './shared-upstream.js';
+import type { ActiveInstance, GatewayRouter, OwnedCandidate } from './router.js';
+import type { DownstreamSession } from './downstream/downstream-session.js';
+import { ProxySession } from './downstream/proxy-session.js';
+import { proxyTarget } from './upstream/proxy-target.js';
+import { GatewaySession } from './downstream/session.js';
+import { isolatedSource, OwnedInstances } from './upstream/isolated-upstream.js';
+import { sharedSource } from './upstream/shared-upstream.js';
 import { Tombstones } from './tombstones.js';
 
 export interface Gateway extends GatewayRouter {
@@ -35,11 +38,14 @@ export function createGateway(options: GatewayOptions): GatewayCore {
 export class GatewayCore implements Gateway {
   readonly limits: GatewayLimits;
   readonly metrics: GatewayMetrics;
+  readonly hosts: HostPolicy;
   private readonly logger: GatewayLogger;
   private readonly active = new Map<string, InstanceSlot>();
   private readonly slots = new Map<string, InstanceSlot>();
   private readonly sessions = new Map<string, DownstreamSession>();
   private readonly opening = new Map<string, number>();
+  /** Instances started for isolated sessions (the rollout neither keeps nor prunes them). */
+  private readonly owned = new OwnedInstances();
   private readonly tombstones: Tombstones;
   private readonly unsubscribeExit: () => void;
   private closing: Promise<void> | undefined;
@@ -47,6 +53,7 @@ export class GatewayCore implements Gateway {
   constructor(private readonly o: GatewayOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...o.limits };
     this.logger = o.logger ?? silentLogger;
+    this.hosts = o.hosts ?? new HostPolicy();
     this.tombstones = new Tombstones(this.limits.tombstones);
     this.metrics = o.registry ? createGatewayMetrics(o.registry, () => this.sessionCounts()) : noMetrics;
     this.unsubscribeExit = o.runtime.onExit((info) => this.onExit(info));
@@ -62,7 +69,7 @@ export class GatewayCore implements Gateway {
       this.logger.warn({ server, instanceId: instance.id }, 'gateway: not routing to an instance that is being retired');
       return;
     }
-    slot ??= new InstanceSlot(instance.id, server, this.viaFor(server, instance));
+    slot ??= new InstanceSlot(instance.id, server, this.viaFor(server, instance), instance.server?.spec.gateway?.maxSessions ?? this.limits.maxSessionsPerServer);
     this.slots.set(instance.id, slot);
     this.active.set(server, slot);
     this.logger.info({ server, instanceId: instance.id, previous: previous?.id }, 'gateway: new sessions go to this instance');
@@ -75,6 +82,10 @@ export class GatewayCore implements Gateway {
     slot.retiring ??= this.drain(slot, o.now ? 0 : this.limits.drainTimeoutMs, why);
     if (o.now) slot.cut();
     return slot.retiring;
+  }
+
+  owns(instance: OwnedCandidate): boolean {
+    return this.owned.has(instance);
   }
 
   // ---- queries ---------------------------------------------------------------------------------
@@ -113,11 +124,9 @@ export class GatewayCore implements Gateway {
   /** A new session on the active instance of `server` (its initialize request is still to be handled). */
   async open(server: string, init: InitializeRequest): Promise<DownstreamSession> {
     if (this.closing) throw new GatewayError('NOT_READY', 'the gateway is shutting down', server);
-    if (this.sessionCount(server) + (this.opening.get(server) ?? 0) >= this.limits.maxSessionsPerServer) {
-      throw new GatewayError('TOO_MANY_SESSIONS', `server ${server} has ${this.limits.maxSessionsPerServer} open sessions, the most it may have; retry later`, server);
-    }
     this.opening.set(server, (this.opening.get(server) ?? 0) + 1);
     try {
+      await this.makeRoom(server);
       // an instance retired while its upstream was being opened: take the next active one
       for (let attempt = 0; attempt < 3; attempt++) {
         const slot = this.active.get(server);
@@ -137,6 +146,32 @@ export class GatewayCore implements Gateway {
     } finally {
       this.opening.set(server, (this.opening.get(server) ?? 1) - 1);
     }
+  }
+
+  /**
+   * At the server's session limit, the least recently used session with no request in flight is
+   * closed (its client gets SESSION_ENDED and initializes again); only when every session is busy
+   * is the new one refused. So abandoned sessions never lock a server out, and a client opening
+   * sessions in a loop cannot push out one that is working.
+   */
+  private async makeRoom(server: string): Promise<void> {
+    const max = this.active.get(server)?.maxSessions ?? this.limits.maxSessionsPerServer;
+    const open = [...this.sessions.values()].filter((s) => s.server === server);
+    let excess = open.length + (this.opening.get(server) ?? 0) - max; // opening counts this one
+    if (excess <= 0) return;
+    const idle = open.filter((s) => s.established && !s.busy).sort((a, b) => a.lastActive - b.lastActive);
+    if (idle.length < excess) {
+      throw new GatewayError('TOO_MANY_SESSIONS', `server ${server} has ${max} open sessions, all with a request in flight; retry later`, server);
+    }
+    const why = new GatewayError('SESSION_ENDED', `the session was closed to make room: server ${server} reached its limit of ${max} sessions and this one was the least recently used; initialize a new session`, server);
+    const evicted: Promise<void>[] = [];
+    for (const s of idle) {
+      if (excess-- <= 0) break;
+      this.metrics.evicted(server);
+      evicted.push(s.close(why));
+    }
+    this.logger.info({ server, evicted: evicted.length, maxSessions: max }, 'gateway: session limit reached; closed the least recently used idle sessions');
+    await Promise.all(evicted);
   }
 
   unknown(server: string): GatewayError {
@@ -166,6 +201,11 @@ export class GatewayCore implements Gateway {
     }
     const connect = () => this.o.runtime.connect(instance.id);
     const connectTimeoutMs = this.limits.connectTimeoutMs;
+    const { start, remove } = this.o.runtime;
+    if (endpoint.kind === 'stdio' && instance.server?.spec.gateway?.sessions === 'isolated' && instance.ctx && start && remove) {
+      const runtime = { start: start.bind(this.o.runtime), remove: remove.bind(this.o.runtime), connect: this.o.runtime.connect.bind(this.o.runtime) };
+      return { kind: 'sdk', source: isolatedSource({ server: instance.server, ctx: instance.ctx, runtime, connectTimeoutMs, logger: this.logger, owned: this.owned }) };
+    }
     if (endpoint.kind === 'stdio') {
       const clientInfo = this.o.clientInfo ?? { name: 'mcp-gitops-gateway', version: '1' };
       return { kind: 'sdk', source: sharedSource({ server, instanceId: instance.id, connect, connectTimeoutMs, clientInfo, logger: this.logger }) };

@@ -1,8 +1,8 @@
 // One instance as the gateway sees it: where its upstreams come from and which sessions are pinned
 // to it. Retiring it waits until those sessions ended or the drain timeout passed.
-import type { DownstreamSession } from './downstream-session.js';
-import type { ProxyTarget } from './proxy-target.js';
-import type { UpstreamSource } from './upstream.js';
+import type { DownstreamSession } from './downstream/downstream-session.js';
+import type { ProxyTarget } from './upstream/proxy-target.js';
+import type { UpstreamSource } from './upstream/upstream.js';
 
 /** How sessions reach the instance: through the SDK, or passed through to its HTTP endpoint. */
 export type Via = { kind: 'sdk'; source: UpstreamSource } | { kind: 'proxy'; target: ProxyTarget };
@@ -19,6 +19,8 @@ export class InstanceSlot {
     readonly id: string,
     readonly server: string,
     readonly via: Via,
+    /** spec.gateway.maxSessions of the server it runs (or the gateway's default). */
+    readonly maxSessions: number,
   ) {}
 
   /** Lets go of whatever connects the gateway to the instance. */

@@ -21,9 +21,11 @@ export interface GatewayMetrics {
   start(server: string, method: string): (error?: ErrorReason) => void;
   /** A request refused before it reached an upstream (401, 503, ...). */
   rejected(server: string, method: string): void;
+  /** A session closed to make room under the server's session limit. */
+  evicted(server: string): void;
 }
 
-export const noMetrics: GatewayMetrics = { start: () => () => undefined, rejected: () => undefined };
+export const noMetrics: GatewayMetrics = { start: () => () => undefined, rejected: () => undefined, evicted: () => undefined };
 
 export interface SessionCounts {
   active: number;
@@ -37,6 +39,7 @@ export function createGatewayMetrics(registry: Registry, sessions: () => Map<str
     name: 'mcp_gitops_gateway_request_duration_seconds', help: 'Time from a request reaching the gateway to its answer, by server and method.',
     labelNames: ['server', 'method'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry],
   });
+  const evicted = new Counter({ name: 'mcp_gitops_gateway_sessions_evicted_total', help: 'Idle sessions closed to make room for a new one at the server\'s session limit.', labelNames: ['server'], registers: [registry] });
   new Gauge({
     name: 'mcp_gitops_gateway_sessions', help: 'Open gateway sessions by server; draining = pinned to a retired instance.', labelNames: ['server', 'state'], registers: [registry],
     collect() {
@@ -56,6 +59,9 @@ export function createGatewayMetrics(registry: Registry, sessions: () => Map<str
         end();
         if (reason) errors.inc({ ...labels, reason });
       };
+    },
+    evicted(server) {
+      evicted.inc({ server });
     },
     rejected(server, method) {
       const labels = { server, method: methodLabel(method) };

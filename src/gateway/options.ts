@@ -1,5 +1,6 @@
 // The gateway's knobs, with defaults chosen for MCP clients that keep sessions open for a while.
 import type { Registry } from 'prom-client';
+import type { HostPolicy } from '../http/host-check.js';
 import type { Runtime } from '../runtimes/runtime.js';
 
 export interface GatewayLogger {
@@ -15,7 +16,11 @@ export interface ServerHint {
 }
 
 export interface GatewayLimits {
-  /** Open sessions per server; an initialize beyond it gets 503 TOO_MANY_SESSIONS. Default 100. */
+  /**
+   * Open sessions per server unless its spec.gateway.maxSessions says otherwise; beyond it the least
+   * recently used idle session is closed, and only when all are busy is an initialize refused with
+   * 503 TOO_MANY_SESSIONS. Default 100.
+   */
   maxSessionsPerServer: number;
   /** A session without a request for this long is closed. Default 15 min. */
   idleTimeoutMs: number;
@@ -43,7 +48,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
 
 export interface GatewayOptions {
   /** Where instances are reached: `connect(id)` gives an MCP client transport; exits close their sessions. */
-  runtime: Pick<Runtime, 'connect' | 'onExit'>;
+  runtime: Pick<Runtime, 'connect' | 'onExit'> & Partial<Pick<Runtime, 'start' | 'remove'>>;
   /** prom-client registry for the gateway metrics; none = no metrics. */
   registry?: Registry;
   /** MCP_GITOPS_GATEWAY_TOKEN (or a per-server lookup); undefined = no auth. */
@@ -60,4 +65,6 @@ export interface GatewayOptions {
    * the daemon and only `runtime.connect` is (kubernetes port-forwards).
    */
   passThroughHttp?: boolean;
+  /** Which Host and Origin headers /mcp/<name> accepts (DNS rebinding); default: loopback names only. */
+  hosts?: HostPolicy;
 }

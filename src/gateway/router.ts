@@ -1,10 +1,15 @@
 // What the reconciler tells the gateway, and nothing else: which instance serves a server now, and
 // which instance is about to be removed. Converge calls these; the gateway never decides rollouts.
 import type { InstanceEndpoint } from '../runtimes/runtime.js';
+import type { RenderedServer } from '../spec/desired.js';
 
 export interface ActiveInstance {
   id: string;
   endpoint: InstanceEndpoint;
+  /** The spec it runs (spec.gateway; and what isolated sessions start their own instances from). */
+  server?: RenderedServer;
+  /** Where its commit is checked out (isolated sessions start their instances with it). */
+  ctx?: { commit: string; workdir: string };
 }
 
 export interface GatewayRouter {
@@ -19,4 +24,11 @@ export interface GatewayRouter {
    * `now`: do not wait for sessions to end (recreate, shutdown); also cuts short a drain under way.
    */
   retire(instanceId: string, o?: { now?: boolean }): Promise<void>;
+  /** An instance the gateway started itself (an isolated session's): not the rollout's to keep or prune. */
+  owns?(instance: OwnedCandidate): boolean;
+}
+
+export interface OwnedCandidate {
+  id: string;
+  labels: { specHash: string };
 }

@@ -5,6 +5,7 @@ import type { Metrics } from './metrics.js';
 import type { StatusView } from '../reconciler/status.js';
 import type { EventLog } from './event-log.js';
 import { registerEvents } from './events-route.js';
+import { HostPolicy, hostGuard } from './host-check.js';
 import { STATUS_PAGE } from './status-page.js';
 import { registerPlan, type PlanRouteDeps } from './plan-route.js';
 import { PlainLogController } from './request-log.js';
@@ -31,6 +32,8 @@ export interface AppDeps {
   metrics?: Pick<Metrics, 'registry' | 'webhookRequest'>;
   /** GET /plan: what the next sync does. */
   plan?: PlanRouteDeps['plan'];
+  /** Host/Origin check (DNS rebinding) for POST /sync and /webhook; default: loopback names only. */
+  hosts?: HostPolicy;
 }
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -59,6 +62,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     app.get('/metrics', async (_req, reply) => reply.header('content-type', registry.contentType).send(await registry.metrics()));
   }
   if (deps.plan) registerPlan(app, { plan: deps.plan });
+  const guard = hostGuard(deps.hosts ?? new HostPolicy());
+  app.addHook('onRequest', (req, reply) => (req.routeOptions.url === '/sync' || req.routeOptions.url === '/webhook' ? guard(req, reply) : Promise.resolve()));
   registerSync(app, { requestSync: deps.requestSync, ...(deps.apiToken !== undefined && { apiToken: deps.apiToken }) });
   registerWebhook(app, {
     ...(deps.webhookSecret !== undefined && { secret: deps.webhookSecret }),

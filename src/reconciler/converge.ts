@@ -90,8 +90,8 @@ function pick(inst: Instance): Pick<Instance, 'id' | 'startedAt' | 'labels'> {
   return { id: inst.id, startedAt: inst.startedAt, labels: inst.labels };
 }
 
-function serves(deps: ConvergeDeps, inst: Instance): void {
-  deps.router?.setActive(inst.labels.server, { id: inst.id, endpoint: inst.endpoint });
+function serves(deps: ConvergeDeps, inst: Instance, d: RenderedServer): void {
+  deps.router?.setActive(inst.labels.server, { id: inst.id, endpoint: inst.endpoint, server: d, ctx: { commit: inst.labels.commit, workdir: deps.workdir } });
 }
 
 /** Gates `inst`; on failure removes it (unless the caller cancelled a gate of an instance it did not start). */
@@ -102,7 +102,7 @@ async function gateInstance(d: RenderedServer, inst: Instance, deps: ConvergeDep
   const t1 = (deps.now ?? Date.now)();
   const seconds = (t1 - t0) / 1000;
   if (result.ok) {
-    serves(deps, inst);
+    serves(deps, inst, d);
     deps.emit({ type: 'gate.passed', server: name, commit: deps.commit, instanceId: inst.id, tools: result.tools.map((t) => t.name), seconds });
     return { server: name, status: 'started', instance: pick(inst), tools: result.tools, seconds, passedAt: new Date(t1).toISOString() };
   }
@@ -122,7 +122,7 @@ async function rollOne(step: ServerStep, byId: ReadonlyMap<string, Instance>, de
   const inst = step.instance === undefined ? undefined : byId.get(step.instance);
   switch (step.action) {
     case 'keep':
-      serves(deps, inst!);
+      serves(deps, inst!, d);
       return { server: name, status: 'kept', instance: pick(inst!), tools: deps.verified(inst!) ?? [] };
     case 'skip':
       return { server: name, status: 'skipped' };
@@ -161,17 +161,19 @@ export interface PlanInputs {
   retiring?: (id: string) => boolean;
   /** The version of an instance's spec, when known (for display). */
   versionOf?: (i: Instance) => string | undefined;
+  /** Instances that are not the rollout's (the gateway's isolated-session instances): invisible to the plan. */
+  owns?: (i: Instance) => boolean;
 }
 
 /** The plan converge executes: decided once, against what runs now. GET /plan and `plan --live` call it too. */
 export async function planNow(desired: readonly RenderedServer[], deps: PlanInputs): Promise<{ plan: Plan; instances: Instance[] }> {
-  const instances = (await deps.runtime.observe()).filter((i) => !deps.retiring?.(i.id));
+  const instances = (await deps.runtime.observe()).filter((i) => !deps.retiring?.(i.id) && !deps.owns?.(i));
   const p = plan(desired, instances.map((i) => observed(i, deps)), { sharedPorts: deps.sharedPorts, ...(deps.skip && { inBackoff: deps.skip }) });
   return { plan: p, instances };
 }
 
 export async function converge(desired: readonly RenderedServer[], deps: ConvergeDeps): Promise<ConvergeOutcome> {
-  const { plan: p, instances } = await planNow(desired, { ...deps, retiring: (id) => deps.retirements.has(id) });
+  const { plan: p, instances } = await planNow(desired, { ...deps, retiring: (id) => deps.retirements.has(id), owns: (i) => deps.router?.owns?.(i) ?? false });
   const byId = new Map(instances.map((i) => [i.id, i]));
   const outcomes = new Map<string, ServerOutcome>();
   for (const [i, steps] of p.waves.entries()) {
@@ -209,7 +211,7 @@ export async function converge(desired: readonly RenderedServer[], deps: Converg
 /** After the last wave: the plan's retirements and prunes, decided again on a fresh look (see afterWaves). */
 async function prune(desired: readonly RenderedServer[], outcomes: Map<string, ServerOutcome>, deps: ConvergeDeps): Promise<string[]> {
   const serving = new Map([...outcomes.values()].filter((o) => o.instance).map((o) => [o.server, o.instance!.id]));
-  const now = (await deps.runtime.observe()).filter((i) => !deps.retirements.has(i.id));
+  const now = (await deps.runtime.observe()).filter((i) => !deps.retirements.has(i.id) && !deps.router?.owns?.(i));
   const byId = new Map(now.map((i) => [i.id, i]));
   const { departures, pruned } = afterWaves(new Set(desired.map((d) => d.spec.name)), serving, now.map((i) => observed(i, deps)));
   for (const d of departures) {

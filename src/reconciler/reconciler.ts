@@ -258,6 +258,7 @@ export class Reconciler {
     target ??= await this.rendered.get(st.applied);
     const { plan } = await planNow(target.servers, {
       runtime: this.deps.runtime, sharedPorts: this.deps.sharedPorts, verified: this.verified(), retiring: (id) => this.retirements.has(id),
+      owns: (i) => this.deps.router?.owns?.(i) ?? false,
       versionOf: versionFromRecords(st.servers), ...(mode === 'repair' && { skip: (s: string) => this.backoff.waitFor(s) > 0 }),
     });
     if (this.current) notes.push('a sync is running: this is what the next one would do from what runs at this moment');

@@ -20,6 +20,8 @@ export interface ServerStatus {
   instanceId?: string | null;
   /** When that instance was started (ISO). */
   startedAt?: string | null;
+  /** Client sessions open at /mcp/<name> now (the daemon adds it from the gateway). */
+  sessions?: number;
 }
 
 export interface StatusView {

@@ -164,6 +164,7 @@ function normalize(input: RenderServerInput, version: string, f: ServerFields): 
       stabilizationSeconds: f.health?.stabilizationSeconds ?? 0,
     },
     rollout: { strategy: f.rollout?.strategy ?? 'blue-green' },
+    ...(f.gateway !== undefined && { gateway: { ...f.gateway } }),
     source: input.source,
   };
 }

@@ -41,6 +41,10 @@ function checkOne(s: OverlaidServer, runtime: RuntimeKind | undefined): SpecErro
   if (transport !== 'stdio' && f.port === undefined) {
     errors.push(atNear(s, ['port'], ['transport'], `required for transport ${transport}: the port the server listens on`));
   }
+  if (f.gateway?.sessions === 'isolated') {
+    if (transport !== 'stdio') errors.push(atNear(s, ['gateway', 'sessions'], ['transport'], `isolated sessions need a stdio server (transport ${transport} serves many sessions itself)`));
+    else if (runtime === 'kubernetes') errors.push(at(s, ['gateway', 'sessions'], 'isolated sessions are not available on the kubernetes runtime (process and docker only)'));
+  }
   if (f.cwd !== undefined && escapesRoot(f.cwd)) errors.push(at(s, ['cwd'], CWD_ESCAPE_MESSAGE));
   return errors;
 }

@@ -21,8 +21,19 @@ export interface DesiredServer {
   dependsOn: string[];
   health: { timeoutSeconds: number; expectTools: string[]; stabilizationSeconds: number };
   rollout: { strategy: RolloutStrategy };
+  /** spec.gateway as written (absent when not set, so the spec hash of servers without it is unchanged). */
+  gateway?: GatewaySettings;
   /** Where the document came from, for messages. */
   source: { file: string; line: number };
+}
+
+export type GatewaySessions = 'shared' | 'isolated';
+
+export interface GatewaySettings {
+  /** stdio servers: one instance for every client session (shared) or one per session (isolated). */
+  sessions?: GatewaySessions;
+  /** Open client sessions; at the limit the least recently used idle session is closed. */
+  maxSessions?: number;
 }
 
 /** A desired server with its secret-free twin for display and its identity hash. */

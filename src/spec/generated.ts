@@ -61,6 +61,7 @@ dependsOn?: DnsName[]
 enabled?: boolean
 health?: Health
 rollout?: Rollout
+gateway?: Gateway
 }
 export interface Variable {
 name: string
@@ -76,6 +77,19 @@ stabilizationSeconds?: number
 }
 export interface Rollout {
 strategy?: ("blue-green" | "recreate")
+}
+/**
+ * How /mcp/<name> serves this server's clients (docs/reference/gateway.md).
+ */
+export interface Gateway {
+/**
+ * stdio servers: shared (default) = one connection to one instance serves every client session; isolated = one instance per client session (process and docker runtimes), with sampling, elicitation and roots relayed to that client.
+ */
+sessions?: ("shared" | "isolated")
+/**
+ * Open client sessions (default 100); beyond it the least recently used idle session is closed, and only when all are busy is a new one refused.
+ */
+maxSessions?: number
 }
 
 /**

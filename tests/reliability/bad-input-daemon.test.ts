@@ -89,13 +89,13 @@ describe('bad input against the real daemon: refused, daemon alive, servers unto
   });
 
   it('http: a 64 KiB header is refused with 431', async () => {
-    const r = await rawRequest(port, `GET /status HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`);
+    const r = await rawRequest(port, `GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`);
     expect(r.status).toBe(431);
     await untouched();
   });
 
   it('http: a 10 MB webhook body is refused with 413 as soon as its length is known', async () => {
-    const r = await rawRequest(port, `POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n`, Buffer.alloc(64 * 1024, 0x61));
+    const r = await rawRequest(port, `POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n`, Buffer.alloc(64 * 1024, 0x61));
     expect(r.status).toBe(413);
     await untouched();
   });
@@ -111,7 +111,7 @@ describe('bad input against the real daemon: refused, daemon alive, servers unto
   });
 
   it('http: 40 slowloris clients dripping headers do not stop the daemon from answering', async () => {
-    const clients = Array.from({ length: 40 }, () => slowClient(port, 'GET /status HTTP/1.1\r\nHost: x\r\n', 'X-Slow: abcdefgh\r\n', 100, 3000));
+    const clients = Array.from({ length: 40 }, () => slowClient(port, 'GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\n', 'X-Slow: abcdefgh\r\n', 100, 3000));
     // while they hang on: probes and status still answer, and the servers are untouched
     for (let i = 0; i < 5; i++) await untouched();
     const done = await Promise.all(clients);
@@ -120,7 +120,7 @@ describe('bad input against the real daemon: refused, daemon alive, servers unto
 
   // a client gets 10 s for its whole request (src/http/app.ts REQUEST_TIMEOUT_MS), checked every second
   it.runIf(FULL)('http: a body dribbled one byte per 500 ms is cut within 15 s', { timeout: 30_000 }, async () => {
-    const r = await slowClient(port, `POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`, '{', 500, 16_000);
+    const r = await slowClient(port, `POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`, '{', 500, 16_000);
     expect(r.cut).toBe(true);
   });
 

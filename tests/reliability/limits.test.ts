@@ -139,7 +139,7 @@ describe('body limits on every route that reads a body', () => {
     const d = await w.start();
     await w.converged(d, sha, ['svc']);
     // the answer comes as soon as the declared length is known, so the body is sent raw (a fetch would see EPIPE)
-    const head = `POST /mcp/svc HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: ${5 * 1024 * 1024}\r\n\r\n`;
+    const head = `POST /mcp/svc HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: ${5 * 1024 * 1024}\r\n\r\n`;
     const res = await rawRequest(Number(new URL(d.url).port), head, Buffer.alloc(64 * 1024, 0x61));
     expect(res.status).toBe(413);
     expect((await fetch(`${d.url}/healthz`)).status).toBe(200);

@@ -12,7 +12,14 @@ const SERVE_OPTIONS = {
   namespace: { type: 'string', description: "kubernetes: namespace of the servers (default: the daemon's own, else mcp-gitops)" },
   scope: { type: 'string', description: 'docker: see and touch only containers labelled mcp-gitops/scope=<scope> (several daemons on one engine)' },
   'drain-timeout': { type: 'string', description: 'seconds a gateway session on a replaced instance may go on before it is ended (default 30)' },
+  'allowed-hosts': { type: 'string', description: 'comma list of more Host names /mcp, /sync and /webhook accept (default: localhost, 127.0.0.1, [::1], --host; * = any)' },
+  'allowed-origins': { type: 'string', description: 'comma list of more browser Origins (scheme://host[:port]) accepted beside those hosts (* = any)' },
 } satisfies OptionTable;
+
+function listOption(v: Values, flag: string): string[] | undefined {
+  const list = str(v, flag)?.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  return list && list.length > 0 ? list : undefined;
+}
 
 function intOption(v: Values, flag: string, fallback: number, min: number, max: number): number {
   const raw = str(v, flag);
@@ -38,6 +45,8 @@ export function serveConfig(v: Values, env: NodeJS.ProcessEnv): DaemonConfig {
     ...(str(v, 'secrets-dir') !== undefined && { secretsDir: str(v, 'secrets-dir') }),
     logLevel: str(v, 'log-level') ?? 'info',
     drainTimeoutSeconds: intOption(v, 'drain-timeout', 30, 0, 3600),
+    ...(listOption(v, 'allowed-hosts') && { allowedHosts: listOption(v, 'allowed-hosts') }),
+    ...(listOption(v, 'allowed-origins') && { allowedOrigins: listOption(v, 'allowed-origins') }),
     ...(str(v, 'scope') !== undefined && { scope: str(v, 'scope') }),
     ...(str(v, 'namespace') !== undefined && { namespace: str(v, 'namespace') }),
     ...(env.MCP_GITOPS_WEBHOOK_SECRET && { webhookSecret: env.MCP_GITOPS_WEBHOOK_SECRET }),

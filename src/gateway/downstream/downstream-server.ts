@@ -5,10 +5,10 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { JSONRPCRequest, Result } from '@modelcontextprotocol/sdk/types.js';
 import { linkAbort } from './linked-abort.js';
-import type { GatewayMetrics } from './metrics.js';
-import { passthroughValidator } from './passthrough-validator.js';
-import { errorReason, toForwarded } from './rpc-error.js';
-import type { Upstream } from './upstream.js';
+import type { GatewayMetrics } from '../metrics.js';
+import { passthroughValidator } from '../upstream/passthrough-validator.js';
+import { errorReason, toForwarded } from '../upstream/rpc-error.js';
+import type { Upstream } from '../upstream/upstream.js';
 
 export interface DownstreamOptions {
   server: string;
@@ -38,15 +38,18 @@ async function forward(o: DownstreamOptions, req: JSONRPCRequest, clientSignal: 
   const done = o.metrics.start(o.server, req.method);
   const link = linkAbort([clientSignal, o.session]);
   const token = req.params?._meta?.progressToken;
+  // progress goes out on this request's stream, so it must be written before the result closes it
+  const sending: Promise<void>[] = [];
   try {
     const result = await o.upstream.request({ method: req.method, params: req.params }, {
       signal: link.signal,
       timeout: o.requestTimeoutMs,
       resetTimeoutOnProgress: true,
       ...(token !== undefined && {
-        onprogress: (p) => void sendProgress({ method: 'notifications/progress', params: { ...p, progressToken: token } }).catch(() => undefined),
+        onprogress: (p) => void sending.push(sendProgress({ method: 'notifications/progress', params: { ...p, progressToken: token } }).catch(() => undefined)),
       }),
     });
+    await Promise.all(sending);
     done(req.method === 'tools/call' && result.isError === true ? 'tool' : undefined);
     return result;
   } catch (err) {

@@ -1,8 +1,9 @@
 // Connecting an upstream SDK Client within a deadline; closing it politely is the health gate's closeClient.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { closeClient } from '../health/close-client.js';
-import { GatewayError } from './errors.js';
+import { closeClient } from '../../health/close-client.js';
+import { GatewayError } from '../errors.js';
+import { deliverResponsesInOrder } from './ordered-delivery.js';
 
 export { closeClient };
 
@@ -26,6 +27,7 @@ export async function connectClient(client: Client, transport: () => Promise<Tra
       return;
     }
     await client.connect(t, { timeout: timeoutMs });
+    deliverResponsesInOrder(t);
   })();
   attempt.catch(() => undefined);
   try {

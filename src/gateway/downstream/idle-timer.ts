@@ -1,6 +1,6 @@
 // Closes a client session nobody used for the idle timeout; a session still waiting for an answer
 // is not idle, however long the answer takes.
-import { GatewayError } from './errors.js';
+import { GatewayError } from '../errors.js';
 
 export class IdleTimer {
   private timer: NodeJS.Timeout | undefined;

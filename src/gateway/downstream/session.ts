@@ -6,15 +6,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ResultSchema, type InitializeRequest, type Notification } from '@modelcontextprotocol/sdk/types.js';
-import type { Body } from './body.js';
+import type { Body } from '../body.js';
 import { createDownstreamServer } from './downstream-server.js';
 import type { DownstreamSession } from './downstream-session.js';
-import { GatewayError } from './errors.js';
-import type { GatewayMetrics } from './metrics.js';
-import type { GatewayLimits } from './options.js';
+import { GatewayError } from '../errors.js';
+import type { GatewayMetrics } from '../metrics.js';
+import type { GatewayLimits } from '../options.js';
 import { IdleTimer } from './idle-timer.js';
 import { TrackingTransport } from './tracking-transport.js';
-import type { Upstream, UpstreamPeer, UpstreamSource } from './upstream.js';
+import type { Upstream, UpstreamPeer, UpstreamSource } from '../upstream/upstream.js';
 
 /** How long a drained session waits for the errors of its in-flight requests to be written. */
 const FLUSH_MS = 2000;
@@ -39,6 +39,7 @@ export class GatewaySession implements DownstreamSession {
   private tracked: TrackingTransport | undefined;
   private readonly idle: IdleTimer;
   private closing: Promise<void> | undefined;
+  private last = Date.now();
 
   private constructor(private readonly o: SessionOptions) {
     this.idle = new IdleTimer({
@@ -66,7 +67,18 @@ export class GatewaySession implements DownstreamSession {
     return this.transport?.sessionId !== undefined && !this.closing;
   }
 
+  /** A request of the client awaits its answer (an SSE GET stream alone does not count). */
+  get busy(): boolean {
+    return this.tracked?.busy ?? true;
+  }
+
+  /** When the client last sent a request (ms since epoch). */
+  get lastActive(): number {
+    return this.last;
+  }
+
   async handle(req: IncomingMessage, res: ServerResponse, body: Body): Promise<void> {
+    this.last = Date.now();
     this.idle.arm();
     await this.transport!.handleRequest(req, res, body.value);
   }
@@ -100,7 +112,9 @@ export class GatewaySession implements DownstreamSession {
       notify: (n) => this.notifyClient(n),
       request: (r, signal) => {
         if (!this.mcp) return Promise.reject(new Error('session not ready'));
-        return this.mcp.request(r, ResultSchema, { signal, timeout: this.o.limits.requestTimeoutMs });
+        // on the stream of the client's request that caused it, as the server would have sent it
+        const related = this.tracked?.inFlight;
+        return this.mcp.request(r, ResultSchema, { signal, timeout: this.o.limits.requestTimeoutMs, ...(related !== undefined && { relatedRequestId: related }) });
       },
       lost: (reason) => void this.expire(new GatewayError('SESSION_ENDED', `${reason}; initialize a new session`, this.o.server)),
     };
@@ -118,8 +132,15 @@ export class GatewaySession implements DownstreamSession {
     this.idle.arm();
   }
 
+  /**
+   * A notification from the server. The upstream does not say which request it belongs to (stdio has
+   * no streams), so while a request of this client is in flight it goes out on that request's stream,
+   * as the server would have sent it directly: a client that opened no GET stream still gets its
+   * logs. Otherwise it goes to the GET stream (dropped by the transport when there is none).
+   */
   private notifyClient(n: Notification): void {
-    this.mcp?.notification(n).catch(() => undefined); // e.g. a capability the client did not ask for
+    const related = this.tracked?.inFlight;
+    this.mcp?.notification(n, related !== undefined ? { relatedRequestId: related } : undefined).catch(() => undefined); // e.g. a capability the client did not ask for
   }
 
 }

@@ -1,7 +1,8 @@
 // Mounts /mcp/:name on a fastify app, in its own plugin context: the body reaches us as raw bytes
 // whatever JSON parser the app registered, and the MCP transport writes the response itself.
 import type { FastifyInstance } from 'fastify';
-import type { GatewayCore } from './gateway.js';
+import { hostGuard } from '../../http/host-check.js';
+import type { GatewayCore } from '../gateway.js';
 import { handleMcp, type McpRequest } from './http-handler.js';
 
 export const GATEWAY_ROUTE = '/mcp/:name';
@@ -19,6 +20,7 @@ export function registerGateway(app: FastifyInstance, core: GatewayCore): void {
       method: ['GET', 'POST', 'DELETE'],
       url: GATEWAY_ROUTE,
       bodyLimit: core.limits.bodyLimit,
+      onRequest: hostGuard(core.hosts),
       handler: (req: McpRequest, reply) => handleMcp(core, req, reply),
     });
     done();

@@ -5,13 +5,13 @@
 // that a drain or a lost instance can still end what is in flight with a clean JSON-RPC error.
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import type { Body } from './body.js';
-import { describeError } from './client-lifecycle.js';
+import type { Body } from '../body.js';
+import { describeError } from '../upstream/client-lifecycle.js';
 import type { DownstreamSession } from './downstream-session.js';
-import { GatewayError } from './errors.js';
-import type { ErrorReason, GatewayMetrics } from './metrics.js';
-import type { GatewayLimits } from './options.js';
-import type { ProxyTarget } from './proxy-target.js';
+import { GatewayError } from '../errors.js';
+import type { ErrorReason, GatewayMetrics } from '../metrics.js';
+import type { GatewayLimits } from '../options.js';
+import type { ProxyTarget } from '../upstream/proxy-target.js';
 import { IdleTimer } from './idle-timer.js';
 import { watchResponses, type RpcResponse } from './response-watch.js';
 
@@ -65,11 +65,12 @@ export class ProxySession implements DownstreamSession {
   private readonly exchanges = new Set<Exchange>();
   private readonly idle: IdleTimer;
   private closing: Promise<void> | undefined;
+  private last = Date.now();
 
   constructor(private readonly o: ProxySessionOptions) {
     this.idle = new IdleTimer({
       server: o.server, idleTimeoutMs: o.limits.idleTimeoutMs,
-      busy: () => [...this.exchanges].some((x) => x.pending.size > 0), close: (why) => void this.close(why),
+      busy: () => this.busy, close: (why) => void this.close(why),
     });
     this.idle.arm();
   }
@@ -86,7 +87,17 @@ export class ProxySession implements DownstreamSession {
     return this.initialized && !this.closing;
   }
 
+  /** A request of the client awaits its answer (an SSE GET stream alone does not count). */
+  get busy(): boolean {
+    return [...this.exchanges].some((x) => x.pending.size > 0);
+  }
+
+  get lastActive(): number {
+    return this.last;
+  }
+
   handle(req: IncomingMessage, res: ServerResponse, body: Body, raw: Buffer | undefined): Promise<void> {
+    this.last = Date.now();
     this.idle.arm();
     const pending = new Map<RpcId, (error?: ErrorReason) => void>();
     for (const m of body.messages) {

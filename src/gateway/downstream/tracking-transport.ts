@@ -24,6 +24,11 @@ export class TrackingTransport implements Transport {
     return this.inner.sessionId;
   }
 
+  /** A client request still waiting for its answer (the oldest), if any. */
+  get inFlight(): RequestId | undefined {
+    return this.pending.values().next().value;
+  }
+
   get busy(): boolean {
     return this.pending.size > 0;
   }

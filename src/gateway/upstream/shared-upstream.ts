@@ -6,11 +6,11 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ResultSchema, type Notification, type Request, type Result } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, ResultSchema, type Notification, type Request, type Result } from '@modelcontextprotocol/sdk/types.js';
 import { passthroughValidator } from './passthrough-validator.js';
 import { closeClient, connectClient, describeError } from './client-lifecycle.js';
-import { GatewayError } from './errors.js';
-import type { GatewayLogger } from './options.js';
+import { GatewayError } from '../errors.js';
+import type { GatewayLogger } from '../options.js';
 import { SubscriptionCounts } from './subscriptions.js';
 import type { OpenOptions, Upstream, UpstreamInfo, UpstreamPeer, UpstreamSource } from './upstream.js';
 
@@ -71,6 +71,9 @@ class SharedUpstream implements UpstreamSource {
 
   private async connect(): Promise<Client> {
     const client = new Client(this.o.clientInfo, { capabilities: {}, jsonSchemaValidator: passthroughValidator });
+    // it declared no sampling, elicitation or roots: a server that asks anyway learns why not
+    client.fallbackRequestHandler = (req) => Promise.reject(new McpError(ErrorCode.MethodNotFound,
+      `${req.method} is not relayed: the gateway shares one connection to server ${this.o.server} between all client sessions; set spec.gateway.sessions: isolated to relay it`));
     client.fallbackNotificationHandler = (n) => {
       this.broadcast(n);
       return Promise.resolve();

@@ -1,8 +1,8 @@
 // Upstream failures as the JSON-RPC error the downstream client receives: an upstream JSON-RPC error
 // passes through unchanged (code, message, data); a broken connection becomes UPSTREAM_UNAVAILABLE.
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { RPC_CODES } from './errors.js';
-import type { ErrorReason } from './metrics.js';
+import { RPC_CODES } from '../errors.js';
+import type { ErrorReason } from '../metrics.js';
 
 /** Thrown from a request handler: the SDK's Protocol sends `code`, `message` and `data` as they are. */
 export class ForwardedError extends Error {

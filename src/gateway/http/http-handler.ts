@@ -3,11 +3,11 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authorized } from './auth.js';
-import { initializeRequest, parseBody, requestMethods, singleRequestId, type Body } from './body.js';
-import { describeError } from './client-lifecycle.js';
-import { GatewayError } from './errors.js';
-import type { GatewayCore } from './gateway.js';
-import type { DownstreamSession } from './downstream-session.js';
+import { initializeRequest, parseBody, requestMethods, singleRequestId, type Body } from '../body.js';
+import { describeError } from '../upstream/client-lifecycle.js';
+import { GatewayError } from '../errors.js';
+import type { GatewayCore } from '../gateway.js';
+import type { DownstreamSession } from '../downstream/downstream-session.js';
 
 export type McpRequest = FastifyRequest<{ Params: { name: string } }>;
 
