@@ -79,7 +79,7 @@ describe('state files written before reasons existed', () => {
       expect(recovered).toBeUndefined();
       expect(store.get().history.map((h) => h.reason)).toEqual(want);
       await store.update((s) => { s.nextSyncId = 7; });
-      expect((JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')) as typeof old & { history: { reason: string }[] }).history.map((h) => h.reason)).toEqual(want);
+      expect((JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')) as { history: { reason: string }[] }).history.map((h) => h.reason)).toEqual(want);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
