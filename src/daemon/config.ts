@@ -13,6 +13,8 @@ export interface DaemonConfig {
   logLevel: string;
   /** How long gateway sessions pinned to a replaced instance may go on. */
   drainTimeoutSeconds: number;
+  /** A remote git server silent this long fails the fetch (SourceUnavailable, retried). */
+  gitTimeoutSeconds?: number;
   /** Daemon secrets from the environment (never logged). */
   webhookSecret?: string;
   apiToken?: string;

@@ -12,6 +12,7 @@ const SERVE_OPTIONS = {
   namespace: { type: 'string', description: "kubernetes: namespace of the servers (default: the daemon's own, else mcp-gitops)" },
   scope: { type: 'string', description: 'docker: see and touch only containers labelled mcp-gitops/scope=<scope> (several daemons on one engine)' },
   'drain-timeout': { type: 'string', description: 'seconds a gateway session on a replaced instance may go on before it is ended (default 30)' },
+  'git-timeout': { type: 'string', description: 'seconds a remote git server may send nothing before the fetch fails and is retried (default 60)' },
 } satisfies OptionTable;
 
 function intOption(v: Values, flag: string, fallback: number, min: number, max: number): number {
@@ -38,6 +39,7 @@ export function serveConfig(v: Values, env: NodeJS.ProcessEnv): DaemonConfig {
     ...(str(v, 'secrets-dir') !== undefined && { secretsDir: str(v, 'secrets-dir') }),
     logLevel: str(v, 'log-level') ?? 'info',
     drainTimeoutSeconds: intOption(v, 'drain-timeout', 30, 0, 3600),
+    gitTimeoutSeconds: intOption(v, 'git-timeout', 60, 0.1, 3600),
     ...(str(v, 'scope') !== undefined && { scope: str(v, 'scope') }),
     ...(str(v, 'namespace') !== undefined && { namespace: str(v, 'namespace') }),
     ...(env.MCP_GITOPS_WEBHOOK_SECRET && { webhookSecret: env.MCP_GITOPS_WEBHOOK_SECRET }),
