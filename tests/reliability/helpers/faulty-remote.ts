@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { GitRepo } from '../../e2e/helpers/git-repo.js';
 import { ServedRepo } from '../../e2e/helpers/served-repo.js';
 
-/** 'hang-mid-fetch': answers the fetch's pack request with its status, headers and part of the body, then goes silent. */
+/** 'hang-mid-fetch': the ref advertisement goes through; the pack (POST git-upload-pack) sends its status, headers and part of its body, then nothing. */
 export type RemoteMode = 'up' | 'down' | 'unauthorized' | 'server-error' | 'hang-mid-fetch';
 
 export class FaultyRemote {
@@ -68,7 +68,7 @@ export class FaultyRemote {
       return;
     }
     const target = new URL(this.served.url);
-    const hang = this.mode === 'hang-mid-fetch';
+    const hang = this.mode === 'hang-mid-fetch' && req.method === 'POST';
     const upstream = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
       if (!hang) {
