@@ -8,6 +8,7 @@ import { GATE_FAILURE_REASONS } from '../../src/health/index.js';
 import { REASONS, REASON_CODES, isReason } from '../../src/reasons.js';
 import { SyncError } from '../../src/reconciler/errors.js';
 import { environmentFault, errnoOf } from '../../src/reconciler/faults.js';
+import { toSourceError } from '../../src/source/error-map.js';
 import { SourceError } from '../../src/source/source-error.js';
 import { StateWriteError } from '../../src/state/state-error.js';
 import { STATE_FILE, StateStore, readStateFile } from '../../src/state/store.js';
@@ -83,5 +84,17 @@ describe('state files written before reasons existed', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the source says when the machine failed it', () => {
+  it('an fs error reading the repository (EMFILE, ENOSPC, EROFS) is a transient SourceError, still carrying its errno', () => {
+    for (const code of ['EMFILE', 'ENOSPC', 'EROFS']) {
+      const e = toSourceError(errno(code), { repo: 'r', secrets: [], authConfigured: false });
+      expect(e).toMatchObject({ code: 'GIT_ERROR', transient: true });
+      expect(errnoOf(e)).toBe(code);
+      expect(environmentFault(e, 'source')).not.toBeNull();
+    }
+    expect(toSourceError(errno('ENOTDIR'), { repo: 'r', secrets: [], authConfigured: false }).transient).toBe(false);
   });
 });
