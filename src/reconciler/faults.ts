@@ -15,7 +15,7 @@ const MACHINE_ERRNO: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS',
 /** Writes refused by the disk itself (the state dir, mirrors, checkouts): StateWriteFailed. */
 const WRITE_ERRNO: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM']);
 /** On the daemon's own files (reading the source, checking out a commit), permission is the machine's too. */
-const OWN_FILE_ERRNO: ReadonlySet<string> = new Set([...MACHINE_ERRNO, 'EACCES', 'EPERM', 'EBUSY']);
+const OWN_FILE_ERRNO: ReadonlySet<string> = new Set([...MACHINE_ERRNO, 'EACCES', 'EPERM', 'EBUSY', 'ENOTDIR']);
 
 const STAGE_REASON: Readonly<Record<FaultStage, EnvironmentReason>> = {
   source: 'SourceUnavailable', state: 'StateWriteFailed', runtime: 'RuntimeUnavailable',

@@ -42,6 +42,7 @@ describe('environment or commit: classified where the error arises', () => {
     ['no file descriptors starting a server', errno('EMFILE', 'spawn'), 'runtime', 'RuntimeUnavailable'],
     ['disk full while the runtime writes its records', errno('ENOSPC', 'write'), 'runtime', 'StateWriteFailed'],
     ['a command that is not executable (the commit\'s)', errno('EACCES', 'spawn'), 'runtime', null],
+    ['a file where the git mirrors live (the daemon\'s own dir)', new SourceError('GIT_ERROR', 'git failed', { repo: 'r', cause: errno('ENOTDIR', 'mkdir') }), 'source', 'SourceUnavailable'],
     ['a start failure wrapping EMFILE (data.errno)', Object.assign(new Error('could not launch'), { code: 'RUNTIME_START_FAILED', data: { errno: 'EMFILE' } }), 'runtime', 'RuntimeUnavailable'],
     ['a start failure wrapping ENOENT (the commit\'s)', Object.assign(new Error('not found'), { code: 'RUNTIME_START_FAILED', data: { errno: 'ENOENT' } }), 'runtime', null],
     ['git server 500', new SourceError('NETWORK', 'server error (HTTP 500)', { repo: 'r' }), 'source', 'SourceUnavailable'],

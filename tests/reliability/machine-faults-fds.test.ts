@@ -47,15 +47,25 @@ describe.skipIf(prlimit)(`file descriptors exhausted${prlimit ? ` (skipped: ${pr
     const d = await w.start();
     const st0 = await w.converged(d, good, ['svc']);
     const svc = st0.servers[0];
-    const open = readdirSync(`/proc/${d.pid}/fd`).length;
-    setSoftLimit(d.pid, open + 40);
-    const tries = await Promise.allSettled(Array.from({ length: 200 }, () => session(svc.endpoint!)));
-    for (const t of tries) if (t.status === 'fulfilled') clients.push(t.value);
+    const fds = (): number => readdirSync(`/proc/${d.pid}/fd`).length;
+    const limit = fds() + 40;
+    setSoftLimit(d.pid, limit);
+    // sessions until the gateway runs out; topped up whenever one ends (a refused connect frees its fd)
+    const hog = async (n: number): Promise<void> => {
+      const tries = await Promise.allSettled(Array.from({ length: n }, () => session(svc.endpoint!)));
+      for (const t of tries) if (t.status === 'fulfilled') clients.push(t.value);
+    };
+    await hog(200);
     expect(clients.length).toBeLessThan(200); // the gateway did run out
+    for (let i = 0; i < 5 && fds() < limit; i++) await hog(limit - fds()); // every descriptor taken before the commit
     const from = d.logs.length;
     const head = w.repo.commit(w.server('extra', everythingStdio()), 'pushed while descriptors are exhausted');
     // /status needs a descriptor too: the daemon's own log says what happened
-    const fault = await waitFor(() => d.logs.slice(from).find((l) => l.msg.startsWith('sync could not run')), { what: 'an environment fault in the log', timeoutMs: 30_000 });
+    const fault = await waitFor(async () => {
+      const hit = d.logs.slice(from).find((l) => l.msg.startsWith('sync could not run'));
+      if (!hit && fds() < limit) await hog(limit - fds());
+      return hit;
+    }, { what: 'an environment fault in the log', timeoutMs: 60_000 });
     expect(['SourceUnavailable', 'StateWriteFailed', 'RuntimeUnavailable']).toContain(fault.reason);
     expect(String(fault.err)).toMatch(/EMFILE|ENFILE/);
     await Promise.allSettled(clients.splice(0).map((c) => c.close()));
