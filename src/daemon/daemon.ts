@@ -39,7 +39,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   const logger = createLogger({ level: cfg.logLevel, secrets: () => [...knownSecrets] });
   const { store, recovered } = await StateStore.open(cfg.stateDir);
   if (recovered) logger.warn({ stateDir: cfg.stateDir }, recovered);
-  const source = new GitSource({ repo: cfg.repo, path: cfg.path, stateDir: cfg.stateDir, ...(cfg.branch && { branch: cfg.branch }), ...(cfg.gitToken && { token: cfg.gitToken }) });
+  const source = new GitSource({ repo: cfg.repo, path: cfg.path, stateDir: cfg.stateDir, ...(cfg.branch && { branch: cfg.branch }), ...(cfg.gitToken && { token: cfg.gitToken }), ...(cfg.gitTimeoutSeconds && { networkTimeoutMs: cfg.gitTimeoutSeconds * 1000 }) });
   const { runtime, leadership } = await createRuntime(cfg, logger);
   const compiler = createCompiler();
   const secrets = createSecretReader({ ...(cfg.secretsDir !== undefined && { dir: cfg.secretsDir }), env });

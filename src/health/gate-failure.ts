@@ -1,5 +1,17 @@
 // The first certain failure of a gate, and the latch that records it and stops everything else.
+import type { Reason } from '../reasons.js';
 import type { GateFailureCode } from './gate-types.js';
+
+/** The status reason of each way a gate fails (docs/reference/status-reasons.md). */
+export const GATE_FAILURE_REASONS: Readonly<Record<GateFailureCode, Reason>> = {
+  'exited': 'InstanceExited',
+  'not-found': 'InstanceNotFound',
+  'timeout': 'HandshakeTimeout',
+  'handshake-failed': 'HandshakeFailed',
+  'missing-tools': 'ToolMissing',
+  'unhealthy': 'HealthCheckFailed',
+  'cancelled': 'Cancelled',
+};
 
 export class GateFailure extends Error {
   override readonly name = 'GateFailure';

@@ -1,6 +1,7 @@
 // Prometheus metrics on a registry made by the composition root (never the global default).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EventBus } from '../reconciler/events.js';
+import { ENVIRONMENT_REASONS } from '../reasons.js';
 import type { StatusView } from '../reconciler/status.js';
 import type { WebhookProvider, WebhookResult } from './webhook.js';
 
@@ -26,11 +27,13 @@ export function createMetrics(deps: { events: EventBus; status: () => StatusView
   const rollbacks = new Counter({ name: 'mcp_gitops_rollbacks_total', help: 'Automatic reverts to the last good commit.', registers: [registry] });
   const lastSuccess = new Gauge({ name: 'mcp_gitops_last_successful_sync_timestamp_seconds', help: 'Unix time of the last succeeded sync.', registers: [registry] });
   const gateSeconds = new Histogram({ name: 'mcp_gitops_gate_duration_seconds', help: 'Health gate duration by server and outcome.', labelNames: ['server', 'outcome'], buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60], registers: [registry] });
-  const gateFailures = new Counter({ name: 'mcp_gitops_gate_failures_total', help: 'Failed health gates by server.', labelNames: ['server'], registers: [registry] });
+  const gateFailures = new Counter({ name: 'mcp_gitops_gate_failures_total', help: 'Failed health gates by server and reason.', labelNames: ['server', 'reason'], registers: [registry] });
   const restarts = new Counter({ name: 'mcp_gitops_server_restarts_total', help: 'Crash restarts by server.', labelNames: ['server'], registers: [registry] });
   const sourceErrors = new Counter({ name: 'mcp_gitops_source_errors_total', help: 'Failed reads of the git source.', registers: [registry] });
   const fetchSeconds = new Histogram({ name: 'mcp_gitops_git_fetch_duration_seconds', help: 'Reads of the branch head (git fetch for remote repositories).', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60], registers: [registry] });
   const fetchErrors = new Counter({ name: 'mcp_gitops_git_fetch_errors_total', help: 'Failed reads of the branch head.', registers: [registry] });
+  const envFaults = new Counter({ name: 'mcp_gitops_environment_faults_total', help: 'Syncs ended by a fault of the machine, not the commit (retried with backoff), by reason.', labelNames: ['reason'], registers: [registry] });
+  for (const reason of ENVIRONMENT_REASONS) envFaults.inc({ reason }, 0);
   const webhooks = new Counter({ name: 'mcp_gitops_webhook_requests_total', help: 'Webhook requests by provider and result.', labelNames: ['provider', 'result'], registers: [registry] });
   new Gauge({
     name: 'mcp_gitops_servers', help: 'Deployed servers by phase.', labelNames: ['phase'], registers: [registry],
@@ -45,6 +48,14 @@ export function createMetrics(deps: { events: EventBus; status: () => StatusView
     collect() {
       this.reset();
       for (const s of deps.status().servers) for (const h of HEALTH) this.set({ server: s.name, health: h }, s.health === h ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'mcp_gitops_status_info', help: 'The daemon\'s phase and its reason (value 1), as /status shows them.', labelNames: ['phase', 'reason'], registers: [registry],
+    collect() {
+      this.reset();
+      const st = deps.status();
+      this.set({ phase: st.phase, reason: st.reason }, 1);
     },
   });
   new Gauge({
@@ -66,10 +77,11 @@ export function createMetrics(deps: { events: EventBus; status: () => StatusView
       case 'gate.passed': gateSeconds.observe({ server: e.server, outcome: 'passed' }, e.seconds); break;
       case 'gate.failed':
         gateSeconds.observe({ server: e.server, outcome: 'failed' }, e.seconds);
-        gateFailures.inc({ server: e.server });
+        gateFailures.inc({ server: e.server, reason: e.code });
         break;
       case 'server.crashed': restarts.inc({ server: e.server }); break;
       case 'source.error': sourceErrors.inc(); break;
+      case 'sync.retrying': envFaults.inc({ reason: e.code }); break;
       default: break;
     }
   });

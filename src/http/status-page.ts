@@ -21,15 +21,15 @@ export const STATUS_PAGE = `<!doctype html>
 </style>
 </head>
 <body>
-<h1>mcp-gitops <span id="phase" class="phase">…</span></h1>
+<h1>mcp-gitops <span id="phase" class="phase">…</span> <code id="reason" class="muted"></code></h1>
 <p id="message" class="muted"></p>
 <p>head <code id="head">-</code> · applied <code id="applied">-</code> · last good <code id="lastGood">-</code></p>
 <p id="failed" class="muted"></p>
 <h2>Servers</h2>
-<table><thead><tr><th>name</th><th>version</th><th>commit</th><th>phase</th><th>health</th><th>endpoint</th><th>tools</th><th>message</th></tr></thead>
+<table><thead><tr><th>name</th><th>version</th><th>commit</th><th>phase</th><th>health</th><th>endpoint</th><th>tools</th><th>message</th><th>reason</th></tr></thead>
 <tbody id="servers"></tbody></table>
 <h2>History</h2>
-<table><thead><tr><th>commit</th><th>result</th><th>finished</th><th>message</th></tr></thead>
+<table><thead><tr><th>commit</th><th>result</th><th>reason</th><th>finished</th><th>message</th></tr></thead>
 <tbody id="history"></tbody></table>
 <script>
   const short = (s) => (s ? s.slice(0, 7) : '-');
@@ -41,20 +41,21 @@ export const STATUS_PAGE = `<!doctype html>
     const st = await res.json();
     const phase = document.getElementById('phase');
     phase.textContent = st.phase; phase.className = 'phase ' + st.phase;
+    document.getElementById('reason').textContent = st.reason || '';
     document.getElementById('message').textContent = st.message || '';
     for (const k of ['head', 'applied', 'lastGood']) document.getElementById(k).textContent = short(st.revision[k]);
     document.getElementById('failed').textContent = st.failedRevision ? 'failed ' + short(st.failedRevision.commit) + ': ' + st.failedRevision.reason : '';
     const servers = document.getElementById('servers');
-    servers.replaceChildren(...st.servers.map((s) => { const tr = row([cell(s.name), cell(s.version), cell(short(s.commit)), badge(s.phase), badge(s.health), cell(s.endpoint || '-'), cell((s.tools || []).join(', '), 'tools'), cell(s.message || '', 'muted')]); tr.dataset.server = s.name; return tr; }));
+    servers.replaceChildren(...st.servers.map((s) => { const tr = row([cell(s.name), cell(s.version), cell(short(s.commit)), badge(s.phase), badge(s.health), cell(s.endpoint || '-'), cell((s.tools || []).join(', '), 'tools'), cell(s.message || '', 'muted'), cell(s.reason || '')]); tr.dataset.server = s.name; return tr; }));
     const history = document.getElementById('history');
-    history.replaceChildren(...st.history.slice(0, 20).map((h) => row([cell(short(h.commit)), badge(h.result), cell(h.finishedAt), cell(h.message, 'muted')])));
+    history.replaceChildren(...st.history.slice(0, 20).map((h) => row([cell(short(h.commit)), badge(h.result), cell(h.reason || ''), cell(h.finishedAt), cell(h.message, 'muted')])));
   }
   let pending;
   const soon = () => { clearTimeout(pending); pending = setTimeout(() => refresh().catch(() => {}), 150); };
   refresh().catch(() => {});
   const es = new EventSource('events');
   es.onmessage = soon;
-  for (const t of ['sync.started', 'sync.finished', 'wave.started', 'server.starting', 'server.verifying', 'gate.passed', 'gate.failed', 'server.removed', 'revert.started', 'drift.repaired', 'server.crashed', 'source.error']) es.addEventListener(t, soon);
+  for (const t of ['sync.started', 'sync.finished', 'wave.started', 'server.starting', 'server.verifying', 'gate.passed', 'gate.failed', 'server.removed', 'revert.started', 'drift.repaired', 'server.crashed', 'source.error', 'sync.retrying']) es.addEventListener(t, soon);
   // a slow poll besides the events, in case the stream is cut by a proxy; ?refresh=<seconds>, 0 = off
   const every = Number(new URLSearchParams(location.search).get('refresh') ?? '10');
   if (every > 0) setInterval(() => refresh().catch(() => {}), every * 1000);

@@ -9,7 +9,8 @@
 // and one that served is drained before it is removed.
 import { setMaxListeners } from 'node:events';
 import type { GatewayRouter } from '../gateway/router.js';
-import type { GateResult, GateTool } from '../health/index.js';
+import { GATE_FAILURE_REASONS, type GateResult, type GateTool } from '../health/index.js';
+import type { Reason } from '../reasons.js';
 import type { Instance, Runtime } from '../runtimes/runtime.js';
 import type { DesiredServer, RenderedServer } from '../spec/desired.js';
 import { afterWaves } from '../plan/after-waves.js';
@@ -53,6 +54,8 @@ export interface ServerOutcome {
   status: 'started' | 'kept' | 'failed' | 'skipped' | 'cancelled';
   instance?: Pick<Instance, 'id' | 'startedAt' | 'labels'>;
   reason?: string;
+  /** Why it failed, from the status vocabulary (failed only). */
+  code?: Reason;
   tools?: GateTool[];
   /** How long the gate took, and when it passed (started only). */
   seconds?: number;
@@ -112,8 +115,9 @@ async function gateInstance(d: RenderedServer, inst: Instance, deps: ConvergeDep
   }
   await removeInstance(deps, inst, 'gate failed');
   const reason = `${name}: ${result.reason}`;
-  deps.emit({ type: 'gate.failed', server: name, commit: deps.commit, reason, seconds });
-  return { server: name, status: 'failed', reason };
+  const code = GATE_FAILURE_REASONS[result.code];
+  deps.emit({ type: 'gate.failed', server: name, commit: deps.commit, reason, code, seconds });
+  return { server: name, status: 'failed', reason, code };
 }
 
 /** Carries out one server's step of the plan. */
@@ -144,8 +148,8 @@ async function rollOne(step: ServerStep, byId: ReadonlyMap<string, Instance>, de
     if (signal.aborted) return { server: name, status: 'cancelled', reason: 'cancelled while starting' };
     if (deps.isTransient?.(e)) throw e; // the engine, not the commit: retried with backoff, never reverted
     const reason = `${name}: failed to start: ${e instanceof Error ? e.message : String(e)}`;
-    deps.emit({ type: 'gate.failed', server: name, commit: deps.commit, reason, seconds: 0 });
-    return { server: name, status: 'failed', reason };
+    deps.emit({ type: 'gate.failed', server: name, commit: deps.commit, reason, code: 'StartFailed', seconds: 0 });
+    return { server: name, status: 'failed', reason, code: 'StartFailed' };
   }
   deps.emit({ type: 'server.starting', server: name, commit: deps.commit, version: d.masked.version, instanceId: started.id });
   return gateInstance(d, started, deps, signal, true);

@@ -10,18 +10,16 @@ export type SyncErrorCode =
   | 'REPAIR_FAILED'
   /** The runtime failed for now (engine down, API server unreachable) mid-rollout: what runs stays,
    *  the commit is not blamed, and the retry converges from what is observed. */
-  | 'RUNTIME_UNAVAILABLE';
+  | 'RUNTIME_UNAVAILABLE'
+  /** The state directory cannot be written (disk full, read-only, permission, no descriptors):
+   *  nothing acts until the intent can be recorded; what runs stays served; retry with backoff. */
+  | 'STATE_WRITE_FAILED';
 
 export class SyncError extends Error {
   override readonly name = 'SyncError';
   constructor(readonly code: SyncErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
-}
-
-/** Typed errors of the source and the runtimes say whether retrying later may succeed. */
-export function isTransientError(e: unknown): boolean {
-  return e instanceof Error && (e as { transient?: unknown }).transient === true;
 }
 
 export function errText(e: unknown): string {

@@ -1,17 +1,23 @@
 // What the reconciler tells the world: one typed event stream feeding logs, /events and status.
+// `code` is always a status reason (docs/reference/status-reasons.md); `reason` and `message` are text.
+import type { EnvironmentReason, Reason } from '../reasons.js';
+
 export type ReconcileEvent =
   | { type: 'sync.started'; syncId: number; commit: string; reason: string }
-  | { type: 'sync.finished'; syncId: number; commit: string; result: string; message: string; durationSeconds: number }
+  | { type: 'sync.finished'; syncId: number; commit: string; result: string; code: Reason; message: string; durationSeconds: number }
   | { type: 'wave.started'; syncId: number; commit: string; wave: number; of: number; servers: string[] }
   | { type: 'server.starting'; server: string; commit: string; version: string; instanceId?: string }
   | { type: 'server.verifying'; server: string; commit: string; instanceId: string }
   | { type: 'gate.passed'; server: string; commit: string; instanceId: string; tools: string[]; seconds: number }
-  | { type: 'gate.failed'; server: string; commit: string; reason: string; seconds: number }
+  | { type: 'gate.failed'; server: string; commit: string; reason: string; code: Reason; seconds: number }
   | { type: 'server.removed'; server: string; instanceId: string; why: string }
-  | { type: 'revert.started'; syncId: number; from: string; to: string | null; reason: string }
+  | { type: 'revert.started'; syncId: number; from: string; to: string | null; reason: string; code: Reason }
   | { type: 'drift.repaired'; server: string; instanceId: string; why: string }
-  | { type: 'server.crashed'; server: string; message: string; restarts: number; retryInSeconds: number }
-  | { type: 'source.error'; code: string; message: string };
+  | { type: 'server.crashed'; server: string; code: 'CrashLoopBackOff'; message: string; restarts: number; retryInSeconds: number }
+  /** The git source could not be read (also reported as sync.retrying with code SourceUnavailable). */
+  | { type: 'source.error'; code: 'SourceUnavailable'; message: string }
+  /** An environment fault ended the sync: nothing is blamed, the sync is retried by itself. */
+  | { type: 'sync.retrying'; code: EnvironmentReason | Reason; message: string; retryInSeconds: number };
 
 export type EventSink = (e: ReconcileEvent) => void;
 

@@ -1,5 +1,6 @@
 // What a sync ended with, and how that is written into the durable state: the one place where
 // applied, lastGood, failedRevision, history and the server records change.
+import type { Reason } from '../reasons.js';
 import type { RenderedServer } from '../spec/desired.js';
 import type { DaemonState, SyncResult } from '../state/model.js';
 import { StateStore } from '../state/store.js';
@@ -17,6 +18,8 @@ export type Outcome =
   | {
     kind: 'result';
     result: SyncResult;
+    /** Why, from the status vocabulary: the first failed server's reason for a failed rollout. */
+    reason: Reason;
     commit: string;
     message: string;
     errors?: string[];
@@ -28,7 +31,8 @@ export type Outcome =
   | { kind: 'noop' }
   /** Cut short by shutdown: nothing is recorded (inFlight stays, as after a crash). */
   | { kind: 'halted' }
-  | { kind: 'error'; code: SyncErrorCode; message: string };
+  /** Not the commit's fault (or nothing to blame yet): nothing recorded in history, retried with backoff. */
+  | { kind: 'error'; code: SyncErrorCode; reason: Reason; message: string };
 
 export interface SyncInfo {
   id: number;
@@ -54,7 +58,7 @@ export function writeOutcome(s: DaemonState, o: Outcome, sync: SyncInfo): void {
 function writeResult(s: DaemonState, o: Extract<Outcome, { kind: 'result' }>, sync: SyncInfo): void {
   StateStore.pushHistory(s, {
     id: sync.id, commit: o.commit, result: o.result, startedAt: sync.startedAt, finishedAt: sync.finishedAt,
-    message: o.message, ...(o.errors && { errors: o.errors }),
+    message: o.message, reason: o.reason, ...(o.errors && { errors: o.errors }),
   });
   const failed = (): void => {
     // a revert records the reason before it starts (crash-safe); keep that one

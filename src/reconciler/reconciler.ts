@@ -1,6 +1,7 @@
 // The loop: one sync at a time, triggers coalesced, every sync a list of steps with one signature,
 // and its outcome written in one place (finish) whatever the exit path.
 import type { GatewayRouter } from '../gateway/router.js';
+import type { EnvironmentReason, Reason } from '../reasons.js';
 import type { GateTool } from '../health/index.js';
 import { recordedTools, versionFromRecords } from '../plan/verified.js';
 import { planView, type PlanView } from '../plan/view.js';
@@ -8,11 +9,13 @@ import type { DesiredState } from '../render/desired-state.js';
 import type { Instance, Runtime } from '../runtimes/runtime.js';
 import type { Snapshot } from '../source/snapshot.js';
 import type { DesiredServer, RenderedServer } from '../spec/desired.js';
+import { StateWriteError } from '../state/state-error.js';
 import type { StateStore } from '../state/store.js';
 import { RestartBackoff } from './backoff.js';
 import { converge, planNow, type ConvergeDeps, type ConvergeOutcome, type GateFn } from './converge.js';
-import { errText, isTransientError, short } from './errors.js';
+import { errText, short } from './errors.js';
 import { EventBus, type ReconcileEvent } from './events.js';
+import { environmentFault, type FaultStage } from './faults.js';
 import { needsWrite, writeOutcome, type Landed, type Outcome } from './outcome.js';
 import { RenderedCommits } from './rendered-commits.js';
 import { Retirements } from './retirements.js';
@@ -52,12 +55,19 @@ export interface ReconcilerDeps {
   /** The gateway: told which instance serves each server, asked to drain one before it goes. */
   router?: GatewayRouter;
   scheduler?: Scheduler;
-  /** Is this error transient (retry with backoff) rather than a fault of the commit? Default: it says so (`transient: true`). */
+  /**
+   * Is this runtime error transient (retry with backoff) rather than a fault of the commit, beyond
+   * what faults.ts already knows (`transient: true`, a full or exhausted machine)?
+   */
   isTransient?: (e: unknown) => boolean;
+  /** Jitter of the retry backoff, in [0, 1) (default Math.random). */
+  random?: () => number;
 }
 
-const RETRY_MIN_MS = 1000;
-const RETRY_MAX_MS = 60_000;
+/** Retries after an environment fault: 1 s doubling to 5 min, each cut by up to a fifth at random. */
+export const RETRY_MIN_MS = 1000;
+export const RETRY_MAX_MS = 5 * 60_000;
+const RETRY_JITTER = 0.2;
 
 export class Reconciler {
   readonly events: EventBus;
@@ -68,7 +78,7 @@ export class Reconciler {
   private readonly queue: TriggerQueue;
   private readonly rendered: RenderedCommits;
   private readonly retirements: Retirements;
-  private readonly isTransient: (e: unknown) => boolean;
+  private readonly fault: (e: unknown, stage: FaultStage) => EnvironmentReason | null;
   /** Instances that passed a gate in this run, with their tools. */
   private readonly gated = new Map<string, GateTool[]>();
   private nextSyncId: number;
@@ -93,7 +103,8 @@ export class Reconciler {
     this.timers = new Timers(this.clock);
     this.backoff = new RestartBackoff(() => this.clock.now());
     this.board = new ServerBoard(deps.endpointFor);
-    this.isTransient = deps.isTransient ?? isTransientError;
+    const transient = deps.isTransient;
+    this.fault = (e, stage) => environmentFault(e, stage) ?? (stage === 'runtime' && transient?.(e) ? 'RuntimeUnavailable' : null);
     this.retirements = new Retirements({
       runtime: deps.runtime, emit: (e) => this.onEvent(e), ...(deps.router && { router: deps.router }),
       onError: (inst, err) => deps.logger.warn({ server: inst.labels.server, instanceId: inst.id, err: errText(err) }, 'removing a retired instance failed; the next sync prunes it'),
@@ -123,9 +134,13 @@ export class Reconciler {
     this.unsubscribeExit = this.deps.runtime.onExit((info) => this.onInstanceExit(info.id, info.server, info.message));
     const interrupted = st.inFlight;
     if (interrupted) {
+      // a disk that refuses this write keeps it in memory; the first sync's outcome retries it
       await this.deps.store.update((s) => {
-        s.history = [{ id: interrupted.id, commit: interrupted.commit, result: 'failed', startedAt: interrupted.startedAt, finishedAt: this.iso(), message: 'interrupted: the daemon stopped during this sync; it is synced again from what runs' }, ...s.history];
+        s.history = [{ id: interrupted.id, commit: interrupted.commit, result: 'failed', reason: 'Interrupted', startedAt: interrupted.startedAt, finishedAt: this.iso(), message: 'interrupted: the daemon stopped during this sync; it is synced again from what runs' }, ...s.history];
         s.inFlight = null;
+      }).catch((e: unknown) => {
+        if (!(e instanceof StateWriteError)) throw e;
+        this.deps.logger.warn({ err: e.message }, 'could not record the interrupted sync yet; retried with the next write');
       });
     }
     this.timers.every(this.deps.intervalMs, () => this.requestSync('poll'));
@@ -160,8 +175,9 @@ export class Reconciler {
     const state = this.deps.store.get();
     const servers = this.board.list();
     const syncing = this.current !== null && (this.current.phase === 'rolling-out' || this.current.phase === 'reverting');
+    const { phase, reason } = daemonPhase({ started: this.started, syncing, state, head: this.head, servers, lastError: this.lastError });
     return {
-      phase: daemonPhase({ started: this.started, syncing, state, head: this.head, servers }),
+      phase, reason,
       message: this.message,
       revision: { head: this.head, applied: state.applied, lastGood: state.lastGood },
       failedRevision: state.failedRevision,
@@ -208,7 +224,7 @@ export class Reconciler {
         if (o) { outcome = o; break; }
       }
     } catch (e) {
-      outcome = SyncSteps.fromError(ctx, e, this.isTransient(e));
+      outcome = SyncSteps.fromError(ctx, e, this.fault);
     }
     // /status keeps showing the sync as it was until its outcome is written and settled as a whole:
     // the state's history, the servers and the phase never disagree in one answer
@@ -227,7 +243,7 @@ export class Reconciler {
     return converge(desired, {
       runtime: this.deps.runtime, gate: this.deps.gate, commit, workdir, signal, sharedPorts: this.deps.sharedPorts,
       emit: (e) => this.onEvent(e), now: () => this.clock.now(), verified: this.verified(), retirements: this.retirements,
-      isTransient: this.isTransient, ...(this.deps.router && { router: this.deps.router }), ...mode, ...(onWave && { onWave }),
+      isTransient: (e) => this.fault(e, 'runtime') !== null, ...(this.deps.router && { router: this.deps.router }), ...mode, ...(onWave && { onWave }),
     });
   }
 
@@ -276,7 +292,7 @@ export class Reconciler {
     const rec = this.backoff.crashed(server, message);
     const wait = this.backoff.waitFor(server);
     this.board.crashed(server, message, rec, wait);
-    this.events.emit({ type: 'server.crashed', server, message, restarts: rec.failures, retryInSeconds: Math.ceil(wait / 1000) });
+    this.events.emit({ type: 'server.crashed', server, code: 'CrashLoopBackOff', message, restarts: rec.failures, retryInSeconds: Math.ceil(wait / 1000) });
     this.deps.logger.warn({ server, message, restarts: rec.failures, retryInMs: wait }, 'server crashed; restarting with backoff');
     this.timers.after(wait + 10, () => this.requestSync('restart'));
   }
@@ -290,21 +306,36 @@ export class Reconciler {
       return;
     }
     const info = { id: ctx.id, startedAt: new Date(ctx.startedAt).toISOString(), finishedAt: this.iso(), nextSyncId: this.nextSyncId };
-    if (needsWrite(this.deps.store.get(), o, ctx.id)) await this.deps.store.update((s) => writeOutcome(s, o, info));
-    if (o.kind === 'error') {
-      this.lastError = { reason: o.code, message: o.message, at: info.finishedAt };
-      this.events.emit({ type: 'source.error', code: o.code, message: o.message });
-      this.deps.logger.warn({ code: o.code, err: o.message }, 'sync could not run; will retry');
-      this.message = `Waiting to retry: ${o.message}`;
-      this.retryLater();
-    } else {
+    // the outcome lands in memory even when the disk refuses it: nothing is forgotten, and the file
+    // catches up (flush) at the first sync that can write
+    let unwritten: StateWriteError | null = null;
+    try {
+      if (needsWrite(this.deps.store.get(), o, ctx.id)) await this.deps.store.update((s) => writeOutcome(s, o, info));
+      else await this.deps.store.flush();
+    } catch (e) {
+      if (!(e instanceof StateWriteError)) throw e;
+      unwritten = e;
+    }
+    if (o.kind === 'result') this.recordResult(ctx, o);
+    else if (o.kind === 'repaired') this.afterRepair(o.landed);
+    if (o.kind === 'error') this.retryAfterFault(o.reason, o.code, o.message);
+    else if (unwritten) this.retryAfterFault('StateWriteFailed', unwritten.code, unwritten.message);
+    else {
       this.lastError = null;
-      if (o.kind === 'result') this.recordResult(ctx, o);
-      else if (o.kind === 'repaired') this.afterRepair(o.landed);
       this.retries = 0;
       this.message = this.idleMessage();
     }
     if (!this.started && (o.kind !== 'error' || this.deps.store.get().applied !== null)) this.started = true;
+  }
+
+  /** Not the commit's fault: say so (phase Degraded with the reason), count it, and try again by itself. */
+  private retryAfterFault(reason: Reason, code: string, message: string): void {
+    const delay = this.retryLater();
+    this.lastError = { reason, code, message, at: this.iso() };
+    if (reason === 'SourceUnavailable') this.events.emit({ type: 'source.error', code: reason, message });
+    this.events.emit({ type: 'sync.retrying', code: reason, message, retryInSeconds: Math.ceil(delay / 1000) });
+    this.deps.logger.warn({ reason, code, err: message, retryInMs: delay }, 'sync could not run: not the commit\'s fault; will retry');
+    this.message = `Waiting to retry: ${message}`;
   }
 
   private recordResult(ctx: SyncCtx, o: Extract<Outcome, { kind: 'result' }>): void {
@@ -315,7 +346,7 @@ export class Reconciler {
     }
     const level = o.result === 'succeeded' ? 'info' : 'warn';
     this.deps.logger[level]({ syncId: ctx.id, commit: o.commit, result: o.result, reason: ctx.reason, durationSeconds }, `sync ${o.result}: ${o.message}`);
-    this.events.emit({ type: 'sync.finished', syncId: ctx.id, commit: o.commit, result: o.result, message: o.message, durationSeconds });
+    this.events.emit({ type: 'sync.finished', syncId: ctx.id, commit: o.commit, result: o.result, code: o.reason, message: o.message, durationSeconds });
     if (o.repair) this.requestSync('repair');
   }
 
@@ -337,9 +368,12 @@ export class Reconciler {
     this.board.settle(landed.out, landed.desired, this.deps.store.get().servers, (s) => this.backoff.get(s));
   }
 
-  private retryLater(): void {
-    const delay = Math.min(RETRY_MIN_MS * 2 ** this.retries++, RETRY_MAX_MS);
+  /** Schedules the next attempt (1 s doubling to 5 min, jittered); returns its delay. */
+  private retryLater(): number {
+    const base = Math.min(RETRY_MIN_MS * 2 ** Math.min(this.retries++, 30), RETRY_MAX_MS);
+    const delay = Math.round(base * (1 - RETRY_JITTER * (this.deps.random ?? Math.random)()));
     this.timers.after(delay, () => this.requestSync('retry'));
+    return delay;
   }
 
   private onEvent(e: ReconcileEvent): void {

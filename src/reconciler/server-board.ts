@@ -26,23 +26,23 @@ export class ServerBoard {
   /** At start: what the previous run deployed, unconfirmed until the first sync looked. */
   adopt(records: Record<string, AppliedServer>): void {
     for (const rec of Object.values(records)) {
-      this.servers.set(rec.name, { ...fromRecord(rec), phase: 'Pending', health: 'Unknown', message: 'deployed by a previous run; checking that it still runs' });
+      this.servers.set(rec.name, { ...fromRecord(rec), phase: 'Pending', health: 'Unknown', reason: 'Pending', message: 'deployed by a previous run; checking that it still runs' });
     }
   }
 
   onEvent(e: ReconcileEvent): void {
     switch (e.type) {
       case 'server.starting':
-        this.update(e.server, (p) => ({ phase: p.phase === 'Running' ? 'Running' : 'Progressing', message: `starting ${e.version} from ${short(e.commit)}` }));
+        this.update(e.server, (p) => ({ ...progressing(p), message: `starting ${e.version} from ${short(e.commit)}` }));
         break;
       case 'server.verifying':
-        this.update(e.server, (p) => ({ phase: p.phase === 'Running' ? 'Running' : 'Progressing', message: `gating instance ${e.instanceId}, left running by an earlier run` }));
+        this.update(e.server, (p) => ({ ...progressing(p), message: `gating instance ${e.instanceId}, left running by an earlier run` }));
         break;
       case 'gate.passed':
         this.update(e.server, () => ({ message: `new instance passed its health gate in ${e.seconds.toFixed(1)}s; waiting for the rest of the rollout` }));
         break;
       case 'gate.failed':
-        this.update(e.server, () => ({ phase: 'Failed', health: 'Unhealthy', message: e.reason }));
+        this.update(e.server, () => ({ phase: 'Failed', health: 'Unhealthy', reason: e.code, message: e.reason }));
         break;
       default:
         break;
@@ -59,7 +59,7 @@ export class ServerBoard {
       if (!o || o.status === 'skipped' || o.status === 'cancelled') continue;
       if (o.status === 'failed' || !o.instance) {
         this.serving.delete(name);
-        this.update(name, () => ({ phase: 'Failed', health: 'Unhealthy', message: o.reason ?? 'failed', instanceId: null, startedAt: null }));
+        this.update(name, () => ({ phase: 'Failed', health: 'Unhealthy', reason: o.code ?? 'StartFailed', message: o.reason ?? 'failed', instanceId: null, startedAt: null }));
         continue;
       }
       this.serving.set(name, o.instance.id);
@@ -68,7 +68,7 @@ export class ServerBoard {
       const base = rec && rec.specHash === d.specHash ? fromRecord(rec) : { ...blank(name), version: d.masked.version, commit: o.instance.labels.commit, tools: (o.tools ?? []).map((t) => t.name) };
       const what = o.status === 'started' ? `health gate passed in ${(o.seconds ?? 0).toFixed(1)}s` : 'running';
       this.servers.set(name, {
-        ...base, phase: 'Running', health: 'Healthy', endpoint: this.endpointFor?.(d.spec) ?? null,
+        ...base, phase: 'Running', health: 'Healthy', reason: 'Healthy', endpoint: this.endpointFor?.(d.spec) ?? null,
         instanceId: o.instance.id, startedAt: o.instance.startedAt, restarts: crash?.failures ?? 0,
         message: crash ? `${what}; restarted ${crash.failures} time${crash.failures === 1 ? '' : 's'} after: ${crash.message}` : what,
       });
@@ -80,7 +80,7 @@ export class ServerBoard {
     this.serving.delete(server);
     const retry = Math.ceil(retryMs / 1000);
     this.update(server, () => ({
-      phase: 'Failed', health: 'Unhealthy', restarts: rec.failures, instanceId: null, startedAt: null,
+      phase: 'Failed', health: 'Unhealthy', reason: 'CrashLoopBackOff', restarts: rec.failures, instanceId: null, startedAt: null,
       message: `${message}; restarting in ${retry}s (CrashLoopBackOff, ${rec.failures} restart${rec.failures === 1 ? '' : 's'})`,
     }));
   }
@@ -96,8 +96,13 @@ export class ServerBoard {
   }
 }
 
+/** A new instance is on its way: a server already Running stays so (its old instance serves). */
+function progressing(p: ServerStatus): Pick<ServerStatus, 'phase' | 'reason'> {
+  return p.phase === 'Running' ? { phase: 'Running', reason: p.reason } : { phase: 'Progressing', reason: 'Progressing' };
+}
+
 function blank(name: string): ServerStatus {
-  return { name, version: '', commit: null, phase: 'Pending', health: 'Unknown', endpoint: null, deployedAt: null, message: '', tools: [], restarts: 0, instanceId: null, startedAt: null };
+  return { name, version: '', commit: null, phase: 'Pending', health: 'Unknown', reason: 'Pending', endpoint: null, deployedAt: null, message: '', tools: [], restarts: 0, instanceId: null, startedAt: null };
 }
 
 function fromRecord(rec: AppliedServer): ServerStatus {

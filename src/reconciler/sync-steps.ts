@@ -1,14 +1,17 @@
 // The steps of one sync, each with the same signature: (ctx) => an Outcome that ends the sync, or
 // undefined to go on. resolve head -> known commit? (repair drift) -> load + validate -> roll out
 // (-> revert). They decide; the reconciler's finish() records.
+import type { EnvironmentReason, Reason } from '../reasons.js';
 import type { DesiredState } from '../render/desired-state.js';
 import type { Snapshot } from '../source/snapshot.js';
 import type { RenderedServer } from '../spec/desired.js';
 import { formatSpecError } from '../spec/spec-error.js';
 import type { StateStore } from '../state/store.js';
 import type { ConvergeDeps, ConvergeOutcome } from './converge.js';
-import { errText, short, SyncError } from './errors.js';
+import { StateWriteError } from '../state/state-error.js';
+import { errText, short, SyncError, type SyncErrorCode } from './errors.js';
 import type { EventBus } from './events.js';
+import type { FaultStage } from './faults.js';
 import type { Outcome } from './outcome.js';
 import type { RenderedCommits } from './rendered-commits.js';
 
@@ -58,21 +61,32 @@ export class SyncSteps {
 
   constructor(private readonly env: StepEnv) {}
 
-  /** A step threw: what happens next depends on how far the sync got. */
-  static fromError(ctx: SyncCtx, e: unknown, transient: boolean): Outcome {
+  /**
+   * A step threw: what happens next depends on how far the sync got and whose fault it is. An
+   * environment fault (`fault` says which, where it arose) is retried and never blames the commit.
+   */
+  static fromError(ctx: SyncCtx, e: unknown, fault: (e: unknown, stage: FaultStage) => EnvironmentReason | null): Outcome {
     const message = errText(e);
+    const retry = (reason: EnvironmentReason): Outcome => ({ kind: 'error', code: ERROR_CODE[reason], reason, message });
     switch (ctx.phase) {
       case 'resolving':
-        return { kind: 'error', code: 'SOURCE_UNAVAILABLE', message };
-      case 'loading':
-        return transient ? { kind: 'error', code: 'SOURCE_UNAVAILABLE', message } : { kind: 'result', result: 'failed', commit: ctx.head!, message: `cannot load ${short(ctx.head!)}: ${message}` };
-      case 'repairing':
-        return { kind: 'error', code: e instanceof SyncError ? e.code : transient ? 'SOURCE_UNAVAILABLE' : 'REPAIR_FAILED', message };
-      default:
-        // transient: not the commit's fault; the retry converges from what is observed
-        if (transient) return { kind: 'error', code: 'RUNTIME_UNAVAILABLE', message };
+        return retry(fault(e, 'source') ?? 'SourceUnavailable'); // no commit to blame yet
+      case 'loading': {
+        const env = fault(e, 'source');
+        return env ? retry(env) : { kind: 'result', result: 'failed', reason: 'ValidationFailed', commit: ctx.head!, message: `cannot load ${short(ctx.head!)}: ${message}` };
+      }
+      case 'repairing': {
+        if (e instanceof SyncError) return { kind: 'error', code: e.code, reason: e.code === 'DESIRED_UNKNOWN' ? 'ValidationFailed' : 'RuntimeUnavailable', message };
+        const env = fault(e, 'runtime');
+        return env ? retry(env) : { kind: 'error', code: 'REPAIR_FAILED', reason: 'RuntimeUnavailable', message };
+      }
+      default: {
+        // the machine, not the commit: the retry converges from what is observed
+        const env = fault(e, 'runtime');
+        if (env) return retry(env);
         // the runtime may hold a mix of commits now: repair from applied
-        return { kind: 'result', result: 'failed', commit: ctx.head!, message: `${ctx.phase === 'reverting' ? 'revert' : 'rollout'} stopped by an error: ${message}`, repair: true };
+        return { kind: 'result', result: 'failed', reason: 'RolloutFailed', commit: ctx.head!, message: `${ctx.phase === 'reverting' ? 'revert' : 'rollout'} stopped by an error: ${message}`, repair: true };
+      }
     }
   }
 
@@ -98,13 +112,15 @@ export class SyncSteps {
     if (ctx.desired.errors.length === 0) return undefined;
     const errors = ctx.desired.errors.map(formatSpecError);
     // touches nothing of the commit; the repair that follows only puts back what drifted from applied
-    return { kind: 'result', result: 'invalid', commit, message: `${errors.length} validation error${errors.length === 1 ? '' : 's'}: ${errors[0]}`, errors, repair: true };
+    return { kind: 'result', result: 'invalid', reason: 'ValidationFailed', commit, message: `${errors.length} validation error${errors.length === 1 ? '' : 's'}: ${errors[0]}`, errors, repair: true };
   }
 
   private async rollout(ctx: SyncCtx): Promise<Outcome | undefined> {
     const commit = ctx.head!;
     const desired = ctx.desired!.servers;
     const workdir = await this.env.workdirFor(ctx.snapshot!);
+    // the intent is recorded before anything moves; an unwritable intent means "do not act yet"
+    // (a StateWriteError here ends the sync as an environment fault, retried with backoff)
     await this.env.store.update((s) => {
       s.inFlight = { id: ctx.id, commit, startedAt: new Date(ctx.startedAt).toISOString() };
       s.nextSyncId = Math.max(s.nextSyncId, this.env.nextSyncId());
@@ -118,11 +134,11 @@ export class SyncSteps {
       this.env.events.emit({ type: 'wave.started', syncId: ctx.id, commit, wave: i + 1, of, servers });
     });
     if (out.cancelled && ctx.halt.signal.aborted) return { kind: 'halted' };
-    if (out.cancelled) return { kind: 'result', result: 'superseded', commit, message: 'a newer commit arrived while health gates were waiting' };
+    if (out.cancelled) return { kind: 'result', result: 'superseded', reason: 'Superseded', commit, message: 'a newer commit arrived while health gates were waiting' };
     if (out.ok) {
       this.env.rendered.remember({ commit, servers: desired, workdir });
       const n = [...out.outcomes.values()].filter((o) => o.status === 'started').length;
-      return { kind: 'result', result: 'succeeded', commit, message: `${n} server${n === 1 ? '' : 's'} rolled out, ${out.pruned.length} pruned`, landed: { out, desired, commit } };
+      return { kind: 'result', result: 'succeeded', reason: 'Synced', commit, message: `${n} server${n === 1 ? '' : 's'} rolled out, ${out.pruned.length} pruned`, landed: { out, desired, commit } };
     }
     return this.revert(ctx, out);
   }
@@ -130,26 +146,31 @@ export class SyncSteps {
   /** Puts every server back to the last good commit's spec, whichever commit changed it. */
   private async revert(ctx: SyncCtx, failed: ConvergeOutcome): Promise<Outcome> {
     const commit = ctx.head!;
-    const errors = [...failed.outcomes.values()].filter((o) => o.status === 'failed').map((o) => o.reason ?? `${o.server}: failed`);
+    const failures = [...failed.outcomes.values()].filter((o) => o.status === 'failed');
+    const errors = failures.map((o) => o.reason ?? `${o.server}: failed`);
     const reason = errors.join('; ') || 'health gate failed';
+    const code: Reason = failures[0]?.code ?? 'RolloutFailed';
     ctx.phase = 'reverting';
     const lastGood = this.env.store.get().lastGood;
-    // recorded before anything moves: a crash mid-revert must not retry this commit
-    await this.env.store.update((s) => { s.failedRevision = { commit, reason, at: new Date(this.env.now()).toISOString() }; });
-    this.env.events.emit({ type: 'revert.started', syncId: ctx.id, from: commit, to: lastGood, reason });
+    // recorded before anything moves: a crash mid-revert must not retry this commit. If the disk
+    // refuses it, the revert still goes on (last good is known and safe); memory holds the
+    // failed commit and the write is retried with the outcome's.
+    await this.env.store.update((s) => { s.failedRevision = { commit, reason, at: new Date(this.env.now()).toISOString() }; })
+      .catch((e: unknown) => { if (!(e instanceof StateWriteError)) throw e; });
+    this.env.events.emit({ type: 'revert.started', syncId: ctx.id, from: commit, to: lastGood, reason, code });
     this.env.say(`Reverting ${short(commit)} to ${lastGood ? short(lastGood) : 'nothing (no good commit yet)'}`);
     let good;
     try {
       good = await this.env.rendered.get(lastGood);
     } catch (e) {
-      return { kind: 'result', result: 'failed', commit, message: `${reason}; cannot revert: ${errText(e)}`, errors, repair: true };
+      return { kind: 'result', result: 'failed', reason: code, commit, message: `${reason}; cannot revert: ${errText(e)}`, errors, repair: true };
     }
     const out = await this.env.converge(good.servers, lastGood ?? commit, good.workdir, ctx.halt.signal, { failFast: false });
     if (out.cancelled) return { kind: 'halted' };
     const landed = { out, desired: good.servers, commit: lastGood };
-    if (out.ok) return { kind: 'result', result: 'reverted', commit, message: reason, errors, landed };
+    if (out.ok) return { kind: 'result', result: 'reverted', reason: code, commit, message: reason, errors, landed };
     const why = [...out.outcomes.values()].filter((o) => o.status === 'failed').map((o) => o.reason).join('; ');
-    return { kind: 'result', result: 'failed', commit, message: `${reason}; revert to last good also failed: ${why}`, errors, landed };
+    return { kind: 'result', result: 'failed', reason: code, commit, message: `${reason}; revert to last good also failed: ${why}`, errors, landed };
   }
 
   /** Between syncs: what died, went missing or changed is put back to the applied commit. */
@@ -162,3 +183,7 @@ export class SyncSteps {
     return { kind: 'repaired', landed: { out, desired: good.servers, commit: applied } };
   }
 }
+
+const ERROR_CODE: Readonly<Record<EnvironmentReason, SyncErrorCode>> = {
+  SourceUnavailable: 'SOURCE_UNAVAILABLE', StateWriteFailed: 'STATE_WRITE_FAILED', RuntimeUnavailable: 'RUNTIME_UNAVAILABLE',
+};

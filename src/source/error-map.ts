@@ -23,6 +23,10 @@ const NETWORK_CODES = new Set([
   'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
+/** The machine, not the repository: out of descriptors, memory or space, or refusing the mirror's
+ *  files. Transient: the fetch or read succeeds again once the machine is right. */
+const MACHINE_CODES = new Set(['EMFILE', 'ENFILE', 'ENOMEM', 'ENOSPC', 'EDQUOT', 'EROFS', 'EIO', 'EACCES', 'EPERM', 'EAGAIN', 'EBUSY']);
+
 export function toSourceError(err: unknown, ctx: ErrorContext, notFound?: NotFoundMeaning): SourceError {
   if (err instanceof SourceError) return err;
   const code = errorCode(err);
@@ -38,6 +42,7 @@ export function toSourceError(err: unknown, ctx: ErrorContext, notFound?: NotFou
   if (code === Errors.UserCanceledError.code) return fail('AUTH_FAILED', authHint(ctx));
   if (code && NETWORK_CODES.has(code)) return fail('NETWORK', `unreachable (${code})`);
   if (code && /CERT|SSL|TLS/.test(code)) return fail('NETWORK', `TLS failure (${code})`, false);
+  if (code && MACHINE_CODES.has(code)) return fail('GIT_ERROR', `git failed: ${messageOf(err)}`, true);
   if (notFound && code === Errors.NotFoundError.code) return fail(notFound.code, notFound.message);
   return fail('GIT_ERROR', `git failed: ${messageOf(err)}`);
 }
@@ -74,6 +79,8 @@ function messageOf(err: unknown): string {
 function sanitizedCause(err: unknown, ctx: ErrorContext): Error {
   const cause = new Error(redact(messageOf(err), ctx.secrets));
   const code = errorCode(err);
+  const syscall = (err as { syscall?: unknown } | null)?.syscall;
   if (code) Object.assign(cause, { code });
+  if (typeof syscall === 'string') Object.assign(cause, { syscall }); // errno and where: classified as the machine's
   return cause;
 }

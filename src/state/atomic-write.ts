@@ -8,15 +8,16 @@ export async function atomicWrite(path: string, data: string | Uint8Array): Prom
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const fh = await open(tmp, 'w', 0o600);
   try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, path);
   } catch (e) {
-    await rm(tmp, { force: true });
+    // a full or read-only disk must not keep a half-written temp file eating the space that is left
+    await rm(tmp, { force: true }).catch(() => undefined);
     throw e;
   }
   const dir = await open(dirname(path), 'r');

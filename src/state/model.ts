@@ -1,4 +1,6 @@
-// What the daemon remembers across restarts (CONTRACT §3 "State survives restarts").
+// What the daemon remembers across restarts (state survives restarts: docs/reference/status-reasons.md
+// lists the reasons history entries carry).
+import type { Reason } from '../reasons.js';
 
 export type SyncResult = 'succeeded' | 'reverted' | 'invalid' | 'superseded' | 'failed';
 
@@ -10,6 +12,8 @@ export interface HistoryEntry {
   startedAt: string;
   finishedAt: string;
   message: string;
+  /** Why it ended so, for programs (docs/reference/status-reasons.md); files written before it existed get one on load. */
+  reason: Reason;
   /** Validation errors (invalid) or gate failures (reverted), secret-free. */
   errors?: string[];
 }
@@ -46,4 +50,20 @@ export const HISTORY_LIMIT = 100;
 
 export function emptyState(): DaemonState {
   return { schemaVersion: 1, applied: null, lastGood: null, failedRevision: null, history: [], nextSyncId: 1, servers: {}, inFlight: null };
+}
+
+/** The reason an entry written before reasons existed gets: the one its result implies. */
+const RESULT_REASON: Readonly<Record<SyncResult, Reason>> = {
+  succeeded: 'Synced', reverted: 'RolloutFailed', invalid: 'ValidationFailed', superseded: 'Superseded', failed: 'RolloutFailed',
+};
+
+export function resultReason(result: SyncResult): Reason {
+  return RESULT_REASON[result] ?? 'RolloutFailed';
+}
+
+/** A parsed state file of any earlier shape of schemaVersion 1, completed to the current one. */
+export function upgradeState(parsed: DaemonState): DaemonState {
+  const s = { ...emptyState(), ...parsed };
+  s.history = (s.history ?? []).map((h) => (h.reason ? h : { ...h, reason: resultReason(h.result) }));
+  return s;
 }

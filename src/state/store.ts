@@ -2,13 +2,16 @@
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from './atomic-write.js';
-import { emptyState, HISTORY_LIMIT, type DaemonState, type HistoryEntry } from './model.js';
+import { emptyState, HISTORY_LIMIT, upgradeState, type DaemonState, type HistoryEntry } from './model.js';
+import { StateWriteError } from './state-error.js';
 
 export const STATE_FILE = 'state.json';
 
 export class StateStore {
   private state: DaemonState;
   private writing: Promise<void> = Promise.resolve();
+  /** The last write failed: what is in memory is ahead of the file until a write succeeds. */
+  private behind = false;
 
   private constructor(private readonly dir: string, state: DaemonState) {
     this.state = deepFreeze(state);
@@ -28,7 +31,7 @@ export class StateStore {
     try {
       const parsed = JSON.parse(raw) as DaemonState;
       if (parsed.schemaVersion !== 1) throw new Error(`unknown schemaVersion ${String(parsed.schemaVersion)}`);
-      return { store: new StateStore(dir, { ...emptyState(), ...parsed }) };
+      return { store: new StateStore(dir, upgradeState(parsed)) };
     } catch (e) {
       const aside = `${file}.corrupt-${Date.now()}`;
       await rename(file, aside);
@@ -41,17 +44,41 @@ export class StateStore {
     return this.state;
   }
 
-  /** Applies a change and persists it; writes are serialized in call order. */
+  /** True while the file lags behind what is in memory (the last write failed). */
+  get unsaved(): boolean {
+    return this.behind;
+  }
+
+  /**
+   * Applies a change and persists it; writes are serialized in call order. A failed write throws a
+   * StateWriteError; the change stays in memory (nothing is forgotten while the disk is full) and
+   * the next successful write, or flush(), persists it with everything after it.
+   */
   async update(change: (s: DaemonState) => void): Promise<DaemonState> {
     const next = structuredClone(this.state);
     change(next);
     next.history = next.history.slice(0, HISTORY_LIMIT);
     this.state = deepFreeze(next);
-    const data = JSON.stringify(next, null, 2);
-    const write = this.writing.then(() => atomicWrite(join(this.dir, STATE_FILE), data));
+    await this.write(next);
+    return structuredClone(next);
+  }
+
+  /** Writes what is in memory if the file lags behind it; throws a StateWriteError if it still cannot. */
+  async flush(): Promise<void> {
+    if (this.behind) await this.write(this.state);
+  }
+
+  private async write(state: DaemonState): Promise<void> {
+    const data = JSON.stringify(state, null, 2);
+    const write = this.writing.then(() => atomicWrite(join(this.dir, STATE_FILE), data)).then(
+      () => { this.behind = false; },
+      (e: unknown) => {
+        this.behind = true;
+        throw new StateWriteError(this.dir, e);
+      },
+    );
     this.writing = write.catch(() => undefined);
     await write;
-    return structuredClone(next);
   }
 
   static pushHistory(s: DaemonState, entry: Omit<HistoryEntry, 'id'> & { id?: number }): HistoryEntry {
@@ -64,7 +91,7 @@ export class StateStore {
 /** Reads the state file without opening a store (CLI `plan`): null when absent. */
 export async function readStateFile(dir: string): Promise<DaemonState | null> {
   try {
-    return { ...emptyState(), ...(JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')) as DaemonState) };
+    return upgradeState(JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')) as DaemonState);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;

@@ -47,6 +47,9 @@ describe.each(RUNTIMES.map((rt) => [rt.name, rt] as const))('revert to last good
     const bad1 = w.repo.commit(w.server('svc', exitAtStart({ version: '2' })));
     let st = await reverted(d, bad1, good, ['svc']);
     expect(st.failedRevision?.reason).toMatch(/^svc: (process|container) exited with code 1: fatal: config file \/etc\/demo\/server\.toml not found$/);
+    expect(st).toMatchObject({ phase: 'Failed', reason: 'InstanceExited', lastError: null });
+    expect(st.history[0].reason).toBe('InstanceExited');
+    expect(st.servers[0].reason).toBe('Healthy');
     expect(st.history[0].errors).toEqual([st.failedRevision?.reason]);
     expect(st.servers[0]).toMatchObject({ version: '1', instanceId: servingId });
     expect(isAlive(servingPid)).toBe(true);
@@ -62,11 +65,15 @@ describe.each(RUNTIMES.map((rt) => [rt.name, rt] as const))('revert to last good
     const bad2 = w.repo.commit(w.server('svc', hang({ version: '3' })));
     st = await reverted(d, bad2, undo, ['svc']);
     expect(st.failedRevision?.reason).toMatch(/^svc: no MCP handshake within 1\.5s/);
+    expect(st.history[0].reason).toBe('HandshakeTimeout');
+    expect(st).toMatchObject({ phase: 'Failed', reason: 'HandshakeTimeout' });
     expect(st.servers[0].instanceId).toBe(servingId);
 
     const bad3 = w.repo.commit(w.server('svc', partial({ version: '4' })));
     st = await reverted(d, bad3, undo, ['svc']);
     expect(st.failedRevision?.reason).toBe('svc: expectTools missing read_graph');
+    expect(st.history[0].reason).toBe('ToolMissing');
+    expect(st).toMatchObject({ phase: 'Failed', reason: 'ToolMissing' });
     expect(st.servers[0].instanceId).toBe(servingId);
     await notRetried(d, bad3);
     await w.noOrphans(['svc']);
@@ -77,6 +84,8 @@ describe.each(RUNTIMES.map((rt) => [rt.name, rt] as const))('revert to last good
     expect(st.servers[0]).toMatchObject({ version: '5', commit: fixed });
     await waitFor(() => !isAlive(servingPid), { what: 'the old instance to go after the cut-over' });
     expect(st.history.map((h) => h.result)).toEqual(['succeeded', 'reverted', 'reverted', 'succeeded', 'reverted', 'succeeded']);
+    expect(st.history.map((h) => h.reason)).toEqual(['Synced', 'ToolMissing', 'HandshakeTimeout', 'Synced', 'InstanceExited', 'Synced']);
+    expect(st).toMatchObject({ phase: 'Synced', reason: 'Synced' });
     await w.noOrphans(['svc']);
   });
 
@@ -98,6 +107,7 @@ describe.each(RUNTIMES.map((rt) => [rt.name, rt] as const))('revert to last good
     });
     const st = await reverted(d, bad, good, ['a', 'b', 'c']);
     expect(st.failedRevision?.reason).toBe('b: expectTools missing read_graph');
+    expect(st.history[0].reason).toBe('ToolMissing');
     expect(st.servers.map((s) => [s.name, s.version, s.commit, s.instanceId])).toEqual(before.servers.map((s) => [s.name, '1', good, s.instanceId]));
     expect(pids.every(isAlive)).toBe(true); // blue-green: the old instances never stopped
     await w.noOrphans(['a', 'b', 'c']);

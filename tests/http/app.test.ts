@@ -10,9 +10,9 @@ const SECRET = 'hook-secret-value-123';
 const TOKEN = 'api-token-value-456';
 
 const status: StatusView = {
-  phase: 'Synced', message: 'Synced to abc', revision: { head: 'a'.repeat(40), applied: 'a'.repeat(40), lastGood: 'a'.repeat(40) },
+  phase: 'Synced', reason: 'Synced', message: 'Synced to abc', revision: { head: 'a'.repeat(40), applied: 'a'.repeat(40), lastGood: 'a'.repeat(40) },
   failedRevision: null, lastError: null, history: [],
-  servers: [{ name: 'memory', version: '1', commit: 'a'.repeat(40), phase: 'Running', health: 'Healthy', endpoint: 'stdio', deployedAt: null, message: '', tools: ['read_graph'], restarts: 0 }],
+  servers: [{ name: 'memory', version: '1', commit: 'a'.repeat(40), phase: 'Running', health: 'Healthy', reason: 'Healthy', endpoint: 'stdio', deployedAt: null, message: '', tools: ['read_graph'], restarts: 0 }],
 };
 
 function setup(over: Partial<AppDeps> = {}) {
@@ -122,9 +122,9 @@ describe('POST /sync', () => {
 describe('GET /metrics, /status, /readyz', () => {
   it('counts syncs by result and rollbacks', async () => {
     const { app, events } = setup();
-    events.emit({ type: 'sync.finished', syncId: 1, commit: 'a', result: 'succeeded', message: '', durationSeconds: 1.5 });
-    events.emit({ type: 'revert.started', syncId: 2, from: 'b', to: 'a', reason: 'x' });
-    events.emit({ type: 'sync.finished', syncId: 2, commit: 'b', result: 'reverted', message: '', durationSeconds: 3 });
+    events.emit({ type: 'sync.finished', syncId: 1, commit: 'a', result: 'succeeded', code: 'Synced', message: '', durationSeconds: 1.5 });
+    events.emit({ type: 'revert.started', syncId: 2, from: 'b', to: 'a', reason: 'x', code: 'ToolMissing' });
+    events.emit({ type: 'sync.finished', syncId: 2, commit: 'b', result: 'reverted', code: 'ToolMissing', message: '', durationSeconds: 3 });
     const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(text).toMatch(/^mcp_gitops_sync_total\{result="succeeded"\} 1$/m);
     expect(text).toMatch(/^mcp_gitops_sync_total\{result="reverted"\} 1$/m);
@@ -133,6 +133,18 @@ describe('GET /metrics, /status, /readyz', () => {
     expect(text).toMatch(/^mcp_gitops_servers\{phase="Running"\} 1$/m);
     expect(text).toMatch(/^mcp_gitops_server_health\{server="memory",health="Healthy"\} 1$/m);
     expect(text).toMatch(/^mcp_gitops_server_health\{server="memory",health="Unhealthy"\} 0$/m);
+    expect(text).toMatch(/^mcp_gitops_status_info\{phase="Synced",reason="Synced"\} 1$/m);
+  });
+
+  it('counts environment faults and gate failures by reason', async () => {
+    const { app, events } = setup();
+    let text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    for (const r of ['StateWriteFailed', 'SourceUnavailable', 'RuntimeUnavailable']) expect(text).toContain(`mcp_gitops_environment_faults_total{reason="${r}"} 0`);
+    events.emit({ type: 'sync.retrying', code: 'StateWriteFailed', message: 'ENOSPC', retryInSeconds: 1 });
+    events.emit({ type: 'gate.failed', server: 's', commit: 'b', reason: 's: missing tool', code: 'ToolMissing', seconds: 1 });
+    text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(text).toMatch(/^mcp_gitops_environment_faults_total\{reason="StateWriteFailed"\} 1$/m);
+    expect(text).toMatch(/^mcp_gitops_gate_failures_total\{server="s",reason="ToolMissing"\} 1$/m);
   });
 
   it('serves status and readiness', async () => {

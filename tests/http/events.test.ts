@@ -25,10 +25,11 @@ describe('GET /events', () => {
     const sse = await SseStream.open(`${l.base}/events`);
     l.bus.emit({ type: 'sync.started', syncId: 1, commit: 'abc', reason: 'poll' });
     l.bus.emit({ type: 'gate.passed', server: 'memory', commit: 'abc', instanceId: 'i1', tools: ['read_graph'], seconds: 0.4 });
-    l.bus.emit({ type: 'sync.finished', syncId: 1, commit: 'abc', result: 'succeeded', message: 'ok', durationSeconds: 1 });
+    l.bus.emit({ type: 'sync.finished', syncId: 1, commit: 'abc', result: 'succeeded', code: 'Synced', message: 'ok', durationSeconds: 1 });
     await sse.until('3 events', atLeast(3), 5000);
     expect(sse.events.map((e) => `${e.id} ${e.event}`)).toEqual(['1 sync.started', '2 gate.passed', '3 sync.finished']);
     expect(sse.events[1].data).toMatchObject({ id: 2, type: 'gate.passed', server: 'memory', tools: ['read_graph'] });
+    expect(sse.events[2].data).toMatchObject({ type: 'sync.finished', result: 'succeeded', code: 'Synced' });
     sse.close();
     const resumed = await SseStream.open(`${l.base}/events`, { 'last-event-id': '1' });
     await resumed.until('2 events', atLeast(2), 5000);
@@ -39,7 +40,7 @@ describe('GET /events', () => {
   it('keeps a bounded buffer and scrubs secrets', async () => {
     const l = await listeningApp({ scrub: (s) => s.split('hunter2-secret').join('***') });
     app = l.app;
-    for (let i = 0; i < 8; i++) l.bus.emit({ type: 'gate.failed', server: 'x', commit: 'c', reason: `boom ${i} hunter2-secret`, seconds: 0 });
+    for (let i = 0; i < 8; i++) l.bus.emit({ type: 'gate.failed', server: 'x', commit: 'c', reason: `boom ${i} hunter2-secret`, code: 'HandshakeFailed', seconds: 0 });
     const sse = await SseStream.open(`${l.base}/events`, { 'last-event-id': '0' });
     await sse.until('5 events', atLeast(5), 5000);
     expect(sse.events.map((e) => e.id)).toEqual(['4', '5', '6', '7', '8']);
@@ -60,7 +61,7 @@ describe('GET /events', () => {
     let sent = 0;
     // bounded: 64 MiB at most, far more than the kernel's buffers plus MAX_UNSENT_BYTES
     while (l.events.subscriberCount > 0 && sent * big.length < 64 * 1024 * 1024) {
-      for (let i = 0; i < 64; i++) l.bus.emit({ type: 'gate.failed', server: 'x', commit: 'c', reason: big, seconds: 0 });
+      for (let i = 0; i < 64; i++) l.bus.emit({ type: 'gate.failed', server: 'x', commit: 'c', reason: big, code: 'HandshakeFailed', seconds: 0 });
       sent += 64;
       await new Promise((r) => setTimeout(r, 2));
     }

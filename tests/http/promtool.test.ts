@@ -9,9 +9,9 @@ describe.skipIf(promtool.skip)(`metrics lint${promtool.skip ? ` (skipped: ${prom
   it('passes promtool check metrics', async () => {
     const { app, bus } = await listeningApp();
     try {
-      bus.emit({ type: 'sync.finished', syncId: 1, commit: 'a', result: 'succeeded', message: '', durationSeconds: 2 });
-      bus.emit({ type: 'gate.failed', server: 'memory', commit: 'a', reason: 'x', seconds: 1 });
-      bus.emit({ type: 'server.crashed', server: 'memory', message: 'x', restarts: 1, retryInSeconds: 1 });
+      bus.emit({ type: 'sync.finished', syncId: 1, commit: 'a', result: 'succeeded', code: 'Synced', message: '', durationSeconds: 2 });
+      bus.emit({ type: 'gate.failed', server: 'memory', commit: 'a', reason: 'x', code: 'ToolMissing', seconds: 1 });
+      bus.emit({ type: 'server.crashed', server: 'memory', code: 'CrashLoopBackOff', message: 'x', restarts: 1, retryInSeconds: 1 });
       await app.inject({ method: 'POST', url: '/webhook', headers: { 'content-type': 'application/json' }, payload: '{}' });
       const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
       expect(promtoolCheck(promtool.path!, text)).toEqual({ status: 0, output: '' });

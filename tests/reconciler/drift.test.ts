@@ -22,9 +22,9 @@ describe('drift repair', () => {
     const delays = [1000, 2000, 4000];
     for (const [n, delay] of delays.entries()) {
       h.runtime.exit(h.runtime.only('s').id);
-      expect(server('s')).toMatchObject({ phase: 'Failed', health: 'Unhealthy', restarts: n + 1, instanceId: null });
+      expect(server('s')).toMatchObject({ phase: 'Failed', health: 'Unhealthy', reason: 'CrashLoopBackOff', restarts: n + 1, instanceId: null });
       expect(server('s').message).toBe(`killed by signal SIGKILL; restarting in ${delay / 1000}s (CrashLoopBackOff, ${n + 1} restart${n === 0 ? '' : 's'})`);
-      expect(h.r.status().phase).toBe('Degraded');
+      expect(h.r.status()).toMatchObject({ phase: 'Degraded', reason: 'CrashLoopBackOff' });
       await advance(delay - 100);
       expect(h.runtime.running().has('s')).toBe(false);
       await advance(200);
@@ -77,7 +77,7 @@ describe('drift repair', () => {
     const id = h.runtime.only('s').id;
     h.source.headError = new Error('git: connection refused');
     await h.sync('poll');
-    expect(h.r.status()).toMatchObject({ lastError: { reason: 'SOURCE_UNAVAILABLE', message: 'git: connection refused' }, revision: { applied: sha } });
+    expect(h.r.status()).toMatchObject({ lastError: { reason: 'SourceUnavailable', code: 'SOURCE_UNAVAILABLE', message: 'git: connection refused' }, revision: { applied: sha } });
     expect(h.r.status().message).toMatch(/^Waiting to retry/);
     const heads = h.source.heads;
     await advance(1010); // first retry after 1 s

@@ -37,17 +37,24 @@ describe('revert to last good', () => {
       ['a', '1', good, 'Running', 'Healthy'], ['b', '1', good, 'Running', 'Healthy'], ['c', '1', good, 'Running', 'Healthy'],
     ]);
     expect(h.timeline.events('revert.started')).toHaveLength(1);
+    // reasons: the cause, as a code, in the history entry, at the top level and in the events
+    expect(st.reason).toBe('ToolMissing');
+    expect(st.history.map((x) => x.reason)).toEqual(['ToolMissing', 'Synced']);
+    expect(st.servers.map((s) => s.reason)).toEqual(['Healthy', 'Healthy', 'Healthy']);
+    expect(h.timeline.events('revert.started')[0]).toMatchObject({ code: 'ToolMissing' });
+    expect(h.timeline.events('gate.failed').map((e) => e.code)).toEqual(['ToolMissing']);
   });
 
   it.each([
-    ['exits at start', { behavior: 'exit' as const }, /^s: instance exited with code 1: fatal: config not found$/],
-    ['hangs past its timeout', { behavior: 'hang' as const, timeoutSeconds: 0.3 }, /^s: no MCP handshake within 0\.3s/],
-    ['cannot start', { behavior: 'start-error' as const }, /^s: failed to start: cannot start s: image not found$/],
-  ])('a server that %s is reverted with a reason naming it', async (_what, opts, reason) => {
+    ['exits at start', { behavior: 'exit' as const }, /^s: instance exited with code 1: fatal: config not found$/, 'InstanceExited'],
+    ['hangs past its timeout', { behavior: 'hang' as const, timeoutSeconds: 0.3 }, /^s: no MCP handshake within 0\.3s/, 'HandshakeTimeout'],
+    ['cannot start', { behavior: 'start-error' as const }, /^s: failed to start: cannot start s: image not found$/, 'StartFailed'],
+  ])('a server that %s is reverted with a reason naming it', async (_what, opts, reason, code) => {
     await startWith(file('s'));
     const old = h.runtime.only('s').id;
     const bad = await h.deploy(file('s', { version: '2', ...opts }));
-    expect(h.r.status().history[0]).toMatchObject({ commit: bad, result: 'reverted' });
+    expect(h.r.status().history[0]).toMatchObject({ commit: bad, result: 'reverted', reason: code });
+    expect(h.r.status()).toMatchObject({ phase: 'Failed', reason: code });
     expect(h.r.status().failedRevision?.reason).toMatch(reason);
     expect(h.runtime.only('s').id).toBe(old);
   });
@@ -97,7 +104,8 @@ describe('revert to last good', () => {
     await h.sync('poll');
     const st = h.r.status();
     expect(h.timeline.entries.filter((e) => e.op !== 'event').length).toBe(count);
-    expect(st.history.filter((x) => x.commit === bad)).toEqual([expect.objectContaining({ result: 'invalid' })]);
+    expect(st.history.filter((x) => x.commit === bad)).toEqual([expect.objectContaining({ result: 'invalid', reason: 'ValidationFailed' })]);
+    expect(st).toMatchObject({ phase: 'Failed', reason: 'ValidationFailed' });
     expect(st.history[0].errors?.[0]).toMatch(/^servers\/broken\.yaml:\d+:\d+: spec.*version/);
     expect(st).toMatchObject({ revision: { head: bad, applied: good, lastGood: good }, failedRevision: { commit: bad } });
     expect(st.message).toMatch(/^Invalid /);
@@ -160,7 +168,7 @@ describe('revert to last good', () => {
     const next = await h.deploy(file('s', { version: '2' }));
     let st = h.r.status();
     expect(st.history.map((x) => x.result)).toEqual(['succeeded']);
-    expect(st).toMatchObject({ failedRevision: null, revision: { applied: good }, lastError: { reason: 'RUNTIME_UNAVAILABLE', message: 'cannot start s: engine error' } });
+    expect(st).toMatchObject({ failedRevision: null, revision: { applied: good }, lastError: { reason: 'RuntimeUnavailable', code: 'RUNTIME_UNAVAILABLE', message: 'cannot start s: engine error' } });
     expect(h.runtime.only('s').id).toBe(old); // the good one keeps serving
     h.clock.advance(1010); // the retry after 1 s
     await h.r.idle();

@@ -57,7 +57,8 @@ async function sourceErrors(d: Daemon): Promise<number> {
 /** Waits until /status reports a source error matching `message`; checks it is counted in /metrics. */
 async function reportsError(s: Scene, message: RegExp): Promise<Status> {
   const st = await s.d.until(`lastError ${String(message)}`, (x) => x.lastError !== null && message.test(x.lastError.message));
-  expect(st.lastError).toMatchObject({ reason: 'SOURCE_UNAVAILABLE' });
+  expect(st.lastError).toMatchObject({ reason: 'SourceUnavailable', code: 'SOURCE_UNAVAILABLE' });
+  expect(st).toMatchObject({ phase: 'Degraded', reason: 'SourceUnavailable', failedRevision: null });
   expect(st.message).toMatch(/^Waiting to retry: /);
   expect(await sourceErrors(s.d)).toBeGreaterThanOrEqual(1);
   serving(s, st);

@@ -14,6 +14,7 @@ const SERVE_OPTIONS = {
   'drain-timeout': { type: 'string', description: 'seconds a gateway session on a replaced instance may go on before it is ended (default 30)' },
   'allowed-hosts': { type: 'string', description: 'comma list of more Host names /mcp, /sync and /webhook accept (default: localhost, 127.0.0.1, [::1], --host; * = any)' },
   'allowed-origins': { type: 'string', description: 'comma list of more browser Origins (scheme://host[:port]) accepted beside those hosts (* = any)' },
+  'git-timeout': { type: 'string', description: 'seconds a remote git server may send nothing before the fetch fails and is retried (default 60)' },
 } satisfies OptionTable;
 
 function listOption(v: Values, flag: string): string[] | undefined {
@@ -47,6 +48,7 @@ export function serveConfig(v: Values, env: NodeJS.ProcessEnv): DaemonConfig {
     drainTimeoutSeconds: intOption(v, 'drain-timeout', 30, 0, 3600),
     ...(listOption(v, 'allowed-hosts') && { allowedHosts: listOption(v, 'allowed-hosts') }),
     ...(listOption(v, 'allowed-origins') && { allowedOrigins: listOption(v, 'allowed-origins') }),
+    gitTimeoutSeconds: intOption(v, 'git-timeout', 60, 0.1, 3600),
     ...(str(v, 'scope') !== undefined && { scope: str(v, 'scope') }),
     ...(str(v, 'namespace') !== undefined && { namespace: str(v, 'namespace') }),
     ...(env.MCP_GITOPS_WEBHOOK_SECRET && { webhookSecret: env.MCP_GITOPS_WEBHOOK_SECRET }),

@@ -24,6 +24,8 @@ export interface DaemonOptions {
   /** Poll interval in seconds (default 0.3). */
   interval?: number;
   env?: Record<string, string>;
+  /** More `serve` flags (e.g. ['--git-timeout', '2']). */
+  args?: string[];
 }
 
 export interface LogLine { level: number; time: number; msg: string; [k: string]: unknown }
@@ -51,7 +53,7 @@ export class Daemon {
   }
 
   static async start(o: DaemonOptions): Promise<Daemon> {
-    const args = [...cliNodeFlags(), CLI, 'serve', '--repo', o.repo, '--port', '0', '--host', '127.0.0.1', '--interval', String(o.interval ?? 0.3), '--state-dir', o.stateDir];
+    const args = [...cliNodeFlags(), CLI, 'serve', '--repo', o.repo, '--port', '0', '--host', '127.0.0.1', '--interval', String(o.interval ?? 0.3), '--state-dir', o.stateDir, ...(o.args ?? [])];
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...o.env };
     const d = new Daemon(spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] }));
     const serving = await waitFor(() => {

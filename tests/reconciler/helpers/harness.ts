@@ -57,6 +57,8 @@ export interface Harness {
   store: StateStore;
   r: Reconciler;
   logs: { level: string; msg: string; obj: object }[];
+  /** Faults to inject: checking out a commit's working dir throws this while set. */
+  faults: { workdir: Error | null };
   /** A reconciler over another store/runtime (restart simulations); stopped in cleanup. */
   reconciler(store: StateStore, runtime: MemoryRuntime): Reconciler;
   /** Requests a sync and waits until the queue is empty. */
@@ -82,13 +84,15 @@ export async function createHarness(): Promise<Harness> {
     error: (obj, msg = '') => logs.push({ level: 'error', msg, obj }),
   };
   const made: Reconciler[] = [];
+  const faults: Harness['faults'] = { workdir: null };
   const reconciler = (store: StateStore, rt: MemoryRuntime): Reconciler => {
     const r = new Reconciler({
       source, runtime: rt, store, logger, scheduler: clock, intervalMs: 3_600_000, sharedPorts: false,
       compile: (snap) => compiler.compile({ files: snap.files, symlinks: snap.symlinks }, { secrets: NO_SECRETS, runtime: 'process' }),
       gate: ({ instanceId, server, signal }) => runGate({ runtime: rt, instanceId, server, signal }),
-      workdirFor: () => Promise.resolve(dir),
+      workdirFor: () => (faults.workdir ? Promise.reject(faults.workdir) : Promise.resolve(dir)),
       endpointFor: (s) => `memory://${s.name}`,
+      random: () => 0, // retries exactly 1 s, 2 s, 4 s... (no jitter)
     });
     r.events.on((event) => timeline.add({ op: 'event', event }));
     made.push(r);
@@ -97,7 +101,7 @@ export async function createHarness(): Promise<Harness> {
   const { store } = await StateStore.open(join(dir, 'state'));
   const r = reconciler(store, runtime);
   const h: Harness = {
-    dir, source, runtime, clock, timeline, store, r, logs, reconciler,
+    dir, source, runtime, clock, timeline, store, r, logs, faults, reconciler,
     async sync(reason = 'test', force = false) {
       h.r.requestSync(reason, force);
       await h.r.idle();

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import type { GitRepo } from '../../e2e/helpers/git-repo.js';
 import { ServedRepo } from '../../e2e/helpers/served-repo.js';
 
-export type RemoteMode = 'up' | 'down' | 'unauthorized' | 'server-error';
+/** 'hang-mid-fetch': the ref advertisement goes through; the pack (POST git-upload-pack) sends its status, headers and part of its body, then nothing. */
+export type RemoteMode = 'up' | 'down' | 'unauthorized' | 'server-error' | 'hang-mid-fetch';
 
 export class FaultyRemote {
   mode: RemoteMode = 'up';
@@ -67,9 +68,18 @@ export class FaultyRemote {
       return;
     }
     const target = new URL(this.served.url);
+    const hang = this.mode === 'hang-mid-fetch' && req.method === 'POST';
     const upstream = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
+      if (!hang) {
+        up.pipe(res);
+        return;
+      }
+      // the first chunk goes through, then nothing: the connection stays open until the client gives up
+      up.once('data', (chunk: Buffer) => {
+        res.write(chunk.subarray(0, Math.max(1, chunk.length >> 1)));
+        up.destroy();
+      });
     });
     upstream.on('error', () => { if (!res.headersSent) res.writeHead(502).end(); });
     req.pipe(upstream);
