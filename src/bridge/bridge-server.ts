@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ExitListeners } from '../runtimes/exit-listeners.js';
 import { createGateway, gatewayPath, registerGateway } from '../gateway/index.js';
-import { HostPolicy } from '../http/host-check.js';
+import { HostPolicy } from '../hosts/host-check.js';
 import { spawnChild, type ChildExit, type ChildOptions, type StdioChild } from './child.js';
 
 export interface BridgeOptions extends ChildOptions {

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { createGateway, gatewayPath, registerGateway } from '../gateway/index.js';
 import { runGate } from '../health/index.js';
 import { buildApp } from '../http/app.js';
-import { HostPolicy } from '../http/host-check.js';
+import { HostPolicy } from '../hosts/host-check.js';
 import { createMetrics } from '../http/metrics.js';
 import { timedSource } from '../http/timed-source.js';
 import { EventLog } from '../http/event-log.js';

@@ -5,7 +5,7 @@ import type { InitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { ExitInfo } from '../runtimes/runtime.js';
 import { dedicatedSource } from './upstream/dedicated-upstream.js';
 import { GatewayError } from './errors.js';
-import { HostPolicy } from '../http/host-check.js';
+import { HostPolicy } from '../hosts/host-check.js';
 import { InstanceSlot, type Via } from './instance-slot.js';
 import { silentLogger } from './logger.js';
 import { createGatewayMetrics, noMetrics, type GatewayMetrics, type SessionCounts } from './metrics.js';

@@ -1,6 +1,6 @@
 // The gateway's knobs, with defaults chosen for MCP clients that keep sessions open for a while.
 import type { Registry } from 'prom-client';
-import type { HostPolicy } from '../http/host-check.js';
+import type { HostPolicy } from '../hosts/host-check.js';
 import type { Runtime } from '../runtimes/runtime.js';
 
 export interface GatewayLogger {

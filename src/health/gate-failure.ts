@@ -1,5 +1,5 @@
 // The first certain failure of a gate, and the latch that records it and stops everything else.
-import type { Reason } from '../reasons.js';
+import type { Reason } from '../reasons/reasons.js';
 import type { GateFailureCode } from './gate-types.js';
 
 /** The status reason of each way a gate fails (docs/reference/status-reasons.md). */

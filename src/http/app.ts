@@ -5,7 +5,7 @@ import type { Metrics } from './metrics.js';
 import type { StatusView } from '../reconciler/status.js';
 import type { EventLog } from './event-log.js';
 import { registerEvents } from './events-route.js';
-import { HostPolicy, hostGuard } from './host-check.js';
+import { HostPolicy, hostGuard } from '../hosts/host-check.js';
 import { STATUS_PAGE } from './status-page.js';
 import { registerPlan, type PlanRouteDeps } from './plan-route.js';
 import { PlainLogController } from './request-log.js';

@@ -1,7 +1,7 @@
 // Prometheus metrics on a registry made by the composition root (never the global default).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EventBus } from '../reconciler/events.js';
-import { ENVIRONMENT_REASONS } from '../reasons.js';
+import { ENVIRONMENT_REASONS } from '../reasons/reasons.js';
 import type { StatusView } from '../reconciler/status.js';
 import type { WebhookProvider, WebhookResult } from './webhook.js';
 

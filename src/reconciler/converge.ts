@@ -10,7 +10,7 @@
 import { setMaxListeners } from 'node:events';
 import type { GatewayRouter } from '../gateway/router.js';
 import { GATE_FAILURE_REASONS, type GateResult, type GateTool } from '../health/index.js';
-import type { Reason } from '../reasons.js';
+import type { Reason } from '../reasons/reasons.js';
 import type { Instance, Runtime } from '../runtimes/runtime.js';
 import type { DesiredServer, RenderedServer } from '../spec/desired.js';
 import { afterWaves } from '../plan/after-waves.js';

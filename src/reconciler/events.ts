@@ -1,6 +1,6 @@
 // What the reconciler tells the world: one typed event stream feeding logs, /events and status.
 // `code` is always a status reason (docs/reference/status-reasons.md); `reason` and `message` are text.
-import type { EnvironmentReason, Reason } from '../reasons.js';
+import type { EnvironmentReason, Reason } from '../reasons/reasons.js';
 
 export type ReconcileEvent =
   | { type: 'sync.started'; syncId: number; commit: string; reason: string }

@@ -3,7 +3,7 @@
 // server down or failing, runtime engine or API server down) is retried with backoff and never marks
 // a commit failed; anything else is the commit's (validation, render, gate: quarantined as before).
 // Typed errors say it with a real `transient` field; Node's own errors with their errno code.
-import type { EnvironmentReason } from '../reasons.js';
+import type { EnvironmentReason } from '../reasons/reasons.js';
 import { StateWriteError } from '../state/state-error.js';
 import { SyncError, type SyncErrorCode } from './errors.js';
 

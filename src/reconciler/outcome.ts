@@ -1,6 +1,6 @@
 // What a sync ended with, and how that is written into the durable state: the one place where
 // applied, lastGood, failedRevision, history and the server records change.
-import type { Reason } from '../reasons.js';
+import type { Reason } from '../reasons/reasons.js';
 import type { RenderedServer } from '../spec/desired.js';
 import type { DaemonState, SyncResult } from '../state/model.js';
 import { StateStore } from '../state/store.js';

@@ -1,7 +1,7 @@
 // The loop: one sync at a time, triggers coalesced, every sync a list of steps with one signature,
 // and its outcome written in one place (finish) whatever the exit path.
 import type { GatewayRouter } from '../gateway/router.js';
-import type { EnvironmentReason, Reason } from '../reasons.js';
+import type { EnvironmentReason, Reason } from '../reasons/reasons.js';
 import type { GateTool } from '../health/index.js';
 import { recordedTools, versionFromRecords } from '../plan/verified.js';
 import { planView, type PlanView } from '../plan/view.js';

@@ -1,6 +1,6 @@
 // The live view behind GET /status (docs/reference/status-reasons.md for the reasons): what runs,
 // what happened, what happens now.
-import type { Reason } from '../reasons.js';
+import type { Reason } from '../reasons/reasons.js';
 import { resultReason, type DaemonState, type FailedRevision, type HistoryEntry } from '../state/model.js';
 
 export type DaemonPhase = 'Pending' | 'Progressing' | 'Synced' | 'Degraded' | 'Failed' | 'Suspended';

@@ -1,7 +1,7 @@
 // The steps of one sync, each with the same signature: (ctx) => an Outcome that ends the sync, or
 // undefined to go on. resolve head -> known commit? (repair drift) -> load + validate -> roll out
 // (-> revert). They decide; the reconciler's finish() records.
-import type { EnvironmentReason, Reason } from '../reasons.js';
+import type { EnvironmentReason, Reason } from '../reasons/reasons.js';
 import type { DesiredState } from '../render/desired-state.js';
 import type { Snapshot } from '../source/snapshot.js';
 import type { RenderedServer } from '../spec/desired.js';

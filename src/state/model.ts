@@ -1,6 +1,6 @@
 // What the daemon remembers across restarts (state survives restarts: docs/reference/status-reasons.md
 // lists the reasons history entries carry).
-import type { Reason } from '../reasons.js';
+import type { Reason } from '../reasons/reasons.js';
 
 export type SyncResult = 'succeeded' | 'reverted' | 'invalid' | 'superseded' | 'failed';
 

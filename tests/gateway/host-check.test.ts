@@ -4,7 +4,7 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
-import { HostPolicy } from '../../src/http/host-check.js';
+import { HostPolicy } from '../../src/hosts/host-check.js';
 import { createWorld, INIT, type World } from './helpers.js';
 
 let w: World | undefined;

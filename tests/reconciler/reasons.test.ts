@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GATE_FAILURE_REASONS } from '../../src/health/index.js';
-import { REASONS, REASON_CODES, isReason } from '../../src/reasons.js';
+import { REASONS, REASON_CODES, isReason } from '../../src/reasons/reasons.js';
 import { SyncError } from '../../src/reconciler/errors.js';
 import { environmentFault, errnoOf } from '../../src/reconciler/faults.js';
 import { toSourceError } from '../../src/source/error-map.js';
@@ -20,7 +20,7 @@ function errno(code: string, syscall = 'open'): Error {
 }
 
 describe('the reason list', () => {
-  it('docs/reference/status-reasons.md lists exactly the codes of src/reasons.ts, with their meaning', async () => {
+  it('docs/reference/status-reasons.md lists exactly the codes of src/reasons/reasons.ts, with their meaning', async () => {
     const rows = [...(await readFile(DOC, 'utf8')).matchAll(/^\| `(\w+)` \| (.+) \|$/gm)].map((m) => [m[1], m[2]]);
     expect(rows.map(([code]) => code)).toEqual(REASON_CODES);
     expect(Object.fromEntries(rows)).toEqual(REASONS);

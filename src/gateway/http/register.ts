@@ -1,7 +1,7 @@
 // Mounts /mcp/:name on a fastify app, in its own plugin context: the body reaches us as raw bytes
 // whatever JSON parser the app registered, and the MCP transport writes the response itself.
 import type { FastifyInstance } from 'fastify';
-import { hostGuard } from '../../http/host-check.js';
+import { hostGuard } from '../../hosts/host-check.js';
 import type { GatewayCore } from '../gateway.js';
 import { handleMcp, type McpRequest } from './http-handler.js';
 
