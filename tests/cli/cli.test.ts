@@ -64,6 +64,15 @@ describe('mcp-gitops validate / render / plan', () => {
     expect(typo.err).toMatch(/sample-repo\/servers\/memory\.yaml:2:13: apiVersion: unsupported apiVersion "mcp-gitops\/v9"/);
   });
 
+  it('serve fails at once, with the reason, when the local repository does not exist or is not a git repository', async () => {
+    const missing = await run(['serve', '--repo', join(tmp.dir, 'no-such-dir'), '--state-dir', join(tmp.dir, 'serve-state'), '--port', '0']);
+    expect(missing).toMatchObject({ code: 2, out: '' });
+    expect(missing.err).toBe(`mcp-gitops serve: repository ${join(tmp.dir, 'no-such-dir')}: does not exist\n`);
+    const plain = await run(['serve', '--repo', secrets, '--state-dir', join(tmp.dir, 'serve-state'), '--port', '0']);
+    expect(plain.code).toBe(2);
+    expect(plain.err).toContain('is not a git repository');
+  });
+
   it('renders with every secret masked', async () => {
     const r = await run(['render', '--repo', repo, '--path', 'sample-repo', '--env', 'dev', '--secrets-dir', secrets, '-o', 'json']);
     expect(r.code).toBe(0);
