@@ -1,4 +1,4 @@
-// The live view behind GET /status (CONTRACT §4): what runs, what happened, what happens now.
+// The live view behind GET /status (docs/reference/http-api.md): what runs, what happened, what happens now.
 import type { DaemonState, FailedRevision, HistoryEntry } from '../state/model.js';
 
 export type DaemonPhase = 'Pending' | 'Progressing' | 'Synced' | 'Degraded' | 'Failed' | 'Suspended';

@@ -1,4 +1,4 @@
-// What the daemon remembers across restarts (CONTRACT §3 "State survives restarts").
+// What the daemon remembers across restarts (its fields: docs/reference/http-api.md, state.json).
 
 export type SyncResult = 'succeeded' | 'reverted' | 'invalid' | 'superseded' | 'failed';
 
