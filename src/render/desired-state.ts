@@ -33,7 +33,7 @@ export interface DesiredState {
   /** Names kept in git with `enabled: false`. */
   disabled: string[];
   errors: SpecError[];
-  /** Documents skipped as another tool's YAML (apiVersion outside mcp-gitops/), one note each. */
+  /** Documents skipped as another tool's YAML (apiVersion outside mcp-gitops/), one note each; absent when none. */
   skipped?: SpecError[];
 }
 
@@ -100,9 +100,9 @@ function compileWith(validator: SchemaValidator, engine: TemplateEngine, input: 
     }
     if (result.rendered) servers.push(result.rendered);
   }
-  const skipped = sortSpecErrors(loaded.skipped);
-  if (errors.length > 0) return { servers: [], disabled, errors: sortSpecErrors(errors), skipped };
+  const skipped = loaded.skipped.length > 0 ? { skipped: sortSpecErrors(loaded.skipped) } : {};
+  if (errors.length > 0) return { servers: [], disabled, errors: sortSpecErrors(errors), ...skipped };
   const order = waves(new Map(servers.map((s) => [s.spec.name, s.spec.dependsOn]))).flat();
   const byName = new Map(servers.map((s) => [s.spec.name, s]));
-  return { servers: order.map((n) => byName.get(n)!), disabled: disabled.sort(), errors: [], skipped };
+  return { servers: order.map((n) => byName.get(n)!), disabled: disabled.sort(), errors: [], ...skipped };
 }
