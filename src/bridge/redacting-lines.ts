@@ -1,7 +1,7 @@
 // The child's stderr on the bridge's stderr (the pod log), line by line with secret values masked:
 // `kubectl logs` and the termination message (the log tail) never show them.
 import { Transform, type TransformCallback } from 'node:stream';
-import { scrub } from '../render/render-server.js';
+import { Masker } from '../render/mask.js';
 
 const MAX_PENDING = 64 * 1024;
 
@@ -16,6 +16,7 @@ function lastNonEmpty(text: string): string | undefined {
 }
 
 export function redactingLines(secretValues: readonly string[]): RedactingLines {
+  const mask = new Masker(secretValues);
   let pending = '';
   let last: string | undefined;
   const keep = (out: string): string => {
@@ -30,10 +31,10 @@ export function redactingLines(secretValues: readonly string[]): RedactingLines 
       const cut = nl === -1 ? pending.length : nl + 1;
       const out = pending.slice(0, cut);
       pending = pending.slice(cut);
-      done(null, keep(scrub(out, secretValues)));
+      done(null, keep(mask.text(out)));
     },
     flush(done: TransformCallback) {
-      done(null, pending === '' ? undefined : keep(scrub(pending, secretValues)));
+      done(null, pending === '' ? undefined : keep(mask.text(pending)));
     },
   });
   return { stream, last: () => last };

@@ -1,4 +1,4 @@
-// Flags shared by the commands, each also settable as MCP_GITOPS_<FLAG> (CONTRACT §3).
+// Flags shared by the commands, each also settable as MCP_GITOPS_<FLAG> (docs/reference/cli.md).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export class UsageError extends Error {

@@ -1,4 +1,4 @@
-// The daemon's configuration, parsed once in the composition root (CONTRACT §3).
+// The daemon's configuration, parsed once in the composition root (docs/reference/cli.md).
 export interface DaemonConfig {
   repo: string;
   branch?: string;

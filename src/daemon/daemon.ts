@@ -14,6 +14,7 @@ import { EventBus } from '../reconciler/events.js';
 import { Reconciler } from '../reconciler/reconciler.js';
 import type { StatusView } from '../reconciler/status.js';
 import { createCompiler } from '../render/desired-state.js';
+import { IDENTITY_KEYS, Masker } from '../render/mask.js';
 import { createSecretReader } from '../secrets/secret-reader.js';
 import { GitSource, materialize } from '../source/index.js';
 import { StateStore } from '../state/store.js';
@@ -35,9 +36,10 @@ export interface Daemon {
 const CLIENT_INFO = { name: 'mcp-gitops', version: '0.1.0' };
 
 export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Promise<Daemon> {
-  const knownSecrets = new Set<string>([cfg.webhookSecret, cfg.apiToken, cfg.gitToken, cfg.gatewayToken].filter((x): x is string => !!x));
-  const logger = createLogger({ level: cfg.logLevel, secrets: () => [...knownSecrets] });
-  const { store, recovered } = await StateStore.open(cfg.stateDir);
+  // every secret value known so far (tokens now, spec secrets as they render) masks every output
+  const mask = new Masker([cfg.webhookSecret, cfg.apiToken, cfg.gitToken, cfg.gatewayToken].filter((x): x is string => !!x));
+  const logger = createLogger({ level: cfg.logLevel, mask });
+  const { store, recovered } = await StateStore.open(cfg.stateDir, { mask });
   if (recovered) logger.warn({ stateDir: cfg.stateDir }, recovered);
   const source = new GitSource({ repo: cfg.repo, path: cfg.path, stateDir: cfg.stateDir, ...(cfg.branch && { branch: cfg.branch }), ...(cfg.gitToken && { token: cfg.gitToken }), ...(cfg.gitTimeoutSeconds && { networkTimeoutMs: cfg.gitTimeoutSeconds * 1000 }) });
   const { runtime, leadership } = await createRuntime(cfg, logger);
@@ -60,7 +62,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     compile: (snap) => {
       const out = compiler.compile({ files: snap.files, symlinks: snap.symlinks, basePath: source.path },
         { secrets, runtime: cfg.runtime, ...(cfg.env !== undefined && { environment: cfg.env }) });
-      for (const s of out.servers) s.secretValues.forEach((v) => knownSecrets.add(v));
+      for (const s of out.servers) mask.add(s.secretValues);
       return out;
     },
     gate: ({ instanceId, server, signal }) => runGate({ runtime, instanceId, server, signal, clientInfo: CLIENT_INFO }),
@@ -73,11 +75,10 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   reconciler.events.on((e) => logger.debug({ event: e }, e.type));
   let followedBranch = cfg.branch;
   source.branchName().then((b) => { followedBranch = b ?? undefined; }, () => undefined);
-  const scrub = (text: string): string => [...knownSecrets].filter((x) => x.length >= 4).reduce((acc, x) => acc.split(x).join('***'), text);
-  const eventLog = new EventLog(reconciler.events, { scrub });
+  const eventLog = new EventLog(reconciler.events, { mask });
   if (!cfg.webhookSecret) logger.info({}, 'POST /webhook is disabled: MCP_GITOPS_WEBHOOK_SECRET is not set');
   const app = buildApp({
-    status: () => withSessions(reconciler.status()), metrics,
+    status: () => mask.deep(withSessions(reconciler.status()), IDENTITY_KEYS), metrics,
     ready: () => reconciler.ready && (leadership?.leading() ?? true),
     readyReason: () => (leadership && !leadership.leading() ? 'another replica holds the leader lease' : 'the first sync has not finished'), events: eventLog, logger: logger.child({ component: 'http' }),
     requestSync: (reason, force) => reconciler.requestSync(reason, force),

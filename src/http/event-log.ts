@@ -1,6 +1,7 @@
 // A bounded, numbered log of reconciler events for GET /events (Server-Sent Events) with
-// Last-Event-ID resume. Every event is scrubbed of secret values before it is kept.
+// Last-Event-ID resume. Every event is masked (secret values) before it is kept.
 import type { EventBus, ReconcileEvent } from '../reconciler/events.js';
+import { IDENTITY_KEYS, type Masker } from '../render/mask.js';
 
 export interface LoggedEvent { id: number; at: string; event: ReconcileEvent }
 
@@ -9,13 +10,12 @@ export class EventLog {
   private readonly subscribers = new Set<(e: LoggedEvent) => void>();
   private nextId = 1;
 
-  constructor(bus: EventBus, private readonly opts: { size?: number; scrub?: (text: string) => string; now?: () => number } = {}) {
+  constructor(bus: EventBus, private readonly opts: { size?: number; mask?: Masker; now?: () => number } = {}) {
     bus.on((e) => this.add(e));
   }
 
   private add(raw: ReconcileEvent): void {
-    const scrub = this.opts.scrub;
-    const event = scrub ? (JSON.parse(scrub(JSON.stringify(raw))) as ReconcileEvent) : raw;
+    const event = this.opts.mask ? this.opts.mask.deep(raw, IDENTITY_KEYS) : raw;
     const logged = { id: this.nextId++, at: new Date((this.opts.now ?? Date.now)()).toISOString(), event };
     this.buffer.push(logged);
     if (this.buffer.length > (this.opts.size ?? 1000)) this.buffer.shift();

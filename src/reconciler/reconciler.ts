@@ -317,7 +317,7 @@ export class Reconciler {
       unwritten = e;
     }
     if (o.kind === 'result') this.recordResult(ctx, o);
-    else if (o.kind === 'repaired') this.afterRepair(o.landed);
+    else if (o.kind === 'repaired') this.afterRepair(o.landed, !this.started);
     if (o.kind === 'error') this.retryAfterFault(o.reason, o.code, o.message);
     else if (unwritten) this.retryAfterFault('StateWriteFailed', unwritten.code, unwritten.message);
     else {
@@ -350,13 +350,18 @@ export class Reconciler {
     if (o.repair) this.requestSync('repair');
   }
 
-  private afterRepair(landed: Landed): void {
+  /**
+   * `afterRestart`: the first sync since the daemon started. What it starts was stopped with the
+   * daemon (the process runtime stops its servers on SIGTERM) or died with it: a restart, not drift.
+   */
+  private afterRepair(landed: Landed, afterRestart: boolean): void {
     const started = [...landed.out.outcomes.values()].filter((x) => x.status === 'started');
     for (const x of started) {
       this.backoff.started(x.server);
-      this.events.emit({ type: 'drift.repaired', server: x.server, instanceId: x.instance!.id, why: 'its instance was missing, exited or changed out of band' });
+      if (!afterRestart) this.events.emit({ type: 'drift.repaired', server: x.server, instanceId: x.instance!.id, why: 'its instance was missing, exited or changed out of band' });
     }
-    if (started.length > 0 || landed.out.pruned.length > 0) this.deps.logger.info({ restarted: started.map((x) => x.server), pruned: landed.out.pruned }, 'drift repaired');
+    if (afterRestart && started.length > 0) this.deps.logger.info({ started: started.map((x) => x.server) }, 'started the applied servers the daemon does not find running since it started');
+    else if (started.length > 0 || landed.out.pruned.length > 0) this.deps.logger.info({ restarted: started.map((x) => x.server), pruned: landed.out.pruned }, 'drift repaired');
     this.settle(landed);
     for (const x of landed.out.outcomes.values()) {
       if (x.status === 'failed') this.crashed(x.server, x.reason ?? 'restart failed its health gate');

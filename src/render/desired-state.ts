@@ -33,6 +33,8 @@ export interface DesiredState {
   /** Names kept in git with `enabled: false`. */
   disabled: string[];
   errors: SpecError[];
+  /** Documents skipped as another tool's YAML (apiVersion outside mcp-gitops/), one note each; absent when none. */
+  skipped?: SpecError[];
 }
 
 /** Reusable compiler: keeps the compiled JSON Schemas and template cache between commits. */
@@ -98,8 +100,9 @@ function compileWith(validator: SchemaValidator, engine: TemplateEngine, input: 
     }
     if (result.rendered) servers.push(result.rendered);
   }
-  if (errors.length > 0) return { servers: [], disabled, errors: sortSpecErrors(errors) };
+  const skipped = loaded.skipped.length > 0 ? { skipped: sortSpecErrors(loaded.skipped) } : {};
+  if (errors.length > 0) return { servers: [], disabled, errors: sortSpecErrors(errors), ...skipped };
   const order = waves(new Map(servers.map((s) => [s.spec.name, s.spec.dependsOn]))).flat();
   const byName = new Map(servers.map((s) => [s.spec.name, s]));
-  return { servers: order.map((n) => byName.get(n)!), disabled: disabled.sort(), errors: [] };
+  return { servers: order.map((n) => byName.get(n)!), disabled: disabled.sort(), errors: [], ...skipped };
 }

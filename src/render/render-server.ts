@@ -1,7 +1,7 @@
 // Renders one environment-overlaid MCPServer into its desired form: variables resolved and typed,
 // every string value through nunjucks (after YAML parsing), defaults applied, secrets masked on the
-// display twin.
-import { DEFAULT_TIMEOUT_SECONDS, MASK, type DesiredServer, type RenderedServer } from '../spec/desired.js';
+// display twin (see mask.ts).
+import { DEFAULT_TIMEOUT_SECONDS, type DesiredServer, type RenderedServer } from '../spec/desired.js';
 import { closest } from '../spec/did-you-mean.js';
 import type { Environment, ServerFields } from '../spec/generated.js';
 import type { PathSegment } from '../spec/positions.js';
@@ -9,6 +9,7 @@ import { checkRendered } from './check-rendered.js';
 import { buildContext, type ContextInput, type Recorder } from './context.js';
 import type { SecretReader } from './secrets.js';
 import { specHash } from './spec-hash.js';
+import { Masker, secretPieces } from './mask.js';
 import { TemplateError, type TemplateEngine } from './template.js';
 import { resolveVariables, type VariableProblem } from './variables.js';
 
@@ -47,28 +48,6 @@ function explain(e: unknown, rec: Recorder, known: Record<string, readonly strin
   return msg;
 }
 
-/** Replaces every secret value in `s` (longest first, so one containing another goes whole). */
-export function scrub(s: string, secretValues: Iterable<string>): string {
-  let out = s;
-  for (const v of [...secretValues].filter((x) => x.length >= MIN_SCRUB_LENGTH).sort((a, b) => b.length - a.length)) {
-    out = out.split(v).join(MASK);
-  }
-  return out;
-}
-
-/**
- * Secrets shorter than this are masked where templates use them, but not searched for in other
- * text: scrubbing "ab" out of every string would mangle the display twin beyond use.
- */
-export const MIN_SCRUB_LENGTH = 4;
-
-function scrubDeep(v: unknown, secretValues: readonly string[]): unknown {
-  if (typeof v === 'string') return scrub(v, secretValues);
-  if (Array.isArray(v)) return v.map((x) => scrubDeep(x, secretValues));
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrubDeep(x, secretValues)]));
-  return v;
-}
-
 type Walked = { real: unknown; masked: unknown };
 
 export function renderServer(input: RenderServerInput): { rendered?: RenderedServer; problems: RenderProblem[] } {
@@ -99,11 +78,13 @@ export function renderServer(input: RenderServerInput): { rendered?: RenderedSer
         out[masked ? 'masked' : 'real'] = input.engine.render(src, ctx);
         rec.secretValues.forEach((v) => secretValues.add(v));
       } catch (e) {
-        const message = scrub(explain(e, rec, known, input.secrets), [...secretValues, ...rec.secretValues]);
+        const message = new Masker([...secretValues, ...rec.secretValues]).text(explain(e, rec, known, input.secrets));
         problems.push({ where: { in: 'server', path: origin(path) }, message });
         return { real: src, masked: src };
       }
     }
+    // whatever filters did to a secret, the text standing where the twin has *** is secret too
+    for (const piece of secretPieces(String(out.real), String(out.masked))) secretValues.add(piece);
     return out as Walked;
   };
   const walk = (v: unknown, path: PathSegment[]): Walked => {
@@ -135,8 +116,9 @@ export function renderServer(input: RenderServerInput): { rendered?: RenderedSer
   problems.push(...checkRendered(spec, cwdTemplated).map((p) => ({ where: { in: 'server' as const, path: origin(p.path) }, message: p.message })));
   if (problems.length > 0) return { problems };
   // Values from secrets are already *** in the masked twin; a secret that also reaches it some
-  // other way (the same text in a plain field or an Environment variable) is scrubbed as well.
-  const masked = normalize(input, scrub(String(version.masked), values), scrubDeep(out.masked, values) as ServerFields);
+  // other way (the same text in a plain field or an Environment variable) is masked as well.
+  const mask = new Masker(values);
+  const masked = normalize(input, mask.text(String(version.masked)), mask.deep(out.masked) as ServerFields);
   return {
     rendered: { spec, masked, specHash: specHash({ spec: { ...spec, source: undefined }, workdir: input.workdirDigest }), secretValues: values },
     problems,

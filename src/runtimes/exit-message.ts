@@ -1,6 +1,6 @@
 // Turns how a process ended plus the tail of its output into one secret-free line,
 // e.g. `exited with code 1: Error: listen EADDRINUSE: address already in use :::3001`.
-import { MASK } from '../spec/desired.js';
+import { maskText } from '../render/mask.js';
 
 const MAX_DETAIL = 300;
 const NOISE = [/^\s*$/, /^\s+at\s/, /^Node\.js v\d/, /^\s*\^+\s*$/];
@@ -14,15 +14,6 @@ export function summaryLine(lines: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** Replaces every secret value by `***` (longest first, so overlapping secrets are fully covered). */
-export function redact(text: string, secretValues: readonly string[]): string {
-  let out = text;
-  for (const secret of [...secretValues].filter((s) => s.length > 0).sort((a, b) => b.length - a.length)) {
-    out = out.split(secret).join(MASK);
-  }
-  return out;
-}
-
 export function formatExitMessage(
   exit: { code: number | null; signal: NodeJS.Signals | null },
   outputTail: readonly string[],
@@ -31,6 +22,6 @@ export function formatExitMessage(
   const how = exit.code !== null ? `exited with code ${exit.code}` : `killed by signal ${exit.signal ?? 'unknown'}`;
   const line = summaryLine(outputTail);
   if (line === undefined) return how;
-  const detail = redact(line, secretValues);
+  const detail = maskText(line, secretValues);
   return `${how}: ${detail.length > MAX_DETAIL ? `${detail.slice(0, MAX_DETAIL)}…` : detail}`;
 }

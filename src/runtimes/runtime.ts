@@ -5,7 +5,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { RenderedServer } from '../spec/desired.js';
 import type { RuntimeCapabilities } from './capabilities.js';
 
-/** The CONTRACT §5 labels, as carried by every object a runtime creates. */
+/** The labels of docs/reference/labels.md, as carried by every object a runtime creates. */
 export interface InstanceLabels {
   server: string;
   commit: string;

@@ -1,6 +1,6 @@
 // Turns isomorphic-git and Node errors into SourceErrors that say what failed, without secrets.
 import { Errors } from 'isomorphic-git';
-import { redact } from './redact.js';
+import { maskCredentials } from '../render/mask.js';
 import { SourceError, type SourceErrorCode } from './source-error.js';
 
 export interface ErrorContext {
@@ -32,7 +32,7 @@ export function toSourceError(err: unknown, ctx: ErrorContext, notFound?: NotFou
   const code = errorCode(err);
   const cause = sanitizedCause(err, ctx);
   const fail = (c: SourceErrorCode, what: string, transient?: boolean): SourceError =>
-    new SourceError(c, redact(`repository ${ctx.repo}: ${what}`, ctx.secrets),
+    new SourceError(c, maskCredentials(`repository ${ctx.repo}: ${what}`, ctx.secrets),
       { repo: ctx.repo, cause, ...(transient === undefined ? {} : { transient }) });
 
   if (code === Errors.HttpError.code) return fromHttpStatus(httpStatus(err), fail, ctx);
@@ -77,7 +77,7 @@ function messageOf(err: unknown): string {
 
 /** The original error, reduced to a redacted message and its code (no response bodies or headers). */
 function sanitizedCause(err: unknown, ctx: ErrorContext): Error {
-  const cause = new Error(redact(messageOf(err), ctx.secrets));
+  const cause = new Error(maskCredentials(messageOf(err), ctx.secrets));
   const code = errorCode(err);
   const syscall = (err as { syscall?: unknown } | null)?.syscall;
   if (code) Object.assign(cause, { code });

@@ -1,7 +1,17 @@
 // The git directory of a local repository: `<dir>/.git` (directory or `gitdir:` file) or `<dir>` when bare.
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { parseRepoLocation } from './repo-location.js';
 import { SourceError } from './source-error.js';
+
+/**
+ * Fails at once (REPO_NOT_FOUND) when `repo` is a local path that is not a git repository: nothing
+ * would ever appear there by retrying. Remote repositories are left to the source's own retries.
+ */
+export async function checkLocalRepository(repo: string, stateDir: string): Promise<void> {
+  const loc = parseRepoLocation(repo, stateDir);
+  if (loc.kind === 'local') await findGitDir(loc.dir);
+}
 
 export async function findGitDir(dir: string): Promise<string> {
   const dotGit = join(dir, '.git');

@@ -1,5 +1,5 @@
 // Typed failures of the git source. Callers branch on `code` (and `transient`), never on `message`.
-import { redact } from './redact.js';
+import { maskCredentials } from '../render/mask.js';
 
 export type SourceErrorCode =
   /** The repository does not exist (local path missing / not a git repo, remote 404). */
@@ -37,9 +37,9 @@ export class SourceError extends Error {
   readonly repo: string;
 
   constructor(code: SourceErrorCode, message: string, opts: SourceErrorOptions) {
-    super(redact(message), opts.cause === undefined ? undefined : { cause: opts.cause });
+    super(maskCredentials(message), opts.cause === undefined ? undefined : { cause: opts.cause });
     this.code = code;
-    this.repo = redact(opts.repo);
+    this.repo = maskCredentials(opts.repo);
     this.transient = opts.transient ?? TRANSIENT_BY_DEFAULT.has(code);
   }
 }

@@ -1,6 +1,6 @@
 // Loads every spec document of a snapshot: YAML, document header, JSON Schema, unique names.
 // Pure: takes file contents, returns typed documents and every error at once.
-import { didYouMean } from './did-you-mean.js';
+import { closest, didYouMean } from './did-you-mean.js';
 import type { Environment, MCPServer } from './generated.js';
 import { formatPath, positionOf, type PathSegment } from './positions.js';
 import { KINDS, type Kind, type SchemaValidator } from './schema-validator.js';
@@ -8,6 +8,8 @@ import type { SpecError } from './spec-error.js';
 import { isSpecFile, parseYamlFile, type SpecFile, type YamlDoc } from './yaml-docs.js';
 
 export const API_VERSION = 'mcp-gitops/v1';
+/** Documents outside this apiVersion group belong to other tools and are skipped with a note. */
+export const API_GROUP = 'mcp-gitops/';
 
 export interface LoadedDoc<T> { name: string; doc: YamlDoc; value: T }
 
@@ -17,6 +19,8 @@ export interface LoadedSpecs {
   /** Names of MCPServer documents that failed validation: known, so they cause no follow-on errors. */
   invalidServerNames: Set<string>;
   errors: SpecError[];
+  /** Documents skipped as another tool's YAML (CI files, manifests, compose files), one note each. */
+  skipped: SpecError[];
 }
 
 export interface LoadInput {
@@ -52,6 +56,26 @@ function header(doc: YamlDoc): { kind?: Kind; errors: SpecError[] } {
   return { kind: kind as Kind, errors };
 }
 
+/**
+ * Why a document is someone else's (skipped), or undefined when it is ours. Ours: an apiVersion in
+ * the mcp-gitops/ group (a typo such as mcp-gitops/v9 stays an error), or no apiVersion but one of
+ * our kinds (or a near miss of one). A document that is not a mapping is ours when its file names
+ * the group somewhere (a stray list or string among our specs is a mistake, not a foreign file).
+ */
+function foreign(doc: YamlDoc, fileNamesGroup: boolean): string | undefined {
+  const v = doc.value;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    return fileNamesGroup ? undefined : `skipped: not a mapping, and the file names no ${API_GROUP} apiVersion`;
+  }
+  const { apiVersion, kind } = v as Record<string, unknown>;
+  if (typeof apiVersion === 'string') {
+    return apiVersion.startsWith(API_GROUP) ? undefined : `skipped: apiVersion ${JSON.stringify(apiVersion)} is not ${API_GROUP}*`;
+  }
+  if (apiVersion !== undefined) return undefined;
+  if (typeof kind === 'string' && ((KINDS as readonly string[]).includes(kind) || closest(kind, KINDS) !== undefined)) return undefined;
+  return `skipped: no apiVersion${typeof kind === 'string' ? ` and kind ${JSON.stringify(kind)} is not one of ${KINDS.join(', ')}` : ' or kind'}`;
+}
+
 function duplicateNames<T>(docs: LoadedDoc<T>[], kind: Kind): SpecError[] {
   const first = new Map<string, LoadedDoc<T>>();
   const errors: SpecError[] = [];
@@ -69,14 +93,21 @@ export function loadSpecs(input: LoadInput, validator: SchemaValidator): LoadedS
   const servers: LoadedDoc<MCPServer>[] = [];
   const environments: LoadedDoc<Environment>[] = [];
   const invalidServerNames = new Set<string>();
+  const skipped: SpecError[] = [];
   for (const link of input.symlinks ?? []) {
     if (isSpecFile(link)) errors.push({ file: link, line: 1, col: 1, field: '-', message: 'symbolic links are not followed; commit the file itself' });
   }
   const files = [...input.files].filter((f) => isSpecFile(f.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
   for (const file of files) {
     const parsed = parseYamlFile(file);
+    const namesGroup = new TextDecoder().decode(file.content).includes(API_GROUP);
     errors.push(...parsed.errors);
     for (const doc of parsed.docs) {
+      const why = foreign(doc, namesGroup);
+      if (why !== undefined) {
+        skipped.push(errorAt(doc, [], why));
+        continue;
+      }
       const h = header(doc);
       errors.push(...h.errors);
       if (!h.kind) continue;
@@ -98,6 +129,6 @@ export function loadSpecs(input: LoadInput, validator: SchemaValidator): LoadedS
     }
   }
   errors.push(...duplicateNames(servers, 'MCPServer'), ...duplicateNames(environments, 'Environment'));
-  return { servers, environments, invalidServerNames, errors };
+  return { servers, environments, invalidServerNames, errors, skipped };
 }
 

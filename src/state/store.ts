@@ -1,6 +1,7 @@
 // The durable state file in --state-dir: read once at start, replaced atomically on each change.
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { IDENTITY_KEYS, type Masker } from '../render/mask.js';
 import { atomicWrite } from './atomic-write.js';
 import { emptyState, HISTORY_LIMIT, upgradeState, type DaemonState, type HistoryEntry } from './model.js';
 import { StateWriteError } from './state-error.js';
@@ -13,29 +14,32 @@ export class StateStore {
   /** The last write failed: what is in memory is ahead of the file until a write succeeds. */
   private behind = false;
 
-  private constructor(private readonly dir: string, state: DaemonState) {
+  private constructor(private readonly dir: string, state: DaemonState, private readonly mask?: Masker) {
     this.state = deepFreeze(state);
   }
 
-  /** Opens (or creates) the store. A corrupt file is kept aside as state.json.corrupt-<time> and replaced. */
-  static async open(dir: string): Promise<{ store: StateStore; recovered?: string }> {
+  /**
+   * Opens (or creates) the store. A corrupt file is kept aside as state.json.corrupt-<time> and
+   * replaced. With `mask`, every state written (and so every state read back) has secret values masked.
+   */
+  static async open(dir: string, opts: { mask?: Masker } = {}): Promise<{ store: StateStore; recovered?: string }> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const file = join(dir, STATE_FILE);
     let raw: string;
     try {
       raw = await readFile(file, 'utf8');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { store: new StateStore(dir, emptyState()) };
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { store: new StateStore(dir, emptyState(), opts.mask) };
       throw e;
     }
     try {
       const parsed = JSON.parse(raw) as DaemonState;
       if (parsed.schemaVersion !== 1) throw new Error(`unknown schemaVersion ${String(parsed.schemaVersion)}`);
-      return { store: new StateStore(dir, upgradeState(parsed)) };
+      return { store: new StateStore(dir, upgradeState(parsed), opts.mask) };
     } catch (e) {
       const aside = `${file}.corrupt-${Date.now()}`;
       await rename(file, aside);
-      return { store: new StateStore(dir, emptyState()), recovered: `state file was unreadable (${e instanceof Error ? e.message : String(e)}); moved to ${aside}` };
+      return { store: new StateStore(dir, emptyState(), opts.mask), recovered: `state file was unreadable (${e instanceof Error ? e.message : String(e)}); moved to ${aside}` };
     }
   }
 
@@ -55,9 +59,10 @@ export class StateStore {
    * the next successful write, or flush(), persists it with everything after it.
    */
   async update(change: (s: DaemonState) => void): Promise<DaemonState> {
-    const next = structuredClone(this.state);
+    let next = structuredClone(this.state);
     change(next);
     next.history = next.history.slice(0, HISTORY_LIMIT);
+    if (this.mask) next = this.mask.deep(next, IDENTITY_KEYS);
     this.state = deepFreeze(next);
     await this.write(next);
     return structuredClone(next);

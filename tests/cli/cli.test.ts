@@ -44,6 +44,35 @@ describe('mcp-gitops validate / render / plan', () => {
     expect(r.err).toContain('secrets not checked');
   });
 
+  it('validates at the root of a repository that also holds other tools\' YAML: skipped with a note each', async () => {
+    const mixed = join(tmp.dir, 'mixed');
+    initRepo(mixed);
+    cpSync(join(root, 'sample-repo'), join(mixed, 'sample-repo'), { recursive: true });
+    cpSync(join(root, 'deploy'), join(mixed, 'deploy'), { recursive: true });
+    const sha = commit(mixed, { '.github/workflows/ci.yml': 'name: ci\non: [push]\njobs:\n  test: { runs-on: ubuntu-latest, steps: [{ run: npm test }] }\n', 'ansible.yml': '- hosts: all\n' }, 'mixed');
+    const r = await run(['validate', '--repo', mixed]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toBe(`valid: ${sha.slice(0, 12)}: 3 servers (everything, everything-http, memory)\n`);
+    expect(r.err).toMatch(/^note: deploy\/kubernetes\/deployment\.yaml:\d+:1: -: skipped: apiVersion "apps\/v1" is not mcp-gitops\/\*/m);
+    expect(r.err).toMatch(/^note: deploy\/compose\/compose\.yaml:\d+:1: -: skipped: no apiVersion or kind$/m);
+    expect(r.err).toContain('note: .github/workflows/ci.yml:1:1: -: skipped: no apiVersion or kind');
+    expect(r.err).toContain('note: ansible.yml:1:1: -: skipped: not a mapping, and the file names no mcp-gitops/ apiVersion');
+    // a typo inside our own group is still an error
+    commit(mixed, { 'sample-repo/servers/memory.yaml': readFileSync(join(root, 'sample-repo/servers/memory.yaml'), 'utf8').replace('mcp-gitops/v1', 'mcp-gitops/v9') }, 'typo');
+    const typo = await run(['validate', '--repo', mixed]);
+    expect(typo.code).toBe(1);
+    expect(typo.err).toMatch(/sample-repo\/servers\/memory\.yaml:2:13: apiVersion: unsupported apiVersion "mcp-gitops\/v9"/);
+  });
+
+  it('serve fails at once, with the reason, when the local repository does not exist or is not a git repository', async () => {
+    const missing = await run(['serve', '--repo', join(tmp.dir, 'no-such-dir'), '--state-dir', join(tmp.dir, 'serve-state'), '--port', '0']);
+    expect(missing).toMatchObject({ code: 2, out: '' });
+    expect(missing.err).toBe(`mcp-gitops serve: repository ${join(tmp.dir, 'no-such-dir')}: does not exist\n`);
+    const plain = await run(['serve', '--repo', secrets, '--state-dir', join(tmp.dir, 'serve-state'), '--port', '0']);
+    expect(plain.code).toBe(2);
+    expect(plain.err).toContain('is not a git repository');
+  });
+
   it('renders with every secret masked', async () => {
     const r = await run(['render', '--repo', repo, '--path', 'sample-repo', '--env', 'dev', '--secrets-dir', secrets, '-o', 'json']);
     expect(r.code).toBe(0);

@@ -2,6 +2,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/daemon/logger.js';
+import { Masker } from '../../src/render/mask.js';
 
 const SECRET = 'hunter2-s3cret';
 
@@ -14,7 +15,7 @@ function capture(): { lines: () => Record<string, unknown>[]; stream: Writable }
 describe('daemon logger', () => {
   it('scrubs secrets from messages, nested objects, arrays and errors; survives cycles and class instances', () => {
     const out = capture();
-    const log = createLogger({ level: 'info', secrets: () => [SECRET], destination: out.stream });
+    const log = createLogger({ level: 'info', mask: new Masker([SECRET]), destination: out.stream });
     const cyclic: Record<string, unknown> = { note: `token ${SECRET}` };
     cyclic.self = cyclic;
     const err = Object.assign(new Error(`login failed with ${SECRET}`), { code: 'AUTH_FAILED' });
@@ -30,8 +31,17 @@ describe('daemon logger', () => {
 
   it('redacts credential headers, Forgejo signatures included', () => {
     const out = capture();
-    const log = createLogger({ level: 'info', secrets: () => [], destination: out.stream });
+    const log = createLogger({ level: 'info', mask: new Masker(), destination: out.stream });
     log.info({ req: { headers: { authorization: 'Bearer abc', 'x-forgejo-signature': 'deadbeef', 'x-hub-signature-256': 'sha256=1' } } }, 'request');
     expect(out.lines()[0]).toMatchObject({ req: { headers: { authorization: '***', 'x-forgejo-signature': '***', 'x-hub-signature-256': '***' } } });
+  });
+
+  it('masks values learned after the logger was made, the longest whole whatever order they came in', () => {
+    const out = capture();
+    const mask = new Masker(['abcd']);
+    const log = createLogger({ level: 'info', mask, destination: out.stream });
+    mask.add(['abcdefgh']);
+    log.info({ url: 'https://h/?token=abcdefgh' }, 'token=abcdefgh and abcd');
+    expect(out.lines()[0]).toMatchObject({ msg: 'token=*** and ***', url: 'https://h/?token=***' });
   });
 });

@@ -34,6 +34,20 @@ describe.each(RUNTIMES.map((rt) => [rt.name, rt] as const))('instance lifecycle 
     await w.noOrphans(['stdio', 'web']);
   });
 
+  it('a daemon stopped cleanly (SIGTERM) and started again reports no drift', async () => {
+    const sha = w.repo.commit(w.server('a', everythingStdio()));
+    const first = await w.start({ env: { MCP_GITOPS_LOG_LEVEL: 'debug' } });
+    await w.converged(first, sha, ['a']);
+    expect(await first.stop()).toBe(0);
+    const second = await w.start({ env: { MCP_GITOPS_LOG_LEVEL: 'debug' } });
+    await w.converged(second, sha, ['a']);
+    const drift = second.logs.filter((l) => l.msg === 'drift repaired' || l.msg === 'drift.repaired');
+    expect(drift, JSON.stringify(drift)).toEqual([]);
+    // the process runtime stopped the server with the daemon: the second daemon started it again
+    if (rt.name === 'process') expect(second.logs.some((l) => l.msg.startsWith('started the applied servers') && JSON.stringify(l.started) === '["a"]')).toBe(true);
+    await w.noOrphans(['a']);
+  });
+
   it('an instance removed out of band is repaired from the applied commit and serves again', async () => {
     const sha = w.repo.commit({ ...w.server('a', everythingStdio()), ...w.server('b', everythingStdio()) });
     const d = await w.start();

@@ -29,16 +29,15 @@ async function gate(server: RenderedServer, health: Health, signal?: AbortSignal
 
 describe('health gate failures', () => {
   it('a server that exits at start fails at once with its stderr, long before the timeout', async () => {
-    const { result, ms } = await gate(fixture('broken', 'exit-at-start.mjs'), { timeoutSeconds: 20 });
+    // a gate that waited for its deadline would outlive the test's own timeout
+    const { result } = await gate(fixture('broken', 'exit-at-start.mjs'), { timeoutSeconds: 600 });
     expect(result).toEqual({ ok: false, code: 'exited', reason: 'process exited with code 1: fatal: config file /etc/demo/server.toml not found' });
-    expect(ms).toBeLessThan(5000);
   });
 
   it('a server that never answers fails at the deadline: no MCP handshake', async () => {
     const { result, ms } = await gate(fixture('mute', 'hang.mjs'), { timeoutSeconds: 1 });
     expect(result).toEqual({ ok: false, code: 'timeout', reason: 'no MCP handshake within 1s' });
     expect(ms).toBeGreaterThanOrEqual(950);
-    expect(ms).toBeLessThan(5000);
   });
 
   it('a server that answers initialize but not tools/list fails with that', async () => {
@@ -47,18 +46,16 @@ describe('health gate failures', () => {
   });
 
   it('a valid server lacking an expected tool fails with the missing names', async () => {
-    const { result, ms } = await gate(fixture('partial', 'partial-server.mjs'), { timeoutSeconds: 10, expectTools: ['echo', 'read_graph', 'search_nodes'] });
+    const { result } = await gate(fixture('partial', 'partial-server.mjs'), { timeoutSeconds: 600, expectTools: ['echo', 'read_graph', 'search_nodes'] });
     expect(result).toEqual({ ok: false, code: 'missing-tools', reason: 'expectTools missing read_graph, search_nodes' });
-    expect(ms).toBeLessThan(5000);
   });
 
   it('a crash during stabilization fails at once with the exit message', async () => {
-    const { result, ms } = await gate(
+    const { result } = await gate(
       fixture('flaky', 'partial-server.mjs', { args: ['--exit-after', '800'] }),
-      { timeoutSeconds: 10, stabilizationSeconds: 20 },
+      { timeoutSeconds: 60, stabilizationSeconds: 600 },
     );
     expect(result).toEqual({ ok: false, code: 'exited', reason: 'process exited with code 3: partial: lost connection to backend, giving up' });
-    expect(ms).toBeLessThan(6000);
   });
 
   it('retries an http server that is still starting (connection refused) until it answers', async () => {
@@ -73,31 +70,28 @@ describe('health gate failures', () => {
     const port = await freePort();
     const server = fixture('deaf', 'delayed-http.mjs', { transport: 'sse', port, env: { PORT: String(port), LISTEN: 'never' } });
     const { result, ms } = await gate(server, { timeoutSeconds: 1 });
+    expect(ms).toBeGreaterThanOrEqual(950); // it waited for its deadline
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.code).toBe('timeout');
     expect(result.reason).toMatch(/^no MCP handshake within 1s \(last error: .*ECONNREFUSED.*\)$/);
-    expect(ms).toBeLessThan(5000);
   });
 
   it('an http server that dies while the gate waits for it to listen fails at once', async () => {
     const port = await freePort();
     const server = fixture('doomed', 'delayed-http.mjs', { transport: 'streamable-http', port, env: { PORT: String(port), LISTEN: 'crash', DELAY_MS: '700' } });
-    const { result, ms } = await gate(server, { timeoutSeconds: 20 });
+    const { result } = await gate(server, { timeoutSeconds: 600 });
     expect(result).toEqual({ ok: false, code: 'exited', reason: 'process exited with code 1: fatal: database migration failed' });
-    expect(ms).toBeLessThan(5000);
   });
 
   it('is cancelled at once by its AbortSignal (a newer sync supersedes it)', async () => {
     const controller = new AbortController();
     const server = { ...fixture('mute', 'hang.mjs') };
-    const spec = { ...server.spec, health: { ...server.spec.health, timeoutSeconds: 30 } };
+    const spec = { ...server.spec, health: { ...server.spec.health, timeoutSeconds: 600 } };
     const inst = await rt.start({ ...server, spec, masked: spec }, h.ctx);
-    const t0 = Date.now();
     const pending = runGate({ runtime: rt, instanceId: inst.id, server: spec, signal: controller.signal });
     controller.abort();
     expect(await pending).toEqual({ ok: false, code: 'cancelled', reason: 'health gate cancelled' });
-    expect(Date.now() - t0).toBeLessThan(2000);
 
     const aborted = AbortSignal.abort();
     expect(await runGate({ runtime: rt, instanceId: inst.id, server: spec, signal: aborted })).toMatchObject({ ok: false, code: 'cancelled' });

@@ -3,6 +3,7 @@ import { buildApp, type AppDeps } from '../../src/http/app.js';
 import { EventLog } from '../../src/http/event-log.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { EventBus } from '../../src/reconciler/events.js';
+import type { Masker } from '../../src/render/mask.js';
 import type { StatusView } from '../../src/reconciler/status.js';
 
 export function sampleStatus(): StatusView {
@@ -18,10 +19,10 @@ export function sampleStatus(): StatusView {
   };
 }
 
-export async function listeningApp(over: Partial<AppDeps> & { scrub?: (s: string) => string } = {}) {
+export async function listeningApp(over: Partial<AppDeps> & { mask?: Masker } = {}) {
   const bus = new EventBus();
   const status = sampleStatus();
-  const events = new EventLog(bus, { size: 5, ...(over.scrub && { scrub: over.scrub }) });
+  const events = new EventLog(bus, { size: 5, ...(over.mask && { mask: over.mask }) });
   const metrics = createMetrics({ events: bus, status: () => status });
   const app = buildApp({ status: () => status, ready: () => true, requestSync: () => 1, events, metrics, ...over });
   await app.listen({ host: '127.0.0.1', port: 0 });

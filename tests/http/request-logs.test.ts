@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/daemon/logger.js';
+import { Masker } from '../../src/render/mask.js';
 import { EventBus } from '../../src/reconciler/events.js';
 import { deliveryHeaders, pushBody } from '../e2e/helpers/webhooks.js';
 import { sampleStatus } from './helpers.js';
@@ -16,7 +17,7 @@ interface Line { level: number; msg: string; req?: { method: string; url: string
 
 async function run(level: string) {
   const out: string[] = [];
-  const logger = createLogger({ level, secrets: () => [SECRET, TOKEN], destination: { write: (s: string) => { out.push(s); } } });
+  const logger = createLogger({ level, mask: new Masker([SECRET, TOKEN]), destination: { write: (s: string) => { out.push(s); } } });
   const status = sampleStatus();
   const app = buildApp({
     status: () => status, ready: () => true, requestSync: () => 1, logger, webhookSecret: SECRET, apiToken: TOKEN, branch: () => 'main',

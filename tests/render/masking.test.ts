@@ -1,7 +1,7 @@
 // No secret value ever reaches the display twin (`masked`) or an error message.
 import { describe, expect, it } from 'vitest';
 import { createCompiler } from '../../src/render/desired-state.js';
-import { scrub } from '../../src/render/render-server.js';
+import { IDENTITY_KEYS, maskCredentials, Masker, maskText, secretPieces } from '../../src/render/mask.js';
 import { staticSecrets } from '../../src/render/secrets.js';
 import { TemplateError, type TemplateEngine } from '../../src/render/template.js';
 import { MASK } from '../../src/spec/desired.js';
@@ -84,8 +84,17 @@ describe('masking', () => {
     expect(text).not.toContain(SECRET.slice(0, 8));
   });
 
-  it('lists every secret value the server uses, for log redaction', () => {
-    expect([...compile().servers[0].secretValues].sort()).toEqual([ENV_TOKEN, 'pw-from-secret-dir', SECRET, TOKEN].sort());
+  it('lists every secret value the server uses, and every form filters made of it, for masking elsewhere', () => {
+    const values = compile().servers[0].secretValues;
+    for (const v of [ENV_TOKEN, 'pw-from-secret-dir', SECRET, TOKEN, ...forms(SECRET), SECRET.slice(0, 8)]) expect(values).toContain(v);
+    // so a message that quotes the real rendering of any templated field shows none of them
+    const mask = new Masker(values);
+    const real = compile().servers[0].spec;
+    const shown = mask.text(JSON.stringify(real));
+    for (const value of [SECRET, TOKEN, ENV_TOKEN, 'pw-from-secret-dir']) {
+      for (const form of forms(value)) expect(shown).not.toContain(form);
+    }
+    expect(shown).toContain('"PLAIN":"eu"');
   });
 
   it('does not leak a secret through server.version (even one too short to scrub)', () => {
@@ -135,12 +144,40 @@ describe('masking', () => {
   });
 });
 
-describe('scrub', () => {
-  it('replaces every occurrence, longest secret first', () => {
-    expect(scrub('a-secret-b secret', ['secret', 'a-secret-b'])).toBe(`${MASK} ${MASK}`);
+describe('Masker', () => {
+  it('masks the longest value whole, whatever order the values came in', () => {
+    expect(new Masker(['abcd', 'abcdefgh']).text('token=abcdefgh')).toBe(`token=${MASK}`);
+    expect(new Masker(['abcdefgh', 'abcd']).text('token=abcdefgh abcd')).toBe(`token=${MASK} ${MASK}`);
+    const later = new Masker(['abcd']);
+    later.add(['abcdefgh']);
+    expect(later.text('token=abcdefgh')).toBe(`token=${MASK}`);
+    expect(maskText('a-secret-b secret', ['secret', 'a-secret-b'])).toBe(`${MASK} ${MASK}`);
+  });
+
+  it('hides overlapping values entirely (no tail of either shows)', () => {
+    expect(maskText('x=abcdef;', ['abcd', 'cdef'])).toBe(`x=${MASK};`);
   });
 
   it('leaves very short values alone (they would mangle unrelated text)', () => {
-    expect(scrub('stdio', ['s', 'io'])).toBe('stdio');
+    expect(maskText('stdio', ['s', 'io', 'std'])).toBe('stdio');
+  });
+
+  it('masks nested values but not identities, hashes and times', () => {
+    const mask = new Masker(['beef']);
+    const state = { commit: 'cafebeef', specHash: 'beef00', at: '2026', history: [{ id: 1, commit: 'beef', message: 'tool beef missing', errors: ['beef'] }] };
+    expect(mask.deep(state, IDENTITY_KEYS)).toEqual({ commit: 'cafebeef', specHash: 'beef00', at: '2026', history: [{ id: 1, commit: 'beef', message: `tool ${MASK} missing`, errors: [MASK] }] });
+  });
+
+  it('strips URL credentials and masks tokens', () => {
+    expect(maskCredentials('fetch https://u:p@host/x.git failed, token tok3n', ['tok3n', undefined])).toBe(`fetch https://host/x.git failed, token ${MASK}`);
+  });
+});
+
+describe('secretPieces', () => {
+  it('finds what stands in the real rendering where the twin has ***', () => {
+    expect(secretPieces('https://u:P%40ss@h/ABC', `https://u:${MASK}@h/${MASK}`)).toEqual(['P%40ss', 'ABC']);
+    expect(secretPieces('same', 'same')).toEqual([]);
+    // a filter rewrote *** itself: the whole string counts
+    expect(secretPieces('s,e,c,r,e,t', '*,*,*')).toEqual(['s,e,c,r,e,t']);
   });
 });

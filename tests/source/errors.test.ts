@@ -2,18 +2,10 @@ import { join } from 'node:path';
 import { Errors } from 'isomorphic-git';
 import { describe, expect, it } from 'vitest';
 import { toSourceError } from '../../src/source/error-map.js';
-import { redact } from '../../src/source/redact.js';
 import { parseRepoLocation } from '../../src/source/repo-location.js';
 import { SourceError } from '../../src/source/source-error.js';
 
 const ctx = { repo: 'https://git.example/o/r.git', secrets: ['tok3n'], authConfigured: true };
-
-describe('redact', () => {
-  it('strips URL userinfo and secret values', () => {
-    expect(redact('fetch https://u:p@host/x.git failed, token tok3n', ['tok3n']))
-      .toBe('fetch https://host/x.git failed, token ***');
-  });
-});
 
 describe('parseRepoLocation', () => {
   it('keeps credentials out of the URL and names the mirror after it', () => {

@@ -2,6 +2,7 @@
 // MCP streamable HTTP, so a pod on kubernetes speaks HTTP (ADR 0006). Exits with the child's code.
 import { existsSync } from 'node:fs';
 import { createLogger } from '../../daemon/logger.js';
+import { Masker } from '../../render/mask.js';
 import { startBridge, type Bridge } from '../../bridge/bridge-server.js';
 import type { CliIO } from '../main.js';
 import { helpText, parseOptions, str, UsageError, type OptionTable, type Values } from '../options.js';
@@ -71,7 +72,7 @@ const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGT
 /** Runs until the child exits (or SIGTERM/SIGINT stops it); the exit code is the child's. */
 export async function runBridge(a: BridgeArgs, io: CliIO): Promise<number> {
   const secretValues = a.redactEnv.map((name) => io.env[name]).filter((x): x is string => typeof x === 'string' && x !== '');
-  const logger = createLogger({ level: a.logLevel, secrets: () => secretValues, destination: io.stdout });
+  const logger = createLogger({ level: a.logLevel, mask: new Masker(secretValues), destination: io.stdout });
   let bridge: Bridge;
   try {
     bridge = await startBridge({ ...a, env: io.env, secretValues, stderr: io.stderr, logger });

@@ -1,5 +1,6 @@
 import { startDaemon } from '../../daemon/daemon.js';
 import type { DaemonConfig } from '../../daemon/config.js';
+import { checkLocalRepository } from '../../source/index.js';
 import type { CliIO } from '../main.js';
 import { COMMON_OPTIONS, runtimeOption, str, UsageError, type OptionTable, type Values } from '../options.js';
 
@@ -65,7 +66,9 @@ export const serveCommand = {
   summary: 'Runs the reconciler: polls (or watches) the repository, rolls out changes behind MCP health gates, reverts failures, and serves /status.',
   options: SERVE_OPTIONS satisfies OptionTable,
   async run(v: Values, io: CliIO): Promise<number> {
-    const daemon = await startDaemon(serveConfig(v, io.env), io.env);
+    const cfg = serveConfig(v, io.env);
+    await checkLocalRepository(cfg.repo, cfg.stateDir);
+    const daemon = await startDaemon(cfg, io.env);
     return new Promise<number>((resolve) => {
       const shutdown = (signal: string): void => {
         daemon.logger.info({ signal }, 'shutting down');

@@ -1,5 +1,5 @@
 // The docker runtime: MCP servers as containers on a Docker engine (dockerode). The engine holds
-// the truth: every container carries the CONTRACT §5 labels plus its endpoint, so a restarted daemon
+// the truth: every container carries the labels of docs/reference/labels.md plus its endpoint, so a restarted daemon
 // finds (adopts) them by label alone. It starts, lists, stops and connects; it never restarts
 // anything (restart policy "no": the reconciler owns backoff) and reports exits via the engine's
 // event stream. On shutdown containers keep running for the next daemon to adopt.

@@ -1,6 +1,6 @@
 // Turns what dockerode / docker-modem throw (socket errno, HTTP status, aborts) into typed errors
 // whose message says what was attempted, where, and what to do.
-import { redact } from '../exit-message.js';
+import { maskText } from '../../render/mask.js';
 import { RuntimeError, type RuntimeErrorCode } from '../errors.js';
 
 /** The HTTP status the engine answered with, when it answered. */
@@ -41,7 +41,7 @@ export interface EngineErrorContext {
 /** Maps any engine failure; a RuntimeError passes through unchanged. */
 export function engineError(err: unknown, ctx: EngineErrorContext): RuntimeError {
   if (err instanceof RuntimeError) return err;
-  const clean = (text: string): string => redact(text, ctx.secretValues ?? []);
+  const clean = (text: string): string => maskText(text, ctx.secretValues ?? []);
   const errno = (err as { code?: unknown } | null)?.code;
   const socket = typeof errno === 'string' ? SOCKET_ERRORS[errno] : undefined;
   if (socket) {

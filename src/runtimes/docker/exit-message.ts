@@ -2,7 +2,8 @@
 // `exited with code 1: Error: listen EADDRINUSE ...`, `killed by signal SIGKILL (exit code 137)`,
 // `killed: out of memory (exit code 137)`. The health gate prefixes it with "container ".
 import { constants } from 'node:os';
-import { redact, summaryLine } from '../exit-message.js';
+import { maskText } from '../../render/mask.js';
+import { summaryLine } from '../exit-message.js';
 
 const MAX_DETAIL = 300;
 
@@ -17,7 +18,7 @@ export function describeExit(end: ContainerEnd, outputTail: readonly string[], s
   const how = headline(end);
   const detail = end.error ? end.error : summaryLine(outputTail);
   if (!detail) return how;
-  const clean = redact(detail, secretValues);
+  const clean = maskText(detail, secretValues);
   return `${how}: ${clean.length > MAX_DETAIL ? `${clean.slice(0, MAX_DETAIL)}…` : clean}`;
 }
 

@@ -1,4 +1,4 @@
-// Container labels: the CONTRACT §5 set (runtime.ts) plus what the docker runtime needs to read a
+// Container labels: the set of docs/reference/labels.md (runtime.ts) plus what the docker runtime needs to read a
 // container back without any local state: its endpoint, its scope, which env keys hold secrets.
 import {
   fromLabelMap, LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE,

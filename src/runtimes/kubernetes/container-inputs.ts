@@ -3,7 +3,7 @@
 // (env: secretKeyRef; command/args: an env var expanded by the kubelet as `$(NAME)`).
 // Literal values are escaped (`$` -> `$$`) so Kubernetes' `$(VAR)` expansion never alters them.
 import type { V1EnvVar } from '@kubernetes/client-node';
-import { MIN_SCRUB_LENGTH } from '../../render/render-server.js';
+import { MIN_MASKED_LENGTH } from '../../render/mask.js';
 import type { RenderedServer } from '../../spec/desired.js';
 import { RuntimeError } from '../errors.js';
 
@@ -30,7 +30,7 @@ export interface BridgeSpec {
 /** A value counts as secret when masking changed it, it is a secret value, or it contains one. */
 export function isSecretValue(real: string, masked: string | undefined, secretValues: readonly string[]): boolean {
   if (masked !== undefined && masked !== real) return true;
-  return secretValues.some((s) => s.length > 0 && (s === real || (s.length >= MIN_SCRUB_LENGTH && real.includes(s))));
+  return secretValues.some((s) => s.length > 0 && (s === real || (s.length >= MIN_MASKED_LENGTH && real.includes(s))));
 }
 
 /** `$` -> `$$`: Kubernetes expands `$(VAR)` in env values, command and args, and reduces `$$` to `$`. */

@@ -1,7 +1,7 @@
 // The objects of one instance, computed from the rendered spec alone (no I/O): a Secret with the
 // values that came from secrets or token variables (referenced by secretKeyRef, never inlined), a
 // Deployment running the server (stdio servers behind the bridge), a Service in front of it. All
-// three share one name and carry the CONTRACT §5 labels plus the instance label; the bodies are
+// three share one name and carry the labels of docs/reference/labels.md plus the instance label; the bodies are
 // complete server-side apply documents (apiVersion, kind, metadata, only the fields we own).
 import type { V1Deployment, V1EnvVar, V1Secret, V1Service } from '@kubernetes/client-node';
 import { toLabelMap } from '../runtime.js';

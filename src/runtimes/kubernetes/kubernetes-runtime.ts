@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { ExitInfo, Instance, Runtime, StartContext } from '../runtime.js';
-import { scrub } from '../../render/render-server.js';
+import { maskText } from '../../render/mask.js';
 import type { RenderedServer } from '../../spec/desired.js';
 import { ExitListeners } from '../exit-listeners.js';
 import { createHttpTransport } from '../http-transport.js';
@@ -252,18 +252,18 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
 
   private scrubbed(err: unknown, secretValues: readonly string[]): unknown {
     if (!isRuntimeError(err) || secretValues.length === 0) return err;
-    const message = scrub(err.message, secretValues);
+    const message = maskText(err.message, secretValues);
     return message === err.message ? err : new RuntimeError(err.code, message, err.data);
   }
 
   /** A status line with the instance's secret values masked (read from its Secret when adopted). */
   private async messageOf(id: string, message: string): Promise<string> {
     const t = this.tracked.get(id);
-    if (t?.secretValues) return scrub(message, t.secretValues);
+    if (t?.secretValues) return maskText(message, t.secretValues);
     const values = await readSecretValues(this.api, id, this.logger);
     if (t) t.secretValues = values;
     else this.tracked.set(id, { server: '', running: false, reported: false, secretValues: values });
-    return scrub(message, values);
+    return maskText(message, values);
   }
 
   /** Reports, once, every instance that was seen running and now has failed or is gone. */

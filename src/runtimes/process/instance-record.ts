@@ -8,7 +8,7 @@ import { writeFileAtomic } from './atomic-write.js';
 export interface InstanceRecord {
   version: 1;
   id: string;
-  /** CONTRACT §5 label map (managed-by, server, commit, spec-hash). */
+  /** Label map of docs/reference/labels.md (managed-by, server, commit, spec-hash). */
   labels: Record<string, string>;
   /** Also the process group id: children are spawned detached, so they lead their group. */
   pid: number;

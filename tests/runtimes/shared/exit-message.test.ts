@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatExitMessage, redact, summaryLine } from '../../../src/runtimes/exit-message.js';
+import { formatExitMessage, summaryLine } from '../../../src/runtimes/exit-message.js';
 
 describe('exit messages', () => {
   it('names the exit code and the last meaningful output line', () => {
@@ -18,7 +18,7 @@ describe('exit messages', () => {
   });
 
   it('masks secret values, longest first, before cutting long lines', () => {
-    expect(redact('token abc123 and abc', ['abc', 'abc123'])).toBe('token *** and ***');
+    expect(formatExitMessage({ code: 1, signal: null }, ['token abcd1234 and abcd'], ['abcd', 'abcd1234'])).toBe('exited with code 1: token *** and ***');
     const long = `${'x'.repeat(295)}SECRETVALUE`;
     expect(formatExitMessage({ code: 2, signal: null }, [long], ['SECRETVALUE'])).not.toContain('SECR');
   });

@@ -11,6 +11,8 @@ export interface CorpusCase {
   runtime?: RuntimeKind | null;
   secrets?: Record<string, string>;
   expected: string[];
+  /** Notes for documents skipped as other tools' YAML (default: none). */
+  skipped?: string[];
 }
 
 const production = y`
@@ -595,16 +597,25 @@ export const CASES: CorpusCase[] = [
       'a.yaml': server('a', '  dependsOn: [nothere]\n'),
       'h.yaml': server('h', '  health: { timeoutSeconds: 0 }\n'),
       'm/b.yml': 'kind: Nope\n',
+      'm/d.yml': 'apiVersion: mcp-gitops/v9\nkind: Environment\n',
       'm/c.yaml': server('c', '  args: ["{{ nope }}"]\n'),
       'notes.txt': 'not yaml: [',
     },
     expected: [
       'a.yaml:8:15: spec.dependsOn[0]: unknown server "nothere"',
       'h.yaml:8:29: spec.health.timeoutSeconds: must be greater than 0, got 0',
-      'm/b.yml:1:1: apiVersion: required field missing (expected "mcp-gitops/v1")',
-      'm/b.yml:1:7: kind: unknown kind "Nope": must be one of MCPServer, Environment',
       'm/c.yaml:8:10: spec.args[0]: undefined name "nope" (templates see vars, secrets, environment, server)',
+      'm/d.yml:1:1: metadata: required field missing',
+      'm/d.yml:1:1: spec: required field missing',
+      'm/d.yml:1:13: apiVersion: unsupported apiVersion "mcp-gitops/v9" (expected "mcp-gitops/v1")',
       'z.yaml:6:12: spec.version: must be a string, got an integer (quote it: "2")',
     ],
+    skipped: ['m/b.yml:1:1: -: skipped: no apiVersion and kind "Nope" is not one of MCPServer, Environment'],
+  },
+  {
+    name: 'apiVersion: a typo inside our group stays an error beside another tool\'s document',
+    files: { 'a.yaml': `apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\n---\n${server('a').replace('mcp-gitops/v1', 'mcp-gitops/v9')}` },
+    expected: ['a.yaml:5:13: apiVersion: unsupported apiVersion "mcp-gitops/v9" (expected "mcp-gitops/v1")'],
+    skipped: ['a.yaml:1:1: -: skipped: apiVersion "apps/v1" is not mcp-gitops/*'],
   },
 ];
