@@ -23,6 +23,7 @@ import { readSecretValues } from './instance-secrets.js';
 import { instanceName, instanceSelector, isInstanceName, MANAGED_SELECTOR } from './names.js';
 import { sweepOrphans } from './orphan-sweep.js';
 import type { PortForwards } from './port-forward.js';
+import { withForwardFailures } from './forwarded-transport.js';
 import { Removals } from '../removals.js';
 import { KUBERNETES_CAPABILITIES } from '../capabilities.js';
 
@@ -125,9 +126,12 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
     if (this.o.access === 'service') return createHttpTransport(instance.endpoint.transport, instance.endpoint.url);
     const pod = readyPod(view.pods);
     if (!pod || !this.o.forwards) throw new RuntimeError('RUNTIME_NOT_READY', `instance ${id} has no ready pod to port-forward to`, { id });
-    const local = await this.o.forwards.localPort(id, pod, view.view.port);
+    const forwards = this.o.forwards;
+    const since = Date.now();
+    const local = await forwards.localPort(id, pod, view.view.port);
     const url = new URL(instance.endpoint.url);
-    return createHttpTransport(instance.endpoint.transport, `http://127.0.0.1:${local}${url.pathname}${url.search}`);
+    const transport = createHttpTransport(instance.endpoint.transport, `http://127.0.0.1:${local}${url.pathname}${url.search}`);
+    return withForwardFailures(transport, () => forwards.failure(id, since));
   }
 
   onExit(listener: (info: ExitInfo) => void): () => void {
