@@ -17,6 +17,7 @@ import { GitSource, materialize } from '../source/index.js';
 import { StateStore } from '../state/store.js';
 import type { DaemonConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { notLeadingReason, withLeadership } from './leadership.js';
 import { createRuntime } from './runtimes.js';
 
 export interface Daemon {
@@ -72,9 +73,9 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   const eventLog = new EventLog(reconciler.events, { scrub });
   if (!cfg.webhookSecret) logger.info({}, 'POST /webhook is disabled: MCP_GITOPS_WEBHOOK_SECRET is not set');
   const app = buildApp({
-    status: () => reconciler.status(), metrics,
+    status: () => (leadership ? withLeadership(reconciler.status(), leadership, () => new Date().toISOString()) : reconciler.status()), metrics,
     ready: () => reconciler.ready && (leadership?.leading() ?? true),
-    readyReason: () => (leadership && !leadership.leading() ? 'another replica holds the leader lease' : 'the first sync has not finished'), events: eventLog, logger: logger.child({ component: 'http' }),
+    readyReason: () => (leadership && !leadership.leading() ? notLeadingReason(leadership) : 'the first sync has not finished'), events: eventLog, logger: logger.child({ component: 'http' }),
     requestSync: (reason, force) => reconciler.requestSync(reason, force),
     branch: () => followedBranch,
     ...(cfg.apiToken && { apiToken: cfg.apiToken }), ...(cfg.webhookSecret && { webhookSecret: cfg.webhookSecret }),
@@ -112,8 +113,8 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   if (leadership) {
     logger.info({}, 'waiting for the leader lease before reconciling');
     leadership.acquired().then(() => reconciler.start(), () => undefined); // rejected: stopped before leading
-    leadership.onLost(() => {
-      logger.error({}, 'lost the leader lease: another replica reconciles now; stopping');
+    leadership.onLost((why) => {
+      logger.error({ why }, `no longer the leader (${why}); stopping, and a replica that holds the Lease reconciles`);
       void daemon.stop().then(() => exit(1));
     });
   }

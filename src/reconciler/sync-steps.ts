@@ -1,6 +1,7 @@
 // The steps of one sync, each with the same signature: (ctx) => an Outcome that ends the sync, or
 // undefined to go on. resolve head -> known commit? (repair drift) -> load + validate -> roll out
 // (-> revert). They decide; the reconciler's finish() records.
+import { isRuntimeError } from '../runtimes/errors.js';
 import type { DesiredState } from '../render/desired-state.js';
 import type { Snapshot } from '../source/snapshot.js';
 import type { RenderedServer } from '../spec/desired.js';
@@ -61,6 +62,8 @@ export class SyncSteps {
   /** A step threw: what happens next depends on how far the sync got. */
   static fromError(ctx: SyncCtx, e: unknown, transient: boolean): Outcome {
     const message = errText(e);
+    // the runtime's own outage (engine down, Kubernetes API unreachable) is never the source's
+    if (transient && isRuntimeError(e)) return { kind: 'error', code: 'RUNTIME_UNAVAILABLE', message };
     switch (ctx.phase) {
       case 'resolving':
         return { kind: 'error', code: 'SOURCE_UNAVAILABLE', message };

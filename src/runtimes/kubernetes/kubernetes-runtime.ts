@@ -39,6 +39,8 @@ export interface RuntimeCoreOptions {
   readyTimeoutMs?: number;
   /** Between status polls: readiness in start(), exits for onExit (default 2 s). */
   pollMs?: number;
+  /** Whether to poll for exits now (a follower replica does not); default: always. */
+  active?: () => boolean;
 }
 
 export interface KubernetesRuntime extends Runtime {
@@ -144,7 +146,9 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
     await this.poller;
     await Promise.allSettled([this.removing.settled(), this.sweeping]);
     this.o.forwards?.closeAll();
-    this.logger.info({ namespace: this.namespace, instances: this.tracked.size }, 'kubernetes runtime shut down; its Deployments keep running for the next daemon to adopt');
+    // what keeps running: not removed, not gone out of band, not a start that failed
+    const left = [...this.tracked].filter(([id, t]) => !t.reported && !t.starting && !this.removing.has(id)).length;
+    this.logger.info({ namespace: this.namespace, instances: left }, 'kubernetes runtime shut down; its Deployments keep running for the next daemon to adopt');
   }
 
   // ---- internals -------------------------------------------------------------------------------
@@ -298,7 +302,7 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
 
   private async poll(): Promise<void> {
     while (!this.stop.signal.aborted) {
-      if (this.exits.size > 0) {
+      if (this.exits.size > 0 && (this.o.active?.() ?? true)) {
         try {
           await this.scan();
         } catch (err) {

@@ -6,6 +6,7 @@ import { isRuntimeError } from '../../../src/runtimes/errors.js';
 import { waitFor, rejection } from '../../helpers/docker/wait.js';
 import { createHarness, type Harness } from './helpers/harness.js';
 import { rendered } from './helpers/servers.js';
+import { recordingLogger } from './helpers/logger.js';
 
 const SECRET = 'sk-live-0123456789';
 const httpServer = (name: string) => rendered({ name, transport: 'streamable-http', port: 3001, command: 'node', args: ['server.js'], env: { API_KEY: SECRET }, secretEnv: ['API_KEY'] });
@@ -154,8 +155,48 @@ describe('kubernetes runtime (API server over HTTP)', () => {
     expect(await waitFor('onExit', () => exits[0])).toEqual({ id: inst.id, server: 'memory', message: 'was deleted out of band' });
   });
 
+  it('a follower replica (not active) does not poll for exits; once it leads, it does', async () => {
+    h.api.onDeployment((name) => h.api.setPod(name, 'ready'));
+    let leading = false;
+    const leader = h.runtime();
+    await leader.start(httpServer('memory'), h.ctx);
+    const follower = h.runtime({ active: () => leading });
+    const exits: ExitInfo[] = [];
+    follower.onExit((e) => exits.push(e)); // the gateway subscribes on every replica
+    const before = h.api.lists('pods');
+    // a clock: an active runtime polling on another API server, at the same period
+    const other = await createHarness();
+    try {
+      const clock = other.runtime();
+      clock.onExit(() => undefined);
+      await waitFor('ten polls of an active runtime', () => other.api.lists('pods') >= 10);
+    } finally {
+      await other.cleanup();
+    }
+    expect(h.api.lists('pods')).toBe(before);
+    leading = true;
+    await waitFor('the new leader to poll', () => h.api.lists('pods') > before);
+  });
+
+  it('shutdown counts only the instances it leaves running, not those it removed', async () => {
+    h.api.onDeployment((name) => h.api.setPod(name, 'ready'));
+    const lines: Record<string, unknown>[] = [];
+    const rt = h.runtime({ logger: recordingLogger(lines) });
+    const kept = await rt.start(httpServer('memory'), h.ctx);
+    const gone = await rt.start(httpServer('other'), h.ctx);
+    await rt.observe();
+    await rt.remove(gone.id);
+    h.api.drop('deployments', (await rt.start(httpServer('third'), h.ctx)).id); // deleted out of band
+    await rt.observe();
+    await rt.shutdown();
+    expect(lines.find((l) => String(l.msg).startsWith('kubernetes runtime shut down'))).toMatchObject({ instances: 1 });
+    expect(kept.id).toBeTruthy();
+  });
+
   it('a namespace that does not exist is an operator\'s fix, said so, and transient', async () => {
-    const err = await rejection(h.runtime({ namespace: 'nope' }).observe());
+    const rt = h.runtime({ namespace: 'nope' });
+    expect(await rt.observe()).toEqual([]); // the API server lists a missing namespace as empty
+    const err = await rejection(rt.start(httpServer('memory'), h.ctx));
     expect(isRuntimeError(err, 'K8S_NAMESPACE_NOT_FOUND')).toBe(true);
     expect((err as Error).message).toBe('namespace "nope" does not exist: create it (kubectl create namespace nope) or choose another with --namespace');
     expect((err as { transient: boolean }).transient).toBe(true);

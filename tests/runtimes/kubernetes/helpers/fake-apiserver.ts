@@ -161,8 +161,13 @@ export class FakeApiServer {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = chunks.length > 0 ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
-    if (!m || m[2] !== this.namespace) return this.status(res, 404, 'NotFound', `the server could not find the requested resource ${url.pathname}`);
-    const [, group = '', , resource, name] = m;
+    if (!m) return this.status(res, 404, 'NotFound', `the server could not find the requested resource ${url.pathname}`);
+    const [, group = '', namespace, resource, name] = m;
+    if (namespace !== this.namespace) {
+      // as a real API server: a missing namespace lists as empty; anything else is 404 on the namespace
+      if (req.method === 'GET' && !name) return this.json(res, 200, { kind: `${KINDS[resource]}List`, apiVersion: group ? `${group}/v1` : 'v1', metadata: { resourceVersion: String(this.rv) }, items: [] });
+      return this.status(res, 404, 'NotFound', `namespaces "${namespace}" not found`);
+    }
     const verb = req.method === 'GET' ? (name ? 'get' : url.searchParams.get('watch') === 'true' ? 'watch' : 'list')
       : req.method === 'PATCH' ? 'patch' : req.method === 'DELETE' ? 'delete' : req.method === 'PUT' ? 'update' : 'create';
     this.calls.push({ verb, group, resource, ...(name && { name }), ...(req.headers['content-type'] && { contentType: req.headers['content-type'] }), query: Object.fromEntries(url.searchParams) });

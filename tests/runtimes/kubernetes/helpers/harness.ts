@@ -5,7 +5,7 @@ import { FakeApiServer } from './fake-apiserver.js';
 
 export interface Harness {
   api: FakeApiServer;
-  runtime(o?: { readyTimeoutMs?: number; access?: 'service' | 'port-forward'; namespace?: string; logger?: Logger }): KubernetesRuntime;
+  runtime(o?: { readyTimeoutMs?: number; access?: 'service' | 'port-forward'; namespace?: string; logger?: Logger; active?: () => boolean }): KubernetesRuntime;
   ctx: { commit: string; workdir: string };
   cleanup(): Promise<void>;
 }
@@ -19,7 +19,7 @@ export async function createHarness(): Promise<Harness> {
     runtime(o = {}) {
       const rt = createKubernetesRuntime({
         kubeConfig: api.kubeConfig(), namespace: o.namespace ?? 'tools', access: o.access ?? 'service', pollMs: 20,
-        readyTimeoutMs: o.readyTimeoutMs ?? 10_000, retry: { sleep: () => Promise.resolve() }, ...(o.logger && { logger: o.logger }),
+        readyTimeoutMs: o.readyTimeoutMs ?? 10_000, retry: { sleep: () => Promise.resolve() }, ...(o.logger && { logger: o.logger }), ...(o.active && { active: o.active }),
       });
       runtimes.push(rt);
       return rt;
