@@ -149,7 +149,10 @@ async function rollOne(d: RenderedServer, existing: readonly Instance[], deps: C
   if (signal.aborted) return { server: name, status: 'cancelled', reason: 'cancelled before start' };
   let inst: Instance;
   try {
-    inst = await deps.runtime.start(d, { commit: deps.commit, workdir: deps.workdir, signal });
+    inst = await deps.runtime.start(d, {
+      commit: deps.commit, workdir: deps.workdir, signal,
+      onWaiting: (w) => deps.emit({ type: 'server.waiting', server: name, commit: deps.commit, ...w }),
+    });
   } catch (e) {
     if (signal.aborted) return { server: name, status: 'cancelled', reason: 'cancelled while starting' };
     if (deps.isTransient?.(e)) throw e; // the engine, not the commit: retried with backoff, never reverted

@@ -99,7 +99,7 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
     let view: InstanceView;
     try {
       await this.applyAll(objects);
-      view = await this.waitReady(id, spec.name, ctx.signal);
+      view = await this.waitReady(id, spec.name, ctx.signal, ctx.onWaiting);
     } catch (err) {
       await this.discard(id);
       throw this.scrubbed(err, server.secretValues);
@@ -207,9 +207,11 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
   }
 
   /** Polls until the Deployment is available; a failed pod or the deadline ends it (typed). */
-  private async waitReady(id: string, server: string, signal: AbortSignal | undefined): Promise<InstanceView> {
+  private async waitReady(id: string, server: string, signal: AbortSignal | undefined, onWaiting?: StartContext['onWaiting']): Promise<InstanceView> {
     const deadline = Date.now() + (this.o.readyTimeoutMs ?? 300_000);
     let last = 'no status yet';
+    let lastReason: string | undefined;
+    let told: string | undefined;
     for (;;) {
       this.assertOpen();
       if (signal?.aborted) throw new RuntimeError('RUNTIME_START_CANCELLED', `server ${server}: start of ${id} cancelled while waiting for it to be available (${last})`, { server, id });
@@ -217,10 +219,15 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
       if (!found) throw new RuntimeError('RUNTIME_START_FAILED', `server ${server}: Deployment ${id} disappeared while starting`, { server, id });
       const { status } = found.view;
       if (status.phase === 'ready') return found.view;
-      if (status.phase === 'failed') throw new RuntimeError('RUNTIME_START_FAILED', `pod ${status.message}`, { server, id });
-      last = status.message;
+      if (status.phase === 'failed') throw new RuntimeError('RUNTIME_START_FAILED', `pod ${status.message}`, { server, id, ...(status.reason && { reason: status.reason }) });
+      last = status.reason && !status.message.includes(status.reason) ? `${status.reason}: ${status.message}` : status.message;
+      lastReason = status.reason;
+      if (last !== told) {
+        told = last;
+        onWaiting?.({ message: last, ...(status.reason && { reason: status.reason }) });
+      }
       if (Date.now() >= deadline) {
-        throw new RuntimeError('RUNTIME_NOT_READY', `Deployment ${id} was not available within ${Math.round((this.o.readyTimeoutMs ?? 300_000) / 1000)} s (${last})`, { server, id });
+        throw new RuntimeError('RUNTIME_NOT_READY', `Deployment ${id} was not available within ${Math.round((this.o.readyTimeoutMs ?? 300_000) / 1000)} s (${last})`, { server, id, ...(lastReason && { reason: lastReason }) });
       }
       await this.sleep(signal);
     }

@@ -155,6 +155,36 @@ describe('kubernetes runtime (API server over HTTP)', () => {
     expect(await waitFor('onExit', () => exits[0])).toEqual({ id: inst.id, server: 'memory', message: 'was deleted out of band' });
   });
 
+  it('a pending pod says why while it waits (Unschedulable, once per change), and the timeout carries the reason', async () => {
+    h.api.onDeployment((name) => {
+      const d = h.api.get('deployments', name)!;
+      const labels = (d.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
+      h.api.put('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: `${name}-x`, labels }, status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 node(s) had untolerated taint.' }] } });
+    });
+    const rt = h.runtime({ readyTimeoutMs: 1000 });
+    const told: { message: string; reason?: string }[] = [];
+    const err = await rejection(rt.start(httpServer('memory'), { ...h.ctx, onWaiting: (w) => told.push(w) }));
+    expect(told).toEqual([{ reason: 'Unschedulable', message: 'Unschedulable: pod not scheduled: 0/1 nodes are available: 1 node(s) had untolerated taint.' }]);
+    expect(isRuntimeError(err, 'RUNTIME_NOT_READY')).toBe(true);
+    expect((err as { data: { reason?: string } }).data.reason).toBe('Unschedulable');
+    expect((err as Error).message).toMatch(/was not available within 1 s \(Unschedulable: pod not scheduled: 0\/1 nodes/);
+  });
+
+  it.each(['ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError'])('%s fails start() at once with that reason', async (reason) => {
+    h.api.onDeployment((name) => h.api.setPod(name, { waiting: reason, message: 'the kubelet says so' }));
+    const err = await rejection(h.runtime({ readyTimeoutMs: 60_000 }).start(httpServer('memory'), h.ctx));
+    expect(isRuntimeError(err, 'RUNTIME_START_FAILED')).toBe(true);
+    expect((err as { data: { reason?: string } }).data.reason).toBe(reason);
+    expect((err as Error).message).toBe(`pod cannot start its container (${reason}): the kubelet says so`);
+  });
+
+  it('a crash loop fails start() at once as CrashLoopBackOff with the exit line', async () => {
+    h.api.onDeployment((name) => h.api.setPod(name, { crashed: 3, log: 'boom', restarts: 2 }));
+    const err = await rejection(h.runtime({ readyTimeoutMs: 60_000 }).start(httpServer('memory'), h.ctx));
+    expect((err as { data: { reason?: string } }).data.reason).toBe('CrashLoopBackOff');
+    expect((err as Error).message).toBe('pod exited with code 3: boom');
+  });
+
   it('a follower replica (not active) does not poll for exits; once it leads, it does', async () => {
     h.api.onDeployment((name) => h.api.setPod(name, 'ready'));
     let leading = false;
