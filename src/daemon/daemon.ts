@@ -20,6 +20,7 @@ import { GitSource, materialize } from '../source/index.js';
 import { StateStore } from '../state/store.js';
 import type { DaemonConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { notLeadingReason, withLeadership } from './leadership.js';
 import { createRuntime } from './runtimes.js';
 
 export interface Daemon {
@@ -78,9 +79,9 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   const eventLog = new EventLog(reconciler.events, { mask });
   if (!cfg.webhookSecret) logger.info({}, 'POST /webhook is disabled: MCP_GITOPS_WEBHOOK_SECRET is not set');
   const app = buildApp({
-    status: () => mask.deep(withSessions(reconciler.status()), IDENTITY_KEYS), metrics,
+    status: () => mask.deep(withSessions(leadership ? withLeadership(reconciler.status(), leadership, () => new Date().toISOString()) : reconciler.status()), IDENTITY_KEYS), metrics,
     ready: () => reconciler.ready && (leadership?.leading() ?? true),
-    readyReason: () => (leadership && !leadership.leading() ? 'another replica holds the leader lease' : 'the first sync has not finished'), events: eventLog, logger: logger.child({ component: 'http' }),
+    readyReason: () => (leadership && !leadership.leading() ? notLeadingReason(leadership) : 'the first sync has not finished'), events: eventLog, logger: logger.child({ component: 'http' }),
     requestSync: (reason, force) => reconciler.requestSync(reason, force),
     plan: () => reconciler.preview(),
     branch: () => followedBranch, hosts,
@@ -119,8 +120,8 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   if (leadership) {
     logger.info({}, 'waiting for the leader lease before reconciling');
     leadership.acquired().then(() => reconciler.start(), () => undefined); // rejected: stopped before leading
-    leadership.onLost(() => {
-      logger.error({}, 'lost the leader lease: another replica reconciles now; stopping');
+    leadership.onLost((why) => {
+      logger.error({ why }, `no longer the leader (${why}); stopping, and a replica that holds the Lease reconciles`);
       void daemon.stop().then(() => exit(1));
     });
   }

@@ -25,12 +25,17 @@ const RUNTIMES: Record<DaemonConfig['runtime'], RuntimeFactory> = {
       ...(cfg.dockerHost && { dockerHost: cfg.dockerHost }), ...(cfg.scope && { scope: cfg.scope }), logger: logger.child({ component: 'docker-runtime' }),
     }),
   }),
-  kubernetes: async (cfg, logger) => ({
-    runtime: (await import('../runtimes/kubernetes/index.js')).createKubernetesRuntime({
-      ...(cfg.namespace && { namespace: cfg.namespace }), logger: logger.child({ component: 'kubernetes-runtime' }),
-    }),
-    leadership: await createLeadership(cfg, logger),
-  }),
+  kubernetes: async (cfg, logger) => {
+    const leadership = await createLeadership(cfg, logger);
+    return {
+      runtime: (await import('../runtimes/kubernetes/index.js')).createKubernetesRuntime({
+        ...(cfg.namespace && { namespace: cfg.namespace }), logger: logger.child({ component: 'kubernetes-runtime' }),
+        // followers watch nothing: exits are the leader's business
+        active: () => leadership.leading(),
+      }),
+      leadership,
+    };
+  },
 };
 
 export function createRuntime(cfg: DaemonConfig, logger: Logger): Promise<ChosenRuntime> {

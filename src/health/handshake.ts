@@ -27,11 +27,16 @@ export async function handshake(o: HandshakeOptions): Promise<Client> {
   let backoff = FIRST_BACKOFF_MS;
   for (;;) {
     const client = new Client(o.clientInfo, { capabilities: {} });
+    // one signal per attempt, unlinked afterwards: the SDK never removes the abort listener it adds
+    // to a request's signal, so passing the latch's own signal leaked one listener per retry
+    const attempt = new AbortController();
+    const cancel = (): void => attempt.abort(o.latch.signal.reason);
+    o.latch.signal.addEventListener('abort', cancel, { once: true });
     try {
       const transport = await o.latch.guard(o.runtime.connect(o.instanceId));
       // Our deadline decides; the SDK's own request timeout is only a backstop beyond it.
       const timeout = Math.max(1, o.deadline - o.clock.now()) + 1000;
-      await o.latch.guard(client.connect(transport, { signal: o.latch.signal, timeout }));
+      await o.latch.guard(client.connect(transport, { signal: attempt.signal, timeout }));
       return client;
     } catch (err) {
       await closeClient(client);
@@ -41,6 +46,8 @@ export async function handshake(o: HandshakeOptions): Promise<Client> {
       await o.clock.sleep(Math.min(backoff, Math.max(0, o.deadline - o.clock.now())), o.latch.signal);
       o.latch.check();
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    } finally {
+      o.latch.signal.removeEventListener('abort', cancel);
     }
   }
 }

@@ -143,7 +143,10 @@ async function rollOne(step: ServerStep, byId: ReadonlyMap<string, Instance>, de
   if (signal.aborted) return { server: name, status: 'cancelled', reason: 'cancelled before start' };
   let started: Instance;
   try {
-    started = await deps.runtime.start(d, { commit: deps.commit, workdir: deps.workdir, signal });
+    started = await deps.runtime.start(d, {
+      commit: deps.commit, workdir: deps.workdir, signal,
+      onWaiting: (w) => deps.emit({ type: 'server.waiting', server: name, commit: deps.commit, ...w }),
+    });
   } catch (e) {
     if (signal.aborted) return { server: name, status: 'cancelled', reason: 'cancelled while starting' };
     if (deps.isTransient?.(e)) throw e; // the engine, not the commit: retried with backoff, never reverted

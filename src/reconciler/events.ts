@@ -8,6 +8,8 @@ export type ReconcileEvent =
   | { type: 'wave.started'; syncId: number; commit: string; wave: number; of: number; servers: string[] }
   | { type: 'server.starting'; server: string; commit: string; version: string; instanceId?: string }
   | { type: 'server.verifying'; server: string; commit: string; instanceId: string }
+  /** A start waits on the runtime (kubernetes: a pending pod), and why: `reason` is the runtime's word. */
+  | { type: 'server.waiting'; server: string; commit: string; message: string; reason?: string }
   | { type: 'gate.passed'; server: string; commit: string; instanceId: string; tools: string[]; seconds: number }
   | { type: 'gate.failed'; server: string; commit: string; reason: string; code: Reason; seconds: number }
   | { type: 'server.removed'; server: string; instanceId: string; why: string }

@@ -35,6 +35,9 @@ export class ServerBoard {
       case 'server.starting':
         this.update(e.server, (p) => ({ ...progressing(p), message: `starting ${e.version} from ${short(e.commit)}` }));
         break;
+      case 'server.waiting':
+        this.update(e.server, (p) => ({ phase: p.phase === 'Running' ? 'Running' : 'Progressing', message: `starting from ${short(e.commit)}: waiting: ${e.message}` }));
+        break;
       case 'server.verifying':
         this.update(e.server, (p) => ({ ...progressing(p), message: `gating instance ${e.instanceId}, left running by an earlier run` }));
         break;

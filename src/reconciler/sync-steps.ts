@@ -2,6 +2,7 @@
 // undefined to go on. resolve head -> known commit? (repair drift) -> load + validate -> roll out
 // (-> revert). They decide; the reconciler's finish() records.
 import type { EnvironmentReason, Reason } from '../reasons/reasons.js';
+import { isRuntimeError } from '../runtimes/errors.js';
 import type { DesiredState } from '../render/desired-state.js';
 import type { Snapshot } from '../source/snapshot.js';
 import type { RenderedServer } from '../spec/desired.js';
@@ -68,6 +69,8 @@ export class SyncSteps {
   static fromError(ctx: SyncCtx, e: unknown, fault: (e: unknown, stage: FaultStage) => EnvironmentReason | null): Outcome {
     const message = errText(e);
     const retry = (reason: EnvironmentReason): Outcome => ({ kind: 'error', code: ERROR_CODE[reason], reason, message });
+    // the runtime's own outage (engine down, Kubernetes API unreachable) is never the source's
+    if (isRuntimeError(e) && e.transient) return retry('RuntimeUnavailable');
     switch (ctx.phase) {
       case 'resolving':
         return retry(fault(e, 'source') ?? 'SourceUnavailable'); // no commit to blame yet

@@ -63,6 +63,11 @@ export interface StartContext {
    * readiness stops waiting, removes what it created and rejects.
    */
   signal?: AbortSignal;
+  /**
+   * Told what the start waits for, when that changes (kubernetes: `Unschedulable`, `ImagePullBackOff`,
+   * ... with the pod's message), so /status can show it before the start ends.
+   */
+  onWaiting?: (w: { message: string; reason?: string }) => void;
 }
 
 export interface ExitInfo {

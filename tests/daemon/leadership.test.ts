@@ -54,13 +54,28 @@ describe('leader election in the daemon (kubernetes runtime)', () => {
 
     const b = await startDaemon(config('b'), process.env);
     daemons.push(b);
+    await waitFor('b to see the holder', async () => (await readyz(b)).body.reason !== 'not the leader: campaigning (no answer from the Kubernetes API yet)');
     const follower = await readyz(b);
-    expect(follower).toEqual({ status: 503, body: { status: 'not ready', reason: 'another replica holds the leader lease' } });
+    expect(follower).toEqual({ status: 503, body: { status: 'not ready', reason: expect.stringMatching(/^not the leader: follower \(held by .+-[0-9a-f]{6}\)$/) as unknown } });
     expect(b.reconciler.status().history).toEqual([]); // never synced
+    expect((await b.app.inject({ method: 'GET', url: '/status' })).json()).toMatchObject({ message: follower.body.reason, lastError: null });
     expect((await b.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
 
     await a.stop();
     await waitFor('b to take over and sync', async () => (await readyz(b)).status === 200, 10_000);
     expect(b.reconciler.status().history[0]).toMatchObject({ result: 'succeeded' });
+    // a graceful stop hands over; it is not a lost Lease (which exits with 1)
+    expect(await Promise.race([a.exited, Promise.resolve('still')])).toBe('still');
+  });
+
+  it('a namespace that does not exist: not ready, and /readyz and /status say why', async () => {
+    const c = await startDaemon({ ...config('c'), namespace: 'missing' }, process.env);
+    daemons.push(c);
+    const reason = 'not the leader: cannot acquire: namespace "missing" does not exist: create it (kubectl create namespace missing) or choose another with --namespace';
+    await waitFor('the Lease error', async () => (await readyz(c)).body.reason === reason, 10_000);
+    expect((await readyz(c)).status).toBe(503);
+    expect((await c.app.inject({ method: 'GET', url: '/status' })).json()).toMatchObject({
+      message: reason, lastError: { reason: 'K8S_NAMESPACE_NOT_FOUND', message: expect.stringMatching(/^namespace "missing" does not exist/) as unknown },
+    });
   });
 });

@@ -3,7 +3,8 @@
 // to typed errors and transient ones retried.
 import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1Status } from '@kubernetes/client-node';
 import { mapApiError } from './api-error.js';
-import { isRuntimeError, RuntimeError } from '../errors.js';
+import { isRuntimeError } from '../errors.js';
+import { namespaceMissing } from './namespace.js';
 import type { KubeApi, ManagedKind, ManagedObjects } from './kube-api.js';
 import type { ApiCall, Verb } from './permissions.js';
 import { withRetry, type RetryPolicy } from './retry.js';
@@ -64,21 +65,22 @@ export function createClientApi(o: ClientApiOptions): KubeApi {
     return withRetry(() => fn().catch((err: unknown) => { throw mapApiError(err, c); }), o.retry);
   };
   const opsOf = <K extends ManagedKind>(kind: K): KindOps<K> => ops[kind];
-  // a list is never "not found" unless its namespace is missing
-  const listing = <T>(p: Promise<T>): Promise<T> => p.catch((err: unknown) => {
+  // a list or an apply (which creates) is never "not found" unless its namespace is missing; the API
+  // server lists a missing namespace as empty, so the first apply is where it shows
+  const inNamespace = <T>(p: Promise<T>): Promise<T> => p.catch((err: unknown) => {
     if (!isRuntimeError(err, 'K8S_NOT_FOUND')) throw err;
-    throw new RuntimeError('K8S_NAMESPACE_NOT_FOUND', `namespace "${o.namespace}" does not exist: create it (kubectl create namespace ${o.namespace}) or choose another with --namespace`, { namespace: o.namespace });
+    throw namespaceMissing(o.namespace, err);
   });
   return {
     namespace: o.namespace,
     apply<K extends ManagedKind>(kind: K, object: ManagedObjects[K]): Promise<ManagedObjects[K]> {
       const k = opsOf(kind);
       const name = object.metadata?.name ?? '';
-      return call('patch', k.group, k.resource, name, () => k.apply(name, object));
+      return inNamespace(call('patch', k.group, k.resource, name, () => k.apply(name, object)));
     },
     async list<K extends ManagedKind>(kind: K, labelSelector: string): Promise<ManagedObjects[K][]> {
       const k = opsOf(kind);
-      return (await listing(call('list', k.group, k.resource, undefined, () => k.list(labelSelector)))).items;
+      return (await inNamespace(call('list', k.group, k.resource, undefined, () => k.list(labelSelector)))).items;
     },
     async remove(kind: ManagedKind, name: string, uid?: string): Promise<boolean> {
       const k = opsOf(kind);
@@ -92,7 +94,7 @@ export function createClientApi(o: ClientApiOptions): KubeApi {
       }
     },
     async listPods(labelSelector: string) {
-      return (await listing(call('list', '', 'pods', undefined, () => core.listNamespacedPod({ namespace: o.namespace, labelSelector })))).items;
+      return (await inNamespace(call('list', '', 'pods', undefined, () => core.listNamespacedPod({ namespace: o.namespace, labelSelector })))).items;
     },
   };
 }

@@ -27,6 +27,8 @@ export interface KubernetesRuntimeOptions {
   retry?: Partial<RetryPolicy>;
   /** A ready API adapter (tests); otherwise built from kubeConfig. */
   api?: KubeApi;
+  /** Whether this replica may poll for exits (leader election: only the leader does). Default: always. */
+  active?: () => boolean;
 }
 
 /** KUBECONFIG, ~/.kube/config or the pod's service account; a typed K8S_CONFIG error when there is none. */
@@ -53,6 +55,7 @@ export function createKubernetesRuntime(opts: KubernetesRuntimeOptions = {}): Ku
     ...(opts.bridgeCommand && { bridgeCommand: opts.bridgeCommand }),
     ...(opts.readyTimeoutMs !== undefined && { readyTimeoutMs: opts.readyTimeoutMs }),
     ...(opts.pollMs !== undefined && { pollMs: opts.pollMs }),
+    ...(opts.active && { active: opts.active }),
   });
 }
 

@@ -5,10 +5,17 @@
 // restarts it, so every runtime reports a crash the same way.
 import type { V1ContainerStatus, V1ContainerStateTerminated, V1Deployment, V1Pod } from '@kubernetes/client-node';
 
+/**
+ * `reason` is the API server's word for why a pod waits or failed (`Unschedulable`,
+ * `ImagePullBackOff`, `ErrImagePull`, `CrashLoopBackOff`, `CreateContainerConfigError`, ...), as
+ * kubectl shows it; absent when there is none.
+ */
 export type InstanceStatus =
   | { phase: 'ready' }
-  | { phase: 'starting'; message: string }
-  | { phase: 'failed'; message: string };
+  | { phase: 'starting'; message: string; reason?: string }
+  | { phase: 'failed'; message: string; reason?: string };
+
+interface Why { message: string; reason?: string }
 
 /** Container waiting reasons after which the pod will not get going without a change. */
 const FAILED_WAITING = new Set([
@@ -30,12 +37,13 @@ export function terminatedLine(t: V1ContainerStateTerminated): string {
   return `exited with code ${t.exitCode}${why}${tail ? `: ${tail}` : ''}`;
 }
 
-function containerFailure(cs: V1ContainerStatus): string | undefined {
-  const terminated = cs.state?.terminated ?? (cs.restartCount > 0 ? cs.lastState?.terminated : undefined);
-  if (terminated) return terminatedLine(terminated);
+function containerFailure(cs: V1ContainerStatus): Why | undefined {
   const w = cs.state?.waiting;
-  if (w?.reason && FAILED_WAITING.has(w.reason)) return `cannot start its container (${w.reason})${w.message ? `: ${w.message.slice(0, MAX_LINE)}` : ''}`;
-  if (cs.restartCount > 0) return `restarted ${cs.restartCount} time${cs.restartCount === 1 ? '' : 's'}`;
+  const waitingReason = w?.reason && FAILED_WAITING.has(w.reason) ? w.reason : undefined;
+  const terminated = cs.state?.terminated ?? (cs.restartCount > 0 ? cs.lastState?.terminated : undefined);
+  if (terminated) return { message: terminatedLine(terminated), reason: waitingReason ?? (terminated.reason && terminated.reason !== 'Error' && terminated.reason !== 'Completed' ? terminated.reason : undefined) ?? 'Error' };
+  if (waitingReason) return { message: `cannot start its container (${waitingReason})${w?.message ? `: ${w.message.slice(0, MAX_LINE)}` : ''}`, reason: waitingReason };
+  if (cs.restartCount > 0) return { message: `restarted ${cs.restartCount} time${cs.restartCount === 1 ? '' : 's'}`, reason: 'Restarted' };
   return undefined;
 }
 
@@ -44,7 +52,7 @@ function live(pods: readonly V1Pod[]): V1Pod[] {
   return pods.filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
 }
 
-function podFailure(pod: V1Pod): string | undefined {
+function podFailure(pod: V1Pod): Why | undefined {
   for (const cs of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
     const f = containerFailure(cs);
     if (f) return f;
@@ -68,31 +76,32 @@ export function isDeploymentReady(d: V1Deployment): boolean {
     && (s.updatedReplicas ?? 0) >= want && (s.availableReplicas ?? 0) >= want && (s.readyReplicas ?? 0) >= want;
 }
 
-function waitingReason(pods: readonly V1Pod[]): string {
-  if (pods.length === 0) return 'no pod yet';
+function waitingReason(pods: readonly V1Pod[]): Why {
+  if (pods.length === 0) return { message: 'no pod yet' };
   for (const p of pods) {
     const unscheduled = p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
-    if (unscheduled) return `pod not scheduled: ${unscheduled.message ?? unscheduled.reason ?? 'pending'}`;
+    // Unschedulable waits: an autoscaler may add a node
+    if (unscheduled) return { message: `pod not scheduled: ${unscheduled.message ?? unscheduled.reason ?? 'pending'}`, reason: unscheduled.reason ?? 'Unschedulable' };
     const w = p.status?.containerStatuses?.find((cs) => cs.state?.waiting)?.state?.waiting;
-    if (w?.reason) return `container ${w.reason}`;
+    if (w?.reason) return { message: `container ${w.reason}${w.message ? `: ${w.message.slice(0, MAX_LINE)}` : ''}`, reason: w.reason };
     const probe = p.spec?.containers[0]?.readinessProbe?.tcpSocket?.port;
     if (p.status?.containerStatuses?.some((cs) => cs.state?.running && !cs.ready) && probe !== undefined) {
-      return `container running, but nothing accepts connections on port ${String(probe)} of the pod yet (does the server listen on 0.0.0.0, not 127.0.0.1?)`;
+      return { message: `container running, but nothing accepts connections on port ${String(probe)} of the pod yet (does the server listen on 0.0.0.0, not 127.0.0.1?)` };
     }
   }
-  return 'waiting for the pod to be ready';
+  return { message: 'waiting for the pod to be ready' };
 }
 
 export function instanceStatus(d: V1Deployment, pods: readonly V1Pod[]): InstanceStatus {
   const own = live(pods);
   for (const p of own) {
     const f = podFailure(p);
-    if (f) return { phase: 'failed', message: f };
+    if (f) return { phase: 'failed', ...f };
   }
   const df = deploymentFailure(d);
   if (df) return { phase: 'failed', message: df };
   if (isDeploymentReady(d)) return { phase: 'ready' };
-  return { phase: 'starting', message: waitingReason(own) };
+  return { phase: 'starting', ...waitingReason(own) };
 }
 
 /** A ready pod's name, for a port-forward. */

@@ -23,6 +23,7 @@ import { readSecretValues } from './instance-secrets.js';
 import { instanceName, instanceSelector, isInstanceName, MANAGED_SELECTOR } from './names.js';
 import { sweepOrphans } from './orphan-sweep.js';
 import type { PortForwards } from './port-forward.js';
+import { withForwardFailures } from './forwarded-transport.js';
 import { Removals } from '../removals.js';
 import { KUBERNETES_CAPABILITIES } from '../capabilities.js';
 
@@ -38,6 +39,8 @@ export interface RuntimeCoreOptions {
   readyTimeoutMs?: number;
   /** Between status polls: readiness in start(), exits for onExit (default 2 s). */
   pollMs?: number;
+  /** Whether to poll for exits now (a follower replica does not); default: always. */
+  active?: () => boolean;
 }
 
 export interface KubernetesRuntime extends Runtime {
@@ -96,7 +99,7 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
     let view: InstanceView;
     try {
       await this.applyAll(objects);
-      view = await this.waitReady(id, spec.name, ctx.signal);
+      view = await this.waitReady(id, spec.name, ctx.signal, ctx.onWaiting);
     } catch (err) {
       await this.discard(id);
       throw this.scrubbed(err, server.secretValues);
@@ -125,9 +128,12 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
     if (this.o.access === 'service') return createHttpTransport(instance.endpoint.transport, instance.endpoint.url);
     const pod = readyPod(view.pods);
     if (!pod || !this.o.forwards) throw new RuntimeError('RUNTIME_NOT_READY', `instance ${id} has no ready pod to port-forward to`, { id });
-    const local = await this.o.forwards.localPort(id, pod, view.view.port);
+    const forwards = this.o.forwards;
+    const since = Date.now();
+    const local = await forwards.localPort(id, pod, view.view.port);
     const url = new URL(instance.endpoint.url);
-    return createHttpTransport(instance.endpoint.transport, `http://127.0.0.1:${local}${url.pathname}${url.search}`);
+    const transport = createHttpTransport(instance.endpoint.transport, `http://127.0.0.1:${local}${url.pathname}${url.search}`);
+    return withForwardFailures(transport, () => forwards.failure(id, since));
   }
 
   onExit(listener: (info: ExitInfo) => void): () => void {
@@ -140,7 +146,9 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
     await this.poller;
     await Promise.allSettled([this.removing.settled(), this.sweeping]);
     this.o.forwards?.closeAll();
-    this.logger.info({ namespace: this.namespace, instances: this.tracked.size }, 'kubernetes runtime shut down; its Deployments keep running for the next daemon to adopt');
+    // what keeps running: not removed, not gone out of band, not a start that failed
+    const left = [...this.tracked].filter(([id, t]) => !t.reported && !t.starting && !this.removing.has(id)).length;
+    this.logger.info({ namespace: this.namespace, instances: left }, 'kubernetes runtime shut down; its Deployments keep running for the next daemon to adopt');
   }
 
   // ---- internals -------------------------------------------------------------------------------
@@ -199,9 +207,11 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
   }
 
   /** Polls until the Deployment is available; a failed pod or the deadline ends it (typed). */
-  private async waitReady(id: string, server: string, signal: AbortSignal | undefined): Promise<InstanceView> {
+  private async waitReady(id: string, server: string, signal: AbortSignal | undefined, onWaiting?: StartContext['onWaiting']): Promise<InstanceView> {
     const deadline = Date.now() + (this.o.readyTimeoutMs ?? 300_000);
     let last = 'no status yet';
+    let lastReason: string | undefined;
+    let told: string | undefined;
     for (;;) {
       this.assertOpen();
       if (signal?.aborted) throw new RuntimeError('RUNTIME_START_CANCELLED', `server ${server}: start of ${id} cancelled while waiting for it to be available (${last})`, { server, id });
@@ -209,10 +219,15 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
       if (!found) throw new RuntimeError('RUNTIME_START_FAILED', `server ${server}: Deployment ${id} disappeared while starting`, { server, id });
       const { status } = found.view;
       if (status.phase === 'ready') return found.view;
-      if (status.phase === 'failed') throw new RuntimeError('RUNTIME_START_FAILED', `pod ${status.message}`, { server, id });
-      last = status.message;
+      if (status.phase === 'failed') throw new RuntimeError('RUNTIME_START_FAILED', `pod ${status.message}`, { server, id, ...(status.reason && { reason: status.reason }) });
+      last = status.reason && !status.message.includes(status.reason) ? `${status.reason}: ${status.message}` : status.message;
+      lastReason = status.reason;
+      if (last !== told) {
+        told = last;
+        onWaiting?.({ message: last, ...(status.reason && { reason: status.reason }) });
+      }
       if (Date.now() >= deadline) {
-        throw new RuntimeError('RUNTIME_NOT_READY', `Deployment ${id} was not available within ${Math.round((this.o.readyTimeoutMs ?? 300_000) / 1000)} s (${last})`, { server, id });
+        throw new RuntimeError('RUNTIME_NOT_READY', `Deployment ${id} was not available within ${Math.round((this.o.readyTimeoutMs ?? 300_000) / 1000)} s (${last})`, { server, id, ...(lastReason && { reason: lastReason }) });
       }
       await this.sleep(signal);
     }
@@ -294,7 +309,7 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
 
   private async poll(): Promise<void> {
     while (!this.stop.signal.aborted) {
-      if (this.exits.size > 0) {
+      if (this.exits.size > 0 && (this.o.active?.() ?? true)) {
         try {
           await this.scan();
         } catch (err) {

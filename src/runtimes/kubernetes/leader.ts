@@ -31,13 +31,28 @@ export interface LeaderElectionOptions {
   now?: () => number;
 }
 
+/**
+ * Where this replica stands: leading; following a holder it saw renew; or unable to take part
+ * (the Lease cannot be read or written: the API's error says why, e.g. a missing namespace or RBAC).
+ */
+export type LeaderState =
+  | { role: 'leader' }
+  | { role: 'follower'; holder: string }
+  | { role: 'candidate'; error?: RuntimeErrorLike };
+
+export interface RuntimeErrorLike { code: string; message: string }
+
+/** Why leadership ended: `stopped` (our own stop()), `renew-failed` (no renewal within the deadline), `taken`. */
+export interface StepDown { reason: 'stopped' | 'renew-failed' | 'taken'; message: string }
+
 export interface LeaderElection {
   readonly identity: string;
   isLeader(): boolean;
   /** The holder we saw last (us, another replica, or undefined when free/unknown). */
   holder(): string | undefined;
-  /** Told on every change of leadership. */
-  onChange(listener: (leading: boolean) => void): () => void;
+  state(): LeaderState;
+  /** Told on every change of leadership; `why` when it ends. */
+  onChange(listener: (leading: boolean, why?: StepDown) => void): () => void;
   /** Starts campaigning (idempotent). */
   start(): void;
   /** Resolves once we lead (or rejects when stopped first). */
@@ -68,7 +83,9 @@ class LeaseElection implements LeaderElection {
   private readonly retryMs: number;
   private readonly logger: Logger;
   private readonly now: () => number;
-  private readonly listeners = new Set<(leading: boolean) => void>();
+  private readonly listeners = new Set<(leading: boolean, why?: StepDown) => void>();
+  /** The last failed Lease call, until one succeeds. */
+  private problem: RuntimeErrorLike | undefined;
   private readonly stopped = new AbortController();
   private loop: Promise<void> | undefined;
   private leading = false;
@@ -96,7 +113,14 @@ class LeaseElection implements LeaderElection {
     return this.seenHolder;
   }
 
-  onChange(listener: (leading: boolean) => void): () => void {
+  state(): LeaderState {
+    if (this.leading) return { role: 'leader' };
+    if (this.problem) return { role: 'candidate', error: this.problem };
+    if (this.seenHolder && this.seenHolder !== this.identity) return { role: 'follower', holder: this.seenHolder };
+    return { role: 'candidate' };
+  }
+
+  onChange(listener: (leading: boolean, why?: StepDown) => void): () => void {
     this.listeners.add(listener);
     return () => {
       this.listeners.delete(listener);
@@ -129,7 +153,7 @@ class LeaseElection implements LeaderElection {
     this.stopped.abort();
     await this.loop;
     if (this.leading && o.release !== false) await this.release();
-    this.setLeading(false);
+    this.setLeading(false, { reason: 'stopped', message: 'this replica is stopping' });
   }
 
   private async campaign(): Promise<void> {
@@ -137,12 +161,17 @@ class LeaseElection implements LeaderElection {
       let ok = false;
       try {
         ok = await this.tryAcquireOrRenew();
+        if (this.problem) this.logger.info({ lease: this.name }, 'leader election: the Lease can be read and written again');
+        this.problem = undefined;
       } catch (err) {
-        this.logger.warn({ lease: this.name, err: err instanceof Error ? err.message : String(err) }, 'leader election: cannot read or write the Lease');
+        const problem = isRuntimeError(err) ? { code: err.code, message: err.message } : { code: 'K8S_API_ERROR', message: err instanceof Error ? err.message : String(err) };
+        // once per distinct error, not every retry period
+        if (problem.message !== this.problem?.message) this.logger.warn({ lease: this.name, code: problem.code, err: problem.message }, 'leader election: cannot read or write the Lease');
+        this.problem = problem;
       }
       if (this.stopped.signal.aborted) break;
       if (ok) this.lastRenew = this.now();
-      if (ok !== this.leading && (ok || this.now() - this.lastRenew >= this.renewDeadlineMs)) this.setLeading(ok);
+      if (ok !== this.leading && (ok || this.now() - this.lastRenew >= this.renewDeadlineMs)) this.setLeading(ok, ok ? undefined : this.stepDown());
       try {
         await delay(this.retryMs, undefined, { signal: this.stopped.signal });
       } catch {
@@ -209,10 +238,20 @@ class LeaseElection implements LeaderElection {
     }
   }
 
-  private setLeading(leading: boolean): void {
+  /** Why a leader that did not stop itself no longer leads. */
+  private stepDown(): StepDown {
+    const seconds = Math.round(this.renewDeadlineMs / 1000);
+    if (this.problem) return { reason: 'renew-failed', message: `could not renew the Lease for ${seconds} s: the Kubernetes API failed (${this.problem.code}: ${this.problem.message})` };
+    const holder = this.seenHolder && this.seenHolder !== this.identity ? this.seenHolder : undefined;
+    return holder
+      ? { reason: 'taken', message: `replica ${holder} holds the Lease now` }
+      : { reason: 'renew-failed', message: `could not renew the Lease for ${seconds} s` };
+  }
+
+  private setLeading(leading: boolean, why?: StepDown): void {
     if (leading === this.leading) return;
     this.leading = leading;
-    this.logger.info({ lease: this.name, identity: this.identity }, leading ? 'leader election: this replica leads' : 'leader election: this replica no longer leads');
-    for (const l of [...this.listeners]) l(leading);
+    this.logger.info({ lease: this.name, identity: this.identity, ...(why && { why: why.message }) }, leading ? 'leader election: this replica leads' : 'leader election: this replica no longer leads');
+    for (const l of [...this.listeners]) l(leading, why);
   }
 }

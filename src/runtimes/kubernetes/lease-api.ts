@@ -4,6 +4,7 @@ import { CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/cl
 import { mapApiError } from './api-error.js';
 import { isRuntimeError } from '../errors.js';
 import type { Verb } from './permissions.js';
+import { namespaceMissing } from './namespace.js';
 
 export interface LeaseApi {
   readonly namespace: string;
@@ -34,7 +35,14 @@ export function createLeaseApi(kubeConfig: KubeConfig, namespace: string): Lease
         throw err;
       }
     },
-    create: (lease) => call('create', lease.metadata?.name ?? '', () => api.createNamespacedLease({ namespace, body: lease })),
+    async create(lease) {
+      try {
+        return await call('create', lease.metadata?.name ?? '', () => api.createNamespacedLease({ namespace, body: lease }));
+      } catch (err) {
+        // a create is "not found" only when its namespace is missing
+        throw isRuntimeError(err, 'K8S_NOT_FOUND') ? namespaceMissing(namespace, err) : err;
+      }
+    },
     replace: (lease) => call('update', lease.metadata?.name ?? '', () => api.replaceNamespacedLease({ name: lease.metadata?.name ?? '', namespace, body: lease })),
   };
 }

@@ -13,6 +13,7 @@ import { podName } from './helpers/fake-apiserver.js';
 import { createHarness, type Harness } from './helpers/harness.js';
 import { freePort } from './helpers/processes.js';
 import { rendered } from './helpers/servers.js';
+import { recordingLogger } from './helpers/logger.js';
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -74,7 +75,37 @@ describe('kubernetes runtime: connect through a port-forward', () => {
     const s = { ...spec(), spec: { ...spec().spec, health: { timeoutSeconds: 2, expectTools: [], stabilizationSeconds: 0 } } };
     const inst = await rt.start(s, h.ctx);
     const gate = await runGate({ runtime: rt, instanceId: inst.id, server: s.spec });
-    // the forward is closed at once (kubelet error channel), each attempt fails fast, none hangs
-    expect(gate).toMatchObject({ ok: false, code: 'timeout', reason: expect.stringMatching(/last error: fetch failed: other side closed/) as unknown });
+    // the forward is closed at once (kubelet error channel), each attempt fails fast, none hangs,
+    // and the reason is the kubelet's, not the local socket's "other side closed"
+    expect(gate).toMatchObject({ ok: false, code: 'timeout', reason: expect.stringMatching(/last error: port-forward to port 3001 of pod .*: error forwarding port 3001/) as unknown });
+  });
+
+  it('a refused port-forward (403 on pods/portforward) names the verb to grant, in the gate and the log', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const rt = h.runtime({ access: 'port-forward', logger: recordingLogger(lines) });
+    const s = { ...spec(), spec: { ...spec().spec, health: { timeoutSeconds: 2, expectTools: [], stabilizationSeconds: 0 } } };
+    const inst = await rt.start(s, h.ctx);
+    h.api.failNext('create', 'pods/portforward', { status: 403, reason: 'Forbidden', message: 'pods "x" is forbidden: User "system:serviceaccount:tools:mcp-gitops" cannot create resource "pods/portforward"', times: 1000 });
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => { warnings.push(w); };
+    process.on('warning', onWarning);
+    const gate = await runGate({ runtime: rt, instanceId: inst.id, server: s.spec }).finally(() => process.off('warning', onWarning));
+    expect(gate).toMatchObject({ ok: false, code: 'timeout', reason: expect.stringMatching(/last error: forbidden: cannot create resource "pods\/portforward" in namespace "tools": grant the verb "create" on "pods\/portforward"/) as unknown });
+    const logged = lines.filter((l) => l.msg === 'port-forward to the pod failed');
+    expect(logged).toHaveLength(1); // once, not per retry
+    expect(logged[0]).toMatchObject({ code: 'K8S_FORBIDDEN', err: expect.stringContaining('cannot create resource') as unknown });
+    expect(JSON.stringify(lines)).not.toContain('[object Object]');
+    // many retries, no abort listener leak (MaxListenersExceededWarning)
+    expect(h.api.calls.filter((c) => c.resource === 'pods/portforward').length).toBeGreaterThan(3);
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+  });
+
+  it('a 500 from the API server on the forward keeps its message (no preferred addresses found)', async () => {
+    const rt = h.runtime({ access: 'port-forward' });
+    const s = { ...spec(), spec: { ...spec().spec, health: { timeoutSeconds: 1, expectTools: [], stabilizationSeconds: 0 } } };
+    const inst = await rt.start(s, h.ctx);
+    h.api.failNext('create', 'pods/portforward', { status: 500, reason: 'InternalError', message: 'error dialing backend: no preferred addresses found; known addresses: []', times: 1000 });
+    const gate = await runGate({ runtime: rt, instanceId: inst.id, server: s.spec });
+    expect(gate).toMatchObject({ ok: false, reason: expect.stringContaining('no preferred addresses found') as unknown });
   });
 });

@@ -73,13 +73,42 @@ describe('leader election (coordination.k8s.io Lease)', () => {
     await a.stop();
     expect(lease()).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1 });
     const b = elector('b', 5);
-    const changes: boolean[] = [];
-    b.onChange((l) => changes.push(l));
+    const changes: [boolean, string | undefined][] = [];
+    b.onChange((l, why) => changes.push([l, why?.reason]));
     b.start();
     await b.acquired(); // well before 5 s
-    api.failNext('get', 'leases', { status: 503, reason: 'ServiceUnavailable', message: 'down', times: 1000 });
+    expect(b.state()).toEqual({ role: 'leader' });
+    api.failNext('get', 'leases', { status: 503, reason: 'ServiceUnavailable', message: 'etcd down', times: 1000 });
+    let why = '';
+    b.onChange((_l, w) => { why = w?.message ?? ''; });
     await waitFor('stepping down', () => !b.isLeader(), 10_000);
-    expect(changes).toEqual([true, false]);
+    expect(changes).toEqual([[true, undefined], [false, 'renew-failed']]);
+    expect(why).toMatch(/^could not renew the Lease for 3 s: the Kubernetes API failed \(K8S_TRANSIENT: the Kubernetes API is unavailable \(HTTP 503\).*etcd down\)$/);
+    expect(b.state()).toMatchObject({ role: 'candidate', error: { code: 'K8S_TRANSIENT' } });
+  });
+
+  it('states are distinct: leader, follower of a named holder, and cannot acquire with the API\'s error', async () => {
+    const a = elector('a', 5), b = elector('b', 5);
+    a.start();
+    await a.acquired();
+    b.start();
+    await waitFor('b to see the holder', () => b.state().role === 'follower');
+    expect(b.state()).toEqual({ role: 'follower', holder: 'a' });
+    const whys: (string | undefined)[] = [];
+    a.onChange((_l, w) => whys.push(w?.reason));
+    await a.stop();
+    expect(whys).toEqual(['stopped']); // a graceful stop is not a lost Lease
+
+    const c = createLeaderElection({ kubeConfig: api.kubeConfig(), namespace: 'missing', identity: 'c', retryPeriodSeconds: 0.05 });
+    electors.push(c);
+    c.start();
+    await waitFor('c to fail', () => c.state().role === 'candidate' && (c.state() as { error?: unknown }).error !== undefined);
+    expect(c.state()).toEqual({ role: 'candidate', error: { code: 'K8S_NAMESPACE_NOT_FOUND', message: 'namespace "missing" does not exist: create it (kubectl create namespace missing) or choose another with --namespace' } });
+    api.failNext('get', 'leases', { status: 403, reason: 'Forbidden', message: 'leases is forbidden', times: 1000 });
+    const d = elector('d', 5);
+    d.start();
+    await waitFor('d to fail', () => (d.state() as { error?: { code: string } }).error?.code === 'K8S_FORBIDDEN');
+    expect((d.state() as { error: { message: string } }).error.message).toMatch(/^forbidden: cannot get resource "leases" in API group "coordination.k8s.io" in namespace "tools": grant the verb "get"/);
   });
 
   it('uses only the verbs the Role grants for leases: get, create, update', async () => {

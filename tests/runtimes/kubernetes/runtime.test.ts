@@ -6,6 +6,7 @@ import { isRuntimeError } from '../../../src/runtimes/errors.js';
 import { waitFor, rejection } from '../../helpers/docker/wait.js';
 import { createHarness, type Harness } from './helpers/harness.js';
 import { rendered } from './helpers/servers.js';
+import { recordingLogger } from './helpers/logger.js';
 
 const SECRET = 'sk-live-0123456789';
 const httpServer = (name: string) => rendered({ name, transport: 'streamable-http', port: 3001, command: 'node', args: ['server.js'], env: { API_KEY: SECRET }, secretEnv: ['API_KEY'] });
@@ -154,8 +155,78 @@ describe('kubernetes runtime (API server over HTTP)', () => {
     expect(await waitFor('onExit', () => exits[0])).toEqual({ id: inst.id, server: 'memory', message: 'was deleted out of band' });
   });
 
+  it('a pending pod says why while it waits (Unschedulable, once per change), and the timeout carries the reason', async () => {
+    h.api.onDeployment((name) => {
+      const d = h.api.get('deployments', name)!;
+      const labels = (d.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
+      h.api.put('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: `${name}-x`, labels }, status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 node(s) had untolerated taint.' }] } });
+    });
+    const rt = h.runtime({ readyTimeoutMs: 1000 });
+    const told: { message: string; reason?: string }[] = [];
+    const err = await rejection(rt.start(httpServer('memory'), { ...h.ctx, onWaiting: (w) => told.push(w) }));
+    expect(told).toEqual([{ reason: 'Unschedulable', message: 'Unschedulable: pod not scheduled: 0/1 nodes are available: 1 node(s) had untolerated taint.' }]);
+    expect(isRuntimeError(err, 'RUNTIME_NOT_READY')).toBe(true);
+    expect((err as { data: { reason?: string } }).data.reason).toBe('Unschedulable');
+    expect((err as Error).message).toMatch(/was not available within 1 s \(Unschedulable: pod not scheduled: 0\/1 nodes/);
+  });
+
+  it.each(['ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError'])('%s fails start() at once with that reason', async (reason) => {
+    h.api.onDeployment((name) => h.api.setPod(name, { waiting: reason, message: 'the kubelet says so' }));
+    const err = await rejection(h.runtime({ readyTimeoutMs: 60_000 }).start(httpServer('memory'), h.ctx));
+    expect(isRuntimeError(err, 'RUNTIME_START_FAILED')).toBe(true);
+    expect((err as { data: { reason?: string } }).data.reason).toBe(reason);
+    expect((err as Error).message).toBe(`pod cannot start its container (${reason}): the kubelet says so`);
+  });
+
+  it('a crash loop fails start() at once as CrashLoopBackOff with the exit line', async () => {
+    h.api.onDeployment((name) => h.api.setPod(name, { crashed: 3, log: 'boom', restarts: 2 }));
+    const err = await rejection(h.runtime({ readyTimeoutMs: 60_000 }).start(httpServer('memory'), h.ctx));
+    expect((err as { data: { reason?: string } }).data.reason).toBe('CrashLoopBackOff');
+    expect((err as Error).message).toBe('pod exited with code 3: boom');
+  });
+
+  it('a follower replica (not active) does not poll for exits; once it leads, it does', async () => {
+    h.api.onDeployment((name) => h.api.setPod(name, 'ready'));
+    let leading = false;
+    const leader = h.runtime();
+    await leader.start(httpServer('memory'), h.ctx);
+    const follower = h.runtime({ active: () => leading });
+    const exits: ExitInfo[] = [];
+    follower.onExit((e) => exits.push(e)); // the gateway subscribes on every replica
+    const before = h.api.lists('pods');
+    // a clock: an active runtime polling on another API server, at the same period
+    const other = await createHarness();
+    try {
+      const clock = other.runtime();
+      clock.onExit(() => undefined);
+      await waitFor('ten polls of an active runtime', () => other.api.lists('pods') >= 10);
+    } finally {
+      await other.cleanup();
+    }
+    expect(h.api.lists('pods')).toBe(before);
+    leading = true;
+    await waitFor('the new leader to poll', () => h.api.lists('pods') > before);
+  });
+
+  it('shutdown counts only the instances it leaves running, not those it removed', async () => {
+    h.api.onDeployment((name) => h.api.setPod(name, 'ready'));
+    const lines: Record<string, unknown>[] = [];
+    const rt = h.runtime({ logger: recordingLogger(lines) });
+    const kept = await rt.start(httpServer('memory'), h.ctx);
+    const gone = await rt.start(httpServer('other'), h.ctx);
+    await rt.observe();
+    await rt.remove(gone.id);
+    h.api.drop('deployments', (await rt.start(httpServer('third'), h.ctx)).id); // deleted out of band
+    await rt.observe();
+    await rt.shutdown();
+    expect(lines.find((l) => String(l.msg).startsWith('kubernetes runtime shut down'))).toMatchObject({ instances: 1 });
+    expect(kept.id).toBeTruthy();
+  });
+
   it('a namespace that does not exist is an operator\'s fix, said so, and transient', async () => {
-    const err = await rejection(h.runtime({ namespace: 'nope' }).observe());
+    const rt = h.runtime({ namespace: 'nope' });
+    expect(await rt.observe()).toEqual([]); // the API server lists a missing namespace as empty
+    const err = await rejection(rt.start(httpServer('memory'), h.ctx));
     expect(isRuntimeError(err, 'K8S_NAMESPACE_NOT_FOUND')).toBe(true);
     expect((err as Error).message).toBe('namespace "nope" does not exist: create it (kubectl create namespace nope) or choose another with --namespace');
     expect((err as { transient: boolean }).transient).toBe(true);

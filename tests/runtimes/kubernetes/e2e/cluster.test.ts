@@ -1,18 +1,18 @@
 // End-to-end against a real API server: runs only when KUBECONFIG is set (skipped, with the reason,
-// otherwise). Namespace MCP_GITOPS_E2E_NAMESPACE (default mcp-gitops-e2e, created if missing); images:
+// otherwise). A namespace of its own (prefix MCP_GITOPS_E2E_NAMESPACE), created and deleted here; images:
 // MCP_GITOPS_E2E_IMAGE (default node:20-bookworm-slim, servers via npx: the cluster needs registry
 // access) and MCP_GITOPS_E2E_BRIDGE_IMAGE (an mcp-gitops image, for the stdio case; skipped without).
 // From outside the cluster the runtime reaches pods by port-forward, as a daemon on a laptop would.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { runGate } from '../../../../src/health/index.js';
 import { isRuntimeError } from '../../../../src/runtimes/errors.js';
 import { createKubernetesRuntime, createLeaderElection, type KubernetesRuntime } from '../../../../src/runtimes/kubernetes/index.js';
 import { waitFor, rejection } from '../../../helpers/docker/wait.js';
 import { rendered } from '../helpers/servers.js';
+import { createTestNamespace, type TestNamespace } from './namespace.js';
 
 const kubeconfig = process.env.KUBECONFIG;
-const ns = process.env.MCP_GITOPS_E2E_NAMESPACE ?? 'mcp-gitops-e2e';
 const image = process.env.MCP_GITOPS_E2E_IMAGE ?? 'node:20-bookworm-slim';
 const bridgeImage = process.env.MCP_GITOPS_E2E_BRIDGE_IMAGE;
 const ctx = (n: number) => ({ commit: `${String(n).repeat(40)}`.slice(0, 40), workdir: '/nonexistent' });
@@ -28,6 +28,8 @@ function everythingHttp(name: string, version = '1.0.0', extraEnv: Record<string
 
 describe.skipIf(!kubeconfig)(`kubernetes runtime against a real cluster${kubeconfig ? '' : ' (skipped: KUBECONFIG is not set)'}`, { timeout: 600_000 }, () => {
   let kc: KubeConfig;
+  let ns: string;
+  let namespace: TestNamespace | undefined;
   let rt: KubernetesRuntime;
   const runtimes: KubernetesRuntime[] = [];
   const fresh = (): KubernetesRuntime => {
@@ -39,15 +41,15 @@ describe.skipIf(!kubeconfig)(`kubernetes runtime against a real cluster${kubecon
   beforeAll(async () => {
     kc = new KubeConfig();
     kc.loadFromDefault();
-    const core = kc.makeApiClient(CoreV1Api);
-    await core.createNamespace({ body: { metadata: { name: ns } } }).catch(() => undefined); // exists already
+    namespace = await createTestNamespace(kc, 'cluster');
+    ns = namespace.name;
     rt = fresh();
-    for (const i of await rt.observe()) await rt.remove(i.id); // leftovers of an earlier run
   }, 120_000);
 
   afterAll(async () => {
     for (const i of await rt.observe()) await rt.remove(i.id);
     await Promise.all(runtimes.map((r) => r.shutdown()));
+    await namespace?.remove();
   }, 120_000);
 
   it('deploy, update (blue-green), failed update left the old one serving, prune', async () => {

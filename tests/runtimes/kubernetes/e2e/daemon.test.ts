@@ -1,6 +1,7 @@
 // The real daemon (dist/) with --runtime kubernetes against a real cluster: deploy, a failing commit
 // reverted to the last good one, adoption after a daemon restart, prune. Runs only when KUBECONFIG
-// is set (skipped with the reason otherwise); same namespace and image variables as cluster.test.ts.
+// is set (skipped with the reason otherwise), in a namespace of its own created and deleted here;
+// same image variables as cluster.test.ts.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +10,9 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { createKubernetesRuntime, type KubernetesRuntime } from '../../../../src/runtimes/kubernetes/index.js';
 import { Daemon } from '../../../e2e/helpers/daemon.js';
 import { GitRepo } from '../../../e2e/helpers/git-repo.js';
+import { createTestNamespace, type TestNamespace } from './namespace.js';
 
 const kubeconfig = process.env.KUBECONFIG;
-const ns = process.env.MCP_GITOPS_E2E_NAMESPACE ?? 'mcp-gitops-e2e';
 const image = process.env.MCP_GITOPS_E2E_IMAGE ?? 'node:20-bookworm-slim';
 
 function spec(version: string, args: string[], command = 'npx'): string {
@@ -36,6 +37,8 @@ describe.skipIf(!kubeconfig)(`the daemon on kubernetes${kubeconfig ? '' : ' (ski
   let dir: string;
   let repo: GitRepo;
   let rt: KubernetesRuntime;
+  let ns: string;
+  let namespace: TestNamespace | undefined;
   let daemon: Daemon | undefined;
   const start = (): Promise<Daemon> => Daemon.start({
     repo: repo.dir, stateDir: join(dir, 'state'), interval: 1,
@@ -47,14 +50,16 @@ describe.skipIf(!kubeconfig)(`the daemon on kubernetes${kubeconfig ? '' : ' (ski
     repo = new GitRepo(join(dir, 'repo'));
     const kc = new KubeConfig();
     kc.loadFromDefault();
+    namespace = await createTestNamespace(kc, 'daemon');
+    ns = namespace.name;
     rt = createKubernetesRuntime({ kubeConfig: kc, namespace: ns });
-    for (const i of await rt.observe()) await rt.remove(i.id);
   });
 
   afterAll(async () => {
     await daemon?.stop();
     for (const i of await rt.observe()) await rt.remove(i.id);
     await rt.shutdown();
+    await namespace?.remove();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -44,6 +44,8 @@ export class FakeApiServer {
     });
     servePortForward(this.server, (pod) => this.podPorts.get(pod), (pod) => {
       this.calls.push({ verb: 'create', group: '', resource: 'pods/portforward', name: pod, query: {} });
+      const f = this.takeFailure('create', 'pods/portforward');
+      return f && { status: f.status, body: statusBody(f) };
     });
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     this.port = (this.server.address() as AddressInfo).port;
@@ -159,16 +161,18 @@ export class FakeApiServer {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = chunks.length > 0 ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
-    if (!m || m[2] !== this.namespace) return this.status(res, 404, 'NotFound', `the server could not find the requested resource ${url.pathname}`);
-    const [, group = '', , resource, name] = m;
+    if (!m) return this.status(res, 404, 'NotFound', `the server could not find the requested resource ${url.pathname}`);
+    const [, group = '', namespace, resource, name] = m;
+    if (namespace !== this.namespace) {
+      // as a real API server: a missing namespace lists as empty; anything else is 404 on the namespace
+      if (req.method === 'GET' && !name) return this.json(res, 200, { kind: `${KINDS[resource]}List`, apiVersion: group ? `${group}/v1` : 'v1', metadata: { resourceVersion: String(this.rv) }, items: [] });
+      return this.status(res, 404, 'NotFound', `namespaces "${namespace}" not found`);
+    }
     const verb = req.method === 'GET' ? (name ? 'get' : url.searchParams.get('watch') === 'true' ? 'watch' : 'list')
       : req.method === 'PATCH' ? 'patch' : req.method === 'DELETE' ? 'delete' : req.method === 'PUT' ? 'update' : 'create';
     this.calls.push({ verb, group, resource, ...(name && { name }), ...(req.headers['content-type'] && { contentType: req.headers['content-type'] }), query: Object.fromEntries(url.searchParams) });
-    const f = this.failures.get(`${verb} ${resource}`);
-    if (f) {
-      if (--f.times <= 0) this.failures.delete(`${verb} ${resource}`);
-      return this.status(res, f.status, f.reason, f.message, f.causes);
-    }
+    const f = this.takeFailure(verb, resource);
+    if (f) return this.json(res, f.status, statusBody(f));
     const bucket = this.bucket(resource);
     if (verb === 'list') {
       const items = [...bucket.values()].filter((o) => matches(o.metadata.labels ?? {}, url.searchParams.get('labelSelector')));
@@ -202,6 +206,12 @@ export class FakeApiServer {
     return this.json(res, 200, { kind: 'Status', apiVersion: 'v1', status: 'Success', details: { name, kind: resource, uid: existing.metadata.uid } });
   }
 
+  private takeFailure(verb: RecordedCall['verb'], resource: string): Failure | undefined {
+    const f = this.failures.get(`${verb} ${resource}`);
+    if (f && --f.times <= 0) this.failures.delete(`${verb} ${resource}`);
+    return f;
+  }
+
   private dropPodsOf(deployment: string): void {
     for (const [pn, p] of this.bucket('pods')) if (p.metadata.labels?.['mcp-gitops/instance'] === deployment) this.bucket('pods').delete(pn);
   }
@@ -210,9 +220,13 @@ export class FakeApiServer {
     res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   }
 
-  private status(res: ServerResponse, code: number, reason: string, message: string, causes?: { field: string; message: string }[]): void {
-    this.json(res, code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code, ...(causes && { details: { causes } }) });
+  private status(res: ServerResponse, code: number, reason: string, message: string): void {
+    this.json(res, code, statusBody({ status: code, reason, message }));
   }
+}
+
+function statusBody(f: Pick<Failure, 'status' | 'reason' | 'message' | 'causes'>): unknown {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: f.message, reason: f.reason, code: f.status, ...(f.causes && { details: { causes: f.causes } }) };
 }
 
 /** The one pod the fake controller makes for a Deployment. */

@@ -1,10 +1,11 @@
 // A fake API server plus runtimes talking to it through the real client-node adapter.
 import { createKubernetesRuntime, type KubernetesRuntime } from '../../../../src/runtimes/kubernetes/index.js';
+import type { Logger } from '../../../../src/runtimes/logger.js';
 import { FakeApiServer } from './fake-apiserver.js';
 
 export interface Harness {
   api: FakeApiServer;
-  runtime(o?: { readyTimeoutMs?: number; access?: 'service' | 'port-forward'; namespace?: string }): KubernetesRuntime;
+  runtime(o?: { readyTimeoutMs?: number; access?: 'service' | 'port-forward'; namespace?: string; logger?: Logger; active?: () => boolean }): KubernetesRuntime;
   ctx: { commit: string; workdir: string };
   cleanup(): Promise<void>;
 }
@@ -18,7 +19,7 @@ export async function createHarness(): Promise<Harness> {
     runtime(o = {}) {
       const rt = createKubernetesRuntime({
         kubeConfig: api.kubeConfig(), namespace: o.namespace ?? 'tools', access: o.access ?? 'service', pollMs: 20,
-        readyTimeoutMs: o.readyTimeoutMs ?? 10_000, retry: { sleep: () => Promise.resolve() },
+        readyTimeoutMs: o.readyTimeoutMs ?? 10_000, retry: { sleep: () => Promise.resolve() }, ...(o.logger && { logger: o.logger }), ...(o.active && { active: o.active }),
       });
       runtimes.push(rt);
       return rt;
