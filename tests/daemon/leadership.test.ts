@@ -75,7 +75,7 @@ describe('leader election in the daemon (kubernetes runtime)', () => {
     await waitFor('the Lease error', async () => (await readyz(c)).body.reason === reason, 10_000);
     expect((await readyz(c)).status).toBe(503);
     expect((await c.app.inject({ method: 'GET', url: '/status' })).json()).toMatchObject({
-      message: reason, lastError: { reason: 'K8S_NAMESPACE_NOT_FOUND', message: expect.stringMatching(/^namespace "missing" does not exist/) as unknown },
+      message: reason, lastError: { reason: 'RuntimeUnavailable', code: 'K8S_NAMESPACE_NOT_FOUND', message: expect.stringMatching(/^namespace "missing" does not exist/) as unknown },
     });
   });
 });
