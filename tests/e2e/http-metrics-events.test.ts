@@ -55,7 +55,7 @@ describe('metrics and events of a real run', () => {
     expect(['Pending', 'Progressing', 'Running', 'Failed'].map((phase) => m('mcp_gitops_servers', { phase }))).toEqual([0, 0, 1, 0]);
     expect(m('mcp_gitops_gate_duration_seconds_count', { server: 'svc', outcome: 'passed' })).toBe(1);
     expect(m('mcp_gitops_gate_duration_seconds_count', { server: 'svc', outcome: 'failed' })).toBe(1);
-    expect(m('mcp_gitops_gate_failures_total', { server: 'svc' })).toBe(1);
+    expect(m('mcp_gitops_gate_failures_total', { server: 'svc', reason: 'InstanceExited' })).toBe(1);
     expect(m('mcp_gitops_revision_info', { kind: 'head', commit: bad })).toBe(1);
     expect(m('mcp_gitops_revision_info', { kind: 'applied', commit: good })).toBe(1);
     expect(m('mcp_gitops_revision_info', { kind: 'lastGood', commit: good })).toBe(1);
