@@ -4,10 +4,30 @@ import tseslint from 'typescript-eslint';
 import { folderCyclesPlugin } from './scripts/folder-cycles.mjs';
 
 const ioModules = [
-  'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'child_process', 'node:child_process',
-  'net', 'node:net', 'http', 'node:http', 'https', 'node:https', 'dgram', 'node:dgram',
-  'isomorphic-git', 'isomorphic-git/*', 'chokidar', 'dockerode', '@kubernetes/client-node',
-  'fastify', 'pino', 'prom-client', '@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*',
+  'fs',
+  'node:fs',
+  'fs/promises',
+  'node:fs/promises',
+  'child_process',
+  'node:child_process',
+  'net',
+  'node:net',
+  'http',
+  'node:http',
+  'https',
+  'node:https',
+  'dgram',
+  'node:dgram',
+  'isomorphic-git',
+  'isomorphic-git/*',
+  'chokidar',
+  'dockerode',
+  '@kubernetes/client-node',
+  'fastify',
+  'pino',
+  'prom-client',
+  '@modelcontextprotocol/sdk',
+  '@modelcontextprotocol/sdk/*',
 ];
 
 export default tseslint.config(
@@ -30,7 +50,11 @@ export default tseslint.config(
     files: ['src/spec/**', 'src/render/**', 'src/plan/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: ioModules.filter((m) => !m.includes('*')), patterns: ioModules.filter((m) => m.includes('*')) }],
-      'no-restricted-globals': ['error', { name: 'process', message: 'pure core: take data as arguments' }, { name: 'fetch', message: 'pure core: no network' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'pure core: take data as arguments' },
+        { name: 'fetch', message: 'pure core: no network' },
+      ],
     },
   },
   {

@@ -13,7 +13,10 @@ import { killMarked } from '../tests/e2e/helpers/procs.js';
 import { mcpServer, type Spec } from '../tests/e2e/helpers/servers.js';
 import { SpecRepo, type Files } from './spec-repo.js';
 
-export interface Timed { at: number; e: ReconcileEvent }
+export interface Timed {
+  at: number;
+  e: ReconcileEvent;
+}
 
 const SECRET = randomBytes(16).toString('hex');
 
@@ -23,7 +26,12 @@ export class DaemonWorld {
   readonly timeline: Timed[] = [];
   private waiters: { pred: (t: Timed) => boolean; resolve: (t: Timed) => void }[] = [];
 
-  private constructor(readonly dir: string, readonly marker: string, readonly repo: SpecRepo, readonly daemon: Daemon) {
+  private constructor(
+    readonly dir: string,
+    readonly marker: string,
+    readonly repo: SpecRepo,
+    readonly daemon: Daemon,
+  ) {
     daemon.reconciler.events.on((e) => {
       const t = { at: performance.now(), e };
       this.timeline.push(t);
@@ -36,8 +44,14 @@ export class DaemonWorld {
     const dir = mkdtempSync(join(tmpdir(), `mcp-gitops-bench-${name}-`));
     const marker = randomBytes(6).toString('hex');
     try {
-      const repo = await SpecRepo.create(dir, files((server, spec) => docOf(marker, server, spec)));
-      const cfg = serveConfig({ repo: repo.url, port: '0', interval: '3600', 'state-dir': join(dir, 'state'), 'log-level': 'silent' }, { MCP_GITOPS_WEBHOOK_SECRET: SECRET });
+      const repo = await SpecRepo.create(
+        dir,
+        files((server, spec) => docOf(marker, server, spec)),
+      );
+      const cfg = serveConfig(
+        { repo: repo.url, port: '0', interval: '3600', 'state-dir': join(dir, 'state'), 'log-level': 'silent' },
+        { MCP_GITOPS_WEBHOOK_SECRET: SECRET },
+      );
       const daemon = await startDaemon(cfg, {});
       const w = new DaemonWorld(dir, marker, repo, daemon);
       await w.until('the first sync', (t) => t.e.type === 'sync.finished' && t.e.result === 'succeeded', timeoutMs, 0);
@@ -62,7 +76,8 @@ export class DaemonWorld {
   async webhook(): Promise<number> {
     const at = performance.now();
     const res = await fetch(`${this.url}/webhook`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
       body: JSON.stringify({ ref: 'refs/heads/main' }),
     });
     await res.body?.cancel();
@@ -78,10 +93,16 @@ export class DaemonWorld {
     return new Promise<Timed>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w.resolve !== done);
-        const last = this.timeline.slice(-3).map((t) => JSON.stringify(t.e)).join('\n');
+        const last = this.timeline
+          .slice(-3)
+          .map((t) => JSON.stringify(t.e))
+          .join('\n');
         reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last events:\n${last}`));
       }, timeoutMs);
-      const done = (t: Timed): void => { clearTimeout(timer); resolve(t); };
+      const done = (t: Timed): void => {
+        clearTimeout(timer);
+        resolve(t);
+      };
       this.waiters.push({ pred: match, resolve: done });
     });
   }
@@ -93,7 +114,10 @@ export class DaemonWorld {
 
   /** Events of `type` for `commit` since `since`. */
   events<T extends ReconcileEvent['type']>(type: T, commit: string, since: number): { at: number; e: Extract<ReconcileEvent, { type: T }> }[] {
-    return this.timeline.filter((t) => t.at >= since && t.e.type === type && 'commit' in t.e && t.e.commit === commit) as { at: number; e: Extract<ReconcileEvent, { type: T }> }[];
+    return this.timeline.filter((t) => t.at >= since && t.e.type === type && 'commit' in t.e && t.e.commit === commit) as {
+      at: number;
+      e: Extract<ReconcileEvent, { type: T }>;
+    }[];
   }
 
   async close(): Promise<void> {

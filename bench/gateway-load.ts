@@ -5,10 +5,24 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-export interface LoadConfig { directUrl: string; gatewayUrl: string; sessions: number; sequential: number; concurrent: number }
+export interface LoadConfig {
+  directUrl: string;
+  gatewayUrl: string;
+  sessions: number;
+  sequential: number;
+  concurrent: number;
+}
 /** latency: sequential calls, both sides interleaved; rate: concurrent calls on one side. */
-export interface LoadPhase { phase: 'latency' | 'rate'; side?: 'direct' | 'gateway' }
-export interface LoadAnswer { direct?: number[]; gateway?: number[]; rate?: number; error?: string }
+export interface LoadPhase {
+  phase: 'latency' | 'rate';
+  side?: 'direct' | 'gateway';
+}
+export interface LoadAnswer {
+  direct?: number[];
+  gateway?: number[];
+  rate?: number;
+  error?: string;
+}
 
 async function connect(url: string, name: string): Promise<Client> {
   const c = new Client({ name, version: '1' });
@@ -28,24 +42,36 @@ async function call(c: Client, n: number): Promise<number> {
 async function throughput(clients: Client[], calls: number): Promise<number> {
   const t = performance.now();
   const per = Math.ceil(calls / clients.length);
-  await Promise.all(clients.map(async (c, k) => {
-    for (let i = 0; i < per; i++) await call(c, k * per + i);
-  }));
+  await Promise.all(
+    clients.map(async (c, k) => {
+      for (let i = 0; i < per; i++) await call(c, k * per + i);
+    }),
+  );
   return (per * clients.length * 1000) / (performance.now() - t);
 }
 
 async function main(cfg: LoadConfig): Promise<void> {
-  const open = (url: string, side: string): Promise<Client[]> => Promise.all(Array.from({ length: cfg.sessions }, (_, i) => connect(url, `bench-${side}-${i}`)));
+  const open = (url: string, side: string): Promise<Client[]> =>
+    Promise.all(Array.from({ length: cfg.sessions }, (_, i) => connect(url, `bench-${side}-${i}`)));
   const sides = { direct: await open(cfg.directUrl, 'direct'), gateway: await open(cfg.gatewayUrl, 'gateway') };
   const [d0, g0] = [sides.direct[0], sides.gateway[0]];
-  for (let i = 0; i < 30; i++) { await call(d0, i); await call(g0, i); } // warm-up: JIT, connections
+  for (let i = 0; i < 30; i++) {
+    await call(d0, i);
+    await call(g0, i);
+  } // warm-up: JIT, connections
   const phases: Record<LoadPhase['phase'], (m: LoadPhase) => Promise<LoadAnswer>> = {
     async latency() {
       const direct: number[] = [];
       const gateway: number[] = [];
       for (let i = 0; i < cfg.sequential; i++) {
         // alternate which side goes first, so neither always pays for the other's garbage
-        if (i % 2) { direct.push(await call(d0, i)); gateway.push(await call(g0, i)); } else { gateway.push(await call(g0, i)); direct.push(await call(d0, i)); }
+        if (i % 2) {
+          direct.push(await call(d0, i));
+          gateway.push(await call(g0, i));
+        } else {
+          gateway.push(await call(g0, i));
+          direct.push(await call(d0, i));
+        }
       }
       return { direct, gateway };
     },
@@ -58,7 +84,10 @@ async function main(cfg: LoadConfig): Promise<void> {
       void Promise.all([...sides.direct, ...sides.gateway].map((c) => c.close().catch(() => undefined))).then(() => parentPort!.close());
       return;
     }
-    phases[m.phase](m).then((r) => parentPort!.postMessage(r), (e: unknown) => parentPort!.postMessage({ error: String(e) }));
+    phases[m.phase](m).then(
+      (r) => parentPort!.postMessage(r),
+      (e: unknown) => parentPort!.postMessage({ error: String(e) }),
+    );
   });
   parentPort!.postMessage('ready');
 }

@@ -19,10 +19,15 @@ const MCP_PROXY = `${paths.root}node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs`;
 
 /** `mcp-proxy --server stream` on 127.0.0.1:`port` running server-everything over stdio. */
 async function startMcpProxy(port: number): Promise<{ child: ChildProcess; url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [MCP_PROXY, '--host', '127.0.0.1', '--port', String(port), '--server', 'stream', '--', process.execPath, paths.everything, 'stdio'],
-    { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const child = spawn(
+    process.execPath,
+    [MCP_PROXY, '--host', '127.0.0.1', '--port', String(port), '--server', 'stream', '--', process.execPath, paths.everything, 'stdio'],
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
+  );
   let stderr = '';
-  child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+  child.stderr.on('data', (b: Buffer) => {
+    stderr += b.toString();
+  });
   const exited = once(child, 'exit');
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -32,10 +37,13 @@ async function startMcpProxy(port: number): Promise<{ child: ChildProcess; url: 
   };
   const url = `http://127.0.0.1:${port}/mcp`;
   try {
-    await waitFor(() => {
-      if (child.exitCode !== null) throw new Error(`mcp-proxy exited with ${child.exitCode}: ${stderr.slice(-2000)}`);
-      return answersWith(url);
-    }, { what: `mcp-proxy answering at ${url}`, timeoutMs: 30_000 });
+    await waitFor(
+      () => {
+        if (child.exitCode !== null) throw new Error(`mcp-proxy exited with ${child.exitCode}: ${stderr.slice(-2000)}`);
+        return answersWith(url);
+      },
+      { what: `mcp-proxy answering at ${url}`, timeoutMs: 30_000 },
+    );
   } catch (e) {
     await stop();
     throw e;
@@ -64,10 +72,27 @@ export async function gatewayStdioBench(runs: number, quick: boolean): Promise<B
     const what = 'server-everything over stdio behind each (one shared upstream process), the daemon and mcp-proxy each a process of its own, echo tools/call';
     return {
       rows: [
-        { name: 'gateway p50, stdio upstream, vs mcp-proxy', unit: 'ms', target: '<= 1x mcp-proxy', runs, ratio: true, pass: (r) => r <= 1, measure: pick('p50Ratio'),
-          note: `${what}; ${cfg.sequential} sequential calls per run and side, interleaved; median = gateway p50, baseline = mcp-proxy p50, judged = ratio` },
-        { name: 'gateway throughput, stdio upstream, vs mcp-proxy', unit: 'calls/s', target: '>= 1x mcp-proxy', runs, ratio: true, pass: (r) => r >= 1, measure: pick('rate'),
-          note: (s) => `${cfg.concurrent} calls per run and side over ${SESSIONS} concurrent sessions; baseline = mcp-proxy; CPU per call (medians, each process without its server): daemon ${cpu(s, 'gwVia')}, mcp-proxy ${cpu(s, 'proxyDirect')}` },
+        {
+          name: 'gateway p50, stdio upstream, vs mcp-proxy',
+          unit: 'ms',
+          target: '<= 1x mcp-proxy',
+          runs,
+          ratio: true,
+          pass: (r) => r <= 1,
+          measure: pick('p50Ratio'),
+          note: `${what}; ${cfg.sequential} sequential calls per run and side, interleaved; median = gateway p50, baseline = mcp-proxy p50, judged = ratio`,
+        },
+        {
+          name: 'gateway throughput, stdio upstream, vs mcp-proxy',
+          unit: 'calls/s',
+          target: '>= 1x mcp-proxy',
+          runs,
+          ratio: true,
+          pass: (r) => r >= 1,
+          measure: pick('rate'),
+          note: (s) =>
+            `${cfg.concurrent} calls per run and side over ${SESSIONS} concurrent sessions; baseline = mcp-proxy; CPU per call (medians, each process without its server): daemon ${cpu(s, 'gwVia')}, mcp-proxy ${cpu(s, 'proxyDirect')}`,
+        },
       ],
       cleanup,
     };

@@ -25,10 +25,34 @@ export async function gatewayBench(runs: number, quick: boolean): Promise<Bench>
     const what = 'server-everything streamable HTTP on 127.0.0.1, echo tools/call, clients in a worker thread';
     return {
       rows: [
-        { name: 'gateway added latency p50, HTTP upstream (vs direct)', unit: 'ms', target: '< 0.5 ms', runs, pass: (m) => m < 0.5, measure: pick('p50'), note: `${what}; ${cfg.sequential} sequential calls per run and side, interleaved; baseline = direct p50` },
-        { name: 'gateway added latency p99, HTTP upstream', unit: 'ms', target: 'report', runs, measure: pick('p99'), note: 'same calls; baseline = direct p99' },
-        { name: 'gateway throughput vs direct, HTTP upstream', unit: 'calls/s', target: '>= 0.9x direct', runs, ratio: true, pass: (r) => r >= 0.9, measure: pick('rate'),
-          note: (s) => `${cfg.concurrent} calls per run and side over ${SESSIONS} concurrent sessions; CPU per call (medians): gateway thread ${cpu(s, 'gwVia')}, server ${cpu(s, 'srvVia')} via the gateway, ${cpu(s, 'srvDirect')} direct` },
+        {
+          name: 'gateway added latency p50, HTTP upstream (vs direct)',
+          unit: 'ms',
+          target: '< 0.5 ms',
+          runs,
+          pass: (m) => m < 0.5,
+          measure: pick('p50'),
+          note: `${what}; ${cfg.sequential} sequential calls per run and side, interleaved; baseline = direct p50`,
+        },
+        {
+          name: 'gateway added latency p99, HTTP upstream',
+          unit: 'ms',
+          target: 'report',
+          runs,
+          measure: pick('p99'),
+          note: 'same calls; baseline = direct p99',
+        },
+        {
+          name: 'gateway throughput vs direct, HTTP upstream',
+          unit: 'calls/s',
+          target: '>= 0.9x direct',
+          runs,
+          ratio: true,
+          pass: (r) => r >= 0.9,
+          measure: pick('rate'),
+          note: (s) =>
+            `${cfg.concurrent} calls per run and side over ${SESSIONS} concurrent sessions; CPU per call (medians): gateway thread ${cpu(s, 'gwVia')}, server ${cpu(s, 'srvVia')} via the gateway, ${cpu(s, 'srvDirect')} direct`,
+        },
       ],
       cleanup,
     };

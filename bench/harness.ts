@@ -54,10 +54,17 @@ export async function runRow(spec: RowSpec): Promise<Row> {
   const judged = spec.ratio && baselineMedian ? median(samples.map((s) => s.value / (s.baseline ?? 1))) : med;
   const note = typeof spec.note === 'function' ? spec.note(samples) : spec.note;
   return {
-    name: spec.name, unit: spec.unit, target: spec.target, runs: spec.runs,
-    min: Math.min(...values), median: med, max: Math.max(...values),
-    ...(baselineMedian !== undefined && { baselineMedian }), judged,
-    verdict: !spec.pass ? 'INFO' : spec.pass(judged) ? 'PASS' : 'MISS', ...(note && { note }),
+    name: spec.name,
+    unit: spec.unit,
+    target: spec.target,
+    runs: spec.runs,
+    min: Math.min(...values),
+    median: med,
+    max: Math.max(...values),
+    ...(baselineMedian !== undefined && { baselineMedian }),
+    judged,
+    verdict: !spec.pass ? 'INFO' : spec.pass(judged) ? 'PASS' : 'MISS',
+    ...(note && { note }),
   };
 }
 
@@ -97,8 +104,17 @@ const fmt = (n: number): string => (Number.isNaN(n) ? '-' : Math.abs(n) >= 100 ?
 export function table(rows: Row[]): string {
   const head = ['measure', 'runs', 'min', 'median', 'max', 'baseline', 'judged', 'target', 'verdict'];
   const cell = (n: number | undefined, unit: string): string => (n === undefined || Number.isNaN(n) ? '-' : `${fmt(n)} ${unit}`);
-  const body = rows.map((r) => [r.name, String(r.runs), cell(r.min, r.unit), cell(r.median, r.unit), cell(r.max, r.unit),
-    cell(r.baselineMedian, r.unit), fmt(r.judged), r.target, r.verdict]);
+  const body = rows.map((r) => [
+    r.name,
+    String(r.runs),
+    cell(r.min, r.unit),
+    cell(r.median, r.unit),
+    cell(r.max, r.unit),
+    cell(r.baselineMedian, r.unit),
+    fmt(r.judged),
+    r.target,
+    r.verdict,
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');

@@ -33,7 +33,12 @@ export async function startLoadWorker(cfg: LoadConfig): Promise<LoadWorker> {
     await once(load, 'exit');
   };
   try {
-    const [hello] = (await Promise.race([once(load, 'message'), once(load, 'error').then(([e]) => { throw e; })])) as unknown[];
+    const [hello] = (await Promise.race([
+      once(load, 'message'),
+      once(load, 'error').then(([e]) => {
+        throw e;
+      }),
+    ])) as unknown[];
     if (hello !== 'ready') throw new Error(`load worker: ${JSON.stringify(hello)}`);
   } catch (e) {
     await load.terminate();
@@ -72,7 +77,12 @@ export function sideBySide(ask: LoadWorker['ask'], callsPerRate: number, cpu: Cp
     const a = await rate(first);
     const b = await rate(first === 'direct' ? 'gateway' : 'direct');
     const [viaGw, direct] = first === 'gateway' ? [a, b] : [b, a];
-    const extra = Object.fromEntries(Object.keys(cpu).flatMap((k) => [[`${k}Via`, viaGw.cpu[k]], [`${k}Direct`, direct.cpu[k]]]));
+    const extra = Object.fromEntries(
+      Object.keys(cpu).flatMap((k) => [
+        [`${k}Via`, viaGw.cpu[k]],
+        [`${k}Direct`, direct.cpu[k]],
+      ]),
+    );
     return {
       p50: { value: quantile(g!, 0.5) - quantile(d!, 0.5), baseline: quantile(d!, 0.5) },
       p99: { value: quantile(g!, 0.99) - quantile(d!, 0.99), baseline: quantile(d!, 0.99) },

@@ -21,8 +21,12 @@ const INTERVAL_S = 0.25;
 export async function noopPollBench(runs: number, quick: boolean): Promise<Bench> {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-gitops-bench-poll-'));
   const marker = randomBytes(6).toString('hex');
-  const files = Object.fromEntries(Array.from({ length: SPECS }, (_, i) => [`servers/server-${i}.yaml`,
-    mcpServer(marker, `server-${i}`, everythingStdio({ timeoutSeconds: 120, ...(i >= RUNNING && { enabled: false }) }))]));
+  const files = Object.fromEntries(
+    Array.from({ length: SPECS }, (_, i) => [
+      `servers/server-${i}.yaml`,
+      mcpServer(marker, `server-${i}`, everythingStdio({ timeoutSeconds: 120, ...(i >= RUNNING && { enabled: false }) })),
+    ]),
+  );
   let repo: SpecRepo | undefined;
   let d: Daemon | undefined;
   const cleanup = async (): Promise<void> => {
@@ -34,32 +38,56 @@ export async function noopPollBench(runs: number, quick: boolean): Promise<Bench
   };
   try {
     repo = await SpecRepo.create(dir, files);
-    const daemon = d = await Daemon.start({ repo: repo.url, stateDir: join(dir, 'state'), interval: INTERVAL_S });
+    const daemon = (d = await Daemon.start({ repo: repo.url, stateDir: join(dir, 'state'), interval: INTERVAL_S }));
     const t0 = performance.now();
-    await waitFor(async () => {
-      const s = await daemon.status();
-      return s.phase === 'Synced' && s.servers.filter((x) => x.phase === 'Running' && x.health === 'Healthy').length === RUNNING;
-    }, { what: `${RUNNING} servers healthy`, timeoutMs: 180_000, intervalMs: 500 });
+    await waitFor(
+      async () => {
+        const s = await daemon.status();
+        return s.phase === 'Synced' && s.servers.filter((x) => x.phase === 'Running' && x.health === 'Healthy').length === RUNNING;
+      },
+      { what: `${RUNNING} servers healthy`, timeoutMs: 180_000, intervalMs: 500 },
+    );
     const startup = performance.now() - t0;
     const polls = quick ? 10 : 30;
     const pick = sharedRuns(async () => {
       const from = (await daemon.status()).checks ?? 0;
       const cpu0 = cpuMs(daemon.pid);
       const t = performance.now();
-      const to = await waitFor(async () => {
-        const n = (await daemon.status()).checks ?? 0;
-        return n >= from + polls && n;
-      }, { what: `${polls} polls`, timeoutMs: 60_000, intervalMs: 500 });
+      const to = await waitFor(
+        async () => {
+          const n = (await daemon.status()).checks ?? 0;
+          return n >= from + polls && n;
+        },
+        { what: `${polls} polls`, timeoutMs: 60_000, intervalMs: 500 },
+      );
       const perPoll = (cpuMs(daemon.pid) - cpu0) / (to - from);
       const mem = memoryMb(daemon.pid);
-      return { cpu: { value: perPoll, extra: { polls: to - from, seconds: (performance.now() - t) / 1000 } }, rss: { value: mem.rss, extra: { peak: mem.peak } } };
+      return {
+        cpu: { value: perPoll, extra: { polls: to - from, seconds: (performance.now() - t) / 1000 } },
+        rss: { value: mem.rss, extra: { peak: mem.peak } },
+      };
     });
     return {
       rows: [
-        { name: `no-op poll, ${SPECS} specs (${RUNNING} running): daemon CPU per poll`, unit: 'ms', target: '< 20 ms', runs, pass: (m) => m < 20, measure: pick('cpu'),
-          note: `daemon child (CLI), repo over git http-backend, --interval ${INTERVAL_S}; ${polls} polls per run, CPU of all its threads from /proc (10 ms ticks); idle work between polls counted in` },
-        { name: `daemon RSS, ${SPECS} specs / ${RUNNING} running`, unit: 'MB', target: '< 150 MB', runs, pass: (m) => m < 150, measure: pick('rss'),
-          note: (s) => `VmRSS after each run's polls; peak (VmHWM) ${extraMedian(s, 'peak').toFixed(0)} MB; first sync of ${RUNNING} servers took ${(startup / 1000).toFixed(1)} s` },
+        {
+          name: `no-op poll, ${SPECS} specs (${RUNNING} running): daemon CPU per poll`,
+          unit: 'ms',
+          target: '< 20 ms',
+          runs,
+          pass: (m) => m < 20,
+          measure: pick('cpu'),
+          note: `daemon child (CLI), repo over git http-backend, --interval ${INTERVAL_S}; ${polls} polls per run, CPU of all its threads from /proc (10 ms ticks); idle work between polls counted in`,
+        },
+        {
+          name: `daemon RSS, ${SPECS} specs / ${RUNNING} running`,
+          unit: 'MB',
+          target: '< 150 MB',
+          runs,
+          pass: (m) => m < 150,
+          measure: pick('rss'),
+          note: (s) =>
+            `VmRSS after each run's polls; peak (VmHWM) ${extraMedian(s, 'peak').toFixed(0)} MB; first sync of ${RUNNING} servers took ${(startup / 1000).toFixed(1)} s`,
+        },
       ],
       cleanup,
     };

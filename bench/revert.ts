@@ -11,22 +11,29 @@ export async function revertBench(runs: number): Promise<Bench> {
   const w = await DaemonWorld.start('revert', (doc) => doc('svc', good));
   const lastGood = w.daemon.reconciler.status().revision.lastGood;
   return {
-    rows: [{
-      name: 'failed gate -> last good serving again, minus bare server start', unit: 'ms', target: '< 2000 ms', runs,
-      pass: (m) => m < 2000,
-      note: (s) => `recreate; the bad commit's server exits at start; median gate failed->last good healthy ${extraMedian(s, 'total').toFixed(0)} ms, webhook->gate failed ${extraMedian(s, 'detect').toFixed(0)} ms, bare start ${extraMedian(s, 'bare').toFixed(0)} ms`,
-      measure: async (i) => {
-        const commit = await w.repo.commit(w.doc('svc', exitAtStart({ version: `bad-${i}`, strategy: 'recreate' })), `bad ${i}`);
-        const sent = await w.webhook();
-        const failed = await w.until(`the gate of bad-${i} to fail`, (t) => t.e.type === 'gate.failed' && t.e.commit === commit, 30_000, sent);
-        const back = await w.until('last good healthy again', (t) => t.e.type === 'gate.passed' && t.e.commit === lastGood, 30_000, failed.at);
-        const done = await w.finished(commit, sent);
-        if (done.e.type === 'sync.finished' && done.e.result !== 'reverted') throw new Error(`bad-${i}: expected reverted, got ${done.e.result}: ${done.e.message}`);
-        const total = back.at - failed.at;
-        const bare = await bareStartMedian();
-        return { value: total - bare, baseline: bare, extra: { total, bare, detect: failed.at - sent } };
+    rows: [
+      {
+        name: 'failed gate -> last good serving again, minus bare server start',
+        unit: 'ms',
+        target: '< 2000 ms',
+        runs,
+        pass: (m) => m < 2000,
+        note: (s) =>
+          `recreate; the bad commit's server exits at start; median gate failed->last good healthy ${extraMedian(s, 'total').toFixed(0)} ms, webhook->gate failed ${extraMedian(s, 'detect').toFixed(0)} ms, bare start ${extraMedian(s, 'bare').toFixed(0)} ms`,
+        measure: async (i) => {
+          const commit = await w.repo.commit(w.doc('svc', exitAtStart({ version: `bad-${i}`, strategy: 'recreate' })), `bad ${i}`);
+          const sent = await w.webhook();
+          const failed = await w.until(`the gate of bad-${i} to fail`, (t) => t.e.type === 'gate.failed' && t.e.commit === commit, 30_000, sent);
+          const back = await w.until('last good healthy again', (t) => t.e.type === 'gate.passed' && t.e.commit === lastGood, 30_000, failed.at);
+          const done = await w.finished(commit, sent);
+          if (done.e.type === 'sync.finished' && done.e.result !== 'reverted')
+            throw new Error(`bad-${i}: expected reverted, got ${done.e.result}: ${done.e.message}`);
+          const total = back.at - failed.at;
+          const bare = await bareStartMedian();
+          return { value: total - bare, baseline: bare, extra: { total, bare, detect: failed.at - sent } };
+        },
       },
-    }],
+    ],
     cleanup: () => w.close(),
   };
 }

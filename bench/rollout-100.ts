@@ -22,10 +22,14 @@ export async function rolloutBench(fullRuns: number, quick: boolean): Promise<Be
   const w = await DaemonWorld.start('rollout', (doc) => fleet(doc, 0, 'off'));
   /** Commits `enabled` servers (of N) at `version`, syncs it by webhook; ms to finished, and the sync's events since. */
   const sync = async (enabled: number, version: string): Promise<{ ms: number; since: number; commit: string }> => {
-    const commit = await w.repo.commit(fleet((s, spec) => w.doc(s, spec), enabled, version), `${enabled} servers at ${version}`);
+    const commit = await w.repo.commit(
+      fleet((s, spec) => w.doc(s, spec), enabled, version),
+      `${enabled} servers at ${version}`,
+    );
     const since = await w.webhook();
     const done = await w.finished(commit, since, 240_000);
-    if (done.e.type === 'sync.finished' && done.e.result !== 'succeeded') throw new Error(`${enabled} servers at ${version}: ${done.e.result}: ${done.e.message}`);
+    if (done.e.type === 'sync.finished' && done.e.result !== 'succeeded')
+      throw new Error(`${enabled} servers at ${version}: ${done.e.result}: ${done.e.message}`);
     return { ms: done.at - since, since, commit };
   };
   const pick = sharedRuns(async (run) => {
@@ -35,7 +39,11 @@ export async function rolloutBench(fullRuns: number, quick: boolean): Promise<Be
     const cpu = (process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1000;
     const children = totalCpuMs(marked(w.marker).map((p) => p.pid));
     // when each process was really spawned (its instance record), not when the event loop got to say so
-    const spawned = new Map(records(join(w.dir, 'state')).filter((r) => r.commit === all.commit).map((r) => [r.server, Date.parse(r.startedAt) - performance.timeOrigin]));
+    const spawned = new Map(
+      records(join(w.dir, 'state'))
+        .filter((r) => r.commit === all.commit)
+        .map((r) => [r.server, Date.parse(r.startedAt) - performance.timeOrigin]),
+    );
     const passed = w.events('gate.passed', all.commit, all.since);
     if (passed.length !== N || spawned.size !== N) throw new Error(`${passed.length} of ${N} gates passed, ${spawned.size} instance records`);
     const slowest = Math.max(...passed.map((t) => t.at - spawned.get(t.e.server)!));
@@ -49,17 +57,39 @@ export async function rolloutBench(fullRuns: number, quick: boolean): Promise<Be
   });
   return {
     rows: [
-      { name: `rollout of ${N} independent servers vs one alone`, unit: 'ms', target: '<= 1.3x', runs, ratio: true, pass: (r) => r <= 1.3, measure: pick('alone'),
-        note: (s) => `in-process daemon, webhook -> sync finished, server-everything stdio; baseline = 1 server at its own commit in the same run. CPU-bound: the ${N} servers used ${ms(s, 'children')} of CPU, the daemon ${ms(s, 'daemonCpu')}; that over ${cpus().length} cores is a floor of ${ms(s, 'floor')} (medians)` },
-      { name: `rollout of ${N} vs the slowest start inside it`, unit: 'ms', target: '<= 1.3x', runs, ratio: true, pass: (r) => r <= 1.3, measure: pick('inside'),
-        note: (s) => `same runs; baseline = max over the ${N} servers of spawned (instance record) -> gate passed; the spawns themselves spread over ${ms(s, 'spread')} (median): spawn is synchronous on the daemon's event loop` },
+      {
+        name: `rollout of ${N} independent servers vs one alone`,
+        unit: 'ms',
+        target: '<= 1.3x',
+        runs,
+        ratio: true,
+        pass: (r) => r <= 1.3,
+        measure: pick('alone'),
+        note: (s) =>
+          `in-process daemon, webhook -> sync finished, server-everything stdio; baseline = 1 server at its own commit in the same run. CPU-bound: the ${N} servers used ${ms(s, 'children')} of CPU, the daemon ${ms(s, 'daemonCpu')}; that over ${cpus().length} cores is a floor of ${ms(s, 'floor')} (medians)`,
+      },
+      {
+        name: `rollout of ${N} vs the slowest start inside it`,
+        unit: 'ms',
+        target: '<= 1.3x',
+        runs,
+        ratio: true,
+        pass: (r) => r <= 1.3,
+        measure: pick('inside'),
+        note: (s) =>
+          `same runs; baseline = max over the ${N} servers of spawned (instance record) -> gate passed; the spawns themselves spread over ${ms(s, 'spread')} (median): spawn is synchronous on the daemon's event loop`,
+      },
     ],
-    cleanup: async () => { await w.close(); killMarked(w.marker); },
+    cleanup: async () => {
+      await w.close();
+      killMarked(w.marker);
+    },
   };
 }
 
 function fleet(doc: (server: string, spec: ReturnType<typeof everythingStdio>) => Files, enabled: number, version: string): Files {
   const files: Files = {};
-  for (let i = 0; i < N; i++) Object.assign(files, doc(`server-${i}`, everythingStdio({ version, timeoutSeconds: 120, ...(i >= enabled && { enabled: false }) })));
+  for (let i = 0; i < N; i++)
+    Object.assign(files, doc(`server-${i}`, everythingStdio({ version, timeoutSeconds: 120, ...(i >= enabled && { enabled: false }) })));
   return files;
 }

@@ -36,7 +36,10 @@ const BENCHES: [string, (runs: number, quick: boolean) => Promise<Bench>][] = [
 async function main(): Promise<void> {
   linkRepoPaths(join(here, '..'));
   const rows: Row[] = [];
-  const progress = (r: Row): void => { rows.push(r); process.stderr.write(`  ${r.verdict} ${r.name}: ${r.judged.toFixed(2)}${r.verdict === 'ERROR' ? ` (${r.note})` : ''}\n`); };
+  const progress = (r: Row): void => {
+    rows.push(r);
+    process.stderr.write(`  ${r.verdict} ${r.name}: ${r.judged.toFixed(2)}${r.verdict === 'ERROR' ? ` (${r.note})` : ''}\n`);
+  };
   const started = performance.now();
   for (const [name, make] of BENCHES) {
     if (only && !name.includes(only)) continue;
@@ -65,7 +68,12 @@ async function main(): Promise<void> {
   const out = { at: new Date().toISOString(), quick, seconds, node: process.version, cpus: cpus().length, loadavg: (await import('node:os')).loadavg(), rows };
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   writeFileSync(join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
-  process.stdout.write(`${table(rows)}\n\n${rows.filter((r) => r.note).map((r) => `- ${r.name}: ${r.note}`).join('\n')}\n\n${seconds.toFixed(0)} s on ${cpus().length} cores\n`);
+  process.stdout.write(
+    `${table(rows)}\n\n${rows
+      .filter((r) => r.note)
+      .map((r) => `- ${r.name}: ${r.note}`)
+      .join('\n')}\n\n${seconds.toFixed(0)} s on ${cpus().length} cores\n`,
+  );
   if (rows.some((r) => r.verdict === 'ERROR')) process.exitCode = 1;
 }
 

@@ -8,7 +8,15 @@ import { promisify } from 'node:util';
 import { startGitHttpServer, type GitHttpServer } from '../tests/source/helpers/git-http-server.js';
 
 const run = promisify(execFile);
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b.invalid', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b.invalid', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'b',
+  GIT_AUTHOR_EMAIL: 'b@b.invalid',
+  GIT_COMMITTER_NAME: 'b',
+  GIT_COMMITTER_EMAIL: 'b@b.invalid',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
 
 export async function git(cwd: string, ...args: string[]): Promise<string> {
   return (await run('git', args, { cwd, env: GIT_ENV, maxBuffer: 64 * 1024 * 1024 })).stdout.trim();
@@ -17,7 +25,11 @@ export async function git(cwd: string, ...args: string[]): Promise<string> {
 export type Files = Record<string, string | Uint8Array | null>;
 
 export class SpecRepo {
-  private constructor(readonly work: string, readonly bare: string, private readonly server: GitHttpServer) {}
+  private constructor(
+    readonly work: string,
+    readonly bare: string,
+    private readonly server: GitHttpServer,
+  ) {}
 
   /** A repo under `dir` with `files` as its first commit, served over smart HTTP. */
   static async create(dir: string, files: Files): Promise<SpecRepo> {

@@ -9,7 +9,9 @@ export function generateSpecs(n: number, opts: { dependsEvery?: number } = {}): 
   const files = [];
   for (let i = 0; i < n; i++) {
     const deps = opts.dependsEvery && i > 0 && i % opts.dependsEvery === 0 ? `\n  dependsOn: [server-${i - 1}]` : '';
-    files.push({ path: `servers/server-${i}.yaml`, content: enc.encode(`apiVersion: mcp-gitops/v1
+    files.push({
+      path: `servers/server-${i}.yaml`,
+      content: enc.encode(`apiVersion: mcp-gitops/v1
 kind: MCPServer
 metadata:
   name: server-${i}
@@ -27,9 +29,13 @@ spec:
   health: { timeoutSeconds: 5, expectTools: [echo] }${deps}
   environments:
     production: { env: { LOG_LEVEL: warn } }
-`) });
+`),
+    });
   }
-  files.push({ path: 'env/production.yaml', content: enc.encode('apiVersion: mcp-gitops/v1\nkind: Environment\nmetadata: { name: production }\nspec:\n  variables: { log_level: warn }\n') });
+  files.push({
+    path: 'env/production.yaml',
+    content: enc.encode('apiVersion: mcp-gitops/v1\nkind: Environment\nmetadata: { name: production }\nspec:\n  variables: { log_level: warn }\n'),
+  });
   return files;
 }
 
@@ -47,10 +53,18 @@ export function specsBench(runs: number): Promise<Bench> {
     return performance.now() - t;
   };
   const first = once();
-  return Promise.resolve({ rows: [{
-    name: 'validate + render + plan, 1000 specs', unit: 'ms', target: '< 500 ms', runs,
-    pass: (m) => m < 500,
-    note: `daemon-like reuse of one compiler; first (cold) run ${first.toFixed(0)} ms`,
-    measure: () => Promise.resolve({ value: once() }),
-  }], cleanup: () => Promise.resolve() });
+  return Promise.resolve({
+    rows: [
+      {
+        name: 'validate + render + plan, 1000 specs',
+        unit: 'ms',
+        target: '< 500 ms',
+        runs,
+        pass: (m) => m < 500,
+        note: `daemon-like reuse of one compiler; first (cold) run ${first.toFixed(0)} ms`,
+        measure: () => Promise.resolve({ value: once() }),
+      },
+    ],
+    cleanup: () => Promise.resolve(),
+  });
 }

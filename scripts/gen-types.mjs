@@ -6,7 +6,13 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export async function generate() {
-  const opts = { bannerComment: '/* Generated from schemas/ by scripts/gen-types.mjs; do not edit. */', additionalProperties: false, strictIndexSignatures: false, unreachableDefinitions: false, format: false };
+  const opts = {
+    bannerComment: '/* Generated from schemas/ by scripts/gen-types.mjs; do not edit. */',
+    additionalProperties: false,
+    strictIndexSignatures: false,
+    unreachableDefinitions: false,
+    format: false,
+  };
   const server = await compileFromFile(`${root}schemas/mcpserver.schema.json`, { ...opts, cwd: `${root}schemas` });
   const env = await compileFromFile(`${root}schemas/environment.schema.json`, { ...opts, bannerComment: '', cwd: `${root}schemas` });
   return `${server}\n${env}`;

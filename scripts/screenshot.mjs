@@ -35,28 +35,64 @@ async function until(what, check, timeoutMs) {
 }
 
 const stateDir = mkdtempSync(join(tmpdir(), 'mcp-gitops-screenshot-'));
-const args = ['dist/src/cli.js', 'serve', '--repo', '.', '--path', 'sample-repo', '--env', 'dev', '--secrets-dir', 'examples/secrets', '--host', '127.0.0.1', '--port', '0', '--state-dir', stateDir];
+const args = [
+  'dist/src/cli.js',
+  'serve',
+  '--repo',
+  '.',
+  '--path',
+  'sample-repo',
+  '--env',
+  'dev',
+  '--secrets-dir',
+  'examples/secrets',
+  '--host',
+  '127.0.0.1',
+  '--port',
+  '0',
+  '--state-dir',
+  stateDir,
+];
 const daemon = spawn(process.execPath, args, {
-  cwd: root, stdio: ['ignore', 'pipe', 'inherit'],
+  cwd: root,
+  stdio: ['ignore', 'pipe', 'inherit'],
   env: { PATH: `${join(root, 'node_modules', '.bin')}${delimiter}${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? tmpdir() },
 });
 let url;
 let exited = false;
-const exit = new Promise((r) => daemon.once('exit', () => { exited = true; r(); }));
+const exit = new Promise((r) =>
+  daemon.once('exit', () => {
+    exited = true;
+    r();
+  }),
+);
 createInterface({ input: daemon.stdout }).on('line', (line) => {
   try {
     const l = JSON.parse(line);
     if (l.msg === 'mcp-gitops serving') url = l.http;
-  } catch { /* not a log line */ }
+  } catch {
+    /* not a log line */
+  }
 });
 
 let browser;
 try {
-  await until('the daemon to serve', async () => { if (exited) throw new Error('the daemon exited'); return url; }, 20_000);
-  await until(`${SERVERS} servers Running and Healthy`, async () => {
-    const st = await (await fetch(`${url}/status`)).json();
-    return st.phase === 'Synced' && st.servers.length === SERVERS && st.servers.every((s) => s.phase === 'Running' && s.health === 'Healthy');
-  }, 90_000);
+  await until(
+    'the daemon to serve',
+    async () => {
+      if (exited) throw new Error('the daemon exited');
+      return url;
+    },
+    20_000,
+  );
+  await until(
+    `${SERVERS} servers Running and Healthy`,
+    async () => {
+      const st = await (await fetch(`${url}/status`)).json();
+      return st.phase === 'Synced' && st.servers.length === SERVERS && st.servers.every((s) => s.phase === 'Running' && s.health === 'Healthy');
+    },
+    90_000,
+  );
   browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
   const page = await browser.newPage({ viewport: { width: 1280, height: 640 }, deviceScaleFactor: 1 });
   await page.goto(`${url}/?refresh=0`);

@@ -64,7 +64,8 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
   gateway.setActive(NAME, { id: 'child', endpoint: { kind: 'stdio' } });
   const path = mountPath(o.path);
   const app: FastifyInstance = Fastify({
-    logger: false, forceCloseConnections: true,
+    logger: false,
+    forceCloseConnections: true,
     rewriteUrl: (req) => {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
@@ -93,7 +94,9 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     return exit;
   });
   return {
-    url: `http://${host}:${port}${path}`, child, done,
+    url: `http://${host}:${port}${path}`,
+    child,
+    done,
     async close() {
       await child.stop(o.graceMs ?? 5000);
       return done;

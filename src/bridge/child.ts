@@ -53,7 +53,8 @@ export function spawnChild(o: ChildOptions): StdioChild {
     });
   });
   return {
-    channel, exited,
+    channel,
+    exited,
     get pid() {
       return child.pid;
     },

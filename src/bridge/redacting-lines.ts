@@ -12,7 +12,11 @@ export interface RedactingLines {
 }
 
 function lastNonEmpty(text: string): string | undefined {
-  return text.split('\n').map((l) => l.trim()).filter((l) => l !== '').pop();
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .pop();
 }
 
 export function redactingLines(secretValues: readonly string[]): RedactingLines {

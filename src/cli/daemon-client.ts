@@ -25,12 +25,19 @@ export interface DaemonStatus extends Omit<StatusView, 'servers' | 'history' | '
 export type DaemonErrorCode = 'UNREACHABLE' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NO_TOKEN' | 'HTTP' | 'BAD_RESPONSE';
 
 export class DaemonError extends Error {
-  constructor(readonly code: DaemonErrorCode, message: string) {
+  constructor(
+    readonly code: DaemonErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }
 
-export interface SyncQueued { queued: boolean; syncId: number; force: boolean }
+export interface SyncQueued {
+  queued: boolean;
+  syncId: number;
+  force: boolean;
+}
 
 /** The daemon URL from --server / MCP_GITOPS_SERVER, with a trailing slash so paths resolve under it. */
 export function serverUrl(v: Values): URL {
@@ -56,7 +63,10 @@ function causeCode(e: unknown): string {
 }
 
 export class DaemonClient {
-  constructor(readonly base: URL, private readonly env: NodeJS.ProcessEnv) {}
+  constructor(
+    readonly base: URL,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
 
   static from(v: Values, env: NodeJS.ProcessEnv): DaemonClient {
     return new DaemonClient(serverUrl(v), env);
@@ -96,13 +106,30 @@ export class DaemonClient {
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     let res: Response;
     try {
-      res = await fetch(url, { method, headers, ...(json !== undefined && { body: JSON.stringify(json) }), redirect: 'error', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      res = await fetch(url, {
+        method,
+        headers,
+        ...(json !== undefined && { body: JSON.stringify(json) }),
+        redirect: 'error',
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
     } catch (e) {
-      throw new DaemonError('UNREACHABLE', `cannot reach the mcp-gitops daemon at ${this.where} (${causeCode(e)}): give its address with --server or MCP_GITOPS_SERVER`);
+      throw new DaemonError(
+        'UNREACHABLE',
+        `cannot reach the mcp-gitops daemon at ${this.where} (${causeCode(e)}): give its address with --server or MCP_GITOPS_SERVER`,
+      );
     }
     const text = await res.text();
-    if (res.status === 401) throw new DaemonError('UNAUTHORIZED', `the daemon at ${this.where} refused the API token (401): set ${TOKEN_ENV} to the token the daemon was started with`);
-    if (res.status === 403) throw new DaemonError('FORBIDDEN', `the daemon at ${this.where} refused ${method} /${path} (403): ${errorText(text) ?? `it was started without ${TOKEN_ENV}`}`);
+    if (res.status === 401)
+      throw new DaemonError(
+        'UNAUTHORIZED',
+        `the daemon at ${this.where} refused the API token (401): set ${TOKEN_ENV} to the token the daemon was started with`,
+      );
+    if (res.status === 403)
+      throw new DaemonError(
+        'FORBIDDEN',
+        `the daemon at ${this.where} refused ${method} /${path} (403): ${errorText(text) ?? `it was started without ${TOKEN_ENV}`}`,
+      );
     if (!res.ok) throw new DaemonError('HTTP', `${method} ${this.where}/${path} answered ${res.status}${errorText(text) ? `: ${errorText(text)}` : ''}`);
     try {
       return JSON.parse(text) as unknown;

@@ -30,7 +30,11 @@ export async function loadDesired(v: Values, env: NodeJS.ProcessEnv): Promise<Lo
   const strict = secretsDir !== undefined || v['strict-secrets'] === true;
   const state = createCompiler().compile(
     { files: snapshot.files, symlinks: snapshot.symlinks, basePath: source.path },
-    { ...(str(v, 'env') !== undefined && { environment: str(v, 'env') }), secrets: strict ? reader : lenientSecrets(reader, missing), ...(runtimeOption(v) && { runtime: runtimeOption(v) }) },
+    {
+      ...(str(v, 'env') !== undefined && { environment: str(v, 'env') }),
+      secrets: strict ? reader : lenientSecrets(reader, missing),
+      ...(runtimeOption(v) && { runtime: runtimeOption(v) }),
+    },
   );
   return { source, commit, state, unresolvedSecrets: [...missing].sort() };
 }

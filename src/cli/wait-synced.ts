@@ -3,10 +3,7 @@
 import type { DaemonStatus } from './daemon-client.js';
 import { short } from './daemon-format.js';
 
-export type Verdict =
-  | { done: 'synced'; commit: string }
-  | { done: 'failed'; commit: string; reason: string }
-  | { done: false; why: string };
+export type Verdict = { done: 'synced'; commit: string } | { done: 'failed'; commit: string; reason: string } | { done: false; why: string };
 
 /** Results after which the daemon does not try a commit again (until a newer one or a forced sync). */
 const FINAL_FAILURES = new Set(['reverted', 'invalid', 'failed']);
@@ -21,7 +18,10 @@ export function judge(s: DaemonStatus, revision?: string): Verdict {
   const head = s.revision.head;
   const want = revision?.toLowerCase();
   const target = want === undefined ? head : head?.startsWith(want) ? head : undefined;
-  const failed = s.failedRevision && (target ? s.failedRevision.commit === target : want !== undefined && s.failedRevision.commit.startsWith(want)) ? s.failedRevision : undefined;
+  const failed =
+    s.failedRevision && (target ? s.failedRevision.commit === target : want !== undefined && s.failedRevision.commit.startsWith(want))
+      ? s.failedRevision
+      : undefined;
   if (failed) return { done: 'failed', commit: failed.commit, reason: withReason(s.reason, failed.reason) };
   const last = want === undefined ? undefined : s.history.find((h) => h.commit.startsWith(want));
   if (last && FINAL_FAILURES.has(last.result) && last.commit !== s.revision.lastGood) {
@@ -33,7 +33,10 @@ export function judge(s: DaemonStatus, revision?: string): Verdict {
   const r = s.revision;
   if (s.phase === 'Synced' && r.applied === target && r.lastGood === target) return { done: 'synced', commit: target };
   const bad = s.servers.filter((x) => x.phase !== 'Running' || x.health !== 'Healthy').map((x) => `${x.name} ${x.phase}/${x.health}`);
-  return { done: false, why: `phase ${s.phase}, head ${short(target)}, applied ${short(r.applied)}, last good ${short(r.lastGood)}${bad.length > 0 ? `; ${bad.join(', ')}` : ''}` };
+  return {
+    done: false,
+    why: `phase ${s.phase}, head ${short(target)}, applied ${short(r.applied)}, last good ${short(r.lastGood)}${bad.length > 0 ? `; ${bad.join(', ')}` : ''}`,
+  };
 }
 
 function withReason(reason: string | null | undefined, message: string): string {

@@ -42,15 +42,30 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   const logger = createLogger({ level: cfg.logLevel, mask });
   const { store, recovered } = await StateStore.open(cfg.stateDir, { mask });
   if (recovered) logger.warn({ stateDir: cfg.stateDir }, recovered);
-  const source = new GitSource({ repo: cfg.repo, path: cfg.path, stateDir: cfg.stateDir, ...(cfg.branch && { branch: cfg.branch }), ...(cfg.gitToken && { token: cfg.gitToken }), ...(cfg.gitTimeoutSeconds && { networkTimeoutMs: cfg.gitTimeoutSeconds * 1000 }) });
+  const source = new GitSource({
+    repo: cfg.repo,
+    path: cfg.path,
+    stateDir: cfg.stateDir,
+    ...(cfg.branch && { branch: cfg.branch }),
+    ...(cfg.gitToken && { token: cfg.gitToken }),
+    ...(cfg.gitTimeoutSeconds && { networkTimeoutMs: cfg.gitTimeoutSeconds * 1000 }),
+  });
   const { runtime, leadership } = await createRuntime(cfg, logger);
   const compiler = createCompiler();
   const secrets = createSecretReader({ ...(cfg.secretsDir !== undefined && { dir: cfg.secretsDir }), env });
   const events = new EventBus();
   const metrics = createMetrics({ events, status: () => reconciler.status() });
-  const hosts = new HostPolicy({ host: cfg.host, ...(cfg.allowedHosts && { allowedHosts: cfg.allowedHosts }), ...(cfg.allowedOrigins && { allowedOrigins: cfg.allowedOrigins }) });
+  const hosts = new HostPolicy({
+    host: cfg.host,
+    ...(cfg.allowedHosts && { allowedHosts: cfg.allowedHosts }),
+    ...(cfg.allowedOrigins && { allowedOrigins: cfg.allowedOrigins }),
+  });
   const gateway = createGateway({
-    runtime, hosts, registry: metrics.registry, clientInfo: CLIENT_INFO, logger: logger.child({ component: 'gateway' }),
+    runtime,
+    hosts,
+    registry: metrics.registry,
+    clientInfo: CLIENT_INFO,
+    logger: logger.child({ component: 'gateway' }),
     limits: { drainTimeoutMs: cfg.drainTimeoutSeconds * 1000 },
     passThroughHttp: runtime.capabilities.endpointsReachable,
     ...(cfg.gatewayToken && { token: cfg.gatewayToken }),
@@ -59,10 +74,17 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   const withSessions = (v: StatusView): StatusView => ({ ...v, servers: v.servers.map((s) => ({ ...s, sessions: gateway.sessionCount(s.name) })) });
   let publicBase = `http://${cfg.host}:${cfg.port}`;
   const reconciler = new Reconciler({
-    source: timedSource(source, metrics), runtime, store, logger, events, router: gateway,
+    source: timedSource(source, metrics),
+    runtime,
+    store,
+    logger,
+    events,
+    router: gateway,
     compile: (snap) => {
-      const out = compiler.compile({ files: snap.files, symlinks: snap.symlinks, basePath: source.path },
-        { secrets, runtime: cfg.runtime, ...(cfg.env !== undefined && { environment: cfg.env }) });
+      const out = compiler.compile(
+        { files: snap.files, symlinks: snap.symlinks, basePath: source.path },
+        { secrets, runtime: cfg.runtime, ...(cfg.env !== undefined && { environment: cfg.env }) },
+      );
       for (const s of out.servers) mask.add(s.secretValues);
       return out;
     },
@@ -75,36 +97,64 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   });
   reconciler.events.on((e) => logger.debug({ event: e }, e.type));
   let followedBranch = cfg.branch;
-  source.branchName().then((b) => { followedBranch = b ?? undefined; }, () => undefined);
+  source.branchName().then(
+    (b) => {
+      followedBranch = b ?? undefined;
+    },
+    () => undefined,
+  );
   const eventLog = new EventLog(reconciler.events, { mask });
   if (!cfg.webhookSecret) logger.info({}, 'POST /webhook is disabled: MCP_GITOPS_WEBHOOK_SECRET is not set');
   const app = buildApp({
-    status: () => mask.deep(withSessions(leadership ? withLeadership(reconciler.status(), leadership, () => new Date().toISOString()) : reconciler.status()), IDENTITY_KEYS), metrics,
+    status: () =>
+      mask.deep(
+        withSessions(leadership ? withLeadership(reconciler.status(), leadership, () => new Date().toISOString()) : reconciler.status()),
+        IDENTITY_KEYS,
+      ),
+    metrics,
     ready: () => reconciler.ready && (leadership?.leading() ?? true),
-    readyReason: () => (leadership && !leadership.leading() ? notLeadingReason(leadership) : 'the first sync has not finished'), events: eventLog, logger: logger.child({ component: 'http' }),
+    readyReason: () => (leadership && !leadership.leading() ? notLeadingReason(leadership) : 'the first sync has not finished'),
+    events: eventLog,
+    logger: logger.child({ component: 'http' }),
     requestSync: (reason, force) => reconciler.requestSync(reason, force),
     plan: () => reconciler.preview(),
-    branch: () => followedBranch, hosts,
-    ...(cfg.apiToken && { apiToken: cfg.apiToken }), ...(cfg.webhookSecret && { webhookSecret: cfg.webhookSecret }),
+    branch: () => followedBranch,
+    hosts,
+    ...(cfg.apiToken && { apiToken: cfg.apiToken }),
+    ...(cfg.webhookSecret && { webhookSecret: cfg.webhookSecret }),
   });
   registerGateway(app, gateway);
   if (cfg.host !== '127.0.0.1' && cfg.host !== 'localhost' && cfg.host !== '::1') {
     // /sync needs the API token and /webhook its secret whatever the address; these do not
     logger.info({ host: cfg.host }, 'listening beyond loopback: /status, /metrics, /events and / take no token; expose the port only to who may read them');
-    if (!cfg.gatewayToken) logger.warn({ host: cfg.host }, 'listening beyond loopback without MCP_GITOPS_GATEWAY_TOKEN: anyone who reaches this port can call the MCP servers at /mcp/<name>');
+    if (!cfg.gatewayToken)
+      logger.warn(
+        { host: cfg.host },
+        'listening beyond loopback without MCP_GITOPS_GATEWAY_TOKEN: anyone who reaches this port can call the MCP servers at /mcp/<name>',
+      );
   }
   await app.listen({ host: cfg.host, port: cfg.port });
   const addr = app.server.address();
   const address = { host: cfg.host, port: typeof addr === 'object' && addr ? addr.port : cfg.port };
   publicBase = `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
-  const watch = source.watch(() => reconciler.requestSync('watch'), (err) => logger.warn({ err: err.message }, 'watching the repository failed; polling continues'));
+  const watch = source.watch(
+    () => reconciler.requestSync('watch'),
+    (err) => logger.warn({ err: err.message }, 'watching the repository failed; polling continues'),
+  );
   let exit!: (code: number) => void;
   const exited = new Promise<number>((resolve) => (exit = resolve));
   if (!leadership) await reconciler.start();
-  logger.info({ repo: source.repo, path: source.path, runtime: cfg.runtime, env: cfg.env, http: `http://${address.host}:${address.port}` }, 'mcp-gitops serving');
+  logger.info(
+    { repo: source.repo, path: source.path, runtime: cfg.runtime, env: cfg.env, http: `http://${address.host}:${address.port}` },
+    'mcp-gitops serving',
+  );
   let stopping: Promise<void> | undefined;
   const daemon: Daemon = {
-    reconciler, app, logger, address, exited,
+    reconciler,
+    app,
+    logger,
+    address,
+    exited,
     stop() {
       stopping ??= (async () => {
         watch();
@@ -119,7 +169,10 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   };
   if (leadership) {
     logger.info({}, 'waiting for the leader lease before reconciling');
-    leadership.acquired().then(() => reconciler.start(), () => undefined); // rejected: stopped before leading
+    leadership.acquired().then(
+      () => reconciler.start(),
+      () => undefined,
+    ); // rejected: stopped before leading
     leadership.onLost((why) => {
       logger.error({ why }, `no longer the leader (${why}); stopping, and a replica that holds the Lease reconciles`);
       void daemon.stop().then(() => exit(1));

@@ -24,7 +24,9 @@ export interface Leadership {
 export async function createLeadership(cfg: DaemonConfig, logger: Logger): Promise<Leadership> {
   const k8s = await import('../runtimes/kubernetes/index.js');
   const election = k8s.createLeaderElection({
-    kubeConfig: k8s.loadKubeConfig(), logger: logger.child({ component: 'leader-election' }), ...(cfg.namespace && { namespace: cfg.namespace }),
+    kubeConfig: k8s.loadKubeConfig(),
+    logger: logger.child({ component: 'leader-election' }),
+    ...(cfg.namespace && { namespace: cfg.namespace }),
   });
   election.start();
   return {

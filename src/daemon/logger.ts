@@ -3,8 +3,13 @@ import pino, { type Logger } from 'pino';
 import type { Masker } from '../render/mask.js';
 
 const REDACT = [
-  'req.headers.authorization', 'req.headers["x-hub-signature-256"]', 'req.headers["x-gitlab-token"]',
-  'req.headers["x-gitea-signature"]', 'req.headers["x-forgejo-signature"]', '*.token', '*.password',
+  'req.headers.authorization',
+  'req.headers["x-hub-signature-256"]',
+  'req.headers["x-gitlab-token"]',
+  'req.headers["x-gitea-signature"]',
+  'req.headers["x-forgejo-signature"]',
+  '*.token',
+  '*.password',
 ];
 
 /**
@@ -13,15 +18,18 @@ const REDACT = [
  * other class instances (sockets, requests) are left to pino's own serializers untouched.
  */
 export function createLogger(opts: { level?: string; mask: Masker; destination?: pino.DestinationStream }): Logger {
-  return pino({
-    level: opts.level ?? 'info',
-    base: { name: 'mcp-gitops' },
-    redact: { paths: REDACT, censor: '***' },
-    hooks: {
-      logMethod(args, method) {
-        if (opts.mask.size === 0) return method.apply(this, args);
-        return method.apply(this, args.map((a) => opts.mask.deep(a)) as Parameters<typeof method>);
+  return pino(
+    {
+      level: opts.level ?? 'info',
+      base: { name: 'mcp-gitops' },
+      redact: { paths: REDACT, censor: '***' },
+      hooks: {
+        logMethod(args, method) {
+          if (opts.mask.size === 0) return method.apply(this, args);
+          return method.apply(this, args.map((a) => opts.mask.deep(a)) as Parameters<typeof method>);
+        },
       },
     },
-  }, opts.destination);
+    opts.destination,
+  );
 }

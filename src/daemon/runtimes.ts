@@ -18,18 +18,24 @@ type RuntimeFactory = (cfg: DaemonConfig, logger: Logger) => Promise<ChosenRunti
 
 const RUNTIMES: Record<DaemonConfig['runtime'], RuntimeFactory> = {
   process: async (cfg, logger) => ({
-    runtime: (await import('../runtimes/process/index.js')).createProcessRuntime({ stateDir: cfg.stateDir, logger: logger.child({ component: 'process-runtime' }) }),
+    runtime: (await import('../runtimes/process/index.js')).createProcessRuntime({
+      stateDir: cfg.stateDir,
+      logger: logger.child({ component: 'process-runtime' }),
+    }),
   }),
   docker: async (cfg, logger) => ({
     runtime: (await import('../runtimes/docker/index.js')).createDockerRuntime({
-      ...(cfg.dockerHost && { dockerHost: cfg.dockerHost }), ...(cfg.scope && { scope: cfg.scope }), logger: logger.child({ component: 'docker-runtime' }),
+      ...(cfg.dockerHost && { dockerHost: cfg.dockerHost }),
+      ...(cfg.scope && { scope: cfg.scope }),
+      logger: logger.child({ component: 'docker-runtime' }),
     }),
   }),
   kubernetes: async (cfg, logger) => {
     const leadership = await createLeadership(cfg, logger);
     return {
       runtime: (await import('../runtimes/kubernetes/index.js')).createKubernetesRuntime({
-        ...(cfg.namespace && { namespace: cfg.namespace }), logger: logger.child({ component: 'kubernetes-runtime' }),
+        ...(cfg.namespace && { namespace: cfg.namespace }),
+        logger: logger.child({ component: 'kubernetes-runtime' }),
         // followers watch nothing: exits are the leader's business
         active: () => leadership.leading(),
       }),

@@ -69,7 +69,12 @@ export class GatewayCore implements Gateway {
       this.logger.warn({ server, instanceId: instance.id }, 'gateway: not routing to an instance that is being retired');
       return;
     }
-    slot ??= new InstanceSlot(instance.id, server, this.viaFor(server, instance), instance.server?.spec.gateway?.maxSessions ?? this.limits.maxSessionsPerServer);
+    slot ??= new InstanceSlot(
+      instance.id,
+      server,
+      this.viaFor(server, instance),
+      instance.server?.spec.gateway?.maxSessions ?? this.limits.maxSessionsPerServer,
+    );
     this.slots.set(instance.id, slot);
     this.active.set(server, slot);
     this.logger.info({ server, instanceId: instance.id, previous: previous?.id }, 'gateway: new sessions go to this instance');
@@ -78,7 +83,11 @@ export class GatewayCore implements Gateway {
   retire(instanceId: string, o: { now?: boolean } = {}): Promise<void> {
     const slot = this.slots.get(instanceId);
     if (!slot) return Promise.resolve();
-    const why = new GatewayError('DRAINED', `instance ${instanceId} of server ${slot.server} was retired${o.now ? '' : ' and the drain timeout passed'}; initialize a new session`, slot.server);
+    const why = new GatewayError(
+      'DRAINED',
+      `instance ${instanceId} of server ${slot.server} was retired${o.now ? '' : ' and the drain timeout passed'}; initialize a new session`,
+      slot.server,
+    );
     slot.retiring ??= this.drain(slot, o.now ? 0 : this.limits.drainTimeoutMs, why);
     if (o.now) slot.cut();
     return slot.retiring;
@@ -132,9 +141,10 @@ export class GatewayCore implements Gateway {
         const slot = this.active.get(server);
         if (!slot) throw this.notReady(server);
         const onClosed = (s: DownstreamSession, why: GatewayError): void => this.ended(slot, s, why);
-        const session: DownstreamSession = slot.via.kind === 'proxy'
-          ? new ProxySession({ server, instanceId: slot.id, target: slot.via.target, metrics: this.metrics, limits: this.limits, onClosed })
-          : await GatewaySession.open({ server, instanceId: slot.id, source: slot.via.source, init, metrics: this.metrics, limits: this.limits, onClosed });
+        const session: DownstreamSession =
+          slot.via.kind === 'proxy'
+            ? new ProxySession({ server, instanceId: slot.id, target: slot.via.target, metrics: this.metrics, limits: this.limits, onClosed })
+            : await GatewaySession.open({ server, instanceId: slot.id, source: slot.via.source, init, metrics: this.metrics, limits: this.limits, onClosed });
         if (!slot.retiring && !this.closing) {
           slot.add(session);
           this.sessions.set(session.id, session);
@@ -163,7 +173,11 @@ export class GatewayCore implements Gateway {
     if (idle.length < excess) {
       throw new GatewayError('TOO_MANY_SESSIONS', `server ${server} has ${max} open sessions, all with a request in flight; retry later`, server);
     }
-    const why = new GatewayError('SESSION_ENDED', `the session was closed to make room: server ${server} reached its limit of ${max} sessions and this one was the least recently used; initialize a new session`, server);
+    const why = new GatewayError(
+      'SESSION_ENDED',
+      `the session was closed to make room: server ${server} reached its limit of ${max} sessions and this one was the least recently used; initialize a new session`,
+      server,
+    );
     const evicted: Promise<void>[] = [];
     for (const s of idle) {
       if (excess-- <= 0) break;
@@ -183,11 +197,13 @@ export class GatewayCore implements Gateway {
       this.unsubscribeExit();
       const why = new GatewayError('SESSION_ENDED', 'the gateway is shutting down');
       this.active.clear();
-      await Promise.all([...this.slots.values()].map((slot) => {
-        slot.retiring ??= this.drain(slot, 0, why);
-        slot.cut();
-        return slot.retiring;
-      }));
+      await Promise.all(
+        [...this.slots.values()].map((slot) => {
+          slot.retiring ??= this.drain(slot, 0, why);
+          slot.cut();
+          return slot.retiring;
+        }),
+      );
     })();
     return this.closing;
   }
@@ -204,7 +220,10 @@ export class GatewayCore implements Gateway {
     const { start, remove } = this.o.runtime;
     if (endpoint.kind === 'stdio' && instance.server?.spec.gateway?.sessions === 'isolated' && instance.ctx && start && remove) {
       const runtime = { start: start.bind(this.o.runtime), remove: remove.bind(this.o.runtime), connect: this.o.runtime.connect.bind(this.o.runtime) };
-      return { kind: 'sdk', source: isolatedSource({ server: instance.server, ctx: instance.ctx, runtime, connectTimeoutMs, logger: this.logger, owned: this.owned }) };
+      return {
+        kind: 'sdk',
+        source: isolatedSource({ server: instance.server, ctx: instance.ctx, runtime, connectTimeoutMs, logger: this.logger, owned: this.owned }),
+      };
     }
     if (endpoint.kind === 'stdio') {
       const clientInfo = this.o.clientInfo ?? { name: 'mcp-gitops-gateway', version: '1' };
@@ -228,7 +247,11 @@ export class GatewayCore implements Gateway {
   private onExit(info: ExitInfo): void {
     const slot = this.slots.get(info.id);
     if (!slot) return;
-    const why = new GatewayError('INSTANCE_GONE', `instance ${info.id} of server ${slot.server} stopped (${info.message}); initialize a new session`, slot.server);
+    const why = new GatewayError(
+      'INSTANCE_GONE',
+      `instance ${info.id} of server ${slot.server} stopped (${info.message}); initialize a new session`,
+      slot.server,
+    );
     slot.retiring ??= this.drain(slot, 0, why);
   }
 

@@ -4,9 +4,23 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 const METHODS = new Set([
-  'initialize', 'ping', 'tools/list', 'tools/call', 'resources/list', 'resources/templates/list', 'resources/read',
-  'resources/subscribe', 'resources/unsubscribe', 'prompts/list', 'prompts/get', 'completion/complete',
-  'logging/setLevel', 'tasks/get', 'tasks/result', 'tasks/list', 'tasks/cancel',
+  'initialize',
+  'ping',
+  'tools/list',
+  'tools/call',
+  'resources/list',
+  'resources/templates/list',
+  'resources/read',
+  'resources/subscribe',
+  'resources/unsubscribe',
+  'prompts/list',
+  'prompts/get',
+  'completion/complete',
+  'logging/setLevel',
+  'tasks/get',
+  'tasks/result',
+  'tasks/list',
+  'tasks/cancel',
 ]);
 
 /** Why a request counts as an error: a JSON-RPC error from upstream, a tool result with isError, or the gateway's own refusal. */
@@ -33,15 +47,36 @@ export interface SessionCounts {
 }
 
 export function createGatewayMetrics(registry: Registry, sessions: () => Map<string, SessionCounts>): GatewayMetrics {
-  const requests = new Counter({ name: 'mcp_gitops_gateway_requests_total', help: 'JSON-RPC requests received by the gateway, by server and method.', labelNames: ['server', 'method'], registers: [registry] });
-  const errors = new Counter({ name: 'mcp_gitops_gateway_errors_total', help: 'Gateway requests that ended in an error, by server, method and reason.', labelNames: ['server', 'method', 'reason'], registers: [registry] });
-  const latency = new Histogram({
-    name: 'mcp_gitops_gateway_request_duration_seconds', help: 'Time from a request reaching the gateway to its answer, by server and method.',
-    labelNames: ['server', 'method'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry],
+  const requests = new Counter({
+    name: 'mcp_gitops_gateway_requests_total',
+    help: 'JSON-RPC requests received by the gateway, by server and method.',
+    labelNames: ['server', 'method'],
+    registers: [registry],
   });
-  const evicted = new Counter({ name: 'mcp_gitops_gateway_sessions_evicted_total', help: 'Idle sessions closed to make room for a new one at the server\'s session limit.', labelNames: ['server'], registers: [registry] });
+  const errors = new Counter({
+    name: 'mcp_gitops_gateway_errors_total',
+    help: 'Gateway requests that ended in an error, by server, method and reason.',
+    labelNames: ['server', 'method', 'reason'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'mcp_gitops_gateway_request_duration_seconds',
+    help: 'Time from a request reaching the gateway to its answer, by server and method.',
+    labelNames: ['server', 'method'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const evicted = new Counter({
+    name: 'mcp_gitops_gateway_sessions_evicted_total',
+    help: "Idle sessions closed to make room for a new one at the server's session limit.",
+    labelNames: ['server'],
+    registers: [registry],
+  });
   new Gauge({
-    name: 'mcp_gitops_gateway_sessions', help: 'Open gateway sessions by server; draining = pinned to a retired instance.', labelNames: ['server', 'state'], registers: [registry],
+    name: 'mcp_gitops_gateway_sessions',
+    help: 'Open gateway sessions by server; draining = pinned to a retired instance.',
+    labelNames: ['server', 'state'],
+    registers: [registry],
     collect() {
       this.reset();
       for (const [server, n] of sessions()) {

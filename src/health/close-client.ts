@@ -9,10 +9,7 @@ export async function closeClient(client: Client): Promise<void> {
   const transport = client.transport;
   if (transport instanceof StreamableHTTPClientTransport && transport.sessionId) {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      transport.terminateSession().catch(() => undefined),
-      new Promise((r) => (timer = setTimeout(r, TERMINATE_TIMEOUT_MS))),
-    ]);
+    await Promise.race([transport.terminateSession().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, TERMINATE_TIMEOUT_MS)))]);
     clearTimeout(timer);
   }
   try {

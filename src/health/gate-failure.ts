@@ -4,18 +4,21 @@ import type { GateFailureCode } from './gate-types.js';
 
 /** The status reason of each way a gate fails (docs/reference/status-reasons.md). */
 export const GATE_FAILURE_REASONS: Readonly<Record<GateFailureCode, Reason>> = {
-  'exited': 'InstanceExited',
+  exited: 'InstanceExited',
   'not-found': 'InstanceNotFound',
-  'timeout': 'HandshakeTimeout',
+  timeout: 'HandshakeTimeout',
   'handshake-failed': 'HandshakeFailed',
   'missing-tools': 'ToolMissing',
-  'unhealthy': 'HealthCheckFailed',
-  'cancelled': 'Cancelled',
+  unhealthy: 'HealthCheckFailed',
+  cancelled: 'Cancelled',
 };
 
 export class GateFailure extends Error {
   override readonly name = 'GateFailure';
-  constructor(readonly code: GateFailureCode, readonly reason: string) {
+  constructor(
+    readonly code: GateFailureCode,
+    readonly reason: string,
+  ) {
     super(reason);
   }
 }

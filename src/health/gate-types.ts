@@ -26,14 +26,12 @@ export interface GateTool {
 
 /** Why a gate failed, for code that must react (never branch on `reason`). */
 export type GateFailureCode =
-  | 'exited'            // the instance stopped (crash, exit, container gone)
-  | 'not-found'         // the runtime does not know the instance
-  | 'timeout'           // no handshake / no tools/list answer within health.timeoutSeconds
-  | 'handshake-failed'  // the server answered, but the MCP handshake failed for good
-  | 'missing-tools'     // tools/list lacks some of health.expectTools
-  | 'unhealthy'         // stopped answering during stabilization
-  | 'cancelled';        // the caller aborted
+  | 'exited' // the instance stopped (crash, exit, container gone)
+  | 'not-found' // the runtime does not know the instance
+  | 'timeout' // no handshake / no tools/list answer within health.timeoutSeconds
+  | 'handshake-failed' // the server answered, but the MCP handshake failed for good
+  | 'missing-tools' // tools/list lacks some of health.expectTools
+  | 'unhealthy' // stopped answering during stabilization
+  | 'cancelled'; // the caller aborted
 
-export type GateResult =
-  | { ok: true; tools: GateTool[] }
-  | { ok: false; reason: string; code: GateFailureCode };
+export type GateResult = { ok: true; tools: GateTool[] } | { ok: false; reason: string; code: GateFailureCode };

@@ -33,16 +33,23 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
   let lastAttemptError: string | undefined;
   void clock.sleep(timeoutMs, AbortSignal.any([deadlineTimer.signal, latch.signal])).then(() => {
     if (deadlineTimer.signal.aborted) return;
-    latch.fail('timeout', phase === 'handshake'
-      ? `no MCP handshake within ${seconds(timeoutSeconds)}${lastAttemptError ? ` (last error: ${lastAttemptError})` : ''}`
-      : `tools/list did not answer within ${seconds(timeoutSeconds)}`);
+    latch.fail(
+      'timeout',
+      phase === 'handshake'
+        ? `no MCP handshake within ${seconds(timeoutSeconds)}${lastAttemptError ? ` (last error: ${lastAttemptError})` : ''}`
+        : `tools/list did not answer within ${seconds(timeoutSeconds)}`,
+    );
   });
 
   let client: Client | undefined;
   try {
     await latch.guard(assertRunning(runtime, instanceId));
     client = await handshake({
-      runtime, instanceId, latch, clock, deadline,
+      runtime,
+      instanceId,
+      latch,
+      clock,
+      deadline,
       retry: server.transport !== 'stdio',
       clientInfo: o.clientInfo ?? DEFAULT_CLIENT_INFO,
       onAttemptFailed: (error) => {
@@ -57,7 +64,11 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     if (missing.length > 0) throw new GateFailure('missing-tools', `expectTools missing ${missing.join(', ')}`);
     if (stabilizationSeconds > 0) {
       await stabilize({
-        client, runtime, instanceId, latch, clock,
+        client,
+        runtime,
+        instanceId,
+        latch,
+        clock,
         durationMs: stabilizationSeconds * 1000,
         pingEveryMs: o.stabilizationPingMs ?? 1000,
         pingTimeoutMs: Math.max(1000, timeoutMs),

@@ -76,7 +76,10 @@ export class HostPolicy {
     if (!this.anyHost) {
       const name = host === undefined ? undefined : hostnameOf(host);
       if (name === undefined || !this.hosts.has(name)) {
-        return { header: 'host', message: `Forbidden: Host header ${host === undefined ? 'missing' : `"${host.slice(0, 200)}"`} is not one of this daemon's host names; add it with --allowed-hosts` };
+        return {
+          header: 'host',
+          message: `Forbidden: Host header ${host === undefined ? 'missing' : `"${host.slice(0, 200)}"`} is not one of this daemon's host names; add it with --allowed-hosts`,
+        };
       }
     }
     const raw = headers.origin;
@@ -90,13 +93,21 @@ export class HostPolicy {
 
 /** The refusal as a JSON-RPC error body (what the MCP SDK's own check answers, with our code). */
 export function refusalBody(r: HostRefusal): object {
-  return { jsonrpc: '2.0', id: null, error: { code: -32000, message: r.message, data: { code: r.header === 'host' ? 'FORBIDDEN_HOST' : 'FORBIDDEN_ORIGIN', header: r.header } } };
+  return {
+    jsonrpc: '2.0',
+    id: null,
+    error: { code: -32000, message: r.message, data: { code: r.header === 'host' ? 'FORBIDDEN_HOST' : 'FORBIDDEN_ORIGIN', header: r.header } },
+  };
 }
 
 /** A fastify onRequest hook answering 403 to a request whose Host or Origin the policy refuses. */
 export function hostGuard(policy: HostPolicy) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const refusal = policy.check(req.headers);
-    if (refusal) await reply.code(403).header('content-type', 'application/json').send(JSON.stringify(refusalBody(refusal)));
+    if (refusal)
+      await reply
+        .code(403)
+        .header('content-type', 'application/json')
+        .send(JSON.stringify(refusalBody(refusal)));
   };
 }

@@ -41,11 +41,15 @@ export const REQUEST_TIMEOUT_MS = 10_000;
 
 export function buildApp(deps: AppDeps): FastifyInstance {
   const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }), logController: new PlainLogController(), bodyLimit: BODY_LIMIT, forceCloseConnections: true,
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    logController: new PlainLogController(),
+    bodyLimit: BODY_LIMIT,
+    forceCloseConnections: true,
     // a client gets REQUEST_TIMEOUT_MS to send its whole request (headers and body), checked every
     // second: one that dribbles its body (slowloris) is cut instead of holding a socket forever.
     // Responses are not limited: /events and the gateway's SSE streams stay open.
-    serverFactory: (handler) => createServer({ requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 }, handler),
+    serverFactory: (handler) =>
+      createServer({ requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 }, handler),
   });
   // Keep JSON bodies as raw bytes: webhook signatures are computed over the exact bytes sent.
   app.addContentTypeParser(['application/json', 'application/*+json'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));

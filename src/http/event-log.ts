@@ -3,14 +3,21 @@
 import type { EventBus, ReconcileEvent } from '../reconciler/events.js';
 import { IDENTITY_KEYS, type Masker } from '../render/mask.js';
 
-export interface LoggedEvent { id: number; at: string; event: ReconcileEvent }
+export interface LoggedEvent {
+  id: number;
+  at: string;
+  event: ReconcileEvent;
+}
 
 export class EventLog {
   private readonly buffer: LoggedEvent[] = [];
   private readonly subscribers = new Set<(e: LoggedEvent) => void>();
   private nextId = 1;
 
-  constructor(bus: EventBus, private readonly opts: { size?: number; mask?: Masker; now?: () => number } = {}) {
+  constructor(
+    bus: EventBus,
+    private readonly opts: { size?: number; mask?: Masker; now?: () => number } = {},
+  ) {
     bus.on((e) => this.add(e));
   }
 

@@ -19,7 +19,12 @@ export function registerEvents(app: FastifyInstance, log: EventLog): void {
     const lastId = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     res.write(': mcp-gitops events\n\n');
     // replay only when the client says where it was; a fresh client gets what happens from now on
     const send = (text: string): void => {
@@ -30,7 +35,10 @@ export function registerEvents(app: FastifyInstance, log: EventLog): void {
     const unsubscribe = log.subscribe((e) => send(frame(e)));
     const keepalive = setInterval(() => send(': keepalive\n\n'), KEEPALIVE_MS);
     keepalive.unref();
-    const close = (): void => { clearInterval(keepalive); unsubscribe(); };
+    const close = (): void => {
+      clearInterval(keepalive);
+      unsubscribe();
+    };
     res.on('close', close);
     req.raw.on('close', close);
     res.on('error', close);

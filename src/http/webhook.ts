@@ -33,11 +33,16 @@ export function providerOf(req: FastifyRequest): WebhookProvider {
 export function verifyWebhook(req: FastifyRequest, body: Buffer, secret: string): { provider: WebhookProvider; ok: boolean } {
   const provider = providerOf(req);
   switch (provider) {
-    case 'github': return { provider, ok: safeEqual(header(req, 'x-hub-signature-256')!, `sha256=${hmacHex(secret, body)}`) };
-    case 'gitea': return { provider, ok: safeEqual(header(req, 'x-gitea-signature') ?? header(req, 'x-forgejo-signature')!, hmacHex(secret, body)) };
-    case 'gitlab': return { provider, ok: safeEqual(header(req, 'x-gitlab-token')!, secret) };
-    case 'bearer': return { provider, ok: safeEqual(bearer(header(req, 'authorization'))!, secret) };
-    default: return { provider, ok: false };
+    case 'github':
+      return { provider, ok: safeEqual(header(req, 'x-hub-signature-256')!, `sha256=${hmacHex(secret, body)}`) };
+    case 'gitea':
+      return { provider, ok: safeEqual(header(req, 'x-gitea-signature') ?? header(req, 'x-forgejo-signature')!, hmacHex(secret, body)) };
+    case 'gitlab':
+      return { provider, ok: safeEqual(header(req, 'x-gitlab-token')!, secret) };
+    case 'bearer':
+      return { provider, ok: safeEqual(bearer(header(req, 'authorization'))!, secret) };
+    default:
+      return { provider, ok: false };
   }
 }
 

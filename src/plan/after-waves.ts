@@ -23,7 +23,11 @@ export interface AfterWaves {
  * desired server other than the one now serving it. A desired server that failed or is in backoff
  * (no serving instance) keeps whatever still runs for it: a working older instance beats none.
  */
-export function afterWaves(desired: ReadonlySet<string>, serving: ReadonlyMap<string, string>, observed: readonly Pick<ObservedInstance, 'id' | 'server' | 'state'>[]): AfterWaves {
+export function afterWaves(
+  desired: ReadonlySet<string>,
+  serving: ReadonlyMap<string, string>,
+  observed: readonly Pick<ObservedInstance, 'id' | 'server' | 'state'>[],
+): AfterWaves {
   const departures: Departure[] = [];
   const pruned = new Set<string>();
   for (const i of observed) {

@@ -96,7 +96,8 @@ function groupByServer(observed: readonly ObservedInstance[]): Map<string, Obser
 
 /** The running instance with the desired hash to keep or verify: gated ones first, then the newest. */
 function readyInstance(all: readonly ObservedInstance[], hash: string): ObservedInstance | undefined {
-  return all.filter((i) => i.state === 'running' && i.specHash === hash)
+  return all
+    .filter((i) => i.state === 'running' && i.specHash === hash)
     .sort((a, b) => Number(b.verified) - Number(a.verified) || b.startedAt.localeCompare(a.startedAt))[0];
 }
 
@@ -107,7 +108,12 @@ function current(all: readonly ObservedInstance[]): ObservedInstance | undefined
 }
 
 function fromOf(o: ObservedInstance): NonNullable<ServerStep['from']> {
-  return { specHash: o.specHash, commit: o.commit, ...(o.version !== undefined && { version: o.version }), ...(o.message !== undefined && { message: o.message }) };
+  return {
+    specHash: o.specHash,
+    commit: o.commit,
+    ...(o.version !== undefined && { version: o.version }),
+    ...(o.message !== undefined && { message: o.message }),
+  };
 }
 
 function decide(d: RenderedServer, existing: readonly ObservedInstance[], opts: PlanOptions): ServerStep {
@@ -118,33 +124,62 @@ function decide(d: RenderedServer, existing: readonly ObservedInstance[], opts: 
   const others = (keep: ObservedInstance): string[] => running.filter((i) => i !== keep).map((i) => i.id);
   if (ready?.verified) return { server, action: 'keep', desired: d, strategy: wanted, instance: ready.id, remove: [], retire: others(ready) };
   const base = (): ServerStep => {
-    if (ready) return { server, action: 'verify', desired: d, strategy: wanted, instance: ready.id, remove: [], retire: others(ready), note: 'an instance with this spec runs but never passed a health gate: gated in place' };
+    if (ready)
+      return {
+        server,
+        action: 'verify',
+        desired: d,
+        strategy: wanted,
+        instance: ready.id,
+        remove: [],
+        retire: others(ready),
+        note: 'an instance with this spec runs but never passed a health gate: gated in place',
+      };
     const port = d.spec.port;
     const held = opts.sharedPorts && port !== undefined ? running.find((i) => i.port === port) : undefined;
     const strategy: RolloutStrategy = held ? 'recreate' : wanted;
     const action: StartAction = existing.length === 0 ? 'create' : running.length === 0 ? 'restart' : strategy === 'recreate' ? 'recreate' : 'start-beside';
     const last = current(existing);
     return {
-      server, action, desired: d, strategy,
+      server,
+      action,
+      desired: d,
+      strategy,
       remove: existing.filter((i) => action === 'recreate' || i.state !== 'running').map((i) => i.id),
       retire: action === 'start-beside' ? running.map((i) => i.id) : [],
       ...(opts.sharedPorts && port !== undefined && { freePort: port }),
       ...(last && last.specHash !== d.specHash && { from: fromOf(last) }),
       ...(action === 'restart' && last && { from: fromOf(last) }),
-      ...(held && wanted === 'blue-green' && action === 'recreate' && { note: `blue-green needs a free port; ${port} is held by the running instance, so it is recreated` }),
+      ...(held &&
+        wanted === 'blue-green' &&
+        action === 'recreate' && { note: `blue-green needs a free port; ${port} is held by the running instance, so it is recreated` }),
     };
   };
   const step = base();
   if (!opts.inBackoff?.(server)) return step;
-  return { server, action: 'skip', desired: d, strategy: step.strategy, instance: step.instance, remove: [], retire: [], held: step.action as NonNullable<ServerStep['held']>, ...(step.from && { from: step.from }), note: 'restart backoff: tried again once it expires' };
+  return {
+    server,
+    action: 'skip',
+    desired: d,
+    strategy: step.strategy,
+    instance: step.instance,
+    remove: [],
+    retire: [],
+    held: step.action as NonNullable<ServerStep['held']>,
+    ...(step.from && { from: step.from }),
+    note: 'restart backoff: tried again once it expires',
+  };
 }
 
 export function plan(desired: readonly RenderedServer[], observed: readonly ObservedInstance[], opts: PlanOptions = {}): Plan {
   const byServer = groupByServer(observed);
   const byName = new Map(desired.map((d) => [d.spec.name, d]));
-  const waves = layers(new Map(desired.map((d) => [d.spec.name, d.spec.dependsOn])))
-    .map((names) => names.map((n) => decide(byName.get(n)!, byServer.get(n) ?? [], opts)));
-  const prune = [...byServer.entries()].filter(([name]) => !byName.has(name)).sort(([a], [b]) => (a < b ? -1 : 1))
+  const waves = layers(new Map(desired.map((d) => [d.spec.name, d.spec.dependsOn]))).map((names) =>
+    names.map((n) => decide(byName.get(n)!, byServer.get(n) ?? [], opts)),
+  );
+  const prune = [...byServer.entries()]
+    .filter(([name]) => !byName.has(name))
+    .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([server, all]): PruneStep => ({
       server,
       remove: all.filter((i) => i.state !== 'running').map((i) => i.id),

@@ -10,7 +10,9 @@ export function recordedTools(rec: AppliedServer | undefined, inst: { specHash: 
 }
 
 /** The recorded version of an instance's spec (instances carry no version label). */
-export function versionFromRecords(records: Readonly<Record<string, AppliedServer>>): (inst: { labels: { server: string; specHash: string } }) => string | undefined {
+export function versionFromRecords(
+  records: Readonly<Record<string, AppliedServer>>,
+): (inst: { labels: { server: string; specHash: string } }) => string | undefined {
   return (inst) => {
     const rec = records[inst.labels.server];
     return rec?.specHash === inst.labels.specHash ? rec.version : undefined;

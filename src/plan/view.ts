@@ -62,9 +62,18 @@ export interface ViewMeta {
 
 function stepView(s: ServerStep, wave: number): StepView {
   return {
-    server: s.server, action: s.action, wave, version: s.desired.masked.version, specHash: s.desired.specHash, strategy: s.strategy,
-    ...(s.instance !== undefined && { instance: s.instance }), ...(s.from && { from: { ...s.from } }),
-    remove: [...s.remove], retire: [...s.retire], ...(s.held && { held: s.held }), ...(s.note && { note: s.note }),
+    server: s.server,
+    action: s.action,
+    wave,
+    version: s.desired.masked.version,
+    specHash: s.desired.specHash,
+    strategy: s.strategy,
+    ...(s.instance !== undefined && { instance: s.instance }),
+    ...(s.from && { from: { ...s.from } }),
+    remove: [...s.remove],
+    retire: [...s.retire],
+    ...(s.held && { held: s.held }),
+    ...(s.note && { note: s.note }),
   };
 }
 
@@ -74,8 +83,14 @@ function pruneView(p: PruneStep): StepView {
 
 export function planView(p: Plan, meta: ViewMeta): PlanView {
   return {
-    commit: meta.commit, ...(meta.head !== undefined && { head: meta.head }), mode: meta.mode, source: meta.source, against: meta.against,
-    waves: p.waves.map((w, i) => w.map((s) => stepView(s, i + 1))), prune: p.prune.map(pruneView), notes: [...(meta.notes ?? [])],
+    commit: meta.commit,
+    ...(meta.head !== undefined && { head: meta.head }),
+    mode: meta.mode,
+    source: meta.source,
+    against: meta.against,
+    waves: p.waves.map((w, i) => w.map((s) => stepView(s, i + 1))),
+    prune: p.prune.map(pruneView),
+    notes: [...(meta.notes ?? [])],
   };
 }
 
@@ -89,7 +104,7 @@ const short = (sha: string): string => sha.slice(0, 7);
 function versionCell(s: StepView): string {
   if (s.action === 'prune') return s.from?.version ?? '';
   const was = s.from?.version;
-  return was !== undefined && was !== s.version ? `${was} -> ${s.version ?? ''}` : s.version ?? '';
+  return was !== undefined && was !== s.version ? `${was} -> ${s.version ?? ''}` : (s.version ?? '');
 }
 
 function detail(s: StepView): string {
@@ -124,7 +139,13 @@ export function formatPlan(v: PlanView): string {
   else {
     const table = [['WAVE', 'SERVER', 'ACTION', 'VERSION', 'DETAIL'], ...rows];
     const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
-    for (const r of table) lines.push(r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd());
+    for (const r of table)
+      lines.push(
+        r
+          .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c])))
+          .join('  ')
+          .trimEnd(),
+      );
   }
   const steps = [...v.waves.flat(), ...v.prune];
   const count = (a: StepView['action']): number => steps.filter((s) => s.action === a).length;

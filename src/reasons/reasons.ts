@@ -11,7 +11,7 @@ export const REASONS = {
   ValidationFailed: 'The commit does not load, validate or render: nothing of it ran. Stalled until a new commit.',
   Superseded: 'A newer commit arrived while health gates were waiting; the newer one is synced at once.',
   Interrupted: 'The daemon stopped during this sync; the next start synced again from what runs.',
-  RolloutFailed: 'The rollout stopped on an error that is the commit\'s own; the servers were put back to the last good commit.',
+  RolloutFailed: "The rollout stopped on an error that is the commit's own; the servers were put back to the last good commit.",
   // ---- one server (and, for a failed rollout, its history entry and the top level) ----
   Healthy: 'The server runs and passed its health gate.',
   StartFailed: 'The runtime could not start the server (command not found, image missing, bad spec for this runtime).',
@@ -25,12 +25,14 @@ export const REASONS = {
   CrashLoopBackOff: 'The running instance exited; it is restarted with backoff (1 s doubling to 5 min).',
   DependencyNotReady: 'Reserved: not rolled out because a server it depends on (dependsOn) did not become healthy.',
   // ---- the machine, not the commit: retried with backoff, never quarantined (phase Degraded) ----
-  StateWriteFailed: 'The state directory cannot be written (disk full, read-only, permission, no file descriptors). Nothing acts until it can; what runs stays served.',
+  StateWriteFailed:
+    'The state directory cannot be written (disk full, read-only, permission, no file descriptors). Nothing acts until it can; what runs stays served.',
   SourceUnavailable: 'The git source cannot be read for now (unreachable, server error, timeout, auth refused, branch gone). What runs stays served.',
-  RuntimeUnavailable: 'The runtime failed for now (engine or API server down, resources exhausted). What runs stays; the retry converges from what is observed.',
+  RuntimeUnavailable:
+    'The runtime failed for now (engine or API server down, resources exhausted). What runs stays; the retry converges from what is observed.',
   // ---- reserved for features that build on this list ----
   BreakingToolChange: 'Reserved: a rollout would remove or change a tool clients rely on.',
-  ToolDrift: 'Reserved: a running server\'s tools differ from the ones its gate saw.',
+  ToolDrift: "Reserved: a running server's tools differ from the ones its gate saw.",
   CanaryFailed: 'Reserved: a canary step exceeded its error rate or latency budget.',
   CheckFailed: 'Reserved: an http, tcp or command health check failed.',
   RemoteUnreachable: 'Reserved: a remote MCP server (spec.url) cannot be reached.',

@@ -79,8 +79,15 @@ function observed(i: Instance, deps: Pick<PlanInputs, 'verified' | 'versionOf'>)
   const port = portOf(i);
   const version = deps.versionOf?.(i);
   return {
-    id: i.id, server: i.labels.server, specHash: i.labels.specHash, commit: i.labels.commit, state: i.state, startedAt: i.startedAt,
-    verified: deps.verified(i) !== null, ...(port !== undefined && { port }), ...(i.message !== undefined && { message: i.message }),
+    id: i.id,
+    server: i.labels.server,
+    specHash: i.labels.specHash,
+    commit: i.labels.commit,
+    state: i.state,
+    startedAt: i.startedAt,
+    verified: deps.verified(i) !== null,
+    ...(port !== undefined && { port }),
+    ...(i.message !== undefined && { message: i.message }),
     ...(version !== undefined && { version }),
   };
 }
@@ -144,7 +151,9 @@ async function rollOne(step: ServerStep, byId: ReadonlyMap<string, Instance>, de
   let started: Instance;
   try {
     started = await deps.runtime.start(d, {
-      commit: deps.commit, workdir: deps.workdir, signal,
+      commit: deps.commit,
+      workdir: deps.workdir,
+      signal,
       onWaiting: (w) => deps.emit({ type: 'server.waiting', server: name, commit: deps.commit, ...w }),
     });
   } catch (e) {
@@ -175,7 +184,11 @@ export interface PlanInputs {
 /** The plan converge executes: decided once, against what runs now. GET /plan and `plan --live` call it too. */
 export async function planNow(desired: readonly RenderedServer[], deps: PlanInputs): Promise<{ plan: Plan; instances: Instance[] }> {
   const instances = (await deps.runtime.observe()).filter((i) => !deps.retiring?.(i.id) && !deps.owns?.(i));
-  const p = plan(desired, instances.map((i) => observed(i, deps)), { sharedPorts: deps.sharedPorts, ...(deps.skip && { inBackoff: deps.skip }) });
+  const p = plan(
+    desired,
+    instances.map((i) => observed(i, deps)),
+    { sharedPorts: deps.sharedPorts, ...(deps.skip && { inBackoff: deps.skip }) },
+  );
   return { plan: p, instances };
 }
 
@@ -191,16 +204,18 @@ export async function converge(desired: readonly RenderedServer[], deps: Converg
     const wave = new AbortController();
     const signal = AbortSignal.any([deps.signal, wave.signal]);
     setMaxListeners(0, signal); // one listener per gate of the wave, however wide it is
-    const settled = await Promise.allSettled(steps.map(async (step) => {
-      try {
-        const r = await rollOne(step, byId, deps, signal);
-        if (r.status === 'failed' && deps.failFast) wave.abort();
-        return r;
-      } catch (e) {
-        wave.abort(); // no gate of this wave may outlive the converge
-        throw e;
-      }
-    }));
+    const settled = await Promise.allSettled(
+      steps.map(async (step) => {
+        try {
+          const r = await rollOne(step, byId, deps, signal);
+          if (r.status === 'failed' && deps.failFast) wave.abort();
+          return r;
+        } catch (e) {
+          wave.abort(); // no gate of this wave may outlive the converge
+          throw e;
+        }
+      }),
+    );
     const thrown = settled.find((r) => r.status === 'rejected');
     if (thrown) throw thrown.reason;
     const results = settled.map((r) => (r as PromiseFulfilledResult<ServerOutcome>).value);
@@ -220,7 +235,11 @@ async function prune(desired: readonly RenderedServer[], outcomes: Map<string, S
   const serving = new Map([...outcomes.values()].filter((o) => o.instance).map((o) => [o.server, o.instance!.id]));
   const now = (await deps.runtime.observe()).filter((i) => !deps.retirements.has(i.id) && !deps.router?.owns?.(i));
   const byId = new Map(now.map((i) => [i.id, i]));
-  const { departures, pruned } = afterWaves(new Set(desired.map((d) => d.spec.name)), serving, now.map((i) => observed(i, deps)));
+  const { departures, pruned } = afterWaves(
+    new Set(desired.map((d) => d.spec.name)),
+    serving,
+    now.map((i) => observed(i, deps)),
+  );
   for (const d of departures) {
     if (d.how === 'now') await removeInstance(deps, byId.get(d.id)!, d.why);
     else deps.retirements.drain(byId.get(d.id)!, d.why);

@@ -17,7 +17,11 @@ export type SyncErrorCode =
 
 export class SyncError extends Error {
   override readonly name = 'SyncError';
-  constructor(readonly code: SyncErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: SyncErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }

@@ -32,7 +32,11 @@ export class EventBus {
   }
   emit(e: ReconcileEvent): void {
     for (const l of this.listeners) {
-      try { l(e); } catch { /* a broken listener must not break the reconciler */ }
+      try {
+        l(e);
+      } catch {
+        /* a broken listener must not break the reconciler */
+      }
     }
   }
 }

@@ -18,11 +18,15 @@ const WRITE_ERRNO: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS', '
 const OWN_FILE_ERRNO: ReadonlySet<string> = new Set([...MACHINE_ERRNO, 'EACCES', 'EPERM', 'EBUSY', 'ENOTDIR']);
 
 const STAGE_REASON: Readonly<Record<FaultStage, EnvironmentReason>> = {
-  source: 'SourceUnavailable', state: 'StateWriteFailed', runtime: 'RuntimeUnavailable',
+  source: 'SourceUnavailable',
+  state: 'StateWriteFailed',
+  runtime: 'RuntimeUnavailable',
 };
 
 const SYNC_ERROR_REASON: Readonly<Partial<Record<SyncErrorCode, EnvironmentReason>>> = {
-  SOURCE_UNAVAILABLE: 'SourceUnavailable', RUNTIME_UNAVAILABLE: 'RuntimeUnavailable', STATE_WRITE_FAILED: 'StateWriteFailed',
+  SOURCE_UNAVAILABLE: 'SourceUnavailable',
+  RUNTIME_UNAVAILABLE: 'RuntimeUnavailable',
+  STATE_WRITE_FAILED: 'StateWriteFailed',
 };
 
 /** The errno code of a Node error, or of one it wraps (`cause`, or `data.errno` of a runtime error). */

@@ -16,17 +16,17 @@ export interface Landed {
 
 export type Outcome =
   | {
-    kind: 'result';
-    result: SyncResult;
-    /** Why, from the status vocabulary: the first failed server's reason for a failed rollout. */
-    reason: Reason;
-    commit: string;
-    message: string;
-    errors?: string[];
-    landed?: Landed;
-    /** the runtime may hold a mix of commits: repair from the applied commit at once. */
-    repair?: boolean;
-  }
+      kind: 'result';
+      result: SyncResult;
+      /** Why, from the status vocabulary: the first failed server's reason for a failed rollout. */
+      reason: Reason;
+      commit: string;
+      message: string;
+      errors?: string[];
+      landed?: Landed;
+      /** the runtime may hold a mix of commits: repair from the applied commit at once. */
+      repair?: boolean;
+    }
   | { kind: 'repaired'; landed: Landed }
   | { kind: 'noop' }
   /** Cut short by shutdown: nothing is recorded (inFlight stays, as after a crash). */
@@ -57,8 +57,14 @@ export function writeOutcome(s: DaemonState, o: Outcome, sync: SyncInfo): void {
 
 function writeResult(s: DaemonState, o: Extract<Outcome, { kind: 'result' }>, sync: SyncInfo): void {
   StateStore.pushHistory(s, {
-    id: sync.id, commit: o.commit, result: o.result, startedAt: sync.startedAt, finishedAt: sync.finishedAt,
-    message: o.message, reason: o.reason, ...(o.errors && { errors: o.errors }),
+    id: sync.id,
+    commit: o.commit,
+    result: o.result,
+    startedAt: sync.startedAt,
+    finishedAt: sync.finishedAt,
+    message: o.message,
+    reason: o.reason,
+    ...(o.errors && { errors: o.errors }),
   });
   const failed = (): void => {
     // a revert records the reason before it starts (crash-safe); keep that one
@@ -93,8 +99,12 @@ function writeRecords(s: DaemonState, landed: Landed): void {
     const prev = s.servers[d.spec.name];
     if (o.status === 'kept' && prev?.specHash === d.specHash) continue;
     s.servers[d.spec.name] = {
-      name: d.spec.name, version: d.masked.version, commit: o.instance.labels.commit, specHash: d.specHash,
-      deployedAt: o.passedAt ?? o.instance.startedAt, tools: (o.tools ?? []).map((t) => t.name),
+      name: d.spec.name,
+      version: d.masked.version,
+      commit: o.instance.labels.commit,
+      specHash: d.specHash,
+      deployedAt: o.passedAt ?? o.instance.startedAt,
+      tools: (o.tools ?? []).map((t) => t.name),
       ...(d.spec.port !== undefined && { port: d.spec.port }),
     };
   }

@@ -106,23 +106,39 @@ export class Reconciler {
     const transient = deps.isTransient;
     this.fault = (e, stage) => environmentFault(e, stage) ?? (stage === 'runtime' && transient?.(e) ? 'RuntimeUnavailable' : null);
     this.retirements = new Retirements({
-      runtime: deps.runtime, emit: (e) => this.onEvent(e), ...(deps.router && { router: deps.router }),
-      onError: (inst, err) => deps.logger.warn({ server: inst.labels.server, instanceId: inst.id, err: errText(err) }, 'removing a retired instance failed; the next sync prunes it'),
+      runtime: deps.runtime,
+      emit: (e) => this.onEvent(e),
+      ...(deps.router && { router: deps.router }),
+      onError: (inst, err) =>
+        deps.logger.warn({ server: inst.labels.server, instanceId: inst.id, err: errText(err) }, 'removing a retired instance failed; the next sync prunes it'),
     });
     this.nextSyncId = deps.store.get().nextSyncId;
-    this.queue = new TriggerQueue((t) => this.runSync(t), () => this.nextSyncId++);
+    this.queue = new TriggerQueue(
+      (t) => this.runSync(t),
+      () => this.nextSyncId++,
+    );
     this.rendered = new RenderedCommits({ snapshot: (c) => deps.source.snapshot(c), compile: deps.compile, workdirFor: deps.workdirFor });
     this.steps = new SyncSteps({
-      source: deps.source, store: deps.store, compile: deps.compile, workdirFor: deps.workdirFor, events: this.events,
-      rendered: this.rendered, now: () => this.clock.now(), nextSyncId: () => this.nextSyncId,
+      source: deps.source,
+      store: deps.store,
+      compile: deps.compile,
+      workdirFor: deps.workdirFor,
+      events: this.events,
+      rendered: this.rendered,
+      now: () => this.clock.now(),
+      nextSyncId: () => this.nextSyncId,
       converge: (...a) => this.convergeTo(...a),
-      say: (m) => { this.message = m; },
+      say: (m) => {
+        this.message = m;
+      },
       sawHead: (head) => {
         this.head = head;
         this.checks++;
         this.lastCheckedAt = this.iso();
       },
-      rollingOut: () => { if (this.queue.hasPending) this.checkSupersede(); },
+      rollingOut: () => {
+        if (this.queue.hasPending) this.checkSupersede();
+      },
       inBackoff: (server) => this.backoff.waitFor(server) > 0,
     }).steps;
   }
@@ -135,13 +151,26 @@ export class Reconciler {
     const interrupted = st.inFlight;
     if (interrupted) {
       // a disk that refuses this write keeps it in memory; the first sync's outcome retries it
-      await this.deps.store.update((s) => {
-        s.history = [{ id: interrupted.id, commit: interrupted.commit, result: 'failed', reason: 'Interrupted', startedAt: interrupted.startedAt, finishedAt: this.iso(), message: 'interrupted: the daemon stopped during this sync; it is synced again from what runs' }, ...s.history];
-        s.inFlight = null;
-      }).catch((e: unknown) => {
-        if (!(e instanceof StateWriteError)) throw e;
-        this.deps.logger.warn({ err: e.message }, 'could not record the interrupted sync yet; retried with the next write');
-      });
+      await this.deps.store
+        .update((s) => {
+          s.history = [
+            {
+              id: interrupted.id,
+              commit: interrupted.commit,
+              result: 'failed',
+              reason: 'Interrupted',
+              startedAt: interrupted.startedAt,
+              finishedAt: this.iso(),
+              message: 'interrupted: the daemon stopped during this sync; it is synced again from what runs',
+            },
+            ...s.history,
+          ];
+          s.inFlight = null;
+        })
+        .catch((e: unknown) => {
+          if (!(e instanceof StateWriteError)) throw e;
+          this.deps.logger.warn({ err: e.message }, 'could not record the interrupted sync yet; retried with the next write');
+        });
     }
     this.timers.every(this.deps.intervalMs, () => this.requestSync('poll'));
     this.requestSync('start');
@@ -177,7 +206,8 @@ export class Reconciler {
     const syncing = this.current !== null && (this.current.phase === 'rolling-out' || this.current.phase === 'reverting');
     const { phase, reason } = daemonPhase({ started: this.started, syncing, state, head: this.head, servers, lastError: this.lastError });
     return {
-      phase, reason,
+      phase,
+      reason,
       message: this.message,
       revision: { head: this.head, applied: state.applied, lastGood: state.lastGood },
       failedRevision: state.failedRevision,
@@ -201,12 +231,20 @@ export class Reconciler {
     const abortable = (): boolean => cur !== null && this.current === cur && (cur.phase === 'rolling-out' || cur.phase === 'repairing');
     if (!abortable() || this.checkingHead) return;
     this.checkingHead = true;
-    void this.deps.source.head().then((head) => {
-      if (abortable() && head !== cur!.head) {
-        this.deps.logger.info({ commit: cur!.head, newer: head }, 'a newer commit supersedes the running sync');
-        cur!.abort.abort();
-      }
-    }, () => undefined).finally(() => { this.checkingHead = false; });
+    void this.deps.source
+      .head()
+      .then(
+        (head) => {
+          if (abortable() && head !== cur!.head) {
+            this.deps.logger.info({ commit: cur!.head, newer: head }, 'a newer commit supersedes the running sync');
+            cur!.abort.abort();
+          }
+        },
+        () => undefined,
+      )
+      .finally(() => {
+        this.checkingHead = false;
+      });
   }
 
   // ---- one sync ------------------------------------------------------------------------------
@@ -221,7 +259,10 @@ export class Reconciler {
     try {
       for (const step of this.steps) {
         const o = await step(ctx);
-        if (o) { outcome = o; break; }
+        if (o) {
+          outcome = o;
+          break;
+        }
       }
     } catch (e) {
       outcome = SyncSteps.fromError(ctx, e, this.fault);
@@ -239,18 +280,39 @@ export class Reconciler {
     }
   }
 
-  private convergeTo(desired: RenderedServer[], commit: string, workdir: string, signal: AbortSignal, mode: ConvergeMode, onWave?: ConvergeDeps['onWave']): Promise<ConvergeOutcome> {
+  private convergeTo(
+    desired: RenderedServer[],
+    commit: string,
+    workdir: string,
+    signal: AbortSignal,
+    mode: ConvergeMode,
+    onWave?: ConvergeDeps['onWave'],
+  ): Promise<ConvergeOutcome> {
     return converge(desired, {
-      runtime: this.deps.runtime, gate: this.deps.gate, commit, workdir, signal, sharedPorts: this.deps.sharedPorts,
-      emit: (e) => this.onEvent(e), now: () => this.clock.now(), verified: this.verified(), retirements: this.retirements,
-      isTransient: (e) => this.fault(e, 'runtime') !== null, ...(this.deps.router && { router: this.deps.router }), ...mode, ...(onWave && { onWave }),
+      runtime: this.deps.runtime,
+      gate: this.deps.gate,
+      commit,
+      workdir,
+      signal,
+      sharedPorts: this.deps.sharedPorts,
+      emit: (e) => this.onEvent(e),
+      now: () => this.clock.now(),
+      verified: this.verified(),
+      retirements: this.retirements,
+      isTransient: (e) => this.fault(e, 'runtime') !== null,
+      ...(this.deps.router && { router: this.deps.router }),
+      ...mode,
+      ...(onWave && { onWave }),
     });
   }
 
   /** Passed a gate in this run, or is the recorded deployment (see recordedTools). */
   private verified(): (i: Instance) => GateTool[] | null {
     const records = this.deps.store.get().servers;
-    return (i) => this.gated.get(i.id) ?? recordedTools(records[i.labels.server], { specHash: i.labels.specHash, startedAt: i.startedAt })?.map((name) => ({ name })) ?? null;
+    return (i) =>
+      this.gated.get(i.id) ??
+      recordedTools(records[i.labels.server], { specHash: i.labels.specHash, startedAt: i.startedAt })?.map((name) => ({ name })) ??
+      null;
   }
 
   /**
@@ -266,19 +328,31 @@ export class Reconciler {
     if (head !== st.applied && head !== st.failedRevision?.commit) {
       const d = this.deps.compile(await this.deps.source.snapshot(head));
       if (d.errors.length === 0) target = { commit: head, servers: d.servers };
-      else notes.push(`${short(head)} is invalid (${d.errors.length} error${d.errors.length === 1 ? '' : 's'}): the next sync records it and only repairs drift`);
+      else
+        notes.push(`${short(head)} is invalid (${d.errors.length} error${d.errors.length === 1 ? '' : 's'}): the next sync records it and only repairs drift`);
     } else if (head !== st.applied) {
       notes.push(`${short(head)} failed before: it is retried only by a forced sync; the next sync only repairs drift`);
     }
     const mode = target ? 'rollout' : 'repair';
     target ??= await this.rendered.get(st.applied);
     const { plan } = await planNow(target.servers, {
-      runtime: this.deps.runtime, sharedPorts: this.deps.sharedPorts, verified: this.verified(), retiring: (id) => this.retirements.has(id),
+      runtime: this.deps.runtime,
+      sharedPorts: this.deps.sharedPorts,
+      verified: this.verified(),
+      retiring: (id) => this.retirements.has(id),
       owns: (i) => this.deps.router?.owns?.(i) ?? false,
-      versionOf: versionFromRecords(st.servers), ...(mode === 'repair' && { skip: (s: string) => this.backoff.waitFor(s) > 0 }),
+      versionOf: versionFromRecords(st.servers),
+      ...(mode === 'repair' && { skip: (s: string) => this.backoff.waitFor(s) > 0 }),
     });
     if (this.current) notes.push('a sync is running: this is what the next one would do from what runs at this moment');
-    return planView(plan, { commit: target.commit, head, mode, source: 'daemon', against: `its ${this.deps.runtimeName ?? ''} runtime, live`.replace('  ', ' '), notes });
+    return planView(plan, {
+      commit: target.commit,
+      head,
+      mode,
+      source: 'daemon',
+      against: `its ${this.deps.runtimeName ?? ''} runtime, live`.replace('  ', ' '),
+      notes,
+    });
   }
 
   // ---- crashes -------------------------------------------------------------------------------
@@ -334,7 +408,7 @@ export class Reconciler {
     this.lastError = { reason, code, message, at: this.iso() };
     if (reason === 'SourceUnavailable') this.events.emit({ type: 'source.error', code: reason, message });
     this.events.emit({ type: 'sync.retrying', code: reason, message, retryInSeconds: Math.ceil(delay / 1000) });
-    this.deps.logger.warn({ reason, code, err: message, retryInMs: delay }, 'sync could not run: not the commit\'s fault; will retry');
+    this.deps.logger.warn({ reason, code, err: message, retryInMs: delay }, "sync could not run: not the commit's fault; will retry");
     this.message = `Waiting to retry: ${message}`;
   }
 
@@ -358,10 +432,18 @@ export class Reconciler {
     const started = [...landed.out.outcomes.values()].filter((x) => x.status === 'started');
     for (const x of started) {
       this.backoff.started(x.server);
-      if (!afterRestart) this.events.emit({ type: 'drift.repaired', server: x.server, instanceId: x.instance!.id, why: 'its instance was missing, exited or changed out of band' });
+      if (!afterRestart)
+        this.events.emit({
+          type: 'drift.repaired',
+          server: x.server,
+          instanceId: x.instance!.id,
+          why: 'its instance was missing, exited or changed out of band',
+        });
     }
-    if (afterRestart && started.length > 0) this.deps.logger.info({ started: started.map((x) => x.server) }, 'started the applied servers the daemon does not find running since it started');
-    else if (started.length > 0 || landed.out.pruned.length > 0) this.deps.logger.info({ restarted: started.map((x) => x.server), pruned: landed.out.pruned }, 'drift repaired');
+    if (afterRestart && started.length > 0)
+      this.deps.logger.info({ started: started.map((x) => x.server) }, 'started the applied servers the daemon does not find running since it started');
+    else if (started.length > 0 || landed.out.pruned.length > 0)
+      this.deps.logger.info({ restarted: started.map((x) => x.server), pruned: landed.out.pruned }, 'drift repaired');
     this.settle(landed);
     for (const x of landed.out.outcomes.values()) {
       if (x.status === 'failed') this.crashed(x.server, x.reason ?? 'restart failed its health gate');
@@ -382,7 +464,11 @@ export class Reconciler {
   }
 
   private onEvent(e: ReconcileEvent): void {
-    if (e.type === 'gate.passed') this.gated.set(e.instanceId, e.tools.map((name) => ({ name })));
+    if (e.type === 'gate.passed')
+      this.gated.set(
+        e.instanceId,
+        e.tools.map((name) => ({ name })),
+      );
     if (e.type === 'server.removed') this.gated.delete(e.instanceId);
     this.board.onEvent(e);
     this.events.emit(e);

@@ -40,7 +40,10 @@ export class RenderedCommits {
     const snapshot = await this.deps.snapshot(commit);
     const d = this.deps.compile(snapshot);
     if (d.errors.length > 0) {
-      throw new SyncError('DESIRED_UNKNOWN', `recorded commit ${short(commit)} no longer renders: ${formatSpecError(d.errors[0])}${d.errors.length > 1 ? ` (and ${d.errors.length - 1} more)` : ''}`);
+      throw new SyncError(
+        'DESIRED_UNKNOWN',
+        `recorded commit ${short(commit)} no longer renders: ${formatSpecError(d.errors[0])}${d.errors.length > 1 ? ` (and ${d.errors.length - 1} more)` : ''}`,
+      );
     }
     const c = { commit, servers: d.servers, workdir: await this.deps.workdirFor(snapshot) };
     this.remember(c);

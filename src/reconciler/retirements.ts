@@ -31,7 +31,9 @@ export class Retirements {
     const done = (async () => {
       await this.d.router?.retire(inst.id);
       await this.remove(inst, why);
-    })().catch((err: unknown) => this.d.onError(inst, err)).finally(() => this.draining.delete(inst.id));
+    })()
+      .catch((err: unknown) => this.d.onError(inst, err))
+      .finally(() => this.draining.delete(inst.id));
     this.draining.set(inst.id, { inst, done });
   }
 

@@ -26,7 +26,13 @@ export class ServerBoard {
   /** At start: what the previous run deployed, unconfirmed until the first sync looked. */
   adopt(records: Record<string, AppliedServer>): void {
     for (const rec of Object.values(records)) {
-      this.servers.set(rec.name, { ...fromRecord(rec), phase: 'Pending', health: 'Unknown', reason: 'Pending', message: 'deployed by a previous run; checking that it still runs' });
+      this.servers.set(rec.name, {
+        ...fromRecord(rec),
+        phase: 'Pending',
+        health: 'Unknown',
+        reason: 'Pending',
+        message: 'deployed by a previous run; checking that it still runs',
+      });
     }
   }
 
@@ -36,7 +42,10 @@ export class ServerBoard {
         this.update(e.server, (p) => ({ ...progressing(p), message: `starting ${e.version} from ${short(e.commit)}` }));
         break;
       case 'server.waiting':
-        this.update(e.server, (p) => ({ phase: p.phase === 'Running' ? 'Running' : 'Progressing', message: `starting from ${short(e.commit)}: waiting: ${e.message}` }));
+        this.update(e.server, (p) => ({
+          phase: p.phase === 'Running' ? 'Running' : 'Progressing',
+          message: `starting from ${short(e.commit)}: waiting: ${e.message}`,
+        }));
         break;
       case 'server.verifying':
         this.update(e.server, (p) => ({ ...progressing(p), message: `gating instance ${e.instanceId}, left running by an earlier run` }));
@@ -53,7 +62,12 @@ export class ServerBoard {
   }
 
   /** After a converge ran to its end: desired servers from their records and outcomes; others go. */
-  settle(out: ConvergeOutcome, desired: readonly RenderedServer[], records: Record<string, AppliedServer>, crashes: (server: string) => CrashRecord | undefined): void {
+  settle(
+    out: ConvergeOutcome,
+    desired: readonly RenderedServer[],
+    records: Record<string, AppliedServer>,
+    crashes: (server: string) => CrashRecord | undefined,
+  ): void {
     const names = new Set(desired.map((d) => d.spec.name));
     for (const name of [...this.servers.keys()]) if (!names.has(name)) this.forget(name);
     for (const d of desired) {
@@ -62,17 +76,33 @@ export class ServerBoard {
       if (!o || o.status === 'skipped' || o.status === 'cancelled') continue;
       if (o.status === 'failed' || !o.instance) {
         this.serving.delete(name);
-        this.update(name, () => ({ phase: 'Failed', health: 'Unhealthy', reason: o.code ?? 'StartFailed', message: o.reason ?? 'failed', instanceId: null, startedAt: null }));
+        this.update(name, () => ({
+          phase: 'Failed',
+          health: 'Unhealthy',
+          reason: o.code ?? 'StartFailed',
+          message: o.reason ?? 'failed',
+          instanceId: null,
+          startedAt: null,
+        }));
         continue;
       }
       this.serving.set(name, o.instance.id);
       const rec = records[name];
       const crash = crashes(name);
-      const base = rec && rec.specHash === d.specHash ? fromRecord(rec) : { ...blank(name), version: d.masked.version, commit: o.instance.labels.commit, tools: (o.tools ?? []).map((t) => t.name) };
+      const base =
+        rec && rec.specHash === d.specHash
+          ? fromRecord(rec)
+          : { ...blank(name), version: d.masked.version, commit: o.instance.labels.commit, tools: (o.tools ?? []).map((t) => t.name) };
       const what = o.status === 'started' ? `health gate passed in ${(o.seconds ?? 0).toFixed(1)}s` : 'running';
       this.servers.set(name, {
-        ...base, phase: 'Running', health: 'Healthy', reason: 'Healthy', endpoint: this.endpointFor?.(d.spec) ?? null,
-        instanceId: o.instance.id, startedAt: o.instance.startedAt, restarts: crash?.failures ?? 0,
+        ...base,
+        phase: 'Running',
+        health: 'Healthy',
+        reason: 'Healthy',
+        endpoint: this.endpointFor?.(d.spec) ?? null,
+        instanceId: o.instance.id,
+        startedAt: o.instance.startedAt,
+        restarts: crash?.failures ?? 0,
         message: crash ? `${what}; restarted ${crash.failures} time${crash.failures === 1 ? '' : 's'} after: ${crash.message}` : what,
       });
     }
@@ -83,7 +113,12 @@ export class ServerBoard {
     this.serving.delete(server);
     const retry = Math.ceil(retryMs / 1000);
     this.update(server, () => ({
-      phase: 'Failed', health: 'Unhealthy', reason: 'CrashLoopBackOff', restarts: rec.failures, instanceId: null, startedAt: null,
+      phase: 'Failed',
+      health: 'Unhealthy',
+      reason: 'CrashLoopBackOff',
+      restarts: rec.failures,
+      instanceId: null,
+      startedAt: null,
       message: `${message}; restarting in ${retry}s (CrashLoopBackOff, ${rec.failures} restart${rec.failures === 1 ? '' : 's'})`,
     }));
   }
@@ -105,7 +140,21 @@ function progressing(p: ServerStatus): Pick<ServerStatus, 'phase' | 'reason'> {
 }
 
 function blank(name: string): ServerStatus {
-  return { name, version: '', commit: null, phase: 'Pending', health: 'Unknown', reason: 'Pending', endpoint: null, deployedAt: null, message: '', tools: [], restarts: 0, instanceId: null, startedAt: null };
+  return {
+    name,
+    version: '',
+    commit: null,
+    phase: 'Pending',
+    health: 'Unknown',
+    reason: 'Pending',
+    endpoint: null,
+    deployedAt: null,
+    message: '',
+    tools: [],
+    restarts: 0,
+    instanceId: null,
+    startedAt: null,
+  };
 }
 
 function fromRecord(rec: AppliedServer): ServerStatus {

@@ -48,7 +48,14 @@ export interface StepEnv {
   now: () => number;
   /** The lowest sync id not handed out yet (persisted with inFlight). */
   nextSyncId: () => number;
-  converge: (desired: RenderedServer[], commit: string, workdir: string, signal: AbortSignal, mode: ConvergeMode, onWave?: ConvergeDeps['onWave']) => Promise<ConvergeOutcome>;
+  converge: (
+    desired: RenderedServer[],
+    commit: string,
+    workdir: string,
+    signal: AbortSignal,
+    mode: ConvergeMode,
+    onWave?: ConvergeDeps['onWave'],
+  ) => Promise<ConvergeOutcome>;
   /** What is happening now, for /status. */
   say: (message: string) => void;
   sawHead: (head: string) => void;
@@ -76,10 +83,13 @@ export class SyncSteps {
         return retry(fault(e, 'source') ?? 'SourceUnavailable'); // no commit to blame yet
       case 'loading': {
         const env = fault(e, 'source');
-        return env ? retry(env) : { kind: 'result', result: 'failed', reason: 'ValidationFailed', commit: ctx.head!, message: `cannot load ${short(ctx.head!)}: ${message}` };
+        return env
+          ? retry(env)
+          : { kind: 'result', result: 'failed', reason: 'ValidationFailed', commit: ctx.head!, message: `cannot load ${short(ctx.head!)}: ${message}` };
       }
       case 'repairing': {
-        if (e instanceof SyncError) return { kind: 'error', code: e.code, reason: e.code === 'DESIRED_UNKNOWN' ? 'ValidationFailed' : 'RuntimeUnavailable', message };
+        if (e instanceof SyncError)
+          return { kind: 'error', code: e.code, reason: e.code === 'DESIRED_UNKNOWN' ? 'ValidationFailed' : 'RuntimeUnavailable', message };
         const env = fault(e, 'runtime');
         return env ? retry(env) : { kind: 'error', code: 'REPAIR_FAILED', reason: 'RuntimeUnavailable', message };
       }
@@ -88,7 +98,14 @@ export class SyncSteps {
         const env = fault(e, 'runtime');
         if (env) return retry(env);
         // the runtime may hold a mix of commits now: repair from applied
-        return { kind: 'result', result: 'failed', reason: 'RolloutFailed', commit: ctx.head!, message: `${ctx.phase === 'reverting' ? 'revert' : 'rollout'} stopped by an error: ${message}`, repair: true };
+        return {
+          kind: 'result',
+          result: 'failed',
+          reason: 'RolloutFailed',
+          commit: ctx.head!,
+          message: `${ctx.phase === 'reverting' ? 'revert' : 'rollout'} stopped by an error: ${message}`,
+          repair: true,
+        };
       }
     }
   }
@@ -115,7 +132,15 @@ export class SyncSteps {
     if (ctx.desired.errors.length === 0) return undefined;
     const errors = ctx.desired.errors.map(formatSpecError);
     // touches nothing of the commit; the repair that follows only puts back what drifted from applied
-    return { kind: 'result', result: 'invalid', reason: 'ValidationFailed', commit, message: `${errors.length} validation error${errors.length === 1 ? '' : 's'}: ${errors[0]}`, errors, repair: true };
+    return {
+      kind: 'result',
+      result: 'invalid',
+      reason: 'ValidationFailed',
+      commit,
+      message: `${errors.length} validation error${errors.length === 1 ? '' : 's'}: ${errors[0]}`,
+      errors,
+      repair: true,
+    };
   }
 
   private async rollout(ctx: SyncCtx): Promise<Outcome | undefined> {
@@ -137,11 +162,19 @@ export class SyncSteps {
       this.env.events.emit({ type: 'wave.started', syncId: ctx.id, commit, wave: i + 1, of, servers });
     });
     if (out.cancelled && ctx.halt.signal.aborted) return { kind: 'halted' };
-    if (out.cancelled) return { kind: 'result', result: 'superseded', reason: 'Superseded', commit, message: 'a newer commit arrived while health gates were waiting' };
+    if (out.cancelled)
+      return { kind: 'result', result: 'superseded', reason: 'Superseded', commit, message: 'a newer commit arrived while health gates were waiting' };
     if (out.ok) {
       this.env.rendered.remember({ commit, servers: desired, workdir });
       const n = [...out.outcomes.values()].filter((o) => o.status === 'started').length;
-      return { kind: 'result', result: 'succeeded', reason: 'Synced', commit, message: `${n} server${n === 1 ? '' : 's'} rolled out, ${out.pruned.length} pruned`, landed: { out, desired, commit } };
+      return {
+        kind: 'result',
+        result: 'succeeded',
+        reason: 'Synced',
+        commit,
+        message: `${n} server${n === 1 ? '' : 's'} rolled out, ${out.pruned.length} pruned`,
+        landed: { out, desired, commit },
+      };
     }
     return this.revert(ctx, out);
   }
@@ -158,8 +191,13 @@ export class SyncSteps {
     // recorded before anything moves: a crash mid-revert must not retry this commit. If the disk
     // refuses it, the revert still goes on (last good is known and safe); memory holds the
     // failed commit and the write is retried with the outcome's.
-    await this.env.store.update((s) => { s.failedRevision = { commit, reason, at: new Date(this.env.now()).toISOString() }; })
-      .catch((e: unknown) => { if (!(e instanceof StateWriteError)) throw e; });
+    await this.env.store
+      .update((s) => {
+        s.failedRevision = { commit, reason, at: new Date(this.env.now()).toISOString() };
+      })
+      .catch((e: unknown) => {
+        if (!(e instanceof StateWriteError)) throw e;
+      });
     this.env.events.emit({ type: 'revert.started', syncId: ctx.id, from: commit, to: lastGood, reason, code });
     this.env.say(`Reverting ${short(commit)} to ${lastGood ? short(lastGood) : 'nothing (no good commit yet)'}`);
     let good;
@@ -172,7 +210,10 @@ export class SyncSteps {
     if (out.cancelled) return { kind: 'halted' };
     const landed = { out, desired: good.servers, commit: lastGood };
     if (out.ok) return { kind: 'result', result: 'reverted', reason: code, commit, message: reason, errors, landed };
-    const why = [...out.outcomes.values()].filter((o) => o.status === 'failed').map((o) => o.reason).join('; ');
+    const why = [...out.outcomes.values()]
+      .filter((o) => o.status === 'failed')
+      .map((o) => o.reason)
+      .join('; ');
     return { kind: 'result', result: 'failed', reason: code, commit, message: `${reason}; revert to last good also failed: ${why}`, errors, landed };
   }
 
@@ -188,5 +229,7 @@ export class SyncSteps {
 }
 
 const ERROR_CODE: Readonly<Record<EnvironmentReason, SyncErrorCode>> = {
-  SourceUnavailable: 'SOURCE_UNAVAILABLE', StateWriteFailed: 'STATE_WRITE_FAILED', RuntimeUnavailable: 'RUNTIME_UNAVAILABLE',
+  SourceUnavailable: 'SOURCE_UNAVAILABLE',
+  StateWriteFailed: 'STATE_WRITE_FAILED',
+  RuntimeUnavailable: 'RUNTIME_UNAVAILABLE',
 };

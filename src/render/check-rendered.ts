@@ -5,7 +5,10 @@ import type { DesiredServer } from '../spec/desired.js';
 import type { PathSegment } from '../spec/positions.js';
 import { CWD_ESCAPE_MESSAGE, escapesRoot } from '../spec/relative-path.js';
 
-export interface RenderedProblem { path: PathSegment[]; message: string }
+export interface RenderedProblem {
+  path: PathSegment[];
+  message: string;
+}
 
 const NUL_MESSAGE = 'must not contain a NUL character (\\0): no process can be started with it';
 
@@ -20,6 +23,7 @@ export function checkRendered(spec: DesiredServer, cwdTemplated: boolean): Rende
   nul(spec.cwd, ['cwd']);
   nul(spec.image, ['image']);
   for (const [k, v] of Object.entries(spec.env)) nul(v, ['env', k]);
-  if (cwdTemplated && spec.cwd !== undefined && escapesRoot(spec.cwd)) out.push({ path: ['cwd'], message: `${CWD_ESCAPE_MESSAGE}; the template rendered to one that is not` });
+  if (cwdTemplated && spec.cwd !== undefined && escapesRoot(spec.cwd))
+    out.push({ path: ['cwd'], message: `${CWD_ESCAPE_MESSAGE}; the template rendered to one that is not` });
   return out;
 }

@@ -35,19 +35,27 @@ function recording<T>(label: string, lookup: (name: string) => T | undefined, re
 export function buildContext(input: ContextInput, masked: boolean, rec: Recorder): Record<string, unknown> {
   const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
   return {
-    vars: recording('vars', (k) => {
-      if (!own(input.vars, k)) return undefined;
-      const v = input.vars[k];
-      if (!input.secretVarNames.has(k)) return v;
-      if (!masked) rec.secretValues.add(String(v));
-      return masked ? MASK : v;
-    }, rec),
-    secrets: recording('secrets', (k) => {
-      const v = input.secrets.read(k);
-      if (v === undefined) return undefined;
-      if (!masked) rec.secretValues.add(v);
-      return masked ? MASK : v;
-    }, rec),
+    vars: recording(
+      'vars',
+      (k) => {
+        if (!own(input.vars, k)) return undefined;
+        const v = input.vars[k];
+        if (!input.secretVarNames.has(k)) return v;
+        if (!masked) rec.secretValues.add(String(v));
+        return masked ? MASK : v;
+      },
+      rec,
+    ),
+    secrets: recording(
+      'secrets',
+      (k) => {
+        const v = input.secrets.read(k);
+        if (v === undefined) return undefined;
+        if (!masked) rec.secretValues.add(v);
+        return masked ? MASK : v;
+      },
+      rec,
+    ),
     environment: input.environment,
     server: recording('server', (k) => (own(input.server, k) ? (input.server as Record<string, string>)[k] : undefined), rec),
   };

@@ -38,7 +38,9 @@ export interface DesiredState {
 }
 
 /** Reusable compiler: keeps the compiled JSON Schemas and template cache between commits. */
-export interface Compiler { compile(input: CompileInput, options: CompileOptions): DesiredState }
+export interface Compiler {
+  compile(input: CompileInput, options: CompileOptions): DesiredState;
+}
 
 /** `base/rel` normalized (`.` and `..` resolved; cwd was checked to stay inside base). */
 function joinPath(base: string, rel: string): string {
@@ -78,7 +80,10 @@ function compileWith(validator: SchemaValidator, engine: TemplateEngine, input: 
   const servers: RenderedServer[] = [];
   const disabled: string[] = [];
   for (const s of overlaid) {
-    if (s.overlaid.fields.enabled === false) { disabled.push(s.loaded.name); continue; }
+    if (s.overlaid.fields.enabled === false) {
+      disabled.push(s.loaded.name);
+      continue;
+    }
     const doc = s.loaded.doc;
     const namePos = positionOf(doc.doc, doc.lc, ['metadata', 'name']);
     const cwd = s.overlaid.fields.cwd;

@@ -96,9 +96,27 @@ const NO_KEYS: ReadonlySet<string> = new Set();
  * cannot corrupt a commit, a spec hash or a timestamp (the daemon compares those).
  */
 export const IDENTITY_KEYS: ReadonlySet<string> = new Set([
-  'commit', 'head', 'applied', 'lastGood', 'specHash', 'id', 'syncId', 'instanceId', 'name', 'server',
-  'endpoint', 'at', 'startedAt', 'finishedAt', 'deployedAt', 'lastCheckedAt', 'schemaVersion', 'type', 'result',
-  'phase', 'health',
+  'commit',
+  'head',
+  'applied',
+  'lastGood',
+  'specHash',
+  'id',
+  'syncId',
+  'instanceId',
+  'name',
+  'server',
+  'endpoint',
+  'at',
+  'startedAt',
+  'finishedAt',
+  'deployedAt',
+  'lastCheckedAt',
+  'schemaVersion',
+  'type',
+  'result',
+  'phase',
+  'health',
 ]);
 
 function isPlain(v: object): boolean {
@@ -113,7 +131,10 @@ export function maskText(text: string, values: Iterable<string>): string {
 
 /** Removes `user:pass@` from every URL in `text`, then masks `values` (for git URLs and tokens). */
 export function maskCredentials(text: string, values: readonly (string | undefined)[] = []): string {
-  return maskText(text.replace(URL_USERINFO, '$1'), values.filter((v): v is string => v !== undefined));
+  return maskText(
+    text.replace(URL_USERINFO, '$1'),
+    values.filter((v): v is string => v !== undefined),
+  );
 }
 
 const MAX_PARTS = 32;

@@ -54,16 +54,18 @@ export function renderServer(input: RenderServerInput): { rendered?: RenderedSer
   const { fields, origin } = input;
   const problems: RenderProblem[] = [];
   const declared = fields.variables ?? [];
-  const resolved = resolveVariables(declared, input.environment, input.secrets,
-    (i, f) => origin(f === undefined ? ['variables', i] : ['variables', i, f]));
+  const resolved = resolveVariables(declared, input.environment, input.secrets, (i, f) => origin(f === undefined ? ['variables', i] : ['variables', i, f]));
   problems.push(...resolved.problems.map((p: VariableProblem) => ({ where: p.where, message: p.message })));
   if (problems.length > 0) return { problems };
 
   const rawVersion = fields.version ?? '';
   const server = { real: { name: input.name, version: rawVersion }, masked: { name: input.name, version: rawVersion } };
   const ctxInput: ContextInput = {
-    vars: resolved.vars, secretVarNames: resolved.secretNames, secrets: input.secrets,
-    environment: input.environmentName ?? '', server: server.real,
+    vars: resolved.vars,
+    secretVarNames: resolved.secretNames,
+    secrets: input.secrets,
+    environment: input.environmentName ?? '',
+    server: server.real,
   };
   const known = { vars: Object.keys(resolved.vars), server: ['name', 'version'], secrets: [] };
   const secretValues = new Set<string>();

@@ -30,8 +30,9 @@ const DAEMON_OWN = /^MCP_GITOPS_/i;
 export function withoutDaemonSecrets(inner: SecretReader): SecretReader {
   return {
     read: (name) => (DAEMON_OWN.test(name) ? undefined : inner.read(name)),
-    describe: (name) => (DAEMON_OWN.test(name)
-      ? `"${name}" is one of the daemon's own settings (MCP_GITOPS_*), which templates cannot read; give the server a secret of its own`
-      : inner.describe(name)),
+    describe: (name) =>
+      DAEMON_OWN.test(name)
+        ? `"${name}" is one of the daemon's own settings (MCP_GITOPS_*), which templates cannot read; give the server a secret of its own`
+        : inner.describe(name),
   };
 }

@@ -13,7 +13,12 @@ export class TemplateError extends Error {
 // @types/nunjucks does not declare the parser, which nunjucks does export.
 const parser = (nunjucks as unknown as { parser: { parse(src: string, ext: unknown[], opts: object): unknown } }).parser;
 
-interface AstNode { typename: string; fields?: string[]; value?: unknown; [k: string]: unknown }
+interface AstNode {
+  typename: string;
+  fields?: string[];
+  value?: unknown;
+  [k: string]: unknown;
+}
 
 const FORBIDDEN_NODES: Record<string, string> = {
   FunCall: 'function calls are not allowed in templates (filters are: {{ x | upper }})',
@@ -72,9 +77,15 @@ function checkAst(node: unknown, filters: readonly string[]): void {
  */
 function cleanNunjucksMessage(e: unknown, positioned = false): string {
   const raw = e instanceof Error ? e.message : String(e);
-  const lines = raw.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('Template render error'));
-  const last = (lines[lines.length - 1] ?? raw).replace(/^\(unknown path\)\s*/, '').replace(/^Error:\s*/, '')
-    .replace(/^\[Line \d+, Column \d+\]\s*/, '').replace(/^parse[A-Z]\w*: /, '');
+  const lines = raw
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('Template render error'));
+  const last = (lines[lines.length - 1] ?? raw)
+    .replace(/^\(unknown path\)\s*/, '')
+    .replace(/^Error:\s*/, '')
+    .replace(/^\[Line \d+, Column \d+\]\s*/, '')
+    .replace(/^parse[A-Z]\w*: /, '');
   const pos = /\[Line (\d+), Column (\d+)\]/.exec(raw);
   if (!positioned || !pos) return last;
   const line = Number(pos[1]);
@@ -91,8 +102,14 @@ export function freeSymbols(src: string): string[] {
     if (n.typename === 'Symbol' && typeof n.value === 'string') used.add(n.value);
     if (n.typename === 'For' || n.typename === 'AsyncEach' || n.typename === 'AsyncAll') collectNames(n.name, defined);
     if (n.typename === 'Set') (n.targets as unknown[]).forEach((t) => collectNames(t, defined));
-    if (n.typename === 'Filter') { walk(n.args); return; }
-    if (n.typename === 'Is') { walk(n.left); return; } // `x is defined`: the test is no variable
+    if (n.typename === 'Filter') {
+      walk(n.args);
+      return;
+    }
+    if (n.typename === 'Is') {
+      walk(n.left);
+      return;
+    } // `x is defined`: the test is no variable
     for (const f of n.fields ?? []) {
       const v = n[f];
       if (Array.isArray(v)) v.forEach(walk);
@@ -131,8 +148,7 @@ export function createTemplateEngine(options: TemplateEngineOptions = {}): Templ
   const names = options.names ?? CONTEXT_NAMES;
   const maxCached = options.maxCached ?? 10_000;
   const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
-  const filters = Object.keys((env as unknown as { filters: Record<string, unknown> }).filters)
-    .filter((f) => !NONDETERMINISTIC_FILTERS.has(f));
+  const filters = Object.keys((env as unknown as { filters: Record<string, unknown> }).filters).filter((f) => !NONDETERMINISTIC_FILTERS.has(f));
   const cache = new Map<string, nunjucks.Template | TemplateError>();
   let compiled = 0;
   const build = (src: string): nunjucks.Template | TemplateError => {

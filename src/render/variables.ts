@@ -57,7 +57,10 @@ export function resolveVariables(
   declared.forEach((d, i) => {
     const first = seen.get(d.name);
     if (first !== undefined) {
-      problems.push({ where: { in: 'server', path: declPath(i, 'name') }, message: `duplicate variable "${d.name}" (first declared as spec.variables[${first}]); remove one` });
+      problems.push({
+        where: { in: 'server', path: declPath(i, 'name') },
+        message: `duplicate variable "${d.name}" (first declared as spec.variables[${first}]); remove one`,
+      });
       return;
     }
     seen.set(d.name, i);
@@ -77,9 +80,12 @@ export function resolveVariables(
     }
     if (value === undefined) {
       if (d.required) {
-        problems.push({ where, message: isToken
-          ? `required token variable "${d.name}" has no value: ${secrets.describe(d.name)}, and no Environment sets it`
-          : `required variable "${d.name}" has no value: set it in an Environment or give it a default` });
+        problems.push({
+          where,
+          message: isToken
+            ? `required token variable "${d.name}" has no value: ${secrets.describe(d.name)}, and no Environment sets it`
+            : `required variable "${d.name}" has no value: set it in an Environment or give it a default`,
+        });
       }
       return;
     }

@@ -4,7 +4,5 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 
 export function createHttpTransport(transport: 'streamable-http' | 'sse', url: string): Transport {
-  return transport === 'sse'
-    ? new SSEClientTransport(new URL(url))
-    : new StreamableHTTPClientTransport(new URL(url));
+  return transport === 'sse' ? new SSEClientTransport(new URL(url)) : new StreamableHTTPClientTransport(new URL(url));
 }

@@ -30,14 +30,14 @@ export function toLabelMap(l: InstanceLabels): Record<string, string> {
 /** Reads our labels back; null when the object is not ours (never touch those). */
 export function fromLabelMap(m: Record<string, string | undefined>): InstanceLabels | null {
   if (m[LABEL_MANAGED_BY] !== LABEL_MANAGED_BY_VALUE) return null;
-  const server = m[LABEL_SERVER], commit = m[LABEL_COMMIT], specHash = m[LABEL_SPEC_HASH];
+  const server = m[LABEL_SERVER],
+    commit = m[LABEL_COMMIT],
+    specHash = m[LABEL_SPEC_HASH];
   if (!server || !commit || !specHash) return null;
   return { server, commit, specHash };
 }
 
-export type InstanceEndpoint =
-  | { kind: 'stdio' }
-  | { kind: 'http'; transport: 'streamable-http' | 'sse'; url: string };
+export type InstanceEndpoint = { kind: 'stdio' } | { kind: 'http'; transport: 'streamable-http' | 'sse'; url: string };
 
 export type InstanceState = 'running' | 'exited';
 

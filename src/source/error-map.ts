@@ -19,8 +19,17 @@ export interface NotFoundMeaning {
 }
 
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH',
-  'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
 /** The machine, not the repository: out of descriptors, memory or space, or refusing the mirror's
@@ -32,8 +41,11 @@ export function toSourceError(err: unknown, ctx: ErrorContext, notFound?: NotFou
   const code = errorCode(err);
   const cause = sanitizedCause(err, ctx);
   const fail = (c: SourceErrorCode, what: string, transient?: boolean): SourceError =>
-    new SourceError(c, maskCredentials(`repository ${ctx.repo}: ${what}`, ctx.secrets),
-      { repo: ctx.repo, cause, ...(transient === undefined ? {} : { transient }) });
+    new SourceError(c, maskCredentials(`repository ${ctx.repo}: ${what}`, ctx.secrets), {
+      repo: ctx.repo,
+      cause,
+      ...(transient === undefined ? {} : { transient }),
+    });
 
   if (code === Errors.HttpError.code) return fromHttpStatus(httpStatus(err), fail, ctx);
   if (code === Errors.SmartHttpError.code) {
@@ -47,8 +59,7 @@ export function toSourceError(err: unknown, ctx: ErrorContext, notFound?: NotFou
   return fail('GIT_ERROR', `git failed: ${messageOf(err)}`);
 }
 
-function fromHttpStatus(status: number, fail: (c: SourceErrorCode, what: string, transient?: boolean) => SourceError,
-  ctx: ErrorContext): SourceError {
+function fromHttpStatus(status: number, fail: (c: SourceErrorCode, what: string, transient?: boolean) => SourceError, ctx: ErrorContext): SourceError {
   if (status === 401 || status === 403 || status === 203) return fail('AUTH_FAILED', authHint(ctx));
   if (status === 404 || status === 410) return fail('REPO_NOT_FOUND', `not found (HTTP ${status})`);
   if (status === 408 || status === 429 || status >= 500) return fail('NETWORK', `server error (HTTP ${status})`);
@@ -56,9 +67,7 @@ function fromHttpStatus(status: number, fail: (c: SourceErrorCode, what: string,
 }
 
 function authHint(ctx: ErrorContext): string {
-  return ctx.authConfigured
-    ? 'authentication refused (check MCP_GITOPS_GIT_TOKEN)'
-    : 'authentication required (set MCP_GITOPS_GIT_TOKEN)';
+  return ctx.authConfigured ? 'authentication refused (check MCP_GITOPS_GIT_TOKEN)' : 'authentication required (set MCP_GITOPS_GIT_TOKEN)';
 }
 
 function errorCode(err: unknown): string | undefined {

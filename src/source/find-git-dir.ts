@@ -24,8 +24,7 @@ export async function findGitDir(dir: string): Promise<string> {
   const [head, objects] = await Promise.all([statOrNull(join(dir, 'HEAD')), statOrNull(join(dir, 'objects'))]);
   if (head?.isFile() && objects?.isDirectory()) return dir;
   const exists = (await statOrNull(dir)) !== null;
-  throw new SourceError('REPO_NOT_FOUND',
-    `repository ${dir}: ${exists ? 'is not a git repository' : 'does not exist'}`, { repo: dir });
+  throw new SourceError('REPO_NOT_FOUND', `repository ${dir}: ${exists ? 'is not a git repository' : 'does not exist'}`, { repo: dir });
 }
 
 async function statOrNull(path: string): Promise<Awaited<ReturnType<typeof stat>> | null> {

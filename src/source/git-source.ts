@@ -57,9 +57,8 @@ export class GitSource {
       errors: { repo: this.repo, secrets: [opts.token, userinfo?.password], authConfigured: Boolean(opts.token || userinfo) },
       cache: {},
     };
-    this.backend = loc.kind === 'remote'
-      ? new RemoteBackend(loc, opts.token, this.ctx, createHttpClient(opts.networkTimeoutMs))
-      : new LocalBackend(loc.dir, this.ctx);
+    this.backend =
+      loc.kind === 'remote' ? new RemoteBackend(loc, opts.token, this.ctx, createHttpClient(opts.networkTimeoutMs)) : new LocalBackend(loc.dir, this.ctx);
     this.snapshots = new LruCache(opts.snapshotCacheSize ?? 4);
   }
 
@@ -75,16 +74,17 @@ export class GitSource {
 
   /** A branch, tag, full or abbreviated SHA (or `HEAD`) to the full SHA of its commit. */
   resolve(rev: string): Promise<string> {
-    return this.guard(async () => this.commitOf(await this.backend.resolve(rev), rev),
-      { code: 'REV_NOT_FOUND', message: `revision "${rev}" not found` });
+    return this.guard(async () => this.commitOf(await this.backend.resolve(rev), rev), { code: 'REV_NOT_FOUND', message: `revision "${rev}" not found` });
   }
 
   /** True when commit `a` is `b` or an ancestor of it (false e.g. after a force-push rewrote history). */
   async isAncestor(a: string, b: string): Promise<boolean> {
     const [oa, ob] = await Promise.all([this.resolve(a), this.resolve(b)]);
     if (oa === ob) return true;
-    return this.guard(async () => git.isDescendent({ fs, gitdir: await this.backend.gitdir(), oid: ob, ancestor: oa,
-      depth: -1, cache: this.ctx.cache }), { code: 'REV_NOT_FOUND', message: `history of ${ob} is incomplete` });
+    return this.guard(async () => git.isDescendent({ fs, gitdir: await this.backend.gitdir(), oid: ob, ancestor: oa, depth: -1, cache: this.ctx.cache }), {
+      code: 'REV_NOT_FOUND',
+      message: `history of ${ob} is incomplete`,
+    });
   }
 
   /** The files under --path at `commit` (read from the object database, never a work tree). Cached. */
@@ -107,12 +107,21 @@ export class GitSource {
     if (this.isRemote) return noopWatch();
     let inner: WatchHandle | undefined;
     let stopped = false;
-    const ready = this.backend.gitdir().then((gitdir) => {
-      if (stopped) return;
-      inner = watchRefs({ gitdir, onChange, ...(onError ? { onError } : {}) });
-      return inner.ready;
-    }, (err: unknown) => onError?.(err instanceof Error ? err : new Error(String(err))));
-    return Object.assign(() => { stopped = true; inner?.(); }, { ready });
+    const ready = this.backend.gitdir().then(
+      (gitdir) => {
+        if (stopped) return;
+        inner = watchRefs({ gitdir, onChange, ...(onError ? { onError } : {}) });
+        return inner.ready;
+      },
+      (err: unknown) => onError?.(err instanceof Error ? err : new Error(String(err))),
+    );
+    return Object.assign(
+      () => {
+        stopped = true;
+        inner?.();
+      },
+      { ready },
+    );
   }
 
   private async readSnapshot(sha: string): Promise<Snapshot> {
@@ -135,8 +144,12 @@ export class GitSource {
 
   private commitOf(result: RevResult, rev: string): string {
     if (result.kind === 'found') return result.commit;
-    const why = result.kind === 'ambiguous' ? `is ambiguous (${result.matches.join(', ')})`
-      : result.kind === 'not-a-commit' ? `is a ${result.type}, not a commit` : 'not found';
+    const why =
+      result.kind === 'ambiguous'
+        ? `is ambiguous (${result.matches.join(', ')})`
+        : result.kind === 'not-a-commit'
+          ? `is a ${result.type}, not a commit`
+          : 'not found';
     throw new SourceError('REV_NOT_FOUND', `repository ${this.repo}: revision "${rev}" ${why}`, { repo: this.repo });
   }
 

@@ -30,8 +30,12 @@ async function requestWithIdleTimeout(req: GitHttpRequest, idleMs: number): Prom
   }
 }
 
-async function* watchBody(body: AsyncIterableIterator<Uint8Array>, onChunk: () => void, onEnd: () => void,
-  reason: (err: unknown) => unknown): AsyncIterableIterator<Uint8Array> {
+async function* watchBody(
+  body: AsyncIterableIterator<Uint8Array>,
+  onChunk: () => void,
+  onEnd: () => void,
+  reason: (err: unknown) => unknown,
+): AsyncIterableIterator<Uint8Array> {
   try {
     for await (const chunk of body) {
       onChunk();

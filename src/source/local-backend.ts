@@ -9,12 +9,17 @@ import { lookupRev, peelToCommit, type RevResult } from './resolve-rev.js';
 export class LocalBackend implements RepoBackend {
   private found: Promise<string> | undefined;
 
-  constructor(private readonly dir: string, private readonly ctx: BackendContext) {}
+  constructor(
+    private readonly dir: string,
+    private readonly ctx: BackendContext,
+  ) {}
 
   gitdir(): Promise<string> {
     if (!this.found) {
       const found = findGitDir(this.dir);
-      found.catch(() => { this.found = undefined; }); // created later? look again next time
+      found.catch(() => {
+        this.found = undefined;
+      }); // created later? look again next time
       this.found = found;
     }
     return this.found;
@@ -24,8 +29,7 @@ export class LocalBackend implements RepoBackend {
     const gitdir = await this.gitdir();
     const { branch } = this.ctx;
     const ref = branch ? `refs/heads/${branch}` : await this.headRef(gitdir);
-    const what = branch ? `branch "${branch}"`
-      : ref === 'HEAD' ? 'detached HEAD' : `default branch "${ref.slice('refs/heads/'.length)}" (HEAD)`;
+    const what = branch ? `branch "${branch}"` : ref === 'HEAD' ? 'detached HEAD' : `default branch "${ref.slice('refs/heads/'.length)}" (HEAD)`;
     try {
       const oid = await git.resolveRef({ fs, gitdir, ref });
       return await peelToCommit({ gitdir, cache: this.ctx.cache }, oid, what, this.ctx.repo);
@@ -51,7 +55,7 @@ export class LocalBackend implements RepoBackend {
   /** `refs/heads/<branch>` HEAD points to (born or not), or `HEAD` when detached. */
   private async headRef(gitdir: string): Promise<string> {
     try {
-      return await git.currentBranch({ fs, gitdir, fullname: true }) ?? 'HEAD';
+      return (await git.currentBranch({ fs, gitdir, fullname: true })) ?? 'HEAD';
     } catch (err) {
       throw toSourceError(err, this.ctx.errors, { code: 'REPO_NOT_FOUND', message: 'HEAD is missing (not a git repository?)' });
     }

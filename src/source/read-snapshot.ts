@@ -31,15 +31,13 @@ export async function readSnapshot(opts: ReadSnapshotOptions): Promise<Snapshot>
 
 async function readRootTree(opts: ReadSnapshotOptions, prefix: string): Promise<TreeEntry[]> {
   try {
-    const { tree } = await git.readTree({ fs, gitdir: opts.gitdir, oid: opts.commit, cache: opts.cache,
-      ...(prefix ? { filepath: prefix } : {}) });
+    const { tree } = await git.readTree({ fs, gitdir: opts.gitdir, oid: opts.commit, cache: opts.cache, ...(prefix ? { filepath: prefix } : {}) });
     return tree;
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    if (prefix && (code === 'NotFoundError' || code === 'ObjectTypeError') && await hasCommit(opts)) {
+    if (prefix && (code === 'NotFoundError' || code === 'ObjectTypeError') && (await hasCommit(opts))) {
       const why = code === 'NotFoundError' ? 'not found' : 'is not a directory';
-      throw new SourceError('PATH_NOT_FOUND',
-        `repository ${opts.repo}: path "${opts.path}" ${why} at commit ${opts.commit}`, { repo: opts.repo });
+      throw new SourceError('PATH_NOT_FOUND', `repository ${opts.repo}: path "${opts.path}" ${why} at commit ${opts.commit}`, { repo: opts.repo });
     }
     throw err;
   }
@@ -54,21 +52,22 @@ async function hasCommit(opts: ReadSnapshotOptions): Promise<boolean> {
   }
 }
 
-async function walkTree(opts: ReadSnapshotOptions, entries: TreeEntry[], dir: string,
-  files: SnapshotFile[], symlinks: string[]): Promise<void> {
-  await Promise.all(entries.map(async (entry) => {
-    const path = dir ? `${dir}/${entry.path}` : entry.path;
-    if (entry.type === 'tree') {
-      const { tree } = await git.readTree({ fs, gitdir: opts.gitdir, oid: entry.oid, cache: opts.cache });
-      await walkTree(opts, tree, path, files, symlinks);
-    } else if (entry.type === 'blob' && entry.mode === SYMLINK_MODE) {
-      symlinks.push(path);
-    } else if (entry.type === 'blob') {
-      const { blob } = await git.readBlob({ fs, gitdir: opts.gitdir, oid: entry.oid, cache: opts.cache });
-      files.push(entry.mode === EXECUTABLE_MODE ? { path, content: blob, executable: true } : { path, content: blob });
-    }
-    // type 'commit' = submodule: its content is not in this repository; skipped.
-  }));
+async function walkTree(opts: ReadSnapshotOptions, entries: TreeEntry[], dir: string, files: SnapshotFile[], symlinks: string[]): Promise<void> {
+  await Promise.all(
+    entries.map(async (entry) => {
+      const path = dir ? `${dir}/${entry.path}` : entry.path;
+      if (entry.type === 'tree') {
+        const { tree } = await git.readTree({ fs, gitdir: opts.gitdir, oid: entry.oid, cache: opts.cache });
+        await walkTree(opts, tree, path, files, symlinks);
+      } else if (entry.type === 'blob' && entry.mode === SYMLINK_MODE) {
+        symlinks.push(path);
+      } else if (entry.type === 'blob') {
+        const { blob } = await git.readBlob({ fs, gitdir: opts.gitdir, oid: entry.oid, cache: opts.cache });
+        files.push(entry.mode === EXECUTABLE_MODE ? { path, content: blob, executable: true } : { path, content: blob });
+      }
+      // type 'commit' = submodule: its content is not in this repository; skipped.
+    }),
+  );
 }
 
 function compare(a: string, b: string): number {

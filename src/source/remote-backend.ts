@@ -14,7 +14,12 @@ export class RemoteBackend implements RepoBackend {
   private defaultBranch: string | undefined;
   private fetched = false;
 
-  constructor(loc: RemoteLocation, token: string | undefined, private readonly ctx: BackendContext, http: HttpClient) {
+  constructor(
+    loc: RemoteLocation,
+    token: string | undefined,
+    private readonly ctx: BackendContext,
+    http: HttpClient,
+  ) {
     this.mirror = new RemoteMirror(loc, token, ctx.errors, ctx.cache, http);
   }
 
@@ -26,8 +31,7 @@ export class RemoteBackend implements RepoBackend {
     const { branch } = this.ctx;
     // once known, the default branch is named: "not found" then says which branch went away
     const what = branch ? `branch "${branch}"` : `default branch${this.defaultBranch ? ` "${this.defaultBranch}"` : ''} (remote HEAD)`;
-    const fetched = await this.mirror.fetch(branch ? `refs/heads/${branch}` : 'HEAD',
-      { code: 'BRANCH_NOT_FOUND', message: `${what} not found` });
+    const fetched = await this.mirror.fetch(branch ? `refs/heads/${branch}` : 'HEAD', { code: 'BRANCH_NOT_FOUND', message: `${what} not found` });
     this.fetched = true;
     if (fetched.defaultBranch) this.defaultBranch = fetched.defaultBranch.replace(/^refs\/heads\//, '');
     return peelToCommit({ gitdir: this.mirror.gitdir, cache: this.ctx.cache }, fetched.oid, what, this.ctx.repo);

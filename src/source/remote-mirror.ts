@@ -20,8 +20,13 @@ export class RemoteMirror {
   private initialized = false;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly loc: RemoteLocation, private readonly token: string | undefined,
-    private readonly errors: ErrorContext, private readonly cache: object, private readonly http: HttpClient) {
+  constructor(
+    private readonly loc: RemoteLocation,
+    private readonly token: string | undefined,
+    private readonly errors: ErrorContext,
+    private readonly cache: object,
+    private readonly http: HttpClient,
+  ) {
     this.gitdir = loc.mirrorDir;
   }
 
@@ -41,7 +46,9 @@ export class RemoteMirror {
       return await this.fetchOnce(remoteRef, notFound);
     } catch (err) {
       if (!isLocalDamage(err)) throw err;
-      await this.rebuild().catch(() => { throw err; }); // cannot even remove it: report what failed first
+      await this.rebuild().catch(() => {
+        throw err;
+      }); // cannot even remove it: report what failed first
       return this.fetchOnce(remoteRef, notFound);
     }
   }
@@ -58,8 +65,17 @@ export class RemoteMirror {
     try {
       await this.init();
       const result = await git.fetch({
-        fs, http: this.http, gitdir: this.gitdir, cache: this.cache, url: this.loc.url, remote: REMOTE,
-        remoteRef, ref: trackingRefFor(remoteRef), singleBranch: true, tags: false, onAuth: this.onAuth,
+        fs,
+        http: this.http,
+        gitdir: this.gitdir,
+        cache: this.cache,
+        url: this.loc.url,
+        remote: REMOTE,
+        remoteRef,
+        ref: trackingRefFor(remoteRef),
+        singleBranch: true,
+        tags: false,
+        onAuth: this.onAuth,
       });
       // the remote has no such ref (a deleted branch, an empty repository): named with the repository, like every other error
       if (!result.fetchHead) throw new SourceError(notFound.code, `repository ${this.loc.display}: ${notFound.message}`, { repo: this.loc.display });
@@ -84,7 +100,18 @@ export class RemoteMirror {
 }
 
 /** Errors of the mirror's own files (a lost or replaced objects dir, a corrupt object or ref). */
-const LOCAL_DAMAGE = new Set(['ENOTDIR', 'ENOENT', 'EISDIR', 'EEXIST', 'ENOTEMPTY', 'NotFoundError', 'ObjectTypeError', 'InternalError', 'InvalidOidError', 'DecompressionError']);
+const LOCAL_DAMAGE = new Set([
+  'ENOTDIR',
+  'ENOENT',
+  'EISDIR',
+  'EEXIST',
+  'ENOTEMPTY',
+  'NotFoundError',
+  'ObjectTypeError',
+  'InternalError',
+  'InvalidOidError',
+  'DecompressionError',
+]);
 
 function isLocalDamage(err: unknown): boolean {
   if (!(err instanceof SourceError) || err.code !== 'GIT_ERROR') return false;

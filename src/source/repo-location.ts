@@ -29,8 +29,7 @@ export function parseRepoLocation(repo: string, stateDir: string): RepoLocation 
   if (/^https?:\/\//i.test(repo)) return parseRemote(repo, stateDir);
   if (/^file:\/\//i.test(repo)) return local(fileURLToPath(repo));
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(repo) || /^[^/\\]+@[^/\\]+:/.test(repo)) {
-    throw new SourceError('INVALID_ARGUMENT',
-      `repository ${repo}: unsupported location (use a local path or an https:// URL)`, { repo });
+    throw new SourceError('INVALID_ARGUMENT', `repository ${repo}: unsupported location (use a local path or an https:// URL)`, { repo });
   }
   return local(resolve(repo));
 }
@@ -46,9 +45,7 @@ function parseRemote(repo: string, stateDir: string): RemoteLocation {
   } catch (err) {
     throw new SourceError('INVALID_ARGUMENT', `repository ${repo}: not a valid URL`, { repo, cause: err });
   }
-  const userinfo = url.username || url.password
-    ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
-    : undefined;
+  const userinfo = url.username || url.password ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : undefined;
   url.username = '';
   url.password = '';
   url.hash = '';
@@ -64,8 +61,11 @@ function parseRemote(repo: string, stateDir: string): RemoteLocation {
 
 /** A readable, filesystem-safe directory name that is unique per URL. */
 function mirrorName(url: URL, clean: string): string {
-  const slug = `${url.host}${url.pathname}`.toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 60);
+  const slug = `${url.host}${url.pathname}`
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 60);
   const hash = createHash('sha256').update(clean).digest('hex').slice(0, 16);
   return `${slug}-${hash}`;
 }

@@ -11,10 +11,7 @@ export interface RevLookup {
 }
 
 export type RevResult =
-  | { kind: 'found'; commit: string }
-  | { kind: 'not-found' }
-  | { kind: 'ambiguous'; matches: string[] }
-  | { kind: 'not-a-commit'; type: string };
+  { kind: 'found'; commit: string } | { kind: 'not-found' } | { kind: 'ambiguous'; matches: string[] } | { kind: 'not-a-commit'; type: string };
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
 const SHORT_SHA = /^[0-9a-f]{4,39}$/;
@@ -22,7 +19,7 @@ const SHORT_SHA = /^[0-9a-f]{4,39}$/;
 /** Like `git rev-parse <rev>^{commit}`: a full SHA first, then refs, then an abbreviated SHA. */
 export async function lookupRev(l: RevLookup, rev: string): Promise<RevResult> {
   const lower = rev.toLowerCase();
-  if (FULL_SHA.test(lower) && await hasObject(l, lower)) return peel(l, lower);
+  if (FULL_SHA.test(lower) && (await hasObject(l, lower))) return peel(l, lower);
   for (const ref of candidateRefs(l, rev)) {
     const oid = await resolveRefOrNull(l, ref);
     if (oid) return peel(l, oid);
@@ -75,8 +72,7 @@ export async function peel(l: Pick<RevLookup, 'gitdir' | 'cache'>, oid: string):
 }
 
 /** `peel`, for refs that must point at a commit: anything else is a REV_NOT_FOUND naming `what`. */
-export async function peelToCommit(l: Pick<RevLookup, 'gitdir' | 'cache'>, oid: string, what: string,
-  repo: string): Promise<string> {
+export async function peelToCommit(l: Pick<RevLookup, 'gitdir' | 'cache'>, oid: string, what: string, repo: string): Promise<string> {
   const result = await peel(l, oid);
   if (result.kind === 'found') return result.commit;
   throw new SourceError('REV_NOT_FOUND', `repository ${repo}: ${what} does not point at a commit`, { repo });

@@ -21,7 +21,9 @@ export function watchRefs(opts: WatchRefsOptions): WatchHandle {
   watcher.on('all', (_event, path) => {
     if (closed || path.endsWith('.lock')) return;
     clearTimeout(timer);
-    timer = setTimeout(() => { if (!closed) onChange(); }, debounceMs);
+    timer = setTimeout(() => {
+      if (!closed) onChange();
+    }, debounceMs);
   });
   watcher.on('error', (err) => onError?.(err instanceof Error ? err : new Error(String(err))));
   const stop = (): void => {
@@ -36,8 +38,7 @@ export function watchRefs(opts: WatchRefsOptions): WatchHandle {
 /** The git dir itself, HEAD, packed-refs and everything under refs/heads. */
 function isRefPath(rel: string): boolean {
   const p = rel.split(sep).join('/');
-  return p === '' || p === 'HEAD' || p === 'packed-refs' || p === 'refs' || p === 'refs/heads'
-    || p.startsWith('refs/heads/');
+  return p === '' || p === 'HEAD' || p === 'packed-refs' || p === 'refs' || p === 'refs/heads' || p.startsWith('refs/heads/');
 }
 
 /** A handle for sources that cannot be watched (remote repositories): never fires. */

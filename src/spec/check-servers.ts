@@ -9,7 +9,10 @@ import { formatPath, type PathSegment } from './positions.js';
 import { CWD_ESCAPE_MESSAGE, escapesRoot } from './relative-path.js';
 import type { SpecError } from './spec-error.js';
 
-export interface OverlaidServer { loaded: LoadedDoc<MCPServer>; overlaid: Overlaid }
+export interface OverlaidServer {
+  loaded: LoadedDoc<MCPServer>;
+  overlaid: Overlaid;
+}
 
 export type RuntimeKind = 'process' | 'docker' | 'kubernetes';
 
@@ -42,8 +45,12 @@ function checkOne(s: OverlaidServer, runtime: RuntimeKind | undefined): SpecErro
     errors.push(atNear(s, ['port'], ['transport'], `required for transport ${transport}: the port the server listens on`));
   }
   if (f.gateway?.sessions === 'isolated') {
-    if (transport !== 'stdio') errors.push(atNear(s, ['gateway', 'sessions'], ['transport'], `isolated sessions need a stdio server (transport ${transport} serves many sessions itself)`));
-    else if (runtime === 'kubernetes') errors.push(at(s, ['gateway', 'sessions'], 'isolated sessions are not available on the kubernetes runtime (process and docker only)'));
+    if (transport !== 'stdio')
+      errors.push(
+        atNear(s, ['gateway', 'sessions'], ['transport'], `isolated sessions need a stdio server (transport ${transport} serves many sessions itself)`),
+      );
+    else if (runtime === 'kubernetes')
+      errors.push(at(s, ['gateway', 'sessions'], 'isolated sessions are not available on the kubernetes runtime (process and docker only)'));
   }
   if (f.cwd !== undefined && escapesRoot(f.cwd)) errors.push(at(s, ['cwd'], CWD_ESCAPE_MESSAGE));
   return errors;
@@ -63,8 +70,7 @@ function checkDependsOn(servers: OverlaidServer[], invalid: ReadonlySet<string>)
       }
     });
   }
-  const graph = new Map(servers.filter((s) => s.overlaid.fields.enabled !== false)
-    .map((s) => [s.loaded.name, s.overlaid.fields.dependsOn ?? []]));
+  const graph = new Map(servers.filter((s) => s.overlaid.fields.enabled !== false).map((s) => [s.loaded.name, s.overlaid.fields.dependsOn ?? []]));
   for (const cycle of findCycles(graph)) {
     const head = byName.get(cycle[0])!;
     const idx = (head.overlaid.fields.dependsOn ?? []).indexOf(cycle[1]);

@@ -34,7 +34,10 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     const d = distance(lower, cl);
     // Typos rank by edit distance; abbreviations rank after every typo.
     const score = d <= limit ? d : abbreviates(lower, cl) ? limit + d / 1000 : Infinity;
-    if (score < bestScore) { best = c; bestScore = score; }
+    if (score < bestScore) {
+      best = c;
+      bestScore = score;
+    }
   }
   return best;
 }

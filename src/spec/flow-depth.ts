@@ -20,7 +20,10 @@ export function flowTooDeep(text: string, max: number): number | undefined {
     if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n') {
       if (tokenFirst !== undefined) propBefore = tokenFirst === '&' || tokenFirst === '!';
       tokenFirst = undefined;
-      if (ch === '\n') { prev = '\n'; propBefore = false; }
+      if (ch === '\n') {
+        prev = '\n';
+        propBefore = false;
+      }
       continue;
     }
     const startsToken = tokenFirst === undefined;
@@ -49,9 +52,15 @@ export function flowTooDeep(text: string, max: number): number | undefined {
 function skipQuoted(text: string, start: number): number {
   const q = text[start];
   for (let i = start + 1; i < text.length; i++) {
-    if (q === '"' && text[i] === '\\') { i++; continue; }
+    if (q === '"' && text[i] === '\\') {
+      i++;
+      continue;
+    }
     if (text[i] !== q) continue;
-    if (q === "'" && text[i + 1] === "'") { i++; continue; }
+    if (q === "'" && text[i + 1] === "'") {
+      i++;
+      continue;
+    }
     return i;
   }
   return text.length;

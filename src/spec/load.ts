@@ -11,7 +11,11 @@ export const API_VERSION = 'mcp-gitops/v1';
 /** Documents outside this apiVersion group belong to other tools and are skipped with a note. */
 export const API_GROUP = 'mcp-gitops/';
 
-export interface LoadedDoc<T> { name: string; doc: YamlDoc; value: T }
+export interface LoadedDoc<T> {
+  name: string;
+  doc: YamlDoc;
+  value: T;
+}
 
 export interface LoadedSpecs {
   servers: LoadedDoc<MCPServer>[];
@@ -43,7 +47,8 @@ function header(doc: YamlDoc): { kind?: Kind; errors: SpecError[] } {
   const { apiVersion, kind } = v as Record<string, unknown>;
   const errors: SpecError[] = [];
   if (apiVersion === undefined) errors.push(errorAt(doc, ['apiVersion'], `required field missing (expected "${API_VERSION}")`));
-  else if (apiVersion !== API_VERSION) errors.push(errorAt(doc, ['apiVersion'], `unsupported apiVersion ${JSON.stringify(apiVersion)} (expected "${API_VERSION}")`));
+  else if (apiVersion !== API_VERSION)
+    errors.push(errorAt(doc, ['apiVersion'], `unsupported apiVersion ${JSON.stringify(apiVersion)} (expected "${API_VERSION}")`));
   if (kind === undefined) {
     errors.push(errorAt(doc, ['kind'], `required field missing (one of ${KINDS.join(', ')})`));
     return { errors };
@@ -81,7 +86,10 @@ function duplicateNames<T>(docs: LoadedDoc<T>[], kind: Kind): SpecError[] {
   const errors: SpecError[] = [];
   for (const d of docs) {
     const prev = first.get(d.name);
-    if (!prev) { first.set(d.name, d); continue; }
+    if (!prev) {
+      first.set(d.name, d);
+      continue;
+    }
     const p = positionOf(prev.doc.doc, prev.doc.lc, ['metadata', 'name']);
     errors.push(errorAt(d.doc, ['metadata', 'name'], `duplicate ${kind} name "${d.name}" (first defined at ${prev.doc.file}:${p.line}:${p.col})`));
   }
@@ -131,4 +139,3 @@ export function loadSpecs(input: LoadInput, validator: SchemaValidator): LoadedS
   errors.push(...duplicateNames(servers, 'MCPServer'), ...duplicateNames(environments, 'Environment'));
   return { servers, environments, invalidServerNames, errors, skipped };
 }
-

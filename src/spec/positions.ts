@@ -3,7 +3,10 @@ import { isMap, isSeq, isPair, isScalar, type Document, type LineCounter, type N
 
 export type PathSegment = string | number;
 
-export interface Position { line: number; col: number }
+export interface Position {
+  line: number;
+  col: number;
+}
 
 /** `spec.args[0]`, `metadata.labels["app.kubernetes.io/name"]`. */
 export function formatPath(path: readonly PathSegment[]): string {
@@ -60,8 +63,11 @@ export function positionOf(doc: Document, lc: LineCounter, path: readonly PathSe
     const last = i === path.length - 1;
     // `spec:` with nothing after it is an empty null scalar: point at the key, not past it.
     const empty = isScalar(next.value) && next.value.value === null && next.value.range?.[0] === next.value.range?.[1];
-    const pick = (last && atKey) || empty ? next.key ?? next.value : next.value ?? next.key;
-    if (pick?.range) { target = pick; targetKey = next.key; }
+    const pick = (last && atKey) || empty ? (next.key ?? next.value) : (next.value ?? next.key);
+    if (pick?.range) {
+      target = pick;
+      targetKey = next.key;
+    }
     node = next.value;
   }
   const offset = target?.range?.[0] ?? 0;

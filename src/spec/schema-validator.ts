@@ -51,7 +51,10 @@ function unknownKey(e: ErrorObject): string | undefined {
 
 function pathOf(instancePath: string): PathSegment[] {
   if (instancePath === '') return [];
-  return instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
@@ -61,7 +64,10 @@ function allowedKeys(node: unknown, root: Schema, depth = 0): string[] {
   const s = node as Schema;
   const keys: string[] = [];
   if (typeof s.$ref === 'string' && s.$ref.startsWith('#/')) {
-    const target = s.$ref.slice(2).split('/').reduce<unknown>((acc, k) => (acc as Schema | undefined)?.[k], root);
+    const target = s.$ref
+      .slice(2)
+      .split('/')
+      .reduce<unknown>((acc, k) => (acc as Schema | undefined)?.[k], root);
     keys.push(...allowedKeys(target, root, depth + 1));
   }
   for (const sub of (s.allOf as unknown[] | undefined) ?? []) keys.push(...allowedKeys(sub, root, depth + 1));
@@ -76,14 +82,20 @@ function typeName(v: unknown, source?: string): string {
   if (typeof v === 'object') return 'a mapping';
   // .nan, .inf and literals too large for a double (1e400) are numbers to YAML, but no usable value
   if (typeof v === 'number' && Number.isNaN(v)) return `not-a-number (${source ?? '.nan'})`;
-  if (typeof v === 'number' && !Number.isFinite(v)) return `an infinite number (${source ?? String(v)}${source && !/inf/i.test(source) ? ' is too large' : ''})`;
+  if (typeof v === 'number' && !Number.isFinite(v))
+    return `an infinite number (${source ?? String(v)}${source && !/inf/i.test(source) ? ' is too large' : ''})`;
   if (typeof v === 'number') return Number.isInteger(v) ? 'an integer' : 'a number';
   return `a ${typeof v}`;
 }
 
 const TYPE_WORDS: Record<string, string> = {
-  string: 'a string', integer: 'an integer', number: 'a number', boolean: 'a boolean',
-  object: 'a mapping', array: 'a list', null: 'null',
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'a boolean',
+  object: 'a mapping',
+  array: 'a list',
+  null: 'null',
 };
 
 function orList(words: string[]): string {
@@ -111,7 +123,10 @@ export const DNS_LABEL = '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$';
 const NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
 
 function dnsLabelProblem(v: string): string {
-  const fixed = v.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  const fixed = v
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   const hint = fixed !== v && new RegExp(DNS_LABEL).test(fixed) ? ` (did you mean "${fixed}"?)` : '';
   if (v.length > 63) return `must be a DNS label of at most 63 characters, got ${v.length}`;
   if (/[^a-z0-9-]/.test(v.toLowerCase())) {

@@ -15,9 +15,14 @@ export function formatSpecError(e: SpecError): string {
 }
 
 export function compareSpecErrors(a: SpecError, b: SpecError): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1
-    : a.line - b.line || a.col - b.col || (a.field < b.field ? -1 : a.field > b.field ? 1 : 0)
-    || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+  return a.file < b.file
+    ? -1
+    : a.file > b.file
+      ? 1
+      : a.line - b.line ||
+        a.col - b.col ||
+        (a.field < b.field ? -1 : a.field > b.field ? 1 : 0) ||
+        (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
 }
 
 export function sortSpecErrors(errors: SpecError[]): SpecError[] {

@@ -99,7 +99,13 @@ function yamlErrors(file: string, doc: Document, lc: LineCounter, problems: YAML
       const dup = findDuplicateKey(doc, e.pos[0]);
       if (dup) {
         const first = lc.linePos(dup.firstOffset);
-        out.push({ file, line: p.line, col: p.col, field: formatPath(dup.path), message: `duplicate key: already defined at line ${first.line}; remove one of them` });
+        out.push({
+          file,
+          line: p.line,
+          col: p.col,
+          field: formatPath(dup.path),
+          message: `duplicate key: already defined at line ${first.line}; remove one of them`,
+        });
         continue;
       }
     }
@@ -109,13 +115,23 @@ function yamlErrors(file: string, doc: Document, lc: LineCounter, problems: YAML
     if (flow) {
       const f = lc.linePos(flow.offset);
       const [open, close] = flow.seq ? ['[', ']'] : ['{', '}'];
-      out.push({ file, line: f.line, col: f.col, field: '-', message: `invalid YAML: "${open}" is not closed with "${close}" (or a line inside it is not indented enough)` });
+      out.push({
+        file,
+        line: f.line,
+        col: f.col,
+        field: '-',
+        message: `invalid YAML: "${open}" is not closed with "${close}" (or a line inside it is not indented enough)`,
+      });
       continue;
     }
-    const message = e.code === 'RESOURCE_EXHAUSTION' && /call stack/i.test(e.message) ? DEPTH_MESSAGE
-      : e.code === 'TAB_AS_INDENT' ? 'tabs are not allowed as indentation; indent with spaces'
-      : e.code === 'TAG_RESOLVE_FAILED' ? `unknown YAML tag ${firstLine(e.message).replace(/^Unresolved tag:\s*/, '')}; remove it`
-        : firstLine(e.message);
+    const message =
+      e.code === 'RESOURCE_EXHAUSTION' && /call stack/i.test(e.message)
+        ? DEPTH_MESSAGE
+        : e.code === 'TAB_AS_INDENT'
+          ? 'tabs are not allowed as indentation; indent with spaces'
+          : e.code === 'TAG_RESOLVE_FAILED'
+            ? `unknown YAML tag ${firstLine(e.message).replace(/^Unresolved tag:\s*/, '')}; remove it`
+            : firstLine(e.message);
     out.push({ file, line: p.line, col: p.col, field: '-', message: `invalid YAML: ${message}` });
   }
   return out;
@@ -167,9 +183,11 @@ function findDuplicateKey(doc: Document, offset: number): { path: PathSegment[];
 /** The innermost flow collection (`[...]`, `{...}`) that the parser gave up on at `offset`. */
 function unclosedFlow(doc: Document, offset: number): { offset: number; seq: boolean } | undefined {
   let found: { offset: number; seq: boolean } | undefined;
-  visit(doc, { Collection: (_k, node) => {
-    if (node.flow && node.range && node.range[1] === offset) found = { offset: node.range[0], seq: isSeq(node) };
-  } });
+  visit(doc, {
+    Collection: (_k, node) => {
+      if (node.flow && node.range && node.range[1] === offset) found = { offset: node.range[0], seq: isSeq(node) };
+    },
+  });
   return found;
 }
 
@@ -178,13 +196,18 @@ function aliasOffset(doc: Document, e: unknown): number | undefined {
   const m = /Unresolved alias.*: (\S+)$/.exec(e instanceof Error ? e.message : '');
   let offset: number | undefined;
   if (m) {
-    visit(doc, { Alias: (_k, node) => {
-      if (isAlias(node) && node.source === m[1] && offset === undefined) offset = node.range?.[0];
-    } });
+    visit(doc, {
+      Alias: (_k, node) => {
+        if (isAlias(node) && node.source === m[1] && offset === undefined) offset = node.range?.[0];
+      },
+    });
   }
   return offset;
 }
 
 function firstLine(s: string): string {
-  return s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
+  return s
+    .split('\n')[0]
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .trim();
 }

@@ -18,7 +18,11 @@ export interface HistoryEntry {
   errors?: string[];
 }
 
-export interface FailedRevision { commit: string; reason: string; at: string }
+export interface FailedRevision {
+  commit: string;
+  reason: string;
+  at: string;
+}
 
 /** One server as last rolled out by the daemon (masked: safe to show). */
 export interface AppliedServer {
@@ -54,7 +58,11 @@ export function emptyState(): DaemonState {
 
 /** The reason an entry written before reasons existed gets: the one its result implies. */
 const RESULT_REASON: Readonly<Record<SyncResult, Reason>> = {
-  succeeded: 'Synced', reverted: 'RolloutFailed', invalid: 'ValidationFailed', superseded: 'Superseded', failed: 'RolloutFailed',
+  succeeded: 'Synced',
+  reverted: 'RolloutFailed',
+  invalid: 'ValidationFailed',
+  superseded: 'Superseded',
+  failed: 'RolloutFailed',
 };
 
 export function resultReason(result: SyncResult): Reason {

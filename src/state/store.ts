@@ -14,7 +14,11 @@ export class StateStore {
   /** The last write failed: what is in memory is ahead of the file until a write succeeds. */
   private behind = false;
 
-  private constructor(private readonly dir: string, state: DaemonState, private readonly mask?: Masker) {
+  private constructor(
+    private readonly dir: string,
+    state: DaemonState,
+    private readonly mask?: Masker,
+  ) {
     this.state = deepFreeze(state);
   }
 
@@ -39,7 +43,10 @@ export class StateStore {
     } catch (e) {
       const aside = `${file}.corrupt-${Date.now()}`;
       await rename(file, aside);
-      return { store: new StateStore(dir, emptyState(), opts.mask), recovered: `state file was unreadable (${e instanceof Error ? e.message : String(e)}); moved to ${aside}` };
+      return {
+        store: new StateStore(dir, emptyState(), opts.mask),
+        recovered: `state file was unreadable (${e instanceof Error ? e.message : String(e)}); moved to ${aside}`,
+      };
     }
   }
 
@@ -75,13 +82,17 @@ export class StateStore {
 
   private async write(state: DaemonState): Promise<void> {
     const data = JSON.stringify(state, null, 2);
-    const write = this.writing.then(() => atomicWrite(join(this.dir, STATE_FILE), data)).then(
-      () => { this.behind = false; },
-      (e: unknown) => {
-        this.behind = true;
-        throw new StateWriteError(this.dir, e);
-      },
-    );
+    const write = this.writing
+      .then(() => atomicWrite(join(this.dir, STATE_FILE), data))
+      .then(
+        () => {
+          this.behind = false;
+        },
+        (e: unknown) => {
+          this.behind = true;
+          throw new StateWriteError(this.dir, e);
+        },
+      );
     this.writing = write.catch(() => undefined);
     await write;
   }

@@ -14,20 +14,28 @@ import { waitFor } from '../helpers/docker/wait.js';
 import { paths } from '../runtimes/process/helpers/servers.js';
 import { bridgeBuilt, spawnBridge } from '../runtimes/kubernetes/helpers/processes.js';
 
-interface Running { exit: Promise<number>; url: () => Promise<string>; out: () => string; err: () => string }
+interface Running {
+  exit: Promise<number>;
+  url: () => Promise<string>;
+  out: () => string;
+  err: () => string;
+}
 
 /** bridgeCommand.main in this process, its logs and stderr captured. */
 function runInProcess(argv: string[], env: NodeJS.ProcessEnv = {}): Running {
-  const stdout = new PassThrough(), stderr = new PassThrough();
-  let out = '', err = '';
+  const stdout = new PassThrough(),
+    stderr = new PassThrough();
+  let out = '',
+    err = '';
   stdout.on('data', (c: Buffer) => (out += c.toString()));
   stderr.on('data', (c: Buffer) => (err += c.toString()));
   const io: CliIO = { stdout, stderr, env: { PATH: process.env.PATH, ...env } };
   const exit = bridgeCommand.main(argv, io);
-  const url = () => waitFor('the bridge to listen', () => {
-    const m = /"listen":"([^"]+)","path":"([^"]+)"/.exec(out);
-    return m ? `http://${m[1]}${m[2]}` : undefined;
-  });
+  const url = () =>
+    waitFor('the bridge to listen', () => {
+      const m = /"listen":"([^"]+)","path":"([^"]+)"/.exec(out);
+      return m ? `http://${m[1]}${m[2]}` : undefined;
+    });
   return { exit, url, out: () => out, err: () => err };
 }
 
@@ -63,7 +71,7 @@ describe('mcp-gitops bridge', () => {
     expect(await r.exit).toBe(128 + 15);
   });
 
-  it('exits with the child\'s exit code, and masks the values of --redact-env in its stderr', async () => {
+  it("exits with the child's exit code, and masks the values of --redact-env in its stderr", async () => {
     const secret = 'sk-live-0123456789';
     const code = 'console.error("starting with token " + process.env.API_KEY); process.exit(3)';
     const dir = mkdtempSync(join(tmpdir(), 'bridge-term-'));
@@ -101,19 +109,23 @@ describe('mcp-gitops bridge', () => {
   });
 
   it('refuses to run without a command after --', async () => {
-    await expect(bridgeCommand.main(['--port', '0'], { stdout: new PassThrough(), stderr: new PassThrough(), env: {} }))
-      .rejects.toThrow(/give the stdio server to run after --/);
+    await expect(bridgeCommand.main(['--port', '0'], { stdout: new PassThrough(), stderr: new PassThrough(), env: {} })).rejects.toThrow(
+      /give the stdio server to run after --/,
+    );
   });
 
-  it.skipIf(!bridgeBuilt())(`as its own process: SIGTERM stops the child and the bridge${bridgeBuilt() ? '' : ' (skipped: run npm run build first)'}`, async () => {
-    const p = spawnBridge(['--port', '0', '--', process.execPath, paths.everything, 'stdio'], process.env);
-    let out = '';
-    p.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-    const m = await waitFor('the bridge to listen', () => /"listen":"([^"]+)","path":"([^"]+)"/.exec(out) ?? undefined);
-    const c = await connect(`http://${m[1]}${m[2]}`);
-    expect((await c.callTool({ name: 'get-sum', arguments: { a: 2, b: 3 } })).content).toEqual([{ type: 'text', text: 'The sum of 2 and 3 is 5.' }]);
-    p.kill('SIGTERM');
-    const [code] = (await once(p, 'exit')) as [number | null];
-    expect(code).toBe(128 + 15);
-  });
+  it.skipIf(!bridgeBuilt())(
+    `as its own process: SIGTERM stops the child and the bridge${bridgeBuilt() ? '' : ' (skipped: run npm run build first)'}`,
+    async () => {
+      const p = spawnBridge(['--port', '0', '--', process.execPath, paths.everything, 'stdio'], process.env);
+      let out = '';
+      p.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+      const m = await waitFor('the bridge to listen', () => /"listen":"([^"]+)","path":"([^"]+)"/.exec(out) ?? undefined);
+      const c = await connect(`http://${m[1]}${m[2]}`);
+      expect((await c.callTool({ name: 'get-sum', arguments: { a: 2, b: 3 } })).content).toEqual([{ type: 'text', text: 'The sum of 2 and 3 is 5.' }]);
+      p.kill('SIGTERM');
+      const [code] = (await once(p, 'exit')) as [number | null];
+      expect(code).toBe(128 + 15);
+    },
+  );
 });

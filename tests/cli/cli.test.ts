@@ -11,13 +11,19 @@ const SECRET = 'sup3r-s3cret-value';
 
 function sink(): Writable & { text: () => string } {
   const chunks: string[] = [];
-  const w = new Writable({ write(c: Buffer, _e, cb) { chunks.push(c.toString()); cb(); } }) as Writable & { text: () => string };
+  const w = new Writable({
+    write(c: Buffer, _e, cb) {
+      chunks.push(c.toString());
+      cb();
+    },
+  }) as Writable & { text: () => string };
   w.text = () => chunks.join('');
   return w;
 }
 
 async function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
-  const stdout = sink(), stderr = sink();
+  const stdout = sink(),
+    stderr = sink();
   const code = await main(args, { stdout, stderr, env });
   return { code, out: stdout.text(), err: stderr.text() };
 }
@@ -44,12 +50,19 @@ describe('mcp-gitops validate / render / plan', () => {
     expect(r.err).toContain('secrets not checked');
   });
 
-  it('validates at the root of a repository that also holds other tools\' YAML: skipped with a note each', async () => {
+  it("validates at the root of a repository that also holds other tools' YAML: skipped with a note each", async () => {
     const mixed = join(tmp.dir, 'mixed');
     initRepo(mixed);
     cpSync(join(root, 'sample-repo'), join(mixed, 'sample-repo'), { recursive: true });
     cpSync(join(root, 'deploy'), join(mixed, 'deploy'), { recursive: true });
-    const sha = commit(mixed, { '.github/workflows/ci.yml': 'name: ci\non: [push]\njobs:\n  test: { runs-on: ubuntu-latest, steps: [{ run: npm test }] }\n', 'ansible.yml': '- hosts: all\n' }, 'mixed');
+    const sha = commit(
+      mixed,
+      {
+        '.github/workflows/ci.yml': 'name: ci\non: [push]\njobs:\n  test: { runs-on: ubuntu-latest, steps: [{ run: npm test }] }\n',
+        'ansible.yml': '- hosts: all\n',
+      },
+      'mixed',
+    );
     const r = await run(['validate', '--repo', mixed]);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toBe(`valid: ${sha.slice(0, 12)}: 3 servers (everything, everything-http, memory)\n`);
@@ -58,7 +71,11 @@ describe('mcp-gitops validate / render / plan', () => {
     expect(r.err).toContain('note: .github/workflows/ci.yml:1:1: -: skipped: no apiVersion or kind');
     expect(r.err).toContain('note: ansible.yml:1:1: -: skipped: not a mapping, and the file names no mcp-gitops/ apiVersion');
     // a typo inside our own group is still an error
-    commit(mixed, { 'sample-repo/servers/memory.yaml': readFileSync(join(root, 'sample-repo/servers/memory.yaml'), 'utf8').replace('mcp-gitops/v1', 'mcp-gitops/v9') }, 'typo');
+    commit(
+      mixed,
+      { 'sample-repo/servers/memory.yaml': readFileSync(join(root, 'sample-repo/servers/memory.yaml'), 'utf8').replace('mcp-gitops/v1', 'mcp-gitops/v9') },
+      'typo',
+    );
     const typo = await run(['validate', '--repo', mixed]);
     expect(typo.code).toBe(1);
     expect(typo.err).toMatch(/sample-repo\/servers\/memory\.yaml:2:13: apiVersion: unsupported apiVersion "mcp-gitops\/v9"/);
@@ -85,32 +102,47 @@ describe('mcp-gitops validate / render / plan', () => {
     const state = join(tmp.dir, 'state');
     const r = await run(['plan', '--repo', repo, '--path', 'sample-repo', '--state-dir', state]);
     expect(r.code).toBe(0);
-    expect(r.out).toBe([
-      `plan for ${head.slice(0, 7)} (rollout) against the state file (${state}, nothing applied):`,
-      'WAVE  SERVER           ACTION  VERSION    DETAIL',
-      '1     everything       create  2026.8.31  blue-green',
-      '1     everything-http  create  2026.8.31  recreate',
-      '2     memory           create  2026.8.31  blue-green',
-      '3 changes, 0 kept',
-      'note: the state file shows what the last sync recorded, not crashes or out-of-band changes: --server asks a running daemon',
-      '',
-    ].join('\n'));
+    expect(r.out).toBe(
+      [
+        `plan for ${head.slice(0, 7)} (rollout) against the state file (${state}, nothing applied):`,
+        'WAVE  SERVER           ACTION  VERSION    DETAIL',
+        '1     everything       create  2026.8.31  blue-green',
+        '1     everything-http  create  2026.8.31  recreate',
+        '2     memory           create  2026.8.31  blue-green',
+        '3 changes, 0 kept',
+        'note: the state file shows what the last sync recorded, not crashes or out-of-band changes: --server asks a running daemon',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('plans against the applied state: keeps, replaces, prunes', async () => {
     const state = join(tmp.dir, 'state2');
     mkdirSync(state);
-    const rendered = JSON.parse((await run(['render', '--repo', repo, '--path', 'sample-repo', '-o', 'json'])).out) as { servers: { name: string; specHash: string }[] };
+    const rendered = JSON.parse((await run(['render', '--repo', repo, '--path', 'sample-repo', '-o', 'json'])).out) as {
+      servers: { name: string; specHash: string }[];
+    };
     const hashOf = (n: string): string => rendered.servers.find((s) => s.name === n)!.specHash;
     const at = '2026-01-01T00:00:00.000Z';
-    writeFileSync(join(state, 'state.json'), JSON.stringify({ schemaVersion: 1, applied: 'f'.repeat(40), servers: {
-      everything: { name: 'everything', version: '2026.1.0', commit: 'f'.repeat(40), specHash: 'old', deployedAt: at },
-      memory: { name: 'memory', version: '2026.8.31', commit: 'f'.repeat(40), specHash: hashOf('memory'), deployedAt: at },
-      gone: { name: 'gone', version: '1', commit: 'f'.repeat(40), specHash: 'x', deployedAt: at },
-    } }));
+    writeFileSync(
+      join(state, 'state.json'),
+      JSON.stringify({
+        schemaVersion: 1,
+        applied: 'f'.repeat(40),
+        servers: {
+          everything: { name: 'everything', version: '2026.1.0', commit: 'f'.repeat(40), specHash: 'old', deployedAt: at },
+          memory: { name: 'memory', version: '2026.8.31', commit: 'f'.repeat(40), specHash: hashOf('memory'), deployedAt: at },
+          gone: { name: 'gone', version: '1', commit: 'f'.repeat(40), specHash: 'x', deployedAt: at },
+        },
+      }),
+    );
     const r = await run(['plan', '--repo', repo, '--path', 'sample-repo', '--state-dir', state, '-o', 'json']);
     expect(r.code).toBe(0);
-    const p = JSON.parse(r.out) as { source: string; waves: { action: string; server: string; version: string; from?: { version?: string } }[][]; prune: { server: string }[] };
+    const p = JSON.parse(r.out) as {
+      source: string;
+      waves: { action: string; server: string; version: string; from?: { version?: string } }[][];
+      prune: { server: string }[];
+    };
     expect(p.source).toBe('state');
     expect(p.waves.map((w) => w.map((c) => `${c.action} ${c.server}`))).toEqual([['start-beside everything', 'create everything-http'], ['keep memory']]);
     expect(p.waves[0][0].from?.version).toBe('2026.1.0');
@@ -121,7 +153,7 @@ describe('mcp-gitops validate / render / plan', () => {
   });
 
   it('never reads uncommitted edits', async () => {
-    writeFiles(repo, { 'sample-repo/servers/memory.yaml': 'not: [valid' , 'sample-repo/servers/new.yaml': 'kind: Nope\n' });
+    writeFiles(repo, { 'sample-repo/servers/memory.yaml': 'not: [valid', 'sample-repo/servers/new.yaml': 'kind: Nope\n' });
     try {
       expect((await run(['validate', '--repo', repo, '--path', 'sample-repo'])).code).toBe(0);
       const p = await run(['plan', '--repo', repo, '--path', 'sample-repo', '--state-dir', join(tmp.dir, 'state3')]);

@@ -34,7 +34,9 @@ describe('mcp-gitops status / history against a running daemon', () => {
     const json = JSON.parse((await cli(['status', ...server, '-o', 'json'])).out) as DaemonStatus;
     const live = await d.status();
     expect(json.revision).toEqual(live.revision);
-    expect(json.servers.map((s) => [s.name, s.version, s.phase, s.health, s.endpoint])).toEqual(live.servers.map((s) => [s.name, s.version, s.phase, s.health, s.endpoint]));
+    expect(json.servers.map((s) => [s.name, s.version, s.phase, s.health, s.endpoint])).toEqual(
+      live.servers.map((s) => [s.name, s.version, s.phase, s.health, s.endpoint]),
+    );
     const yaml = parse((await cli(['status', ...server, '-o', 'yaml'])).out) as DaemonStatus;
     expect(yaml).toMatchObject({ phase: 'Synced', revision: { head: good, applied: good, lastGood: good } });
 
@@ -65,7 +67,10 @@ describe('mcp-gitops status / history against a running daemon', () => {
     expect(hist.code).toBe(0);
     const rows = hist.out.trimEnd().split('\n');
     expect(rows[0]).toMatch(/^ID +COMMIT +RESULT +REASON +STARTED +DURATION +MESSAGE$/);
-    expect(rows.slice(1).map((r) => r.split(/ +/).slice(1, 3))).toEqual([[short(bad), 'reverted'], [short(good), 'succeeded']]);
+    expect(rows.slice(1).map((r) => r.split(/ +/).slice(1, 3))).toEqual([
+      [short(bad), 'reverted'],
+      [short(good), 'succeeded'],
+    ]);
     expect(rows[2]).toMatch(/ \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ +(\d+ms|\d+\.\ds|\d+m\d\ds) /);
     const newest = JSON.parse((await cli(['history', ...server, '--limit', '1', '-o', 'json'])).out) as DaemonStatus['history'];
     expect(newest).toHaveLength(1);
@@ -99,7 +104,9 @@ describe('mcp-gitops status / history against a running daemon', () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
     const gone = await cli(['status', '--server', closed]);
     expect(gone.code).toBe(2);
-    expect(gone.err).toBe(`mcp-gitops status: cannot reach the mcp-gitops daemon at ${closed} (ECONNREFUSED): give its address with --server or MCP_GITOPS_SERVER\n`);
+    expect(gone.err).toBe(
+      `mcp-gitops status: cannot reach the mcp-gitops daemon at ${closed} (ECONNREFUSED): give its address with --server or MCP_GITOPS_SERVER\n`,
+    );
     const viaEnv = await cli(['history'], { MCP_GITOPS_SERVER: closed });
     expect(viaEnv.code).toBe(2);
     expect(viaEnv.err).toContain(`at ${closed} (ECONNREFUSED)`);

@@ -17,7 +17,10 @@ describe('mcp-gitops sync against a running daemon', () => {
     const bad = w.repo.commit(w.server('svc', everythingStdio({ expectTools: ['no_such_tool'] })));
     const d = await w.start({ env: { MCP_GITOPS_API_TOKEN: TOKEN } });
     const server = ['--server', d.url];
-    await d.until('the first commit to fail its gate', (s) => s.history.filter((h) => h.commit === bad && h.result === 'reverted').length === 1 && s.phase === 'Failed');
+    await d.until(
+      'the first commit to fail its gate',
+      (s) => s.history.filter((h) => h.commit === bad && h.result === 'reverted').length === 1 && s.phase === 'Failed',
+    );
 
     const none = await cli(['sync', ...server]);
     expect(none).toMatchObject({ code: 2, out: '' });

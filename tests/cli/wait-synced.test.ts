@@ -4,14 +4,23 @@ import { describe, expect, it } from 'vitest';
 import type { DaemonStatus } from '../../src/cli/daemon-client.js';
 import { judge } from '../../src/cli/wait-synced.js';
 
-const A = 'a'.repeat(40), B = 'b'.repeat(40), C = 'c'.repeat(40);
+const A = 'a'.repeat(40),
+  B = 'b'.repeat(40),
+  C = 'c'.repeat(40);
 const at = '2026-12-02T00:00:00.000Z';
 
 function status(o: Partial<DaemonStatus>): DaemonStatus {
   return {
-    phase: 'Synced', message: '', revision: { head: A, applied: A, lastGood: A }, failedRevision: null, lastError: null,
-    servers: [{ name: 'svc', version: '1', commit: A, phase: 'Running', health: 'Healthy', endpoint: null, deployedAt: at, message: '', tools: [], restarts: 0 }],
-    history: [], ...o,
+    phase: 'Synced',
+    message: '',
+    revision: { head: A, applied: A, lastGood: A },
+    failedRevision: null,
+    lastError: null,
+    servers: [
+      { name: 'svc', version: '1', commit: A, phase: 'Running', health: 'Healthy', endpoint: null, deployedAt: at, message: '', tools: [], restarts: 0 },
+    ],
+    history: [],
+    ...o,
   };
 }
 
@@ -19,10 +28,15 @@ describe('judge (status --wait-synced)', () => {
   it('synced only when the commit is head, applied and last good with phase Synced', () => {
     expect(judge(status({}))).toEqual({ done: 'synced', commit: A });
     expect(judge(status({}), 'aaaaaaa')).toEqual({ done: 'synced', commit: A });
-    expect(judge(status({ phase: 'Degraded', servers: [{ ...status({}).servers[0], phase: 'Failed', health: 'Unhealthy' }] })))
-      .toEqual({ done: false, why: 'phase Degraded, head aaaaaaa, applied aaaaaaa, last good aaaaaaa; svc Failed/Unhealthy' });
+    expect(judge(status({ phase: 'Degraded', servers: [{ ...status({}).servers[0], phase: 'Failed', health: 'Unhealthy' }] }))).toEqual({
+      done: false,
+      why: 'phase Degraded, head aaaaaaa, applied aaaaaaa, last good aaaaaaa; svc Failed/Unhealthy',
+    });
     expect(judge(status({ phase: 'Progressing', revision: { head: B, applied: A, lastGood: A } })).done).toBe(false);
-    expect(judge(status({ revision: { head: null, applied: null, lastGood: null } }))).toEqual({ done: false, why: 'the daemon has not read the branch head yet' });
+    expect(judge(status({ revision: { head: null, applied: null, lastGood: null } }))).toEqual({
+      done: false,
+      why: 'the daemon has not read the branch head yet',
+    });
   });
 
   it('failed when the commit is the failed revision, with the daemon reason when it gives one', () => {

@@ -108,7 +108,10 @@ describe.skipIf(missing !== undefined)('the official MCP conformance suite: dire
       report[`${ref.id} direct`] = summary(scenarios, run.result);
       // the suite ran every scenario it lists, and the reference passes some: the comparison is not vacuous
       expect(scenarios.filter((s) => !run.result.has(s))).toEqual([]);
-      expect(run.result.get('server-initialize')?.some((c) => c.status === 'SUCCESS'), run.output).toBe(true);
+      expect(
+        run.result.get('server-initialize')?.some((c) => c.status === 'SUCCESS'),
+        run.output,
+      ).toBe(true);
     }
 
     const files: Record<string, string> = {};
@@ -117,10 +120,13 @@ describe.skipIf(missing !== undefined)('the official MCP conformance suite: dire
       files[`servers/${ref.id}-isolated.yaml`] = withGateway(mcpServer(w.marker, `${ref.id}-isolated`, ref.stdio()), ISOLATED);
     }
     w.repo.commit(files);
-    const validate = await promisify(execFile)(process.execPath, [CLI, 'validate', '--repo', w.repo.dir], { encoding: 'utf8' }).then(() => undefined, (e: { code?: number; stdout?: string; stderr?: string }) => {
-      if (e.code !== 1) throw new Error(`mcp-gitops validate failed: ${e.stderr ?? ''}`);
-      return `${e.stdout ?? ''}${e.stderr ?? ''}`;
-    });
+    const validate = await promisify(execFile)(process.execPath, [CLI, 'validate', '--repo', w.repo.dir], { encoding: 'utf8' }).then(
+      () => undefined,
+      (e: { code?: number; stdout?: string; stderr?: string }) => {
+        if (e.code !== 1) throw new Error(`mcp-gitops validate failed: ${e.stderr ?? ''}`);
+        return `${e.stdout ?? ''}${e.stderr ?? ''}`;
+      },
+    );
     if (validate !== undefined) {
       if (!/gateway/.test(validate)) throw new Error(`the spec repository is invalid for another reason than spec.gateway:\n${validate}`);
       isolatedRefused = `this build's spec schema refuses spec.gateway ${JSON.stringify(ISOLATED)}:\n${validate.trim()}`;
@@ -132,18 +138,26 @@ describe.skipIf(missing !== undefined)('the official MCP conformance suite: dire
   }, 240_000);
 
   afterAll(async () => {
-    if (process.env.MCP_GITOPS_CONFORMANCE_REPORT) writeFileSync(process.env.MCP_GITOPS_CONFORMANCE_REPORT, `${JSON.stringify({ suite: suite.version, isolatedRefused, report }, null, 2)}\n`);
+    if (process.env.MCP_GITOPS_CONFORMANCE_REPORT)
+      writeFileSync(process.env.MCP_GITOPS_CONFORMANCE_REPORT, `${JSON.stringify({ suite: suite.version, isolatedRefused, report }, null, 2)}\n`);
     await w?.cleanup();
   }, 60_000);
 
   // one after the other: side by side they finish sooner, but a loaded machine then times out
   // server->client requests (seen: tools-call-sampling "Request timed out" through streamable-http)
-  it.for(CASES)('$ref, $kind upstream: every check that passes directly passes through the gateway, and DNS rebinding is refused', { timeout: 180_000 }, async ({ kind, suffix, ref, server }, ctx) => {
-    if (suffix === 'isolated' && isolatedRefused) ctx.skip(isolatedRefused);
-    const through = await runSuite(suite, `${daemon.url}/mcp/${server}`);
-    report[`${ref} ${kind}`] = summary(scenarios, through.result);
-    const compared = suffix === 'shared' ? scenarios.filter((s) => !SHARED_CANNOT_RELAY.has(s)) : scenarios;
-    const found = { lostThroughGateway: regressions(compared, direct.get(ref)!.result, through.result), rebinding: failures(through.result, 'dns-rebinding-protection') };
-    expect(found, `through the gateway:\n${through.output}`).toEqual({ lostThroughGateway: [], rebinding: [] });
-  });
+  it.for(CASES)(
+    '$ref, $kind upstream: every check that passes directly passes through the gateway, and DNS rebinding is refused',
+    { timeout: 180_000 },
+    async ({ kind, suffix, ref, server }, ctx) => {
+      if (suffix === 'isolated' && isolatedRefused) ctx.skip(isolatedRefused);
+      const through = await runSuite(suite, `${daemon.url}/mcp/${server}`);
+      report[`${ref} ${kind}`] = summary(scenarios, through.result);
+      const compared = suffix === 'shared' ? scenarios.filter((s) => !SHARED_CANNOT_RELAY.has(s)) : scenarios;
+      const found = {
+        lostThroughGateway: regressions(compared, direct.get(ref)!.result, through.result),
+        rebinding: failures(through.result, 'dns-rebinding-protection'),
+      };
+      expect(found, `through the gateway:\n${through.output}`).toEqual({ lostThroughGateway: [], rebinding: [] });
+    },
+  );
 });

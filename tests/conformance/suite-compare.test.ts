@@ -12,7 +12,8 @@ const result = (entries: Record<string, Check[]>): SuiteResult => new Map(Object
 
 describe('conformance suite results', () => {
   it('reads the scenario list from `conformance list --server`', () => {
-    const text = 'Server scenarios (test against a server):\n  - server-initialize [2025-06-18,2025-11-25]\n  - dns-rebinding-protection [2025-11-25]\n  - brand-new-thing\n';
+    const text =
+      'Server scenarios (test against a server):\n  - server-initialize [2025-06-18,2025-11-25]\n  - dns-rebinding-protection [2025-11-25]\n  - brand-new-thing\n';
     expect(parseScenarioList(text)).toEqual(['server-initialize', 'dns-rebinding-protection', 'brand-new-thing']);
   });
 
@@ -30,7 +31,7 @@ describe('conformance suite results', () => {
     }
   });
 
-  it('reports a check that passes directly but not through the gateway, with the suite\'s message', () => {
+  it("reports a check that passes directly but not through the gateway, with the suite's message", () => {
     const direct = result({ a: [ok('a1'), bad('a2')], b: [ok('b1')], c: [ok('c1')] });
     const through = result({ a: [bad('a1', 'got 200'), ok('a2')], b: [ok('b1')] });
     expect(regressions(['a', 'b', 'c'], direct, through)).toEqual([

@@ -34,19 +34,25 @@ afterAll(async () => {
 /** The JSON-RPC messages of one POST's answer (JSON or SSE), each handed to `on` as it arrives. */
 async function post(session: string | undefined, body: unknown, on: (m: Message) => Promise<void> = () => Promise.resolve()): Promise<Response> {
   const res = await fetch(url, {
-    method: 'POST', signal: AbortSignal.timeout(20_000),
+    method: 'POST',
+    signal: AbortSignal.timeout(20_000),
     headers: { 'content-type': 'application/json', accept: ACCEPT, 'mcp-protocol-version': '2025-06-18', ...(session && { 'mcp-session-id': session }) },
     body: JSON.stringify(body),
   });
   const type = res.headers.get('content-type') ?? '';
-  if (type.startsWith('application/json')) await on(await res.json() as Message);
+  if (type.startsWith('application/json')) await on((await res.json()) as Message);
   else if (type.startsWith('text/event-stream') && res.body) {
     let buffer = '';
     for await (const chunk of res.body.pipeThrough(new TextDecoderStream())) {
       buffer += chunk;
       let end: number;
       while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const data = buffer.slice(0, end).split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+        const data = buffer
+          .slice(0, end)
+          .split('\n')
+          .filter((l) => l.startsWith('data:'))
+          .map((l) => l.slice(5).trim())
+          .join('\n');
         buffer = buffer.slice(end + 2);
         if (data) await on(JSON.parse(data) as Message);
       }
@@ -56,20 +62,41 @@ async function post(session: string | undefined, body: unknown, on: (m: Message)
 }
 
 it.for([
-  { tool: 'test_elicitation', args: { message: 'who?' }, capabilities: { elicitation: {} }, method: 'elicitation/create', answer: { action: 'accept', content: { username: 'u', email: 'e@x' } } },
-  { tool: 'test_sampling', args: { prompt: 'hi' }, capabilities: { sampling: {} }, method: 'sampling/createMessage', answer: { model: 'm', role: 'assistant', content: { type: 'text', text: 'sampled' } } },
-])('$tool: the request to the client comes on the call\'s own stream, without a GET stream', { timeout: 60_000 }, async ({ tool, args, capabilities, method, answer }) => {
-  const init = await post(undefined, { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities, clientInfo: { name: 'no-get', version: '1' } } });
-  const session = init.headers.get('mcp-session-id') ?? undefined;
-  expect(session).toBeDefined();
-  expect((await post(session, { jsonrpc: '2.0', method: 'notifications/initialized' })).status).toBe(202);
-  const seen: Message[] = [];
-  await post(session, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: tool, arguments: args } }, async (m) => {
-    seen.push(m);
-    if (m.method === method && m.id !== undefined) {
-      expect((await post(session, { jsonrpc: '2.0', id: m.id, result: answer })).status).toBe(202);
-    }
-  });
-  expect(seen.map((m) => m.method ?? `response ${String(m.id)}`)).toEqual([method, 'response 2']);
-  expect(JSON.stringify(seen[1].result)).toMatch(/sampled|action=accept/);
-});
+  {
+    tool: 'test_elicitation',
+    args: { message: 'who?' },
+    capabilities: { elicitation: {} },
+    method: 'elicitation/create',
+    answer: { action: 'accept', content: { username: 'u', email: 'e@x' } },
+  },
+  {
+    tool: 'test_sampling',
+    args: { prompt: 'hi' },
+    capabilities: { sampling: {} },
+    method: 'sampling/createMessage',
+    answer: { model: 'm', role: 'assistant', content: { type: 'text', text: 'sampled' } },
+  },
+])(
+  "$tool: the request to the client comes on the call's own stream, without a GET stream",
+  { timeout: 60_000 },
+  async ({ tool, args, capabilities, method, answer }) => {
+    const init = await post(undefined, {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities, clientInfo: { name: 'no-get', version: '1' } },
+    });
+    const session = init.headers.get('mcp-session-id') ?? undefined;
+    expect(session).toBeDefined();
+    expect((await post(session, { jsonrpc: '2.0', method: 'notifications/initialized' })).status).toBe(202);
+    const seen: Message[] = [];
+    await post(session, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: tool, arguments: args } }, async (m) => {
+      seen.push(m);
+      if (m.method === method && m.id !== undefined) {
+        expect((await post(session, { jsonrpc: '2.0', id: m.id, result: answer })).status).toBe(202);
+      }
+    });
+    expect(seen.map((m) => m.method ?? `response ${String(m.id)}`)).toEqual([method, 'response 2']);
+    expect(JSON.stringify(seen[1].result)).toMatch(/sampled|action=accept/);
+  },
+);

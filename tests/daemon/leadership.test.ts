@@ -35,8 +35,16 @@ afterAll(async () => {
 
 function config(name: string): DaemonConfig {
   return {
-    repo: join(dir, 'repo'), path: '.', runtime: 'kubernetes', namespace: 'tools', intervalSeconds: 3600,
-    host: '127.0.0.1', port: 0, stateDir: join(dir, `state-${name}`), logLevel: 'silent', drainTimeoutSeconds: 1,
+    repo: join(dir, 'repo'),
+    path: '.',
+    runtime: 'kubernetes',
+    namespace: 'tools',
+    intervalSeconds: 3600,
+    host: '127.0.0.1',
+    port: 0,
+    stateDir: join(dir, `state-${name}`),
+    logLevel: 'silent',
+    drainTimeoutSeconds: 1,
   };
 }
 
@@ -56,7 +64,10 @@ describe('leader election in the daemon (kubernetes runtime)', () => {
     daemons.push(b);
     await waitFor('b to see the holder', async () => (await readyz(b)).body.reason !== 'not the leader: campaigning (no answer from the Kubernetes API yet)');
     const follower = await readyz(b);
-    expect(follower).toEqual({ status: 503, body: { status: 'not ready', reason: expect.stringMatching(/^not the leader: follower \(held by .+-[0-9a-f]{6}\)$/) as unknown } });
+    expect(follower).toEqual({
+      status: 503,
+      body: { status: 'not ready', reason: expect.stringMatching(/^not the leader: follower \(held by .+-[0-9a-f]{6}\)$/) as unknown },
+    });
     expect(b.reconciler.status().history).toEqual([]); // never synced
     expect((await b.app.inject({ method: 'GET', url: '/status' })).json()).toMatchObject({ message: follower.body.reason, lastError: null });
     expect((await b.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
@@ -71,11 +82,17 @@ describe('leader election in the daemon (kubernetes runtime)', () => {
   it('a namespace that does not exist: not ready, and /readyz and /status say why', async () => {
     const c = await startDaemon({ ...config('c'), namespace: 'missing' }, process.env);
     daemons.push(c);
-    const reason = 'not the leader: cannot acquire: namespace "missing" does not exist: create it (kubectl create namespace missing) or choose another with --namespace';
+    const reason =
+      'not the leader: cannot acquire: namespace "missing" does not exist: create it (kubectl create namespace missing) or choose another with --namespace';
     await waitFor('the Lease error', async () => (await readyz(c)).body.reason === reason, 10_000);
     expect((await readyz(c)).status).toBe(503);
     expect((await c.app.inject({ method: 'GET', url: '/status' })).json()).toMatchObject({
-      message: reason, lastError: { reason: 'RuntimeUnavailable', code: 'K8S_NAMESPACE_NOT_FOUND', message: expect.stringMatching(/^namespace "missing" does not exist/) as unknown },
+      message: reason,
+      lastError: {
+        reason: 'RuntimeUnavailable',
+        code: 'K8S_NAMESPACE_NOT_FOUND',
+        message: expect.stringMatching(/^namespace "missing" does not exist/) as unknown,
+      },
     });
   });
 });

@@ -8,8 +8,21 @@ const SECRET = 'hunter2-s3cret';
 
 function capture(): { lines: () => Record<string, unknown>[]; stream: Writable } {
   const chunks: string[] = [];
-  const stream = new Writable({ write(chunk: Buffer, _enc, done) { chunks.push(chunk.toString()); done(); } });
-  return { stream, lines: () => chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  return {
+    stream,
+    lines: () =>
+      chunks
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe('daemon logger', () => {
@@ -19,13 +32,18 @@ describe('daemon logger', () => {
     const cyclic: Record<string, unknown> = { note: `token ${SECRET}` };
     cyclic.self = cyclic;
     const err = Object.assign(new Error(`login failed with ${SECRET}`), { code: 'AUTH_FAILED' });
-    class Socket { readonly fd = 3; }
+    class Socket {
+      readonly fd = 3;
+    }
     log.info({ a: { b: [`x ${SECRET} y`] }, cyclic, err, socket: new Socket() }, `starting with ${SECRET}`);
     const [line] = out.lines();
     expect(JSON.stringify(line)).not.toContain(SECRET);
     expect(line).toMatchObject({
-      msg: 'starting with ***', a: { b: ['x *** y'] }, cyclic: { note: 'token ***', self: '[circular]' },
-      err: { message: 'login failed with ***', code: 'AUTH_FAILED' }, socket: { fd: 3 },
+      msg: 'starting with ***',
+      a: { b: ['x *** y'] },
+      cyclic: { note: 'token ***', self: '[circular]' },
+      err: { message: 'login failed with ***', code: 'AUTH_FAILED' },
+      socket: { fd: 3 },
     });
   });
 

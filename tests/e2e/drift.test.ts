@@ -34,12 +34,15 @@ function killOutOfBand(st: Status, server: string): { instanceId: string; at: nu
 /** Samples /status until `server` runs a new instance; returns every sample of it seen on the way. */
 async function untilRestarted(d: Daemon, server: string, oldId: string): Promise<{ samples: Status['servers']; after: Status }> {
   const samples: Status['servers'] = [];
-  const after = await waitFor(async () => {
-    const st = await d.status();
-    const s = st.servers.find((x) => x.name === server);
-    if (s) samples.push(s);
-    return s && s.instanceId && s.instanceId !== oldId && s.phase === 'Running' && s.health === 'Healthy' ? st : undefined;
-  }, { what: `${server} to run a new healthy instance`, timeoutMs: 20_000, intervalMs: 20 });
+  const after = await waitFor(
+    async () => {
+      const st = await d.status();
+      const s = st.servers.find((x) => x.name === server);
+      if (s) samples.push(s);
+      return s && s.instanceId && s.instanceId !== oldId && s.phase === 'Running' && s.health === 'Healthy' ? st : undefined;
+    },
+    { what: `${server} to run a new healthy instance`, timeoutMs: 20_000, intervalMs: 20 },
+  );
   return { samples, after };
 }
 

@@ -14,10 +14,11 @@ const scene = useWorld();
 
 const finished = (commit: string) => (events: SseEvent[]) => events.find((e) => e.event === 'sync.finished' && e.data.commit === commit);
 /** The rollout milestones of one commit's sync, in the order they arrived. */
-const story = (events: SseEvent[], commit: string, syncId: unknown): string[] => events
-  .filter((e) => e.data.commit === commit || e.data.syncId === syncId || e.data.from === commit)
-  .filter((e) => ['sync.started', 'wave.started', 'server.starting', 'gate.passed', 'gate.failed', 'revert.started', 'sync.finished'].includes(e.event))
-  .map((e) => (e.event === 'sync.finished' ? `${e.event}:${String(e.data.result)}` : e.event));
+const story = (events: SseEvent[], commit: string, syncId: unknown): string[] =>
+  events
+    .filter((e) => e.data.commit === commit || e.data.syncId === syncId || e.data.from === commit)
+    .filter((e) => ['sync.started', 'wave.started', 'server.starting', 'gate.passed', 'gate.failed', 'revert.started', 'sync.finished'].includes(e.event))
+    .map((e) => (e.event === 'sync.finished' ? `${e.event}:${String(e.data.result)}` : e.event));
 
 describe('metrics and events of a real run', () => {
   it('one succeeded and one reverted sync: counters 1 and 1, promtool passes, /events in order', async () => {
@@ -36,10 +37,31 @@ describe('metrics and events of a real run', () => {
     const ids = sse.events.map((e) => Number(e.id));
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(new Set(ids).size).toBe(ids.length);
-    expect(story(sse.events, good, goodSync.data.syncId)).toEqual(['sync.started', 'wave.started', 'server.starting', 'gate.passed', 'sync.finished:succeeded']);
-    expect(story(sse.events, bad, reverted.data.syncId)).toEqual(['sync.started', 'wave.started', 'server.starting', 'gate.failed', 'revert.started', 'sync.finished:reverted']);
-    expect(sse.events.find((e) => e.event === 'gate.passed')!.data).toMatchObject({ server: 'svc', commit: good, tools: expect.arrayContaining(['echo', 'get-sum']) as string[] });
-    expect(sse.events.find((e) => e.event === 'gate.failed')!.data).toMatchObject({ server: 'svc', commit: bad, reason: expect.stringContaining('process exited with code 1') as string });
+    expect(story(sse.events, good, goodSync.data.syncId)).toEqual([
+      'sync.started',
+      'wave.started',
+      'server.starting',
+      'gate.passed',
+      'sync.finished:succeeded',
+    ]);
+    expect(story(sse.events, bad, reverted.data.syncId)).toEqual([
+      'sync.started',
+      'wave.started',
+      'server.starting',
+      'gate.failed',
+      'revert.started',
+      'sync.finished:reverted',
+    ]);
+    expect(sse.events.find((e) => e.event === 'gate.passed')!.data).toMatchObject({
+      server: 'svc',
+      commit: good,
+      tools: expect.arrayContaining(['echo', 'get-sum']) as string[],
+    });
+    expect(sse.events.find((e) => e.event === 'gate.failed')!.data).toMatchObject({
+      server: 'svc',
+      commit: bad,
+      reason: expect.stringContaining('process exited with code 1') as string,
+    });
     expect(sse.events.find((e) => e.event === 'revert.started')!.data).toMatchObject({ from: bad, to: good });
 
     const st = await w.converged(d, good, ['svc']);

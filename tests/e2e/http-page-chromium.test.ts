@@ -25,7 +25,11 @@ describe.skipIf(chromium.skip)(`status page of the real daemon in Chromium${chro
     await page.waitForSelector('tr[data-server="memory"]', { timeout: 15_000 });
 
     const rows = page.locator('tr[data-server]');
-    expect([await rows.nth(0).getAttribute('data-server'), await rows.nth(1).getAttribute('data-server'), await rows.count()]).toEqual(['everything', 'memory', 2]);
+    expect([await rows.nth(0).getAttribute('data-server'), await rows.nth(1).getAttribute('data-server'), await rows.count()]).toEqual([
+      'everything',
+      'memory',
+      2,
+    ]);
     expect(await page.textContent('#phase')).toBe('Synced');
     expect(await page.textContent('#applied')).toBe(first.slice(0, 7));
     expect(await page.textContent('#lastGood')).toBe(first.slice(0, 7));

@@ -39,7 +39,10 @@ function secretServer(args: string[]): Record<string, string> {
 }
 
 const LEAK = "console.error('starting with key ' + process.env.API_KEY + ' and token ' + process.env.SVC_TOKEN); process.exit(3)";
-const finished = (commit: string, n = 1) => (events: SseEvent[]) => events.filter((e) => e.event === 'sync.finished' && e.data.commit === commit).length >= n;
+const finished =
+  (commit: string, n = 1) =>
+  (events: SseEvent[]) =>
+    events.filter((e) => e.event === 'sync.finished' && e.data.commit === commit).length >= n;
 
 describe('secrets never leave the daemon', () => {
   it('logs (trace), /status, /metrics, /events, HTTP answers and state.json of a run with every kind of secret hold none of them', async () => {
@@ -50,10 +53,15 @@ describe('secrets never leave the daemon', () => {
     const good = w.repo.commit(secretServer([EVERYTHING, 'stdio']));
     const served = scene.later(await ServedRepo.start(w.repo, join(w.dir, 'served'), SECRETS.git), (r) => r.close());
     const d = await w.start({
-      repo: served.url, interval: 3600,
+      repo: served.url,
+      interval: 3600,
       env: {
-        MCP_GITOPS_WEBHOOK_SECRET: SECRETS.webhook, MCP_GITOPS_API_TOKEN: SECRETS.api, MCP_GITOPS_GIT_TOKEN: SECRETS.git,
-        MCP_GITOPS_SECRETS_DIR: secretsDir, MCP_GITOPS_LOG_LEVEL: 'trace', svc_token: SECRETS.tokenVar,
+        MCP_GITOPS_WEBHOOK_SECRET: SECRETS.webhook,
+        MCP_GITOPS_API_TOKEN: SECRETS.api,
+        MCP_GITOPS_GIT_TOKEN: SECRETS.git,
+        MCP_GITOPS_SECRETS_DIR: secretsDir,
+        MCP_GITOPS_LOG_LEVEL: 'trace',
+        svc_token: SECRETS.tokenVar,
       },
     });
     const sse = scene.later(await SseStream.open(`${d.url}/events`, { 'last-event-id': '0' }), (x) => x.close());
@@ -70,7 +78,8 @@ describe('secrets never leave the daemon', () => {
     await sse.until('the leaky commit reverted', finished(bad));
 
     // wrong and right API tokens; force retries the failed commit (and reverts it again)
-    const sync = (token: string) => fetch(`${d.url}/sync`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"force": true}' });
+    const sync = (token: string) =>
+      fetch(`${d.url}/sync`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"force": true}' });
     const wrong = await sync(`${SECRETS.api}x`);
     expect(wrong.status).toBe(401);
     answers.push(await wrong.text());
@@ -81,7 +90,12 @@ describe('secrets never leave the daemon', () => {
     expect(queued).toMatchObject({ queued: true, force: true });
     await sse.until('the forced retry reverted too', finished(bad, 2));
     // the id /sync answered is the id of the sync that retried the failed commit
-    expect(sse.ofType('sync.started').filter((e) => e.data.commit === bad).map((e) => e.data.syncId)[1]).toBe(queued.syncId);
+    expect(
+      sse
+        .ofType('sync.started')
+        .filter((e) => e.data.commit === bad)
+        .map((e) => e.data.syncId)[1],
+    ).toBe(queued.syncId);
     const wrongHook = await deliver(d.url, deliveryHeaders('gitlab', `${SECRETS.webhook}-nope`, body), body);
     expect(wrongHook.status).toBe(401);
     answers.push(JSON.stringify(wrongHook.json));
@@ -97,8 +111,10 @@ describe('secrets never leave the daemon', () => {
     replay.close();
     const metrics = await (await fetch(`${d.url}/metrics`)).text();
     // the grep can see a secret where one really is: in the running server's command line and env
-    const reached = marked(w.marker).some((p) => p.args.includes(`--api-key=${SECRETS.file}`)
-      && readFileSync(`/proc/${p.pid}/environ`, 'utf8').split('\0').includes(`SVC_TOKEN=${SECRETS.tokenVar}`));
+    const reached = marked(w.marker).some(
+      (p) =>
+        p.args.includes(`--api-key=${SECRETS.file}`) && readFileSync(`/proc/${p.pid}/environ`, 'utf8').split('\0').includes(`SVC_TOKEN=${SECRETS.tokenVar}`),
+    );
     expect(metrics).toMatch(/^mcp_gitops_sync_total\{result="reverted"\} 2$/m);
     await d.stop();
     const shown: Record<string, string> = {
@@ -111,8 +127,14 @@ describe('secrets never leave the daemon', () => {
       'HTTP answers': answers.join('\n'),
       'state.json': readFileSync(join(w.stateDir, 'state.json'), 'utf8'),
     };
-    expect(d.logs.some((l) => l.level <= 20), 'debug/trace lines were written').toBe(true);
-    expect(d.logs.some((l) => JSON.stringify(l).includes('key *** and token ***')), 'the leaked line reached the logs, masked').toBe(true);
+    expect(
+      d.logs.some((l) => l.level <= 20),
+      'debug/trace lines were written',
+    ).toBe(true);
+    expect(
+      d.logs.some((l) => JSON.stringify(l).includes('key *** and token ***')),
+      'the leaked line reached the logs, masked',
+    ).toBe(true);
     expect(reached, 'the secrets reached the server (args and env)').toBe(true);
     for (const [where, text] of Object.entries(shown)) {
       for (const [name, secret] of Object.entries(SECRETS)) expect(text.includes(secret), `${name} secret in ${where}`).toBe(false);

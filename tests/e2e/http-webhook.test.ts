@@ -48,7 +48,12 @@ describe('POST /webhook on the real daemon', () => {
       ['wrong secret', deliveryHeaders('gitea', 'not-the-secret', body), body, 401],
       ['missing signature', { 'content-type': 'application/json', 'x-github-event': 'push' }, body, 401],
       ['other branch', deliveryHeaders('gitlab', SECRET, pushBody('refs/heads/dev', second)), pushBody('refs/heads/dev', second), 202],
-      ['ping', deliveryHeaders('github', SECRET, '{"zen":"Keep it logically awesome.","hook_id":7}', 'ping'), '{"zen":"Keep it logically awesome.","hook_id":7}', 202],
+      [
+        'ping',
+        deliveryHeaders('github', SECRET, '{"zen":"Keep it logically awesome.","hook_id":7}', 'ping'),
+        '{"zen":"Keep it logically awesome.","hook_id":7}',
+        202,
+      ],
       ['non-JSON', { ...deliveryHeaders('bearer', SECRET, body), 'content-type': 'text/plain' }, 'hello', 415],
     ];
     for (const [what, headers, payload, code] of bad) {
@@ -87,9 +92,12 @@ describe('POST /webhook on the real daemon', () => {
     const ids = new Set(answers.map((a) => a.json.syncId));
     expect(ids.size).toBeGreaterThanOrEqual(1);
     expect(ids.size).toBeLessThanOrEqual(2);
-    latencies.burst = (await sse.until('the burst\'s sync.started', of('sync.started', burst), 10_000)).receivedAt - sentAt;
-    await sse.until('the burst\'s sync to finish', of('sync.finished', burst));
-    const after = await d.until('the coalesced syncs to run', (s) => (s.checks ?? 0) >= (before.checks ?? 0) + ids.size && !/^Applying|^Loading/.test(s.message));
+    latencies.burst = (await sse.until("the burst's sync.started", of('sync.started', burst), 10_000)).receivedAt - sentAt;
+    await sse.until("the burst's sync to finish", of('sync.finished', burst));
+    const after = await d.until(
+      'the coalesced syncs to run',
+      (s) => (s.checks ?? 0) >= (before.checks ?? 0) + ids.size && !/^Applying|^Loading/.test(s.message),
+    );
     expect(sse.ofType('sync.started').filter((e) => e.data.commit === burst)).toHaveLength(1);
     expect(after.history.length - before.history.length).toBe(1);
     expect(after.checks! - before.checks!).toBeLessThanOrEqual(2);
@@ -111,7 +119,9 @@ describe('POST /webhook on the real daemon', () => {
     const first = w.repo.commit(w.server('svc', everythingStdio()));
     const d = await w.start({ env: { MCP_GITOPS_API_TOKEN: 'an-api-token-only' } });
     await w.converged(d, first, ['svc']);
-    expect(d.logs.filter((l) => /webhook/i.test(l.msg)).map((l) => [l.level, l.msg])).toEqual([[30, 'POST /webhook is disabled: MCP_GITOPS_WEBHOOK_SECRET is not set']]);
+    expect(d.logs.filter((l) => /webhook/i.test(l.msg)).map((l) => [l.level, l.msg])).toEqual([
+      [30, 'POST /webhook is disabled: MCP_GITOPS_WEBHOOK_SECRET is not set'],
+    ]);
     const body = pushBody('refs/heads/main', first);
     for (const p of ['github', 'gitlab', 'gitea', 'bearer'] as const) {
       const res = await deliver(d.url, deliveryHeaders(p, 'whatever-secret', body), body);

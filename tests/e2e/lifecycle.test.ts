@@ -44,7 +44,8 @@ describe.each(RUNTIMES.map((rt) => [rt.name, rt] as const))('instance lifecycle 
     const drift = second.logs.filter((l) => l.msg === 'drift repaired' || l.msg === 'drift.repaired');
     expect(drift, JSON.stringify(drift)).toEqual([]);
     // the process runtime stopped the server with the daemon: the second daemon started it again
-    if (rt.name === 'process') expect(second.logs.some((l) => l.msg.startsWith('started the applied servers') && JSON.stringify(l.started) === '["a"]')).toBe(true);
+    if (rt.name === 'process')
+      expect(second.logs.some((l) => l.msg.startsWith('started the applied servers') && JSON.stringify(l.started) === '["a"]')).toBe(true);
     await w.noOrphans(['a']);
   });
 

@@ -15,8 +15,16 @@ import { useWorld } from './helpers/use-world.js';
 
 const value = (what: string): string => `${what}-${randomBytes(8).toString('hex')}`;
 const SECRETS = {
-  tool: value('tool'), version: value('ver'), arg: value('arg'), url: value('url'), upper: value('up'),
-  env: value('env'), cmd: value('cmd'), cwd: value('cwd'), path: value('path'), token: value('tokenvar'),
+  tool: value('tool'),
+  version: value('ver'),
+  arg: value('arg'),
+  url: value('url'),
+  upper: value('up'),
+  env: value('env'),
+  cmd: value('cmd'),
+  cwd: value('cwd'),
+  path: value('path'),
+  token: value('tokenvar'),
 };
 const API_TOKEN = value('api');
 /** The values and what filters in the specs below make of them. */
@@ -42,11 +50,21 @@ async function freePort(): Promise<number> {
 function cases(marker: string, port: number): { field: string; files: Record<string, string> }[] {
   const base = { command: process.execPath, env: { E2E_RUN: marker }, health: { timeoutSeconds: 15, expectTools: [] as string[] } };
   return [
-    { field: 'health.expectTools and version', files: doc('tools', { ...base, version: 'v-{{ secrets.version }}', args: [EVERYTHING, 'stdio'], health: { timeoutSeconds: 15, expectTools: ['echo', '{{ secrets.tool }}'] } }) },
+    {
+      field: 'health.expectTools and version',
+      files: doc('tools', {
+        ...base,
+        version: 'v-{{ secrets.version }}',
+        args: [EVERYTHING, 'stdio'],
+        health: { timeoutSeconds: 15, expectTools: ['echo', '{{ secrets.tool }}'] },
+      }),
+    },
     {
       field: 'args (a URL in one), env, a token variable',
       files: doc('printer', {
-        ...base, version: '1', args: ['-e', PRINT_AND_DIE, '--', '--key={{ secrets.arg }}', 'https://user:{{ secrets.url }}@host/{{ secrets.upper | upper }}'],
+        ...base,
+        version: '1',
+        args: ['-e', PRINT_AND_DIE, '--', '--key={{ secrets.arg }}', 'https://user:{{ secrets.url }}@host/{{ secrets.upper | upper }}'],
         env: { E2E_RUN: marker, K: 'pre-{{ secrets.env }}-post', T: '{{ vars.tok }}' },
         variables: [{ name: 'tok', type: 'token', required: true }],
       }),
@@ -56,8 +74,14 @@ function cases(marker: string, port: number): { field: string; files: Record<str
     {
       field: 'path (the HTTP endpoint URL)',
       files: doc('web', {
-        ...base, version: '1', transport: 'streamable-http', port, path: '/mcp-{{ secrets.path }}', args: [fixture('delayed-http.mjs')],
-        env: { E2E_RUN: marker, PORT: String(port), DELAY_MS: '0' }, health: { timeoutSeconds: 10, expectTools: [] },
+        ...base,
+        version: '1',
+        transport: 'streamable-http',
+        port,
+        path: '/mcp-{{ secrets.path }}',
+        args: [fixture('delayed-http.mjs')],
+        env: { E2E_RUN: marker, PORT: String(port), DELAY_MS: '0' },
+        health: { timeoutSeconds: 10, expectTools: [] },
       }),
     },
   ];
@@ -65,13 +89,19 @@ function cases(marker: string, port: number): { field: string; files: Record<str
 
 function sink(): Writable & { text: () => string } {
   const chunks: string[] = [];
-  const w = new Writable({ write(c: Buffer, _e, cb) { chunks.push(c.toString()); cb(); } }) as Writable & { text: () => string };
+  const w = new Writable({
+    write(c: Buffer, _e, cb) {
+      chunks.push(c.toString());
+      cb();
+    },
+  }) as Writable & { text: () => string };
   w.text = () => chunks.join('');
   return w;
 }
 
 async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const stdout = sink(), stderr = sink();
+  const stdout = sink(),
+    stderr = sink();
   const code = await main(args, { stdout, stderr, env });
   return `exit ${code}\n${stdout.text()}\n${stderr.text()}`;
 }
@@ -84,8 +114,19 @@ describe('no secret value leaves the daemon after a failure in any templated fie
     const secretsDir = join(w.dir, 'secrets');
     mkdirSync(secretsDir);
     for (const [name, v] of Object.entries(SECRETS)) writeFileSync(join(secretsDir, name), `${v}\n`);
-    const good = w.repo.commit(doc('base', { command: process.execPath, version: '1', args: [EVERYTHING, 'stdio'], env: { E2E_RUN: w.marker }, health: { timeoutSeconds: 15, expectTools: ['echo'] } }));
-    const d = await w.start({ interval: 3600, env: { MCP_GITOPS_SECRETS_DIR: secretsDir, MCP_GITOPS_LOG_LEVEL: 'trace', MCP_GITOPS_API_TOKEN: API_TOKEN, tok: SECRETS.token } });
+    const good = w.repo.commit(
+      doc('base', {
+        command: process.execPath,
+        version: '1',
+        args: [EVERYTHING, 'stdio'],
+        env: { E2E_RUN: w.marker },
+        health: { timeoutSeconds: 15, expectTools: ['echo'] },
+      }),
+    );
+    const d = await w.start({
+      interval: 3600,
+      env: { MCP_GITOPS_SECRETS_DIR: secretsDir, MCP_GITOPS_LOG_LEVEL: 'trace', MCP_GITOPS_API_TOKEN: API_TOKEN, tok: SECRETS.token },
+    });
     const sse = scene.later(await SseStream.open(`${d.url}/events`, { 'last-event-id': '0' }), (x) => x.close());
     await w.converged(d, good, ['base']);
 
@@ -129,7 +170,10 @@ describe('no secret value leaves the daemon after a failure in any templated fie
       '/events (replay)': replay.raw,
       'state.json': readFileSync(join(w.stateDir, 'state.json'), 'utf8'),
     });
-    expect(d.logs.some((l) => JSON.stringify(l).includes('--key=***')), 'the printed line reached the logs, masked').toBe(true);
+    expect(
+      d.logs.some((l) => JSON.stringify(l).includes('--key=***')),
+      'the printed line reached the logs, masked',
+    ).toBe(true);
     for (const [where, text] of Object.entries(shown)) {
       for (const secret of FORMS) expect(text.includes(secret), `${secret} in ${where}`).toBe(false);
     }

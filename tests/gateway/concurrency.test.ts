@@ -20,21 +20,27 @@ describe('gateway concurrency on one stdio server', () => {
     const clients = await Promise.all(Array.from({ length: 20 }, (_, i) => w.client('everything', { name: `client-${i}` })));
     expect(w.gateway.sessionCount('everything')).toBe(20);
     const rounds = 5;
-    const results = await Promise.all(clients.map(async (c, i) => {
-      const got: string[] = [];
-      for (let r = 0; r < rounds; r++) {
-        // several requests in flight on the same session, interleaved with the other 19
-        const [echo, sum, tools] = await Promise.all([
-          c.callTool({ name: 'echo', arguments: { message: `client ${i} round ${r}` } }),
-          c.callTool({ name: 'get-sum', arguments: { a: i, b: r * 1000 } }),
-          c.listTools(),
-        ]);
-        got.push(text(echo), text(sum), String(tools.tools.some((t) => t.name === 'echo')));
-      }
-      return got;
-    }));
+    const results = await Promise.all(
+      clients.map(async (c, i) => {
+        const got: string[] = [];
+        for (let r = 0; r < rounds; r++) {
+          // several requests in flight on the same session, interleaved with the other 19
+          const [echo, sum, tools] = await Promise.all([
+            c.callTool({ name: 'echo', arguments: { message: `client ${i} round ${r}` } }),
+            c.callTool({ name: 'get-sum', arguments: { a: i, b: r * 1000 } }),
+            c.listTools(),
+          ]);
+          got.push(text(echo), text(sum), String(tools.tools.some((t) => t.name === 'echo')));
+        }
+        return got;
+      }),
+    );
     results.forEach((got, i) => {
-      const want = Array.from({ length: rounds }, (_, r) => [`Echo: client ${i} round ${r}`, `The sum of ${i} and ${r * 1000} is ${i + r * 1000}.`, 'true']).flat();
+      const want = Array.from({ length: rounds }, (_, r) => [
+        `Echo: client ${i} round ${r}`,
+        `The sum of ${i} and ${r * 1000} is ${i + r * 1000}.`,
+        'true',
+      ]).flat();
       expect(got).toEqual(want);
     });
     // one shared upstream connection for all 20 sessions

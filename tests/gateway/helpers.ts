@@ -36,14 +36,25 @@ export async function createWorld(opts: Omit<Partial<GatewayOptions>, 'runtime' 
   const rt = h.runtime();
   const registry = new Registry();
   const gateway = createGateway({ runtime: rt, registry, ...opts });
-  const app = buildApp({ status: () => { throw new Error('not used'); }, ready: () => true, requestSync: () => 1 });
+  const app = buildApp({
+    status: () => {
+      throw new Error('not used');
+    },
+    ready: () => true,
+    requestSync: () => 1,
+  });
   registerGateway(app, gateway);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
   const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   const clients: Client[] = [];
   const world: World = {
-    h, rt, app, gateway, registry, base,
+    h,
+    rt,
+    app,
+    gateway,
+    registry,
+    base,
     url: (server) => new URL(`${base}/mcp/${server}`),
     async start(name, mode, tag = name) {
       const port = mode === 'stdio' ? undefined : await freePort();
@@ -120,7 +131,9 @@ export async function post(url: URL, body: unknown, headers: Record<string, stri
 }
 
 export const INIT = {
-  jsonrpc: '2.0', id: 1, method: 'initialize',
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
   params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
 };
 

@@ -13,28 +13,35 @@ afterEach(async () => {
   w = undefined;
 });
 
-interface Answer { status: number; json: { error?: { code: number; message: string; data: { code: string; header: string } } } | undefined }
+interface Answer {
+  status: number;
+  json: { error?: { code: number; message: string; data: { code: string; header: string } } } | undefined;
+}
 
 /** A raw POST with exactly these Host/Origin headers (fetch would not let us set Host). */
 function rawPost(url: URL, headers: Record<string, string>, body: unknown = INIT): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
-    }, (res) => {
-      let raw = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (raw += c));
-      res.on('end', () => {
-        let json: Answer['json'];
-        try {
-          json = JSON.parse(raw) as Answer['json'];
-        } catch {
-          json = undefined; // an SSE answer
-        }
-        resolve({ status: res.statusCode ?? 0, json });
-      });
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+      },
+      (res) => {
+        let raw = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (raw += c));
+        res.on('end', () => {
+          let json: Answer['json'];
+          try {
+            json = JSON.parse(raw) as Answer['json'];
+          } catch {
+            json = undefined; // an SSE answer
+          }
+          resolve({ status: res.statusCode ?? 0, json });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
@@ -59,7 +66,11 @@ describe('Host/Origin validation', () => {
     const nullOrigin = await rawPost(url, { host: `127.0.0.1:${port}`, origin: 'null' });
     expect(nullOrigin.status).toBe(403);
 
-    for (const headers of [{ host: `127.0.0.1:${port}` }, { host: `localhost:${port}`, origin: 'http://localhost:6274' }, { host: `[::1]:${port}`, origin: 'https://127.0.0.1' }] as Record<string, string>[]) {
+    for (const headers of [
+      { host: `127.0.0.1:${port}` },
+      { host: `localhost:${port}`, origin: 'http://localhost:6274' },
+      { host: `[::1]:${port}`, origin: 'https://127.0.0.1' },
+    ] as Record<string, string>[]) {
       const ok = await rawPost(url, headers);
       expect(ok.status, JSON.stringify(headers)).toBe(200);
     }
@@ -79,13 +90,26 @@ describe('Host/Origin validation', () => {
   });
 
   it('POST /sync and /webhook: the same check before their own auth', async () => {
-    const app = buildApp({ status: () => { throw new Error('not used'); }, ready: () => true, requestSync: () => 7, apiToken: 'api-token-123', webhookSecret: 'hook-secret-123' });
+    const app = buildApp({
+      status: () => {
+        throw new Error('not used');
+      },
+      ready: () => true,
+      requestSync: () => 7,
+      apiToken: 'api-token-123',
+      webhookSecret: 'hook-secret-123',
+    });
     try {
       const auth = { authorization: 'Bearer api-token-123', 'content-type': 'application/json' };
       const evil = await app.inject({ method: 'POST', url: '/sync', headers: { ...auth, host: 'evil.example.com' }, payload: '{}' });
       expect(evil.statusCode).toBe(403);
       expect(evil.json()).toMatchObject({ jsonrpc: '2.0', error: { data: { code: 'FORBIDDEN_HOST' } } });
-      const evilOrigin = await app.inject({ method: 'POST', url: '/sync', headers: { ...auth, host: 'localhost:8080', origin: 'http://evil.example.com' }, payload: '{}' });
+      const evilOrigin = await app.inject({
+        method: 'POST',
+        url: '/sync',
+        headers: { ...auth, host: 'localhost:8080', origin: 'http://evil.example.com' },
+        payload: '{}',
+      });
       expect(evilOrigin.statusCode).toBe(403);
       expect(evilOrigin.json()).toMatchObject({ error: { data: { code: 'FORBIDDEN_ORIGIN' } } });
       const ok = await app.inject({ method: 'POST', url: '/sync', headers: { ...auth, host: '127.0.0.1:8080' }, payload: '{}' });

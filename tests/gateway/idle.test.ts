@@ -19,7 +19,10 @@ describe.each<Mode>(['stdio', 'streamableHttp'])('gateway idle timeout (%s upstr
     await idle.callTool({ name: 'echo', arguments: { message: 'once' } });
     expect(text(await slow)).toContain('Long running operation completed');
     await waitFor('the unused session to close', () => w!.gateway.sessionCount('s') <= 1);
-    const err = await idle.callTool({ name: 'echo', arguments: { message: 'again' } }).then(() => null, (e: unknown) => String(e));
+    const err = await idle.callTool({ name: 'echo', arguments: { message: 'again' } }).then(
+      () => null,
+      (e: unknown) => String(e),
+    );
     expect(err).toMatch(/session ended: the session was idle for 0.4s and was closed; initialize a new session/);
   });
 });

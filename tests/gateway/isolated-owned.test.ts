@@ -35,8 +35,19 @@ it('a plan decided while a session instance is still starting neither keeps nor 
       return inst;
     },
   };
-  const source = isolatedSource({ server, ctx: h.ctx, runtime, connectTimeoutMs: 20_000, logger: { debug: () => undefined, info: () => undefined, warn: () => undefined }, owned });
-  const up = await source.open({ clientInfo: { name: 'c', version: '1' }, capabilities: {}, peer: { notify: () => undefined, request: () => Promise.reject(new Error('no client requests here')), lost: () => undefined } });
+  const source = isolatedSource({
+    server,
+    ctx: h.ctx,
+    runtime,
+    connectTimeoutMs: 20_000,
+    logger: { debug: () => undefined, info: () => undefined, warn: () => undefined },
+    owned,
+  });
+  const up = await source.open({
+    clientInfo: { name: 'c', version: '1' },
+    capabilities: {},
+    peer: { notify: () => undefined, request: () => Promise.reject(new Error('no client requests here')), lost: () => undefined },
+  });
   try {
     expect(up.info.serverInfo.name).toBeTruthy();
     expect(plans).toEqual([{ seen: false, inPlan: false }]);

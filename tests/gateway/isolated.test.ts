@@ -38,7 +38,9 @@ async function running(world: World, server: string): Promise<string[]> {
 function capableClient(name: string): Client {
   const c = new Client({ name, version: '1' }, { capabilities: { sampling: {}, elicitation: {}, roots: { listChanged: true } } });
   c.setRequestHandler(CreateMessageRequestSchema, (req) => ({
-    model: `model-of-${name}`, role: 'assistant', content: { type: 'text', text: `${name} sampled: ${JSON.stringify(req.params.messages[0]?.content)}` },
+    model: `model-of-${name}`,
+    role: 'assistant',
+    content: { type: 'text', text: `${name} sampled: ${JSON.stringify(req.params.messages[0]?.content)}` },
   }));
   c.setRequestHandler(ElicitRequestSchema, () => ({ action: 'accept', content: { color: 'teal', number: 7 } }));
   c.setRequestHandler(ListRootsRequestSchema, () => ({ roots: [{ uri: `file:///roots/${name}`, name }] }));
@@ -89,7 +91,11 @@ describe('gateway isolated sessions', () => {
     w = await createWorld();
     const dir = mkdtempSync(join(tmpdir(), 'mcpg-iso-mem-'));
     // the memory server keeps its graph in a file: each instance names its own by its session id
-    const memory = rendered({ name: 'mem', command: '/bin/sh', args: ['-c', `MEMORY_FILE_PATH="${dir}/$MCP_GITOPS_SESSION_ID.jsonl" exec "${process.execPath}" "${paths.memory}"`] });
+    const memory = rendered({
+      name: 'mem',
+      command: '/bin/sh',
+      args: ['-c', `MEMORY_FILE_PATH="${dir}/$MCP_GITOPS_SESSION_ID.jsonl" exec "${process.execPath}" "${paths.memory}"`],
+    });
     await serveIsolated(w, isolated(memory));
     const a = await w.client('mem', { name: 'a' });
     const b = await w.client('mem', { name: 'b' });

@@ -21,22 +21,24 @@ describe('gateway notifications', () => {
       const clients = await Promise.all([0, 1, 2, 3].map((i) => w!.client('everything', { name: `progress-${i}` })));
       const short: string[] = [];
       let calls = 0;
-      await Promise.all(clients.map(async (c, loop) => {
-        for (let i = 0; i < CALLS / clients.length; i++) {
-          const seen: number[] = [];
-          let resolved = false;
-          const result = await c.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 0.003, steps: STEPS } }, undefined, {
-            onprogress: (p) => {
-              if (resolved) short.push(`loop ${loop} call ${i}: progress ${p.progress} after the result`);
-              seen.push(p.progress);
-            },
-          });
-          resolved = true;
-          calls++;
-          expect(JSON.stringify(result)).toContain('Long running operation completed');
-          if (seen.join(',') !== '1,2,3') short.push(`loop ${loop} call ${i}: saw [${seen.join(',')}]`);
-        }
-      }));
+      await Promise.all(
+        clients.map(async (c, loop) => {
+          for (let i = 0; i < CALLS / clients.length; i++) {
+            const seen: number[] = [];
+            let resolved = false;
+            const result = await c.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 0.003, steps: STEPS } }, undefined, {
+              onprogress: (p) => {
+                if (resolved) short.push(`loop ${loop} call ${i}: progress ${p.progress} after the result`);
+                seen.push(p.progress);
+              },
+            });
+            resolved = true;
+            calls++;
+            expect(JSON.stringify(result)).toContain('Long running operation completed');
+            if (seen.join(',') !== '1,2,3') short.push(`loop ${loop} call ${i}: saw [${seen.join(',')}]`);
+          }
+        }),
+      );
       expect(calls).toBe(CALLS);
       expect(short).toEqual([]);
     });

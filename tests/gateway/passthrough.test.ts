@@ -22,7 +22,11 @@ describe('gateway pass-through to streamable-http upstreams', () => {
     expect(id).toBeTruthy();
     expect(w.gateway.sessionCount('web')).toBe(1);
     // the instance's own session id differs: ask it directly with the gateway's id
-    const direct = await post(new URL(inst.endpoint.kind === 'http' ? inst.endpoint.url : ''), { jsonrpc: '2.0', id: 2, method: 'tools/list' }, { 'mcp-session-id': id! });
+    const direct = await post(
+      new URL(inst.endpoint.kind === 'http' ? inst.endpoint.url : ''),
+      { jsonrpc: '2.0', id: 2, method: 'tools/list' },
+      { 'mcp-session-id': id! },
+    );
     expect([400, 404]).toContain(direct.status);
     const del = await fetch(w.url('web'), { method: 'DELETE', headers: { 'mcp-session-id': id! } });
     expect(del.status).toBe(200);
@@ -34,7 +38,9 @@ describe('gateway pass-through to streamable-http upstreams', () => {
     await w.serve('web', 'streamableHttp');
     const c = await w.client('web');
     const progress: number[] = [];
-    const r = await c.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 0.3, steps: 3 } }, undefined, { onprogress: (p) => progress.push(p.progress) });
+    const r = await c.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 0.3, steps: 3 } }, undefined, {
+      onprogress: (p) => progress.push(p.progress),
+    });
     expect(text(r)).toContain('Long running operation completed');
     expect(progress).toEqual([1, 2, 3]);
     expect(text(await c.callTool({ name: 'get-sum', arguments: { a: 1, b: 2 } }))).toBe('The sum of 1 and 2 is 3.');
@@ -52,7 +58,17 @@ describe('gateway pass-through to streamable-http upstreams', () => {
     const old = await w.serve('web', 'streamableHttp', 'v1');
     const c = await w.client('web');
     let progressed = false;
-    const call = c.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 20, steps: 20 } }, undefined, { timeout: 30_000, onprogress: () => { progressed = true; } }).then(() => null, (e: unknown) => e);
+    const call = c
+      .callTool({ name: 'trigger-long-running-operation', arguments: { duration: 20, steps: 20 } }, undefined, {
+        timeout: 30_000,
+        onprogress: () => {
+          progressed = true;
+        },
+      })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     // the server reported progress: the call is running upstream
     await waitFor('the call to be in flight', () => w!.gateway.sessionCount('web') === 1 && progressed);
     const next = await w.start('web', 'streamableHttp', 'v2');
@@ -74,7 +90,10 @@ describe('gateway pass-through to streamable-http upstreams', () => {
     await c.callTool({ name: 'echo', arguments: { message: 'x' } });
     await w.rt.remove(inst.id);
     await w.gateway.retire(inst.id, { now: true });
-    const err = await c.callTool({ name: 'echo', arguments: { message: 'y' } }).then(() => null, (e: unknown) => e);
+    const err = await c.callTool({ name: 'echo', arguments: { message: 'y' } }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(String(err)).toMatch(/session ended/);
     const refused = await post(w.url('web'), INIT);
     expect(refused.status).toBe(503); // known server, no instance now

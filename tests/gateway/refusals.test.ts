@@ -9,7 +9,8 @@ afterEach(async () => {
   w = undefined;
 });
 
-const errorOf = (json: unknown): { code: number; message: string; data: { code: string } } => (json as { error: { code: number; message: string; data: { code: string } } }).error;
+const errorOf = (json: unknown): { code: number; message: string; data: { code: string } } =>
+  (json as { error: { code: number; message: string; data: { code: string } } }).error;
 
 describe('gateway refusals', () => {
   it('404 for a server nobody deploys, 503 with the reason for one not ready yet', async () => {

@@ -25,7 +25,10 @@ describe('gateway transports', () => {
     expect(text(await c.callTool({ name: 'get-sum', arguments: { a: 40, b: 2 } }))).toBe('The sum of 40 and 2 is 42.');
 
     // an upstream JSON-RPC error comes back as it was sent, not as a gateway failure
-    const err: unknown = await c.readResource({ uri: 'demo://no/such/resource' }).then(() => null, (e: unknown) => e);
+    const err: unknown = await c.readResource({ uri: 'demo://no/such/resource' }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(typeof (err as { code?: unknown } | null)?.code).toBe('number');
     await expect(c.ping()).resolves.toEqual({});
   });

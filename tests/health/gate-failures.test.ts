@@ -51,10 +51,7 @@ describe('health gate failures', () => {
   });
 
   it('a crash during stabilization fails at once with the exit message', async () => {
-    const { result } = await gate(
-      fixture('flaky', 'partial-server.mjs', { args: ['--exit-after', '800'] }),
-      { timeoutSeconds: 60, stabilizationSeconds: 600 },
-    );
+    const { result } = await gate(fixture('flaky', 'partial-server.mjs', { args: ['--exit-after', '800'] }), { timeoutSeconds: 60, stabilizationSeconds: 600 });
     expect(result).toEqual({ ok: false, code: 'exited', reason: 'process exited with code 3: partial: lost connection to backend, giving up' });
   });
 
@@ -100,7 +97,9 @@ describe('health gate failures', () => {
   it('fails for an instance the runtime does not know', async () => {
     const spec = everything('ghost', 'stdio').spec;
     expect(await runGate({ runtime: rt, instanceId: 'ghost-00000000', server: spec })).toEqual({
-      ok: false, code: 'not-found', reason: 'instance ghost-00000000 not found',
+      ok: false,
+      code: 'not-found',
+      reason: 'instance ghost-00000000 not found',
     });
   });
 });

@@ -10,9 +10,28 @@ const SECRET = 'hook-secret-value-123';
 const TOKEN = 'api-token-value-456';
 
 const status: StatusView = {
-  phase: 'Synced', reason: 'Synced', message: 'Synced to abc', revision: { head: 'a'.repeat(40), applied: 'a'.repeat(40), lastGood: 'a'.repeat(40) },
-  failedRevision: null, lastError: null, history: [],
-  servers: [{ name: 'memory', version: '1', commit: 'a'.repeat(40), phase: 'Running', health: 'Healthy', reason: 'Healthy', endpoint: 'stdio', deployedAt: null, message: '', tools: ['read_graph'], restarts: 0 }],
+  phase: 'Synced',
+  reason: 'Synced',
+  message: 'Synced to abc',
+  revision: { head: 'a'.repeat(40), applied: 'a'.repeat(40), lastGood: 'a'.repeat(40) },
+  failedRevision: null,
+  lastError: null,
+  history: [],
+  servers: [
+    {
+      name: 'memory',
+      version: '1',
+      commit: 'a'.repeat(40),
+      phase: 'Running',
+      health: 'Healthy',
+      reason: 'Healthy',
+      endpoint: 'stdio',
+      deployedAt: null,
+      message: '',
+      tools: ['read_graph'],
+      restarts: 0,
+    },
+  ],
 };
 
 function setup(over: Partial<AppDeps> = {}) {
@@ -20,8 +39,17 @@ function setup(over: Partial<AppDeps> = {}) {
   const events = new EventBus();
   const metrics = createMetrics({ events, status: () => status });
   const app = buildApp({
-    status: () => status, ready: () => true, metrics, apiToken: TOKEN, webhookSecret: SECRET, branch: () => 'main',
-    requestSync: (reason, force) => { calls.push({ reason, force }); return calls.length; }, ...over,
+    status: () => status,
+    ready: () => true,
+    metrics,
+    apiToken: TOKEN,
+    webhookSecret: SECRET,
+    branch: () => 'main',
+    requestSync: (reason, force) => {
+      calls.push({ reason, force });
+      return calls.length;
+    },
+    ...over,
   });
   return { app, calls, events };
 }
@@ -33,14 +61,44 @@ const signed = (p: Provider, body = push, event?: string) => deliveryHeaders(p, 
 describe('POST /webhook', () => {
   const cases: { name: string; headers: Record<string, string>; body?: string; code: number; syncs: number; result: string; provider: string }[] = [
     { name: 'github signed push', headers: signed('github'), code: 202, syncs: 1, result: 'accepted', provider: 'github' },
-    { name: 'github tampered body', headers: signed('github'), body: push.replace('main', 'mainx'), code: 401, syncs: 0, result: 'unauthorized', provider: 'github' },
+    {
+      name: 'github tampered body',
+      headers: signed('github'),
+      body: push.replace('main', 'mainx'),
+      code: 401,
+      syncs: 0,
+      result: 'unauthorized',
+      provider: 'github',
+    },
     { name: 'github wrong secret', headers: deliveryHeaders('github', 'nope', push), code: 401, syncs: 0, result: 'unauthorized', provider: 'github' },
-    { name: 'github sha1 signature only', headers: { 'content-type': 'application/json', 'x-hub-signature': 'sha1=00' }, code: 401, syncs: 0, result: 'unauthorized', provider: 'unknown' },
-    { name: 'github ping', headers: signed('github', '{"zen":"x","hook_id":1}', 'ping'), body: '{"zen":"x","hook_id":1}', code: 202, syncs: 0, result: 'ping', provider: 'github' },
+    {
+      name: 'github sha1 signature only',
+      headers: { 'content-type': 'application/json', 'x-hub-signature': 'sha1=00' },
+      code: 401,
+      syncs: 0,
+      result: 'unauthorized',
+      provider: 'unknown',
+    },
+    {
+      name: 'github ping',
+      headers: signed('github', '{"zen":"x","hook_id":1}', 'ping'),
+      body: '{"zen":"x","hook_id":1}',
+      code: 202,
+      syncs: 0,
+      result: 'ping',
+      provider: 'github',
+    },
     { name: 'github pull_request event', headers: signed('github', push, 'pull_request'), code: 202, syncs: 0, result: 'ignored', provider: 'github' },
     { name: 'gitea signed push', headers: signed('gitea'), code: 202, syncs: 1, result: 'accepted', provider: 'gitea' },
     { name: 'gitea tampered body', headers: signed('gitea'), body: `${push} `, code: 401, syncs: 0, result: 'unauthorized', provider: 'gitea' },
-    { name: 'forgejo signature header', headers: { 'content-type': 'application/json', 'x-forgejo-event': 'push', 'x-forgejo-signature': sig(push) }, code: 202, syncs: 1, result: 'accepted', provider: 'gitea' },
+    {
+      name: 'forgejo signature header',
+      headers: { 'content-type': 'application/json', 'x-forgejo-event': 'push', 'x-forgejo-signature': sig(push) },
+      code: 202,
+      syncs: 1,
+      result: 'accepted',
+      provider: 'gitea',
+    },
     { name: 'gitea issues event', headers: signed('gitea', push, 'issues'), code: 202, syncs: 0, result: 'ignored', provider: 'gitea' },
     { name: 'gitlab token', headers: signed('gitlab'), code: 202, syncs: 1, result: 'accepted', provider: 'gitlab' },
     { name: 'gitlab wrong token', headers: { ...signed('gitlab'), 'x-gitlab-token': 'x' }, code: 401, syncs: 0, result: 'unauthorized', provider: 'gitlab' },
@@ -48,10 +106,34 @@ describe('POST /webhook', () => {
     { name: 'bearer', headers: signed('bearer'), code: 202, syncs: 1, result: 'accepted', provider: 'bearer' },
     { name: 'bearer wrong secret', headers: deliveryHeaders('bearer', `${SECRET}x`, push), code: 401, syncs: 0, result: 'unauthorized', provider: 'bearer' },
     { name: 'missing signature', headers: { 'content-type': 'application/json' }, code: 401, syncs: 0, result: 'unauthorized', provider: 'unknown' },
-    { name: 'other branch', headers: signed('gitlab'), body: pushBody('refs/heads/dev', 'c'.repeat(40)), code: 202, syncs: 0, result: 'ignored', provider: 'gitlab' },
+    {
+      name: 'other branch',
+      headers: signed('gitlab'),
+      body: pushBody('refs/heads/dev', 'c'.repeat(40)),
+      code: 202,
+      syncs: 0,
+      result: 'ignored',
+      provider: 'gitlab',
+    },
     { name: 'signed but not JSON', headers: signed('github', '{nope'), body: '{nope', code: 400, syncs: 0, result: 'bad_request', provider: 'github' },
-    { name: 'signed JSON that is not an object', headers: signed('github', '[1]'), body: '[1]', code: 400, syncs: 0, result: 'bad_request', provider: 'github' },
-    { name: 'form-encoded (GitHub\'s other content type)', headers: { ...signed('github', 'payload=%7B%7D'), 'content-type': 'application/x-www-form-urlencoded' }, body: 'payload=%7B%7D', code: 415, syncs: 0, result: 'bad_request', provider: 'github' },
+    {
+      name: 'signed JSON that is not an object',
+      headers: signed('github', '[1]'),
+      body: '[1]',
+      code: 400,
+      syncs: 0,
+      result: 'bad_request',
+      provider: 'github',
+    },
+    {
+      name: "form-encoded (GitHub's other content type)",
+      headers: { ...signed('github', 'payload=%7B%7D'), 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'payload=%7B%7D',
+      code: 415,
+      syncs: 0,
+      result: 'bad_request',
+      provider: 'github',
+    },
     { name: 'text/plain', headers: { ...signed('gitlab'), 'content-type': 'text/plain' }, code: 415, syncs: 0, result: 'bad_request', provider: 'gitlab' },
   ];
   for (const c of cases) {
@@ -60,7 +142,9 @@ describe('POST /webhook', () => {
       const res = await app.inject({ method: 'POST', url: '/webhook', headers: c.headers, payload: c.body ?? push });
       expect(res.statusCode).toBe(c.code);
       expect(calls.length).toBe(c.syncs);
-      expect(res.json()).toEqual(c.syncs ? { accepted: true, syncId: 1 } : expect.objectContaining(c.code === 202 ? { accepted: false } : { error: expect.any(String) as string }));
+      expect(res.json()).toEqual(
+        c.syncs ? { accepted: true, syncId: 1 } : expect.objectContaining(c.code === 202 ? { accepted: false } : { error: expect.any(String) as string }),
+      );
       expect(res.body).not.toContain(SECRET);
       expect(await metric(app, 'mcp_gitops_webhook_requests_total', { provider: c.provider, result: c.result })).toBe(1);
     });
@@ -106,7 +190,12 @@ describe('POST /sync', () => {
     const { app, calls } = setup();
     expect((await app.inject({ method: 'POST', url: '/sync' })).statusCode).toBe(401);
     expect((await app.inject({ method: 'POST', url: '/sync', headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(401);
-    const ok = await app.inject({ method: 'POST', url: '/sync', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, payload: '{"force": true}' });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/sync',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      payload: '{"force": true}',
+    });
     expect(ok.statusCode).toBe(202);
     expect(ok.json()).toMatchObject({ queued: true, force: true, syncId: 1 });
     expect(calls).toEqual([{ reason: 'api:force', force: true }]);
@@ -114,7 +203,12 @@ describe('POST /sync', () => {
 
   it('is 403 when no token is configured, 400 on a bad body', async () => {
     expect((await setup({ apiToken: undefined }).app.inject({ method: 'POST', url: '/sync', headers: { authorization: 'Bearer x' } })).statusCode).toBe(403);
-    const bad = await setup().app.inject({ method: 'POST', url: '/sync', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, payload: '{"force": "yes"}' });
+    const bad = await setup().app.inject({
+      method: 'POST',
+      url: '/sync',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      payload: '{"force": "yes"}',
+    });
     expect(bad.statusCode).toBe(400);
   });
 });
@@ -139,7 +233,8 @@ describe('GET /metrics, /status, /readyz', () => {
   it('counts environment faults and gate failures by reason', async () => {
     const { app, events } = setup();
     let text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
-    for (const r of ['StateWriteFailed', 'SourceUnavailable', 'RuntimeUnavailable']) expect(text).toContain(`mcp_gitops_environment_faults_total{reason="${r}"} 0`);
+    for (const r of ['StateWriteFailed', 'SourceUnavailable', 'RuntimeUnavailable'])
+      expect(text).toContain(`mcp_gitops_environment_faults_total{reason="${r}"} 0`);
     events.emit({ type: 'sync.retrying', code: 'StateWriteFailed', message: 'ENOSPC', retryInSeconds: 1 });
     events.emit({ type: 'gate.failed', server: 's', commit: 'b', reason: 's: missing tool', code: 'ToolMissing', seconds: 1 });
     text = (await app.inject({ method: 'GET', url: '/metrics' })).body;

@@ -18,7 +18,9 @@ const atLeast = (n: number) => (events: unknown[]) => events.length >= n;
 
 describe('GET /events', () => {
   let app: FastifyInstance | undefined;
-  afterEach(async () => { await app?.close(); });
+  afterEach(async () => {
+    await app?.close();
+  });
 
   it('streams events in order as JSON and resumes from Last-Event-ID', async () => {
     const l = await listeningApp();
@@ -41,7 +43,8 @@ describe('GET /events', () => {
   it('keeps a bounded buffer and scrubs secrets', async () => {
     const l = await listeningApp({ mask: new Masker(['hunter2-secret']) });
     app = l.app;
-    for (let i = 0; i < 8; i++) l.bus.emit({ type: 'gate.failed', server: 'x', commit: 'c', reason: `boom ${i} hunter2-secret`, code: 'HandshakeFailed', seconds: 0 });
+    for (let i = 0; i < 8; i++)
+      l.bus.emit({ type: 'gate.failed', server: 'x', commit: 'c', reason: `boom ${i} hunter2-secret`, code: 'HandshakeFailed', seconds: 0 });
     const sse = await SseStream.open(`${l.base}/events`, { 'last-event-id': '0' });
     await sse.until('5 events', atLeast(5), 5000);
     expect(sse.events.map((e) => e.id)).toEqual(['4', '5', '6', '7', '8']);

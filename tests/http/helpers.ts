@@ -9,12 +9,50 @@ import type { StatusView } from '../../src/reconciler/status.js';
 export function sampleStatus(): StatusView {
   const sha = 'a'.repeat(40);
   return {
-    phase: 'Synced', reason: 'Synced', message: `Synced to ${sha.slice(0, 7)}`, revision: { head: sha, applied: sha, lastGood: sha },
-    failedRevision: null, lastError: null,
-    history: [{ id: 1, commit: sha, result: 'succeeded', reason: 'Synced', startedAt: '2026-11-23T10:00:00Z', finishedAt: '2026-11-23T10:00:02Z', message: '2 servers rolled out' }],
+    phase: 'Synced',
+    reason: 'Synced',
+    message: `Synced to ${sha.slice(0, 7)}`,
+    revision: { head: sha, applied: sha, lastGood: sha },
+    failedRevision: null,
+    lastError: null,
+    history: [
+      {
+        id: 1,
+        commit: sha,
+        result: 'succeeded',
+        reason: 'Synced',
+        startedAt: '2026-11-23T10:00:00Z',
+        finishedAt: '2026-11-23T10:00:02Z',
+        message: '2 servers rolled out',
+      },
+    ],
     servers: [
-      { name: 'everything', version: '2026.8.31', commit: sha, phase: 'Running', health: 'Healthy', reason: 'Healthy', endpoint: 'stdio', deployedAt: null, message: '', tools: ['echo', 'get-sum'], restarts: 0 },
-      { name: 'memory', version: '2026.8.31', commit: sha, phase: 'Running', health: 'Healthy', reason: 'Healthy', endpoint: 'stdio', deployedAt: null, message: '', tools: ['read_graph'], restarts: 0 },
+      {
+        name: 'everything',
+        version: '2026.8.31',
+        commit: sha,
+        phase: 'Running',
+        health: 'Healthy',
+        reason: 'Healthy',
+        endpoint: 'stdio',
+        deployedAt: null,
+        message: '',
+        tools: ['echo', 'get-sum'],
+        restarts: 0,
+      },
+      {
+        name: 'memory',
+        version: '2026.8.31',
+        commit: sha,
+        phase: 'Running',
+        health: 'Healthy',
+        reason: 'Healthy',
+        endpoint: 'stdio',
+        deployedAt: null,
+        message: '',
+        tools: ['read_graph'],
+        restarts: 0,
+      },
     ],
   };
 }

@@ -11,7 +11,10 @@ describe('git fetch metrics', () => {
     let t = 0;
     let fail = false;
     const source = {
-      head: () => { t += 250; return fail ? Promise.reject(new Error('unreachable')) : Promise.resolve('c'.repeat(40)); },
+      head: () => {
+        t += 250;
+        return fail ? Promise.reject(new Error('unreachable')) : Promise.resolve('c'.repeat(40));
+      },
       snapshot: (commit: string) => Promise.resolve({ commit, files: [], symlinks: [] } as never),
     };
     const timed = timedSource(source, metrics, () => t);

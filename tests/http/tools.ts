@@ -17,8 +17,17 @@ export function requireTool(cmd: string, pkg: string): { path?: string; skip: st
   return { skip: `${cmd} not installed (apt-get install ${pkg})` };
 }
 
-export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 /** `promtool check metrics` over a /metrics text: its exit status and everything it printed. */
 export function promtoolCheck(path: string, text: string): { status: number | null; output: string } {

@@ -7,7 +7,6 @@ import { freePort } from '../e2e/helpers/procs.js';
 import { everythingStdio } from '../e2e/helpers/servers.js';
 import { useWorld } from '../e2e/helpers/use-world.js';
 
-
 describe('mcp-gitops plan --server', () => {
   const s = useWorld();
 

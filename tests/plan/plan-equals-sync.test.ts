@@ -26,7 +26,6 @@ import { runCli } from './helpers/run-cli.js';
 
 const MARKER = `plan-equals-sync-${process.pid}`;
 
-
 /** What the sync did to one server, read from its events and what runs afterwards. */
 function didTo(server: string, events: ReconcileEvent[], running: ReadonlySet<string>): StepView['action'] {
   const mine = events.filter((e) => 'server' in e && e.server === server);
@@ -56,7 +55,9 @@ describe('plan equals the next sync (process runtime)', () => {
   const files = (heldVersion: string): Record<string, string> => {
     const doc = (name: string, s: Spec): [string, string] => [`servers/${name}.yaml`, mcpServer(MARKER, name, s)];
     return Object.fromEntries([
-      doc('crashed', everythingStdio()), doc('drifted', everythingStdio()), doc('unchanged', everythingStdio()),
+      doc('crashed', everythingStdio()),
+      doc('drifted', everythingStdio()),
+      doc('unchanged', everythingStdio()),
       doc('held', delayedHttp(port, 0, { version: heldVersion, strategy: 'blue-green' })),
     ]);
   };
@@ -69,7 +70,13 @@ describe('plan equals the next sync (process runtime)', () => {
     const compiler = createCompiler();
     const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
     r = new Reconciler({
-      source, runtime, store, logger: quiet, scheduler: clock, intervalMs: 3_600_000, sharedPorts: true,
+      source,
+      runtime,
+      store,
+      logger: quiet,
+      scheduler: clock,
+      intervalMs: 3_600_000,
+      sharedPorts: true,
       compile: (snap) => compiler.compile({ files: snap.files, symlinks: snap.symlinks }, { secrets: NO_SECRETS, runtime: 'process' }),
       gate: ({ instanceId, server, signal }) => runGate({ runtime, instanceId, server, signal }),
       workdirFor: () => Promise.resolve(dir),
@@ -122,7 +129,9 @@ describe('plan equals the next sync (process runtime)', () => {
     // drifted: its instance is replaced out of band by one whose spec-hash differs
     const orig = await instanceOf('drifted');
     const head = await source.head();
-    const d = createCompiler().compile({ files: (await source.snapshot(head)).files }, { secrets: NO_SECRETS, runtime: 'process' }).servers.find((s) => s.spec.name === 'drifted')!;
+    const d = createCompiler()
+      .compile({ files: (await source.snapshot(head)).files }, { secrets: NO_SECRETS, runtime: 'process' })
+      .servers.find((s) => s.spec.name === 'drifted')!;
     const stranger = await runtime.start({ ...d, specHash: 'changed-out-of-band' }, { commit: head, workdir: dir });
     await runtime.remove(orig.id);
     // held: a new version of a blue-green server on a fixed port
@@ -133,8 +142,9 @@ describe('plan equals the next sync (process runtime)', () => {
     expect(actions(p)).toEqual({ crashed: 'restart', drifted: 'start-beside', held: 'recreate', unchanged: 'keep' });
     expect(p.waves.flat().find((s) => s.server === 'held')?.note).toContain(`${port} is held`);
 
-    const did = await nextSync(['crashed', 'drifted', 'held', 'unchanged'],
-      (done) => done.some((e) => e.type === 'server.removed' && e.instanceId === stranger.id));
+    const did = await nextSync(['crashed', 'drifted', 'held', 'unchanged'], (done) =>
+      done.some((e) => e.type === 'server.removed' && e.instanceId === stranger.id),
+    );
     expect(did).toEqual(actions(p));
     expect(r.status().revision.applied).toBe(await source.head());
   }, 120_000);

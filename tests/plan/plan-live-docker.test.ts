@@ -11,10 +11,11 @@ import { World } from '../e2e/helpers/world.js';
 const probe = await probeEngine();
 const docker = RUNTIMES.find((r) => r.name === 'docker');
 
-
 describe.skipIf(!probe.ok || !docker)(`plan --live on docker${probe.ok ? '' : ` (skipped: ${probe.reason})`}`, () => {
   let w: World | undefined;
-  afterEach(async () => { await w?.cleanup(); });
+  afterEach(async () => {
+    await w?.cleanup();
+  });
 
   it('observes the engine from the CLI: changed -> start-beside, killed -> restart, removed -> create, unchanged -> keep', async () => {
     w = new World(docker);
@@ -29,8 +30,9 @@ describe.skipIf(!probe.ok || !docker)(`plan --live on docker${probe.ok ? '' : ` 
     await docker!.killOutOfBand(id('removed'), w.stateDir);
     const next = w.repo.commit(w.server('changed', everythingStdio({ version: '2' })));
 
-    const r = await runCli(['plan', '--live', '--runtime', 'docker', '--scope', w.marker, '--repo', w.repo.dir, '--state-dir', w.stateDir, '-o', 'json'],
-      { DOCKER_HOST: probe.engine!.dockerHost });
+    const r = await runCli(['plan', '--live', '--runtime', 'docker', '--scope', w.marker, '--repo', w.repo.dir, '--state-dir', w.stateDir, '-o', 'json'], {
+      DOCKER_HOST: probe.engine!.dockerHost,
+    });
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const view = JSON.parse(r.out) as PlanView;

@@ -9,11 +9,19 @@ import { staticSecrets } from '../../src/render/secrets.js';
 import type { RenderedServer } from '../../src/spec/desired.js';
 import { files } from '../helpers/spec-files.js';
 
-interface Opts { port?: number; strategy?: 'blue-green' | 'recreate'; dependsOn?: string[]; version?: string; token?: boolean }
+interface Opts {
+  port?: number;
+  strategy?: 'blue-green' | 'recreate';
+  dependsOn?: string[];
+  version?: string;
+  token?: boolean;
+}
 
 function yaml(name: string, o: Opts = {}): string {
   const spec = {
-    version: o.version ?? '1', command: 'node', args: ['server.js'],
+    version: o.version ?? '1',
+    command: 'node',
+    args: ['server.js'],
     ...(o.port !== undefined && { transport: 'streamable-http', port: o.port }),
     ...(o.token && { env: { TOKEN: '{{ secrets.token }}' } }),
     ...(o.dependsOn && { dependsOn: o.dependsOn }),
@@ -23,8 +31,10 @@ function yaml(name: string, o: Opts = {}): string {
 }
 
 function desired(specs: Record<string, Opts>): RenderedServer[] {
-  const out = createCompiler().compile({ files: files(Object.fromEntries(Object.entries(specs).map(([n, o]) => [`${n}.yaml`, yaml(n, o)]))) },
-    { secrets: staticSecrets({ token: 's3cr3t-token-value' }), runtime: 'process' });
+  const out = createCompiler().compile(
+    { files: files(Object.fromEntries(Object.entries(specs).map(([n, o]) => [`${n}.yaml`, yaml(n, o)]))) },
+    { secrets: staticSecrets({ token: 's3cr3t-token-value' }), runtime: 'process' },
+  );
   expect(out.errors).toEqual([]);
   return out.servers;
 }
@@ -32,7 +42,16 @@ function desired(specs: Record<string, Opts>): RenderedServer[] {
 let seq = 0;
 function inst(server: string, specHash: string, o: Partial<ObservedInstance> = {}): ObservedInstance {
   seq++;
-  return { id: `${server}-${seq}`, server, specHash, commit: 'c'.repeat(40), state: 'running', startedAt: `2026-01-01T00:00:${String(seq).padStart(2, '0')}.000Z`, verified: true, ...o };
+  return {
+    id: `${server}-${seq}`,
+    server,
+    specHash,
+    commit: 'c'.repeat(40),
+    state: 'running',
+    startedAt: `2026-01-01T00:00:${String(seq).padStart(2, '0')}.000Z`,
+    verified: true,
+    ...o,
+  };
 }
 
 const step = (steps: ServerStep[][], name: string): ServerStep => steps.flat().find((s) => s.server === name)!;
@@ -63,7 +82,13 @@ describe('plan: the decision per server', () => {
     const bg = inst('bg', 'old-hash', { version: '1' });
     const rc = inst('rc', 'old-hash');
     const p = plan(ds, [bg, rc], { sharedPorts: true });
-    expect(step(p.waves, 'bg')).toMatchObject({ action: 'start-beside', strategy: 'blue-green', remove: [], retire: [bg.id], from: { specHash: 'old-hash', version: '1' } });
+    expect(step(p.waves, 'bg')).toMatchObject({
+      action: 'start-beside',
+      strategy: 'blue-green',
+      remove: [],
+      retire: [bg.id],
+      from: { specHash: 'old-hash', version: '1' },
+    });
     expect(step(p.waves, 'rc')).toMatchObject({ action: 'recreate', strategy: 'recreate', remove: [rc.id], retire: [] });
   });
 
@@ -81,7 +106,12 @@ describe('plan: the decision per server', () => {
     const ds = desired({ a: { port: 8124 } });
     const dead = inst('a', hash(ds, 'a'), { state: 'exited', message: 'killed by signal SIGKILL', port: 8124 });
     expect(step(plan(ds, [dead], { sharedPorts: true }).waves, 'a')).toMatchObject({
-      action: 'restart', strategy: 'blue-green', remove: [dead.id], retire: [], freePort: 8124, from: { message: 'killed by signal SIGKILL' },
+      action: 'restart',
+      strategy: 'blue-green',
+      remove: [dead.id],
+      retire: [],
+      freePort: 8124,
+      from: { message: 'killed by signal SIGKILL' },
     });
   });
 
@@ -106,7 +136,9 @@ describe('plan: the decision per server', () => {
     const goneExited = inst('gone', 'x', { state: 'exited' });
     const p = plan(ds, [goneRunning, goneExited]);
     expect(p.waves.map((w) => w.map((s) => s.server))).toEqual([['db', 'tool'], ['api'], ['ui']]);
-    expect(p.prune).toEqual([{ server: 'gone', remove: [goneExited.id], retire: [goneRunning.id], from: expect.objectContaining({ specHash: 'x' }) as unknown }]);
+    expect(p.prune).toEqual([
+      { server: 'gone', remove: [goneExited.id], retire: [goneRunning.id], from: expect.objectContaining({ specHash: 'x' }) as unknown },
+    ]);
   });
 });
 
@@ -114,7 +146,12 @@ describe('afterWaves: what goes once every wave ran', () => {
   it('removes exited instances, drains undesired and replaced ones, keeps what a failed server still runs', () => {
     const i = (id: string, server: string, state: 'running' | 'exited' = 'running') => ({ id, server, state });
     const out = afterWaves(new Set(['a', 'b']), new Map([['a', 'a2']]), [
-      i('a1', 'a'), i('a2', 'a'), i('a0', 'a', 'exited'), i('b1', 'b'), i('g1', 'gone'), i('g0', 'gone', 'exited'),
+      i('a1', 'a'),
+      i('a2', 'a'),
+      i('a0', 'a', 'exited'),
+      i('b1', 'b'),
+      i('g1', 'gone'),
+      i('g0', 'gone', 'exited'),
     ]);
     expect(out.departures).toEqual([
       { id: 'a1', server: 'a', how: 'drain', why: 'replaced' },
@@ -143,14 +180,16 @@ describe('planView: what plan and GET /plan print', () => {
     const v = planView(p, { commit: 'a'.repeat(40), mode: 'rollout', source: 'state', against: 'the state file' });
     expect(JSON.stringify(v)).not.toContain('s3cr3t-token-value');
     expect(actions(v)).toEqual({ a: 'start-beside', b: 'create', gone: 'prune' });
-    expect(formatPlan(v)).toBe([
-      'plan for aaaaaaa (rollout) against the state file:',
-      'WAVE  SERVER  ACTION        VERSION  DETAIL',
-      '1     a       start-beside  1 -> 2   from ccccccc (spec changed); blue-green',
-      '1     b       create        1        blue-green',
-      '-     gone    prune                  no longer desired; drained',
-      '3 changes, 0 kept',
-      '',
-    ].join('\n'));
+    expect(formatPlan(v)).toBe(
+      [
+        'plan for aaaaaaa (rollout) against the state file:',
+        'WAVE  SERVER  ACTION        VERSION  DETAIL',
+        '1     a       start-beside  1 -> 2   from ccccccc (spec changed); blue-green',
+        '1     b       create        1        blue-green',
+        '-     gone    prune                  no longer desired; drained',
+        '3 changes, 0 kept',
+        '',
+      ].join('\n'),
+    );
   });
 });

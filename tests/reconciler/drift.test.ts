@@ -77,7 +77,10 @@ describe('drift repair', () => {
     const id = h.runtime.only('s').id;
     h.source.headError = new Error('git: connection refused');
     await h.sync('poll');
-    expect(h.r.status()).toMatchObject({ lastError: { reason: 'SourceUnavailable', code: 'SOURCE_UNAVAILABLE', message: 'git: connection refused' }, revision: { applied: sha } });
+    expect(h.r.status()).toMatchObject({
+      lastError: { reason: 'SourceUnavailable', code: 'SOURCE_UNAVAILABLE', message: 'git: connection refused' },
+      revision: { applied: sha },
+    });
     expect(h.r.status().message).toMatch(/^Waiting to retry/);
     const heads = h.source.heads;
     await advance(1010); // first retry after 1 s

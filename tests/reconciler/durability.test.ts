@@ -47,7 +47,10 @@ describe('durable state', () => {
     expect(st.revision).toEqual({ head: sha, applied: sha, lastGood: sha });
     expect(st.history).toEqual(history);
     expect({ a: h.runtime.only('a').id, b: h.runtime.only('b').id }).toEqual(ids);
-    expect(st.servers.map((s) => [s.name, s.phase, s.health, s.instanceId])).toEqual([['a', 'Running', 'Healthy', ids.a], ['b', 'Running', 'Healthy', ids.b]]);
+    expect(st.servers.map((s) => [s.name, s.phase, s.health, s.instanceId])).toEqual([
+      ['a', 'Running', 'Healthy', ids.a],
+      ['b', 'Running', 'Healthy', ids.b],
+    ]);
     expect(h.timeline.events('gate.passed')).toHaveLength(2);
   });
 
@@ -75,7 +78,11 @@ describe('durable state', () => {
 
     const { r2, rt2, store2 } = await crashAndRestart('j');
     const st = r2.status();
-    expect(st.history.map((e) => [e.commit, e.result])).toEqual([[x, 'succeeded'], [x, 'failed'], [good, 'succeeded']]);
+    expect(st.history.map((e) => [e.commit, e.result])).toEqual([
+      [x, 'succeeded'],
+      [x, 'failed'],
+      [good, 'succeeded'],
+    ]);
     expect(st.history[1].message).toMatch(/^interrupted/);
     expect(st.revision).toEqual({ head: x, applied: x, lastGood: x });
     expect(rt2.only('s').id).toBe(v2);
@@ -112,10 +119,16 @@ describe('durable state', () => {
     const st = r2.status();
     expect(st.revision).toEqual({ head: x, applied: good, lastGood: good });
     expect(st.history[0]).toMatchObject({ commit: x, result: 'failed', message: expect.stringMatching(/^interrupted/) as unknown });
-    expect([...rt2.running()].map(([name, list]) => [name, list.map((i) => i.labels.commit)])).toEqual([['a', [good]], ['s', [good]]]);
+    expect([...rt2.running()].map(([name, list]) => [name, list.map((i) => i.labels.commit)])).toEqual([
+      ['a', [good]],
+      ['s', [good]],
+    ]);
     // the revert's v1 of s never passed a gate before the crash: it was gated, not trusted
     expect(h.timeline.events('server.verifying').map((e) => e.server)).toEqual(['s']);
     expect(store2.get().inFlight).toBeNull();
-    expect(st.servers.map((s) => [s.name, s.version, s.phase])).toEqual([['a', '1', 'Running'], ['s', '1', 'Running']]);
+    expect(st.servers.map((s) => [s.name, s.version, s.phase])).toEqual([
+      ['a', '1', 'Running'],
+      ['s', '1', 'Running'],
+    ]);
   });
 });

@@ -34,14 +34,19 @@ describe('environment faults: retried, never blamed on the commit', () => {
     expect(st.lastError).toMatchObject({ reason: 'StateWriteFailed', message: 'ENOSPC: no space left on device, write' });
     expect(st.history.map((x) => x.commit)).toEqual([good]);
     expect(h.runtime.only('s').id).toBe(old);
-    expect(h.timeline.events('sync.retrying')).toEqual([{ type: 'sync.retrying', code: 'StateWriteFailed', message: 'ENOSPC: no space left on device, write', retryInSeconds: 1 }]);
+    expect(h.timeline.events('sync.retrying')).toEqual([
+      { type: 'sync.retrying', code: 'StateWriteFailed', message: 'ENOSPC: no space left on device, write', retryInSeconds: 1 },
+    ]);
     await advance(1010); // still full: retried, and the next wait doubles
     expect(h.timeline.events('sync.retrying').map((e) => e.retryInSeconds)).toEqual([1, 2]);
     h.faults.workdir = null;
     await advance(2010);
     st = h.r.status();
     expect(st).toMatchObject({ phase: 'Synced', reason: 'Synced', lastError: null, failedRevision: null, revision: { applied: next, lastGood: next } });
-    expect(st.history.map((x) => [x.commit, x.result, x.reason])).toEqual([[next, 'succeeded', 'Synced'], [good, 'succeeded', 'Synced']]);
+    expect(st.history.map((x) => [x.commit, x.result, x.reason])).toEqual([
+      [next, 'succeeded', 'Synced'],
+      [good, 'succeeded', 'Synced'],
+    ]);
   });
 
   it('a state dir that cannot be written: the intent cannot be recorded, so nothing acts; what runs stays; fixed, it converges', async () => {
@@ -78,7 +83,10 @@ describe('environment faults: retried, never blamed on the commit', () => {
     await h.r.idle();
     let st = h.r.status();
     expect(st).toMatchObject({ phase: 'Degraded', reason: 'StateWriteFailed', failedRevision: null, revision: { applied: next, lastGood: next } });
-    expect(st.history.map((x) => [x.commit, x.result])).toEqual([[next, 'succeeded'], [good, 'succeeded']]);
+    expect(st.history.map((x) => [x.commit, x.result])).toEqual([
+      [next, 'succeeded'],
+      [good, 'succeeded'],
+    ]);
     expect(h.runtime.only('s').labels.commit).toBe(next); // one version runs, the new one
     await rm(stateDir);
     await mkdir(stateDir);

@@ -48,7 +48,10 @@ describe('supersede', () => {
     h.r.requestSync('webhook');
     await h.r.idle();
     const st = h.r.status();
-    expect(st.history.map((e) => [e.commit, e.result]).slice(0, 2)).toEqual([[y, 'succeeded'], [x, 'superseded']]);
+    expect(st.history.map((e) => [e.commit, e.result]).slice(0, 2)).toEqual([
+      [y, 'succeeded'],
+      [x, 'superseded'],
+    ]);
     expect(st.servers[0]).toMatchObject({ version: '3', phase: 'Running' });
   });
 
@@ -64,7 +67,11 @@ describe('supersede', () => {
     h.r.requestSync('webhook');
     await h.r.idle();
     const st = h.r.status();
-    expect(st.history.map((e) => [e.commit, e.result])).toEqual([[y, 'succeeded'], [x, 'superseded'], [expect.any(String), 'succeeded']]);
+    expect(st.history.map((e) => [e.commit, e.result])).toEqual([
+      [y, 'succeeded'],
+      [x, 'superseded'],
+      [expect.any(String), 'succeeded'],
+    ]);
     expect(st.revision).toMatchObject({ head: y, applied: y, lastGood: y });
     expect(h.timeline.ops('remove').map((e) => e.id)).toEqual([xInstance, v1]);
     expect(st.servers[0]).toMatchObject({ version: '3', phase: 'Running' });
@@ -81,12 +88,20 @@ describe('supersede', () => {
     const y = h.source.commit(file('b', { version: '3', dependsOn: ['a'] }));
     h.r.requestSync('watch');
     await h.r.idle();
-    expect(h.r.status().history.slice(0, 2).map((e) => e.result)).toEqual(['succeeded', 'superseded']);
+    expect(
+      h.r
+        .status()
+        .history.slice(0, 2)
+        .map((e) => e.result),
+    ).toEqual(['succeeded', 'superseded']);
     expect(h.r.status().revision.applied).toBe(y);
     expect(h.runtime.only('a').id).toBe(a2); // not started again
     expect(h.timeline.ops('start', 'a')).toHaveLength(2);
     expect(h.timeline.ops('remove').map((e) => e.id)).toContain(b2);
-    expect(h.r.status().servers.map((s) => [s.name, s.version])).toEqual([['a', '2'], ['b', '3']]);
+    expect(h.r.status().servers.map((s) => [s.name, s.version])).toEqual([
+      ['a', '2'],
+      ['b', '3'],
+    ]);
   });
 
   it('a trigger for the same head does not supersede', async () => {

@@ -37,14 +37,29 @@ describe('environment or commit: classified where the error arises', () => {
   it.each<[string, unknown, 'source' | 'state' | 'runtime', string | null]>([
     ['disk full while checking out', errno('ENOSPC', 'write'), 'source', 'StateWriteFailed'],
     ['read-only state dir', errno('EROFS'), 'source', 'StateWriteFailed'],
-    ['permission on the daemon\'s own files', errno('EACCES'), 'source', 'StateWriteFailed'],
+    ["permission on the daemon's own files", errno('EACCES'), 'source', 'StateWriteFailed'],
     ['no file descriptors reading the source', errno('EMFILE'), 'source', 'SourceUnavailable'],
     ['no file descriptors starting a server', errno('EMFILE', 'spawn'), 'runtime', 'RuntimeUnavailable'],
     ['disk full while the runtime writes its records', errno('ENOSPC', 'write'), 'runtime', 'StateWriteFailed'],
-    ['a command that is not executable (the commit\'s)', errno('EACCES', 'spawn'), 'runtime', null],
-    ['a file where the git mirrors live (the daemon\'s own dir)', new SourceError('GIT_ERROR', 'git failed', { repo: 'r', cause: errno('ENOTDIR', 'mkdir') }), 'source', 'SourceUnavailable'],
-    ['a start failure wrapping EMFILE (data.errno)', Object.assign(new Error('could not launch'), { code: 'RUNTIME_START_FAILED', data: { errno: 'EMFILE' } }), 'runtime', 'RuntimeUnavailable'],
-    ['a start failure wrapping ENOENT (the commit\'s)', Object.assign(new Error('not found'), { code: 'RUNTIME_START_FAILED', data: { errno: 'ENOENT' } }), 'runtime', null],
+    ["a command that is not executable (the commit's)", errno('EACCES', 'spawn'), 'runtime', null],
+    [
+      "a file where the git mirrors live (the daemon's own dir)",
+      new SourceError('GIT_ERROR', 'git failed', { repo: 'r', cause: errno('ENOTDIR', 'mkdir') }),
+      'source',
+      'SourceUnavailable',
+    ],
+    [
+      'a start failure wrapping EMFILE (data.errno)',
+      Object.assign(new Error('could not launch'), { code: 'RUNTIME_START_FAILED', data: { errno: 'EMFILE' } }),
+      'runtime',
+      'RuntimeUnavailable',
+    ],
+    [
+      "a start failure wrapping ENOENT (the commit's)",
+      Object.assign(new Error('not found'), { code: 'RUNTIME_START_FAILED', data: { errno: 'ENOENT' } }),
+      'runtime',
+      null,
+    ],
     ['git server 500', new SourceError('NETWORK', 'server error (HTTP 500)', { repo: 'r' }), 'source', 'SourceUnavailable'],
     ['a path missing in the commit', new SourceError('PATH_NOT_FOUND', 'no such path', { repo: 'r' }), 'source', null],
     ['a typed runtime error with transient: true', Object.assign(new Error('engine down'), { transient: true }), 'runtime', 'RuntimeUnavailable'],
@@ -71,7 +86,13 @@ describe('state files written before reasons existed', () => {
       const at = '2026-11-01T00:00:00.000Z';
       const entry = (id: number, result: string) => ({ id, commit: String(id).repeat(40), result, startedAt: at, finishedAt: at, message: 'm' });
       const old = {
-        schemaVersion: 1, applied: '1'.repeat(40), lastGood: '1'.repeat(40), failedRevision: null, nextSyncId: 6, servers: {}, inFlight: null,
+        schemaVersion: 1,
+        applied: '1'.repeat(40),
+        lastGood: '1'.repeat(40),
+        failedRevision: null,
+        nextSyncId: 6,
+        servers: {},
+        inFlight: null,
         history: [entry(5, 'failed'), entry(4, 'superseded'), entry(3, 'invalid'), entry(2, 'reverted'), entry(1, 'succeeded')],
       };
       await writeFile(join(dir, STATE_FILE), JSON.stringify(old));
@@ -80,7 +101,9 @@ describe('state files written before reasons existed', () => {
       const { store, recovered } = await StateStore.open(dir);
       expect(recovered).toBeUndefined();
       expect(store.get().history.map((h) => h.reason)).toEqual(want);
-      await store.update((s) => { s.nextSyncId = 7; });
+      await store.update((s) => {
+        s.nextSyncId = 7;
+      });
       expect((JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')) as { history: { reason: string }[] }).history.map((h) => h.reason)).toEqual(want);
     } finally {
       await rm(dir, { recursive: true, force: true });

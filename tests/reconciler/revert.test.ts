@@ -27,14 +27,33 @@ describe('revert to last good', () => {
     // no old instance was ever removed; every new one was
     const oldIds = new Set(Object.values(before));
     expect(h.timeline.ops('remove').filter((e) => oldIds.has(e.id))).toEqual([]);
-    expect(h.timeline.ops('start').filter((e) => e.version === '2').map((e) => e.server).sort()).toEqual(['a', 'b', 'c']);
-    expect(h.timeline.ops('remove').filter((e) => e.version === '2').map((e) => e.server).sort()).toEqual(['a', 'b', 'c']);
+    expect(
+      h.timeline
+        .ops('start')
+        .filter((e) => e.version === '2')
+        .map((e) => e.server)
+        .sort(),
+    ).toEqual(['a', 'b', 'c']);
+    expect(
+      h.timeline
+        .ops('remove')
+        .filter((e) => e.version === '2')
+        .map((e) => e.server)
+        .sort(),
+    ).toEqual(['a', 'b', 'c']);
     expect(st.revision).toEqual({ head: bad, applied: good, lastGood: good });
-    expect(st.history[0]).toMatchObject({ commit: bad, result: 'reverted', message: 'b: expectTools missing read_graph', errors: ['b: expectTools missing read_graph'] });
+    expect(st.history[0]).toMatchObject({
+      commit: bad,
+      result: 'reverted',
+      message: 'b: expectTools missing read_graph',
+      errors: ['b: expectTools missing read_graph'],
+    });
     expect(st.failedRevision).toMatchObject({ commit: bad, reason: 'b: expectTools missing read_graph' });
     expect(st.phase).toBe('Failed');
     expect(st.servers.map((s) => [s.name, s.version, s.commit, s.phase, s.health])).toEqual([
-      ['a', '1', good, 'Running', 'Healthy'], ['b', '1', good, 'Running', 'Healthy'], ['c', '1', good, 'Running', 'Healthy'],
+      ['a', '1', good, 'Running', 'Healthy'],
+      ['b', '1', good, 'Running', 'Healthy'],
+      ['c', '1', good, 'Running', 'Healthy'],
     ]);
     expect(h.timeline.events('revert.started')).toHaveLength(1);
     // reasons: the cause, as a code, in the history entry, at the top level and in the events
@@ -78,7 +97,15 @@ describe('revert to last good', () => {
     expect(h.r.status().history.filter((x) => x.commit === bad)).toHaveLength(1);
 
     await h.sync('api', true);
-    expect(h.r.status().history.map((x) => [x.commit, x.result]).slice(0, 2)).toEqual([[bad, 'reverted'], [bad, 'reverted']]);
+    expect(
+      h.r
+        .status()
+        .history.map((x) => [x.commit, x.result])
+        .slice(0, 2),
+    ).toEqual([
+      [bad, 'reverted'],
+      [bad, 'reverted'],
+    ]);
 
     const fixed = await h.deploy(file('s', { version: '3' }));
     expect(h.r.status()).toMatchObject({ revision: { applied: fixed, lastGood: fixed }, failedRevision: null });
@@ -126,7 +153,10 @@ describe('revert to last good', () => {
     const st = h.r.status();
     expect(st.history[0]).toMatchObject({ commit: sha, result: 'reverted' });
     expect(h.runtime.only('d').id).not.toBe(oldD);
-    expect(st.servers.map((s) => [s.name, s.commit, s.phase])).toEqual([['d', good, 'Running'], ['s', good, 'Running']]);
+    expect(st.servers.map((s) => [s.name, s.commit, s.phase])).toEqual([
+      ['d', good, 'Running'],
+      ['s', good, 'Running'],
+    ]);
   });
 
   it('a commit that only deletes a server next to a failing one leaves the deleted one running', async () => {
@@ -168,7 +198,11 @@ describe('revert to last good', () => {
     const next = await h.deploy(file('s', { version: '2' }));
     let st = h.r.status();
     expect(st.history.map((x) => x.result)).toEqual(['succeeded']);
-    expect(st).toMatchObject({ failedRevision: null, revision: { applied: good }, lastError: { reason: 'RuntimeUnavailable', code: 'RUNTIME_UNAVAILABLE', message: 'cannot start s: engine error' } });
+    expect(st).toMatchObject({
+      failedRevision: null,
+      revision: { applied: good },
+      lastError: { reason: 'RuntimeUnavailable', code: 'RUNTIME_UNAVAILABLE', message: 'cannot start s: engine error' },
+    });
     expect(h.runtime.only('s').id).toBe(old); // the good one keeps serving
     h.clock.advance(1010); // the retry after 1 s
     await h.r.idle();

@@ -14,16 +14,25 @@ describe('rollout', () => {
     expect(st.revision).toEqual({ head: sha, applied: sha, lastGood: sha });
     expect(st.phase).toBe('Synced');
     expect(st.history[0]).toMatchObject({ commit: sha, result: 'succeeded' });
-    expect(st.servers).toEqual([expect.objectContaining({
-      name: 'memory', version: '1', commit: sha, phase: 'Running', health: 'Healthy', tools: ['read_graph', 'create_entities'],
-      endpoint: 'memory://memory', instanceId: h.runtime.only('memory').id,
-    })]);
+    expect(st.servers).toEqual([
+      expect.objectContaining({
+        name: 'memory',
+        version: '1',
+        commit: sha,
+        phase: 'Running',
+        health: 'Healthy',
+        tools: ['read_graph', 'create_entities'],
+        endpoint: 'memory://memory',
+        instanceId: h.runtime.only('memory').id,
+      }),
+    ]);
     expect(h.r.ready).toBe(true);
   });
 
   it('starts a wave only after every server of the previous wave passed its gate; a wave starts together', async () => {
     await startWith({
-      ...file('db'), ...file('cache'),
+      ...file('db'),
+      ...file('cache'),
       ...file('api', { dependsOn: ['db', 'cache'] }),
       ...file('ui', { dependsOn: ['api'] }),
     });
@@ -34,7 +43,11 @@ describe('rollout', () => {
     expect(Math.max(started('db'), started('cache'))).toBeLessThan(Math.min(passed('db'), passed('cache')));
     expect(started('api')).toBeGreaterThan(Math.max(passed('db'), passed('cache')));
     expect(started('ui')).toBeGreaterThan(passed('api'));
-    expect(t.events('wave.started').map((w) => [w.wave, w.of, w.servers])).toEqual([[1, 3, ['cache', 'db']], [2, 3, ['api']], [3, 3, ['ui']]]);
+    expect(t.events('wave.started').map((w) => [w.wave, w.of, w.servers])).toEqual([
+      [1, 3, ['cache', 'db']],
+      [2, 3, ['api']],
+      [3, 3, ['ui']],
+    ]);
   });
 
   it('leaves unchanged servers alone: same instance, no gate', async () => {
@@ -84,7 +97,10 @@ describe('rollout', () => {
     const sha = await startWith(file('a'));
     const id = h.runtime.only('a').id;
     const st = await h.sync('api', true);
-    expect(st.history.map((x) => [x.commit, x.result])).toEqual([[sha, 'succeeded'], [sha, 'succeeded']]);
+    expect(st.history.map((x) => [x.commit, x.result])).toEqual([
+      [sha, 'succeeded'],
+      [sha, 'succeeded'],
+    ]);
     expect(h.runtime.only('a').id).toBe(id);
   });
 });

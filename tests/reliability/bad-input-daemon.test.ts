@@ -61,10 +61,17 @@ async function commitInvalid(files: Record<string, string | Uint8Array | null>, 
 }
 
 const SAMPLE = [
-  'huge: a 10 MB file', 'alias bomb: billion laughs inside spec.args', 'deep: 5000 nested flow sequences',
-  'binary: an ELF executable named .yaml', 'encoding: UTF-16 LE with its BOM', 'yaml: unclosed flow mapping',
-  'sandbox: range.constructor("return process")() in command', 'cwd: a template rendering "../.."',
-  'names: my-server and My-Server', 'number: port 1e400 (infinite as a double)', 'exec: NUL in an argument',
+  'huge: a 10 MB file',
+  'alias bomb: billion laughs inside spec.args',
+  'deep: 5000 nested flow sequences',
+  'binary: an ELF executable named .yaml',
+  'encoding: UTF-16 LE with its BOM',
+  'yaml: unclosed flow mapping',
+  'sandbox: range.constructor("return process")() in command',
+  'cwd: a template rendering "../.."',
+  'names: my-server and My-Server',
+  'number: port 1e400 (infinite as a double)',
+  'exec: NUL in an argument',
 ];
 
 describe('bad input against the real daemon: refused, daemon alive, servers untouched', () => {
@@ -80,9 +87,13 @@ describe('bad input against the real daemon: refused, daemon alive, servers unto
     await untouched();
   });
 
-  it('commit: a template reading the daemon\'s own API token is refused, and the token shows nowhere', async () => {
-    const errors = await commitInvalid({ 'servers/leak.yaml': w.server('leak', everythingStdio({ env: { STOLEN: '{{ secrets.MCP_GITOPS_API_TOKEN }}' } }))['servers/leak.yaml'] });
-    expect(errors).toEqual([expect.stringMatching(/^servers\/leak\.yaml:\d+:\d+: spec\.env\.STOLEN: "MCP_GITOPS_API_TOKEN" is one of the daemon's own settings/)]);
+  it("commit: a template reading the daemon's own API token is refused, and the token shows nowhere", async () => {
+    const errors = await commitInvalid({
+      'servers/leak.yaml': w.server('leak', everythingStdio({ env: { STOLEN: '{{ secrets.MCP_GITOPS_API_TOKEN }}' } }))['servers/leak.yaml'],
+    });
+    expect(errors).toEqual([
+      expect.stringMatching(/^servers\/leak\.yaml:\d+:\d+: spec\.env\.STOLEN: "MCP_GITOPS_API_TOKEN" is one of the daemon's own settings/),
+    ]);
     const st = await untouched();
     expect(JSON.stringify(st)).not.toContain(API_TOKEN);
     expect(JSON.stringify(d.logs) + d.stderr).not.toContain(API_TOKEN);
@@ -95,13 +106,18 @@ describe('bad input against the real daemon: refused, daemon alive, servers unto
   });
 
   it('http: a 10 MB webhook body is refused with 413 as soon as its length is known', async () => {
-    const r = await rawRequest(port, `POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n`, Buffer.alloc(64 * 1024, 0x61));
+    const r = await rawRequest(
+      port,
+      `POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n`,
+      Buffer.alloc(64 * 1024, 0x61),
+    );
     expect(r.status).toBe(413);
     await untouched();
   });
 
   it('http: malformed JSON, a wrong token, an unknown route and method', async () => {
-    const sync = (body: string, token = API_TOKEN): Promise<Response> => fetch(`${d.url}/sync`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    const sync = (body: string, token = API_TOKEN): Promise<Response> =>
+      fetch(`${d.url}/sync`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
     const bad = await sync('{"force": tru');
     expect([bad.status, await bad.json()]).toEqual([400, { error: 'body must be a JSON object such as {"force": true}' }]);
     expect((await sync('{}', 'wrong')).status).toBe(401);
@@ -120,7 +136,13 @@ describe('bad input against the real daemon: refused, daemon alive, servers unto
 
   // a client gets 10 s for its whole request (src/http/app.ts REQUEST_TIMEOUT_MS), checked every second
   it.runIf(FULL)('http: a body dribbled one byte per 500 ms is cut within 15 s', { timeout: 30_000 }, async () => {
-    const r = await slowClient(port, `POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`, '{', 500, 16_000);
+    const r = await slowClient(
+      port,
+      `POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`,
+      '{',
+      500,
+      16_000,
+    );
     expect(r.cut).toBe(true);
   });
 

@@ -9,11 +9,23 @@ async function send(c: HttpCase): Promise<{ status: number; body: string; syncs:
   let syncs = 0;
   const status = sampleStatus();
   const app = buildApp({
-    status: () => status, ready: () => true, requestSync: () => { syncs++; return 1; },
-    apiToken: API_TOKEN, webhookSecret: WEBHOOK_SECRET, branch: () => 'main',
+    status: () => status,
+    ready: () => true,
+    requestSync: () => {
+      syncs++;
+      return 1;
+    },
+    apiToken: API_TOKEN,
+    webhookSecret: WEBHOOK_SECRET,
+    branch: () => 'main',
   });
   try {
-    const res = await app.inject({ method: c.method, url: c.url, ...(c.headers && { headers: c.headers }), ...(c.payload !== undefined && { payload: c.payload }) });
+    const res = await app.inject({
+      method: c.method,
+      url: c.url,
+      ...(c.headers && { headers: c.headers }),
+      ...(c.payload !== undefined && { payload: c.payload }),
+    });
     return { status: res.statusCode, body: res.body, syncs };
   } finally {
     await app.close();
@@ -31,7 +43,11 @@ describe('bad input: hostile HTTP requests (every route)', () => {
   it('has a case for every route and method family, with unique names', () => {
     expect(HTTP_CASES.length).toBeGreaterThanOrEqual(50);
     expect(new Set(HTTP_CASES.map((c) => c.name)).size).toBe(HTTP_CASES.length);
-    for (const route of ['/sync', '/webhook', '/status', '/healthz', '/metrics', '/']) expect(HTTP_CASES.some((c) => c.url === route), route).toBe(true);
+    for (const route of ['/sync', '/webhook', '/status', '/healthz', '/metrics', '/'])
+      expect(
+        HTTP_CASES.some((c) => c.url === route),
+        route,
+      ).toBe(true);
   });
 
   const ok = HTTP_CASES.filter((c) => !c.bug);

@@ -11,10 +11,18 @@ import { BAD_SPECS, type BadSpecCase } from './bad-input/spec-cases.js';
 const compiler = createCompiler();
 
 function compile(c: BadSpecCase): { errors: string[]; servers: number } {
-  const files = Object.entries(c.files).map(([path, content]) => ({ path, content: typeof content === 'string' ? new TextEncoder().encode(content) : content }));
-  const out = compiler.compile({ files, symlinks: c.symlinks ?? [] }, {
-    secrets: staticSecrets(c.secrets ?? {}), runtime: 'process', ...(c.environment !== undefined && { environment: c.environment }),
-  });
+  const files = Object.entries(c.files).map(([path, content]) => ({
+    path,
+    content: typeof content === 'string' ? new TextEncoder().encode(content) : content,
+  }));
+  const out = compiler.compile(
+    { files, symlinks: c.symlinks ?? [] },
+    {
+      secrets: staticSecrets(c.secrets ?? {}),
+      runtime: 'process',
+      ...(c.environment !== undefined && { environment: c.environment }),
+    },
+  );
   return { errors: out.errors.map(formatSpecError), servers: out.servers.length };
 }
 

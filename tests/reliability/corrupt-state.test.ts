@@ -22,7 +22,8 @@ describe('unreadable state file', () => {
   ])('%s: kept aside, a warning at start, converged to the head, no orphans', async (_name, garbage) => {
     w = new World();
     const sha = w.repo.commit({
-      ...w.server('a', everythingStdio()), ...w.server('b', delayedHttp(await freePort(), 0, { dependsOn: ['a'] })),
+      ...w.server('a', everythingStdio()),
+      ...w.server('b', delayedHttp(await freePort(), 0, { dependsOn: ['a'] })),
       ...w.server('c', memory(`${w.dir}/memory.json`, { dependsOn: ['b'] })),
     });
     const first = await w.start();

@@ -31,16 +31,83 @@ const inFlight = (s: DaemonState | undefined, c1: string): boolean => s?.inFligh
 const STATE = 'state\\.json$';
 const B_RECORD = 'instances/b-[0-9a-f]+\\.json$';
 const POINTS: Point[] = [
-  { name: 'the new commit\'s inFlight, before it is durable', path: STATE, matches: '"inFlight": \\{\\s*"id": \\d+,\\s*"commit": "C1"', when: 'before', durable: (s) => s?.inFlight === null },
-  { name: 'the new commit\'s inFlight, just after it is durable', path: STATE, matches: '"inFlight": \\{\\s*"id": \\d+,\\s*"commit": "C1"', when: 'after', durable: inFlight },
-  { name: 'wave 2: b\'s new instance record, just after it is durable', path: B_RECORD, matches: '"mcp-gitops/commit": "C1"', when: 'after', durable: (s, c1, b) => inFlight(s, c1) && b.includes(c1), sampled: true },
-  { name: 'the succeeded outcome (applied = new), before it is durable', path: STATE, matches: '"applied": "C1"', when: 'before', durable: (s, c1) => inFlight(s, c1) && s?.applied !== c1 },
-  { name: 'the succeeded outcome, just after it is durable', path: STATE, matches: '"applied": "C1"', when: 'after', durable: (s, c1) => s?.applied === c1 && s.inFlight === null },
-  { name: 'failedRevision before the revert, before it is durable', bad: true, path: STATE, matches: '"failedRevision": \\{\\s*"commit": "C1"', when: 'before', durable: (s, c1) => inFlight(s, c1) && s?.failedRevision === null, sampled: true },
-  { name: 'failedRevision before the revert, just after it is durable', bad: true, path: STATE, matches: '"failedRevision": \\{\\s*"commit": "C1"', when: 'after', durable: (s, c1) => inFlight(s, c1) && s?.failedRevision?.commit === c1 },
-  { name: 'the reverted outcome, before it is durable', bad: true, path: STATE, matches: '"result": "reverted"', when: 'before', durable: (s, c1) => inFlight(s, c1) && !s?.history.some((h) => h.result === 'reverted') },
-  { name: 'the reverted outcome, just after it is durable', bad: true, path: STATE, matches: '"result": "reverted"', when: 'after', durable: (s, c1) => s?.inFlight === null && s.history[0]?.commit === c1 && s.history[0].result === 'reverted' },
-  { name: 'wave 2 of a failing commit: b\'s new instance record, just after it is durable', bad: true, path: B_RECORD, matches: '"mcp-gitops/commit": "C1"', when: 'after', durable: (s, c1, b) => inFlight(s, c1) && b.includes(c1) },
+  {
+    name: "the new commit's inFlight, before it is durable",
+    path: STATE,
+    matches: '"inFlight": \\{\\s*"id": \\d+,\\s*"commit": "C1"',
+    when: 'before',
+    durable: (s) => s?.inFlight === null,
+  },
+  {
+    name: "the new commit's inFlight, just after it is durable",
+    path: STATE,
+    matches: '"inFlight": \\{\\s*"id": \\d+,\\s*"commit": "C1"',
+    when: 'after',
+    durable: inFlight,
+  },
+  {
+    name: "wave 2: b's new instance record, just after it is durable",
+    path: B_RECORD,
+    matches: '"mcp-gitops/commit": "C1"',
+    when: 'after',
+    durable: (s, c1, b) => inFlight(s, c1) && b.includes(c1),
+    sampled: true,
+  },
+  {
+    name: 'the succeeded outcome (applied = new), before it is durable',
+    path: STATE,
+    matches: '"applied": "C1"',
+    when: 'before',
+    durable: (s, c1) => inFlight(s, c1) && s?.applied !== c1,
+  },
+  {
+    name: 'the succeeded outcome, just after it is durable',
+    path: STATE,
+    matches: '"applied": "C1"',
+    when: 'after',
+    durable: (s, c1) => s?.applied === c1 && s.inFlight === null,
+  },
+  {
+    name: 'failedRevision before the revert, before it is durable',
+    bad: true,
+    path: STATE,
+    matches: '"failedRevision": \\{\\s*"commit": "C1"',
+    when: 'before',
+    durable: (s, c1) => inFlight(s, c1) && s?.failedRevision === null,
+    sampled: true,
+  },
+  {
+    name: 'failedRevision before the revert, just after it is durable',
+    bad: true,
+    path: STATE,
+    matches: '"failedRevision": \\{\\s*"commit": "C1"',
+    when: 'after',
+    durable: (s, c1) => inFlight(s, c1) && s?.failedRevision?.commit === c1,
+  },
+  {
+    name: 'the reverted outcome, before it is durable',
+    bad: true,
+    path: STATE,
+    matches: '"result": "reverted"',
+    when: 'before',
+    durable: (s, c1) => inFlight(s, c1) && !s?.history.some((h) => h.result === 'reverted'),
+  },
+  {
+    name: 'the reverted outcome, just after it is durable',
+    bad: true,
+    path: STATE,
+    matches: '"result": "reverted"',
+    when: 'after',
+    durable: (s, c1) => s?.inFlight === null && s.history[0]?.commit === c1 && s.history[0].result === 'reverted',
+  },
+  {
+    name: "wave 2 of a failing commit: b's new instance record, just after it is durable",
+    bad: true,
+    path: B_RECORD,
+    matches: '"mcp-gitops/commit": "C1"',
+    when: 'after',
+    durable: (s, c1, b) => inFlight(s, c1) && b.includes(c1),
+  },
 ];
 const chosen = process.env.CRASH_RUNS === undefined ? POINTS.filter((p) => p.sampled) : POINTS;
 
@@ -55,19 +122,29 @@ async function crashAt(p: Point, bounds: { orphanWaitMs?: number; convergeMs?: n
   w = new World();
   const [p1, p2] = [await freePort(), await freePort()];
   const mem = `${w.dir}/memory.json`;
-  const c0 = w.repo.commit({ ...w.server('a', everythingStdio()), ...w.server('b', delayedHttp(p1, 300, { dependsOn: ['a'] })), ...w.server('c', memory(mem, { dependsOn: ['b'] })) });
+  const c0 = w.repo.commit({
+    ...w.server('a', everythingStdio()),
+    ...w.server('b', delayedHttp(p1, 300, { dependsOn: ['a'] })),
+    ...w.server('c', memory(mem, { dependsOn: ['b'] })),
+  });
   const first = await w.start();
   await w.converged(first, c0, SERVERS);
   await first.kill();
   const c = p.bad ? partial({ version: '2', dependsOn: ['b'] }) : memory(mem, { version: '2', dependsOn: ['b'] });
-  const c1 = w.repo.commit({ ...w.server('a', everythingStdio({ version: '2' })), ...w.server('b', delayedHttp(p2, 300, { version: '2', dependsOn: ['a'] })), ...w.server('c', c) });
+  const c1 = w.repo.commit({
+    ...w.server('a', everythingStdio({ version: '2' })),
+    ...w.server('b', delayedHttp(p2, 300, { version: '2', dependsOn: ['a'] })),
+    ...w.server('c', c),
+  });
   const env = { NODE_OPTIONS: `--import ${PRELOAD}`, CRASH_AT_PATH: p.path, CRASH_IF_MATCHES: p.matches.replace('C1', c1), CRASH_WHEN: p.when };
   const crashing = await w.start({ env }).catch(() => undefined); // may die before it logs "serving"
   if (crashing) await waitFor(() => !crashing.running, { what: `the daemon to reach "${p.name}" and kill itself`, timeoutMs: 30_000 });
   const states: DaemonState[] = [];
   const problems: string[] = [];
   stateAfterCrash(w, states, problems, p.name);
-  const bCommits = records(w.stateDir).filter((r) => r.server === 'b').map((r) => r.commit);
+  const bCommits = records(w.stateDir)
+    .filter((r) => r.server === 'b')
+    .map((r) => r.commit);
   if (!p.durable(states[0], c1, bCommits)) problems.push(`the crash did not land at "${p.name}": ${JSON.stringify({ state: states[0], bCommits })}`);
   const target = p.bad ? c0 : c1;
   const r = await checkRecovery(w, { target, ...(p.bad && { bad: c1 }), states, ...bounds });
@@ -83,8 +160,14 @@ describe('crash consistency at exact durable writes', () => {
   // Was a bug: the child was spawned before its instance record was durable, so a daemon killed in
   // between left a server no record named (holding its port). The next daemon now finds it by its
   // log file (/proc/<pid>/fd/2 -> logs/<id>.log, created before the spawn) and stops it.
-  it('killed after b\'s new process started but before its instance record is durable: no orphan', { timeout: 90_000 }, async () => {
-    const r = await crashAt({ name: 'b\'s new instance record, before it is durable', path: B_RECORD, matches: '"mcp-gitops/commit": "C1"', when: 'before', durable: (s, c1, b) => inFlight(s, c1) && !b.includes(c1) });
+  it("killed after b's new process started but before its instance record is durable: no orphan", { timeout: 90_000 }, async () => {
+    const r = await crashAt({
+      name: "b's new instance record, before it is durable",
+      path: B_RECORD,
+      matches: '"mcp-gitops/commit": "C1"',
+      when: 'before',
+      durable: (s, c1, b) => inFlight(s, c1) && !b.includes(c1),
+    });
     expect(r.problems).toEqual([]);
   });
 });

@@ -21,7 +21,15 @@ afterEach(async () => {
   w = remote = undefined;
 });
 
-interface Scene { w: World; remote: FaultyRemote; d: Daemon; good: string; web: Record<string, string>; ids: (string | null | undefined)[]; pids: number[] }
+interface Scene {
+  w: World;
+  remote: FaultyRemote;
+  d: Daemon;
+  good: string;
+  web: Record<string, string>;
+  ids: (string | null | undefined)[];
+  pids: number[];
+}
 
 /** svc (stdio) and web (http) deployed from the remote; the daemon polls it every 0.3 s. */
 async function deployed(env: Record<string, string> = {}): Promise<Scene> {
@@ -83,8 +91,17 @@ async function recovers(s: Scene, head: string): Promise<Status> {
 describe('git faults: keeps serving, reports, recovers', () => {
   it.each<[string, RemoteMode, RegExp, string?]>([
     ['remote unreachable', 'down', /^repository http:\/\/127\.0\.0\.1:\d+\/specs\.git: unreachable \(ECONNREFUSED\)$/],
-    ['token revoked (401 for the configured token)', 'unauthorized', /^repository http:\/\/127\.0\.0\.1:\d+\/specs\.git: authentication refused \(check MCP_GITOPS_GIT_TOKEN\)$/, GIT_TOKEN],
-    ['credentials now required (401, no token)', 'unauthorized', /^repository http:\/\/127\.0\.0\.1:\d+\/specs\.git: authentication required \(set MCP_GITOPS_GIT_TOKEN\)$/],
+    [
+      'token revoked (401 for the configured token)',
+      'unauthorized',
+      /^repository http:\/\/127\.0\.0\.1:\d+\/specs\.git: authentication refused \(check MCP_GITOPS_GIT_TOKEN\)$/,
+      GIT_TOKEN,
+    ],
+    [
+      'credentials now required (401, no token)',
+      'unauthorized',
+      /^repository http:\/\/127\.0\.0\.1:\d+\/specs\.git: authentication required \(set MCP_GITOPS_GIT_TOKEN\)$/,
+    ],
     ['remote failing on its side (500)', 'server-error', /^repository http:\/\/127\.0\.0\.1:\d+\/specs\.git: server error \(HTTP 500\)$/],
   ])('%s', async (_name, mode, message, token) => {
     const s = await deployed(token ? { MCP_GITOPS_GIT_TOKEN: token } : {});
@@ -147,7 +164,10 @@ describe('git faults: keeps serving, reports, recovers', () => {
     rmSync(mirrors, { recursive: true, force: true });
     writeFileSync(mirrors, 'a file where the mirrors were\n');
     const head = pushExtra(s, 'pushed while the cache is unusable');
-    await reportsError(s, /^repository http:\/\/127\.0\.0\.1:\d+\/specs\.git: git failed: ENOTDIR: not a directory, mkdir '.*\/state\/git\/127\.0\.0\.1-\d+-specs\.git-[0-9a-f]+'$/);
+    await reportsError(
+      s,
+      /^repository http:\/\/127\.0\.0\.1:\d+\/specs\.git: git failed: ENOTDIR: not a directory, mkdir '.*\/state\/git\/127\.0\.0\.1-\d+-specs\.git-[0-9a-f]+'$/,
+    );
     rmSync(mirrors);
     await recovers(s, head);
   });

@@ -76,10 +76,17 @@ async function serveLogs(args: string[], env: Record<string, string> = {}): Prom
   const repo = new World().repo; // an empty repository is enough to serve
   repo.commit({}, 'empty');
   const child = spawn(process.execPath, [CLI, 'serve', '--repo', repo.dir, '--state-dir', join(dir, 'state'), '--port', '0', ...args], {
-    env: { PATH: process.env.PATH ?? '/usr/bin', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '/usr/bin', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: { msg: string; level: number; http?: string; host?: string }[] = [];
-  createInterface({ input: child.stdout }).on('line', (l) => { try { logs.push(JSON.parse(l) as (typeof logs)[number]); } catch { /* not JSON */ } });
+  createInterface({ input: child.stdout }).on('line', (l) => {
+    try {
+      logs.push(JSON.parse(l) as (typeof logs)[number]);
+    } catch {
+      /* not JSON */
+    }
+  });
   try {
     await waitFor(() => logs.some((l) => l.msg === 'mcp-gitops serving'), { what: 'the serving log line', timeoutMs: 15_000 });
     return logs;
@@ -147,12 +154,15 @@ describe('body limits on every route that reads a body', () => {
 });
 
 describe('child environment', () => {
-  it('a server sees exactly its spec env plus PATH and HOME: none of the daemon\'s secrets or variables', async () => {
+  it("a server sees exactly its spec env plus PATH and HOME: none of the daemon's secrets or variables", async () => {
     w = new World();
     const sha = w.repo.commit(w.server('svc', everythingStdio({ env: { FOO: 'bar' } })));
     const daemonEnv = {
-      MCP_GITOPS_API_TOKEN: `api-${MARKER}`, MCP_GITOPS_WEBHOOK_SECRET: `hook-${MARKER}`, MCP_GITOPS_GIT_TOKEN: `git-${MARKER}`,
-      DAEMON_ONLY: `plain-${MARKER}`, NODE_OPTIONS: '--max-old-space-size=512',
+      MCP_GITOPS_API_TOKEN: `api-${MARKER}`,
+      MCP_GITOPS_WEBHOOK_SECRET: `hook-${MARKER}`,
+      MCP_GITOPS_GIT_TOKEN: `git-${MARKER}`,
+      DAEMON_ONLY: `plain-${MARKER}`,
+      NODE_OPTIONS: '--max-old-space-size=512',
     };
     const d = await w.start({ env: daemonEnv });
     const st = await w.converged(d, sha, ['svc']);

@@ -61,11 +61,14 @@ describe.skipIf(prlimit)(`file descriptors exhausted${prlimit ? ` (skipped: ${pr
     const from = d.logs.length;
     const head = w.repo.commit(w.server('extra', everythingStdio()), 'pushed while descriptors are exhausted');
     // /status needs a descriptor too: the daemon's own log says what happened
-    const fault = await waitFor(async () => {
-      const hit = d.logs.slice(from).find((l) => l.msg.startsWith('sync could not run'));
-      if (!hit && fds() < limit) await hog(limit - fds());
-      return hit;
-    }, { what: 'an environment fault in the log', timeoutMs: 60_000 });
+    const fault = await waitFor(
+      async () => {
+        const hit = d.logs.slice(from).find((l) => l.msg.startsWith('sync could not run'));
+        if (!hit && fds() < limit) await hog(limit - fds());
+        return hit;
+      },
+      { what: 'an environment fault in the log', timeoutMs: 60_000 },
+    );
     expect(['SourceUnavailable', 'StateWriteFailed', 'RuntimeUnavailable']).toContain(fault.reason);
     expect(String(fault.err)).toMatch(/EMFILE|ENFILE/);
     await Promise.allSettled(clients.splice(0).map((c) => c.close()));
@@ -73,7 +76,10 @@ describe.skipIf(prlimit)(`file descriptors exhausted${prlimit ? ` (skipped: ${pr
     const st = await w.converged(d, head, ['extra', 'svc']);
     expect(d.running).toBe(true);
     expect(st).toMatchObject({ phase: 'Synced', lastError: null, failedRevision: null });
-    expect(st.history.map((h) => [h.commit, h.result])).toEqual([[head, 'succeeded'], [good, 'succeeded']]);
+    expect(st.history.map((h) => [h.commit, h.result])).toEqual([
+      [head, 'succeeded'],
+      [good, 'succeeded'],
+    ]);
     expect(st.servers.find((x) => x.name === 'svc')?.instanceId).toBe(svc.instanceId);
     expect(d.logs.filter((l) => /^sync (failed|reverted|invalid)/.test(l.msg))).toEqual([]);
     expect(await answersWith(svc.endpoint!)).toBe(true);

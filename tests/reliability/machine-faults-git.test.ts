@@ -38,7 +38,11 @@ describe('git server faults: retried, never blamed on the commit', { timeout: 90
     await remote.set(mode);
     const head = w.repo.commit(w.server('extra', everythingStdio()), 'pushed while the git server is failing');
     remote.served.push();
-    const st = await d.until(`Degraded SourceUnavailable (${mode})`, (x) => x.phase === 'Degraded' && x.reason === 'SourceUnavailable' && message.test(x.lastError?.message ?? ''), 30_000);
+    const st = await d.until(
+      `Degraded SourceUnavailable (${mode})`,
+      (x) => x.phase === 'Degraded' && x.reason === 'SourceUnavailable' && message.test(x.lastError?.message ?? ''),
+      30_000,
+    );
     expect(st).toMatchObject({ failedRevision: null, revision: { applied: good } });
     expect(st.servers[0]).toMatchObject({ name: 'svc', phase: 'Running', instanceId: svc.instanceId });
     const metrics = await (await fetch(`${d.url}/metrics`)).text();
@@ -46,7 +50,10 @@ describe('git server faults: retried, never blamed on the commit', { timeout: 90
     await remote.set('up');
     const done = await w.converged(d, head, ['extra', 'svc']);
     expect(done).toMatchObject({ phase: 'Synced', reason: 'Synced', lastError: null, failedRevision: null });
-    expect(done.history.map((h) => [h.commit, h.result])).toEqual([[head, 'succeeded'], [good, 'succeeded']]);
+    expect(done.history.map((h) => [h.commit, h.result])).toEqual([
+      [head, 'succeeded'],
+      [good, 'succeeded'],
+    ]);
     expect(done.servers.find((x) => x.name === 'svc')?.instanceId).toBe(svc.instanceId);
     const probes = await probe.stop();
     expect(probes.failed).toEqual([]);

@@ -33,10 +33,13 @@ describe.skipIf(tmpfsSkip)(`machine faults on a real file system${tmpfsSkip ? ` 
   it('disk full during a rollout (between its waves): the second wave cannot start; nothing blamed; converges once freed', async () => {
     const s = await deployedOnTmpfs('512k');
     // a server that logs while the disk is full may die of it (docs/reliability.md): a quiet one here
-    const head = s.w.repo.commit({
-      ...s.w.server('slow', quietSlow(2000)),
-      ...s.w.server('extra', everythingStdio({ dependsOn: ['slow'] })),
-    }, 'two waves');
+    const head = s.w.repo.commit(
+      {
+        ...s.w.server('slow', quietSlow(2000)),
+        ...s.w.server('extra', everythingStdio({ dependsOn: ['slow'] })),
+      },
+      'two waves',
+    );
     await s.d.until('wave 1 of 2 rolling out', (x) => /wave 1 of 2/.test(x.message), 30_000);
     s.fs.fill();
     const st = await reportsFault(s, 'StateWriteFailed', head);
@@ -50,20 +53,27 @@ describe.skipIf(tmpfsSkip)(`machine faults on a real file system${tmpfsSkip ? ` 
     const head = s.w.repo.commit(s.w.server('extra', quietSlow(3000)), 'slow to pass its gate');
     await s.d.until('extra starting', (x) => x.servers.some((v) => v.name === 'extra' && v.phase === 'Progressing'), 30_000);
     s.fs.fill();
-    const st = await s.d.until('applied in memory, not on disk', (x) => x.phase === 'Degraded' && x.reason === 'StateWriteFailed' && x.revision.applied === head, 30_000);
+    const st = await s.d.until(
+      'applied in memory, not on disk',
+      (x) => x.phase === 'Degraded' && x.reason === 'StateWriteFailed' && x.revision.applied === head,
+      30_000,
+    );
     expect(st.failedRevision).toBeNull();
     expect(st.history[0]).toMatchObject({ commit: head, result: 'succeeded', reason: 'Synced' });
     s.fs.free();
     await recoversTo(s, head);
   });
 
-  it.skipIf(!DOCKER)(`state dir remounted read-only: nothing acts, nothing blamed; remounted read-write, it converges${DOCKER ? '' : ' (skipped: needs the docker runtime: DOCKER_HOST)'}`, async () => {
-    const s = await deployedOnTmpfs('512k', { rt: DOCKER });
-    s.fs.readOnly(true);
-    const head = commitExtra(s, 'pushed while the state dir is read-only');
-    const st = await reportsFault(s, 'StateWriteFailed', head);
-    expect(st.lastError?.message).toMatch(/EROFS/);
-    s.fs.readOnly(false);
-    await recoversTo(s, head);
-  });
+  it.skipIf(!DOCKER)(
+    `state dir remounted read-only: nothing acts, nothing blamed; remounted read-write, it converges${DOCKER ? '' : ' (skipped: needs the docker runtime: DOCKER_HOST)'}`,
+    async () => {
+      const s = await deployedOnTmpfs('512k', { rt: DOCKER });
+      s.fs.readOnly(true);
+      const head = commitExtra(s, 'pushed while the state dir is read-only');
+      const st = await reportsFault(s, 'StateWriteFailed', head);
+      expect(st.lastError?.message).toMatch(/EROFS/);
+      s.fs.readOnly(false);
+      await recoversTo(s, head);
+    },
+  );
 });

@@ -54,10 +54,21 @@ const environment = y`
 
 const compiler = createCompiler();
 const compile = (extra: Record<string, string> = {}, secrets: Record<string, string> = { api_key: SECRET, db_password: 'pw-from-secret-dir' }) =>
-  compiler.compile({ files: files({ 'api.yaml': spec, 'env.yaml': environment, ...extra }) }, { environment: 'prod', secrets: staticSecrets(secrets), runtime: 'process' });
+  compiler.compile(
+    { files: files({ 'api.yaml': spec, 'env.yaml': environment, ...extra }) },
+    { environment: 'prod', secrets: staticSecrets(secrets), runtime: 'process' },
+  );
 
 /** The secret and every transformed form of it the filters above produce. */
-const forms = (s: string): string[] => [s, s.toUpperCase(), s.toLowerCase(), [...s].reverse().join(''), s.replace(/-/g, '_'), encodeURIComponent(s), [...s].join(',')];
+const forms = (s: string): string[] => [
+  s,
+  s.toUpperCase(),
+  s.toLowerCase(),
+  [...s].reverse().join(''),
+  s.replace(/-/g, '_'),
+  encodeURIComponent(s),
+  [...s].join(','),
+];
 
 describe('masking', () => {
   it('renders real values for the runtime', () => {
@@ -109,7 +120,8 @@ describe('masking', () => {
   });
 
   it('scrubs a secret that reaches the display twin another way (a plain field, an Environment variable)', () => {
-    const plain = spec.replace('    - { name: region, default: eu }', '    - { name: region, default: eu }\n    - { name: copy }')
+    const plain = spec
+      .replace('    - { name: region, default: eu }', '    - { name: region, default: eu }\n    - { name: copy }')
       .replace('  command: node', `  command: node\n  image: "registry/${SECRET}:1"`)
       .replace('PLAIN: "{{ vars.region }}"', 'PLAIN: "{{ vars.copy }}"');
     const env = environment.replace('variables: {', `variables: { copy: "x${TOKEN}x",`);
@@ -130,7 +142,12 @@ describe('masking', () => {
       stats: () => ({ compiled: 0, cached: 0 }),
     };
     const out = createCompiler({ engine }).compile(
-      { files: files({ 'a.yaml': 'apiVersion: mcp-gitops/v1\nkind: MCPServer\nmetadata: { name: a }\nspec:\n  version: "1"\n  command: x\n  args: ["{{ secrets.api_key }}"]\n' }) },
+      {
+        files: files({
+          'a.yaml':
+            'apiVersion: mcp-gitops/v1\nkind: MCPServer\nmetadata: { name: a }\nspec:\n  version: "1"\n  command: x\n  args: ["{{ secrets.api_key }}"]\n',
+        }),
+      },
       { secrets: staticSecrets({ api_key: SECRET }) },
     );
     expect(out.errors.map((e) => e.message)).toEqual([`cannot use "${MASK}" here`]);
@@ -165,7 +182,12 @@ describe('Masker', () => {
   it('masks nested values but not identities, hashes and times', () => {
     const mask = new Masker(['beef']);
     const state = { commit: 'cafebeef', specHash: 'beef00', at: '2026', history: [{ id: 1, commit: 'beef', message: 'tool beef missing', errors: ['beef'] }] };
-    expect(mask.deep(state, IDENTITY_KEYS)).toEqual({ commit: 'cafebeef', specHash: 'beef00', at: '2026', history: [{ id: 1, commit: 'beef', message: `tool ${MASK} missing`, errors: [MASK] }] });
+    expect(mask.deep(state, IDENTITY_KEYS)).toEqual({
+      commit: 'cafebeef',
+      specHash: 'beef00',
+      at: '2026',
+      history: [{ id: 1, commit: 'beef', message: `tool ${MASK} missing`, errors: [MASK] }],
+    });
   });
 
   it('strips URL credentials and masks tokens', () => {

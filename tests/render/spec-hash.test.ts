@@ -59,7 +59,8 @@ describe('spec hash', () => {
   });
 
   it('does not change when the document only moves in its file (comments, key order, flow style)', () => {
-    const moved = `# a comment\n\n# and another\n${memory.replace('  args: [server.js]\n', '')
+    const moved = `# a comment\n\n# and another\n${memory
+      .replace('  args: [server.js]\n', '')
       .replace('  command: node\n', '  command: node\n  args:\n    - server.js\n')
       .replace('env: { API_KEY: "{{ secrets.key }}", LEVEL: info }', 'env:\n    LEVEL: info\n    API_KEY: "{{ secrets.key }}"')}`;
     expect(moved).toContain('    - server.js\n');
@@ -85,11 +86,15 @@ describe('spec hash', () => {
   });
 
   it('does not change for files outside cwd, in a sibling with a common prefix, or outside --path', () => {
-    const h = hashes(at(repo({
-      'specs/tools/memory-old/server.js': 'changed',
-      'specs/tools/other/x.js': 'changed',
-      'outside/tools/memory/server.js': 'changed',
-    })));
+    const h = hashes(
+      at(
+        repo({
+          'specs/tools/memory-old/server.js': 'changed',
+          'specs/tools/other/x.js': 'changed',
+          'outside/tools/memory/server.js': 'changed',
+        }),
+      ),
+    );
     expect(h.memory).toBe(base.memory);
     expect(h.other).toBe(base.other);
   });
@@ -102,7 +107,12 @@ describe('spec hash', () => {
   });
 
   it('changes with anything the runtime sees: args, env, version, health', () => {
-    for (const [from, to] of [['[server.js]', '[server.js, --x]'], ['LEVEL: info', 'LEVEL: debug'], ['version: "1"', 'version: "2"'], ['cwd: tools/memory', 'cwd: tools/memory\n  health: { timeoutSeconds: 3 }']]) {
+    for (const [from, to] of [
+      ['[server.js]', '[server.js, --x]'],
+      ['LEVEL: info', 'LEVEL: debug'],
+      ['version: "1"', 'version: "2"'],
+      ['cwd: tools/memory', 'cwd: tools/memory\n  health: { timeoutSeconds: 3 }'],
+    ]) {
       expect(memory).toContain(from);
       expect(hashes(at(repo({ 'specs/memory.yaml': memory.replace(from, to) }))).memory, to).not.toBe(base.memory);
     }

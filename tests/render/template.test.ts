@@ -26,7 +26,14 @@ describe('template engine', () => {
 
   it('caches failures too: a broken template is parsed once and fails the same way every time', () => {
     const e = createTemplateEngine();
-    const err = (): string => { try { e.render('{{ nope }}', ctx); return 'rendered'; } catch (x) { return x instanceof TemplateError ? x.message : 'other'; } };
+    const err = (): string => {
+      try {
+        e.render('{{ nope }}', ctx);
+        return 'rendered';
+      } catch (x) {
+        return x instanceof TemplateError ? x.message : 'other';
+      }
+    };
     expect(err()).toBe('undefined name "nope" (templates see vars, secrets, environment, server)');
     expect(err()).toBe(err());
     expect(e.stats()).toEqual({ compiled: 1, cached: 1 });
@@ -42,7 +49,8 @@ describe('template engine', () => {
   it('keeps compiled templates across commits when the compiler is reused', () => {
     const engine = createTemplateEngine();
     const compiler = createCompiler({ engine });
-    const spec = 'apiVersion: mcp-gitops/v1\nkind: MCPServer\nmetadata: { name: a }\nspec:\n  version: "1"\n  command: x\n  args: ["{{ server.name }}", "{{ environment }}", plain]\n';
+    const spec =
+      'apiVersion: mcp-gitops/v1\nkind: MCPServer\nmetadata: { name: a }\nspec:\n  version: "1"\n  command: x\n  args: ["{{ server.name }}", "{{ environment }}", plain]\n';
     const input = { files: files({ 'a.yaml': spec }) };
     expect(compiler.compile(input, { secrets: staticSecrets({}) }).errors).toEqual([]);
     const first = engine.stats().compiled;

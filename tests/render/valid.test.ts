@@ -55,9 +55,7 @@ describe('valid specs', () => {
     expect(out.errors).toEqual([]);
     expect(out.servers).toHaveLength(1);
     const s = out.servers[0].spec;
-    expect(s.args).toEqual([
-      '--level=INFO', '--region=eu-west-1', '--lenient', '--name=tools@2.0', '--debug=false', '--upstream=https://api.example.com/v1',
-    ]);
+    expect(s.args).toEqual(['--level=INFO', '--region=eu-west-1', '--lenient', '--name=tools@2.0', '--debug=false', '--upstream=https://api.example.com/v1']);
     expect(s.env).toEqual({ LOG_LEVEL: 'info', MODE: 'base', KEEP: 'kept' });
     expect(s.labels).toEqual({ team: 'core' });
     expect(s.source).toEqual({ file: 'tools.yaml', line: 4 });
@@ -77,24 +75,40 @@ describe('valid specs', () => {
     const prod = compiler.compile({ files: files({ 't.yaml': spec, 'e.yaml': productionEnv }) }, { environment: 'production', secrets });
     expect(prod.errors).toEqual([]);
     expect(prod.servers[0].spec.args).toEqual([
-      '--level=WARN', '--region=eu-west-1', '--strict', '--name=tools@2.0', '--debug=true', '--upstream=http://10.0.0.1:8080/x',
+      '--level=WARN',
+      '--region=eu-west-1',
+      '--strict',
+      '--name=tools@2.0',
+      '--debug=true',
+      '--upstream=http://10.0.0.1:8080/x',
     ]);
   });
 
   it('fills defaults once: transport, endpoint path, timeouts, rollout strategy', () => {
     const base = (name: string, extra: string): string =>
       `apiVersion: mcp-gitops/v1\nkind: MCPServer\nmetadata: { name: ${name} }\nspec:\n  version: "1"\n  command: x\n${extra}`;
-    const out = compiler.compile({
-      files: files({
-        'a.yaml': base('plain', ''),
-        'b.yaml': base('http', '  transport: streamable-http\n  port: 8000\n'),
-        'c.yaml': base('sse', '  transport: sse\n  port: 8001\n  rollout: { strategy: recreate }\n'),
-        'd.yaml': base('custom', '  transport: sse\n  port: 8002\n  path: /events\n'),
-      }),
-    }, { secrets, runtime: 'process' });
+    const out = compiler.compile(
+      {
+        files: files({
+          'a.yaml': base('plain', ''),
+          'b.yaml': base('http', '  transport: streamable-http\n  port: 8000\n'),
+          'c.yaml': base('sse', '  transport: sse\n  port: 8001\n  rollout: { strategy: recreate }\n'),
+          'd.yaml': base('custom', '  transport: sse\n  port: 8002\n  path: /events\n'),
+        }),
+      },
+      { secrets, runtime: 'process' },
+    );
     expect(out.errors).toEqual([]);
     const by = Object.fromEntries(out.servers.map((s) => [s.spec.name, s.spec]));
-    expect(by.plain).toMatchObject({ transport: 'stdio', args: [], env: {}, dependsOn: [], labels: {}, health: { timeoutSeconds: 10, expectTools: [], stabilizationSeconds: 0 }, rollout: { strategy: 'blue-green' } });
+    expect(by.plain).toMatchObject({
+      transport: 'stdio',
+      args: [],
+      env: {},
+      dependsOn: [],
+      labels: {},
+      health: { timeoutSeconds: 10, expectTools: [], stabilizationSeconds: 0 },
+      rollout: { strategy: 'blue-green' },
+    });
     expect(by.plain).not.toHaveProperty('path');
     expect(by.plain).not.toHaveProperty('port');
     expect(by.http).toMatchObject({ transport: 'streamable-http', port: 8000, path: '/mcp' });
@@ -105,16 +119,19 @@ describe('valid specs', () => {
   it('orders enabled servers in dependency waves and lists disabled ones', () => {
     const s = (name: string, extra = ''): string =>
       `apiVersion: mcp-gitops/v1\nkind: MCPServer\nmetadata: { name: ${name} }\nspec:\n  version: "1"\n  command: x\n${extra}`;
-    const out = compiler.compile({
-      files: files({
-        'web.yaml': s('web', '  dependsOn: [api]\n'),
-        'api.yaml': s('api', '  dependsOn: [db, cache]\n'),
-        'db.yaml': s('db'),
-        'cache.yaml': s('cache', '  dependsOn: [db]\n'),
-        'old.yaml': s('old', '  enabled: false\n  dependsOn: [nothing-here]\n  args: ["{{ not_rendered }}"]\n'),
-        'alone.yaml': s('alone'),
-      }),
-    }, { secrets, runtime: 'process' });
+    const out = compiler.compile(
+      {
+        files: files({
+          'web.yaml': s('web', '  dependsOn: [api]\n'),
+          'api.yaml': s('api', '  dependsOn: [db, cache]\n'),
+          'db.yaml': s('db'),
+          'cache.yaml': s('cache', '  dependsOn: [db]\n'),
+          'old.yaml': s('old', '  enabled: false\n  dependsOn: [nothing-here]\n  args: ["{{ not_rendered }}"]\n'),
+          'alone.yaml': s('alone'),
+        }),
+      },
+      { secrets, runtime: 'process' },
+    );
     expect(out.errors).toEqual([]);
     expect(out.servers.map((x) => x.spec.name)).toEqual(['alone', 'db', 'cache', 'api', 'web']);
     expect(out.disabled).toEqual(['old']);

@@ -5,14 +5,18 @@ import { GitSource, SourceError } from '../../src/source/index.js';
 import { bareClone, commit, git, initRepo, tempDir } from './helpers/git-fixture.js';
 
 let tmp: { dir: string; cleanup: () => void };
-beforeEach(() => { tmp = tempDir(); });
+beforeEach(() => {
+  tmp = tempDir();
+});
 afterEach(() => tmp.cleanup());
 
-const source = (repo: string, branch?: string): GitSource =>
-  new GitSource({ repo, stateDir: join(tmp.dir, 'state'), ...(branch ? { branch } : {}) });
+const source = (repo: string, branch?: string): GitSource => new GitSource({ repo, stateDir: join(tmp.dir, 'state'), ...(branch ? { branch } : {}) });
 
 async function rejection(p: Promise<unknown>): Promise<SourceError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(SourceError);
   return err as SourceError;
 }
@@ -90,17 +94,17 @@ describe('GitSource.head (local)', () => {
     expect(notRepo.message).toMatch(/is not a git repository/);
   });
 
-  it.each([
-    { branch: '../../etc' }, { branch: 'a..b' }, { path: '../outside' },
-    { repo: 'ssh://host/x.git' }, { repo: 'git@github.com:o/r.git' },
-  ])('rejects unusable options at construction: %o', (bad) => {
-    let err: unknown;
-    try {
-      new GitSource({ repo: tmp.dir, stateDir: tmp.dir, ...bad });
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(SourceError);
-    expect((err as SourceError).code).toBe('INVALID_ARGUMENT');
-  });
+  it.each([{ branch: '../../etc' }, { branch: 'a..b' }, { path: '../outside' }, { repo: 'ssh://host/x.git' }, { repo: 'git@github.com:o/r.git' }])(
+    'rejects unusable options at construction: %o',
+    (bad) => {
+      let err: unknown;
+      try {
+        new GitSource({ repo: tmp.dir, stateDir: tmp.dir, ...bad });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(SourceError);
+      expect((err as SourceError).code).toBe('INVALID_ARGUMENT');
+    },
+  );
 });

@@ -5,14 +5,18 @@ import { GitSource, materialize } from '../../src/source/index.js';
 import { commit, initRepo, tempDir } from './helpers/git-fixture.js';
 
 let tmp: { dir: string; cleanup: () => void };
-beforeEach(() => { tmp = tempDir(); });
+beforeEach(() => {
+  tmp = tempDir();
+});
 afterEach(() => tmp.cleanup());
 
 describe('materialize', () => {
   it('writes the --path tree of a snapshot (files, executables; no symlinks), atomically', async () => {
     const work = initRepo(join(tmp.dir, 'work'));
     const sha = commit(work, {
-      'outside.yaml': 'o', 'specs/a.yaml': 'a', 'specs/tools/run.sh': { content: '#!/bin/sh\n', executable: true },
+      'outside.yaml': 'o',
+      'specs/a.yaml': 'a',
+      'specs/tools/run.sh': { content: '#!/bin/sh\n', executable: true },
       'specs/link': { symlink: '../outside.yaml' },
     });
     const snap = await new GitSource({ repo: work, path: 'specs', stateDir: join(tmp.dir, 'state') }).snapshot(sha);

@@ -28,7 +28,10 @@ afterEach(async () => {
 const stateDir = (): string => join(tmp.dir, 'state');
 
 async function rejection(p: Promise<unknown>): Promise<SourceError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(SourceError);
   return err as SourceError;
 }
@@ -38,7 +41,8 @@ function mirrorText(): string {
   const root = join(stateDir(), 'git');
   return readdirSync(root, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && !e.parentPath.includes('objects'))
-    .map((e) => readFileSync(join(e.parentPath, e.name), 'latin1')).join('\n');
+    .map((e) => readFileSync(join(e.parentPath, e.name), 'latin1'))
+    .join('\n');
 }
 
 describe('GitSource over smart HTTP (git http-backend)', () => {

@@ -37,7 +37,10 @@ describe('GitSource.resolve', () => {
     const sha = commit(work, { 'a.yaml': '1' });
     const tree = git(work, 'rev-parse', `${sha}^{tree}`);
     for (const rev of ['nope', 'deadbeef', '0'.repeat(40), tree, '../../config']) {
-      const err = await src.resolve(rev).then(() => null, (e: unknown) => e);
+      const err = await src.resolve(rev).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(SourceError);
       expect((err as SourceError).code).toBe('REV_NOT_FOUND');
       expect((err as SourceError).message).toContain(`"${rev}"`);

@@ -12,10 +12,8 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-const source = (path?: string, repo = work): GitSource =>
-  new GitSource({ repo, stateDir: join(tmp.dir, 'state'), ...(path ? { path } : {}) });
-const text = (s: Snapshot): Record<string, string> =>
-  Object.fromEntries(s.files.map((f) => [f.path, Buffer.from(f.content).toString('utf8')]));
+const source = (path?: string, repo = work): GitSource => new GitSource({ repo, stateDir: join(tmp.dir, 'state'), ...(path ? { path } : {}) });
+const text = (s: Snapshot): Record<string, string> => Object.fromEntries(s.files.map((f) => [f.path, Buffer.from(f.content).toString('utf8')]));
 
 describe('GitSource.snapshot', () => {
   it('returns the files of that commit, not of a later one', async () => {
@@ -40,7 +38,11 @@ describe('GitSource.snapshot', () => {
 
   it('returns only files under --path, with paths relative to the repository root', async () => {
     const sha = commit(work, {
-      'root.yaml': 'r', 'specs/a.yaml': 'a', 'specs/deep/er/b.yaml': 'b', 'specsfoo/x.yaml': 'x', 'other/specs/y.yaml': 'y',
+      'root.yaml': 'r',
+      'specs/a.yaml': 'a',
+      'specs/deep/er/b.yaml': 'b',
+      'specsfoo/x.yaml': 'x',
+      'other/specs/y.yaml': 'y',
     });
     for (const path of ['specs', './specs/', '/specs']) {
       const snap = await source(path).snapshot(sha);
@@ -53,7 +55,12 @@ describe('GitSource.snapshot', () => {
   it('PATH_NOT_FOUND naming the path and the commit', async () => {
     const sha = commit(work, { 'specs/a.yaml': 'a', 'file.yaml': 'f' });
     for (const path of ['nope', 'specs/nope', 'file.yaml']) {
-      const err = await source(path).snapshot(sha).then(() => null, (e: unknown) => e);
+      const err = await source(path)
+        .snapshot(sha)
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
       expect(err).toBeInstanceOf(SourceError);
       expect((err as SourceError).code).toBe('PATH_NOT_FOUND');
       expect((err as SourceError).message).toContain(`"${path}"`);
@@ -63,7 +70,12 @@ describe('GitSource.snapshot', () => {
 
   it('REV_NOT_FOUND for a commit that does not exist', async () => {
     commit(work, { 'a.yaml': 'a' });
-    const err = await source().snapshot('0'.repeat(40)).then(() => null, (e: unknown) => e);
+    const err = await source()
+      .snapshot('0'.repeat(40))
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect((err as SourceError).code).toBe('REV_NOT_FOUND');
   });
 

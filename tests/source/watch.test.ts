@@ -7,7 +7,9 @@ import { waitFor } from './helpers/wait-for.js';
 
 let tmp: { dir: string; cleanup: () => void };
 let stop: WatchHandle | undefined;
-beforeEach(() => { tmp = tempDir(); });
+beforeEach(() => {
+  tmp = tempDir();
+});
 afterEach(() => {
   stop?.();
   stop = undefined;
@@ -20,7 +22,9 @@ describe('GitSource.watch', () => {
     commit(work, { 'a.yaml': '1' });
     const src = new GitSource({ repo: work, stateDir: join(tmp.dir, 'state') });
     let fired = 0;
-    stop = src.watch(() => { fired++; });
+    stop = src.watch(() => {
+      fired++;
+    });
     await stop.ready;
     const sha = commit(work, { 'a.yaml': '2' });
     await waitFor(() => fired > 0, 20_000, 'watch callback');
@@ -33,7 +37,9 @@ describe('GitSource.watch', () => {
     const bare = bareClone(work, join(tmp.dir, 'bare.git'));
     const src = new GitSource({ repo: bare, stateDir: join(tmp.dir, 'state') });
     let fired = 0;
-    stop = src.watch(() => { fired++; });
+    stop = src.watch(() => {
+      fired++;
+    });
     await stop.ready;
     const sha = commit(work, { 'a.yaml': '2' });
     git(work, 'push', '-q', bare, 'main');
@@ -43,7 +49,9 @@ describe('GitSource.watch', () => {
     const count = fired;
     // A second watcher proves time enough has passed for the stopped one to have fired, had it still run.
     let witness = 0;
-    stop = src.watch(() => { witness++; });
+    stop = src.watch(() => {
+      witness++;
+    });
     await stop.ready;
     commit(work, { 'a.yaml': '3' });
     git(work, 'push', '-q', bare, 'main');
@@ -55,7 +63,10 @@ describe('GitSource.watch', () => {
     const state = join(tmp.dir, 'state');
     const src = new GitSource({ repo: 'https://127.0.0.1:9/none.git', stateDir: state });
     const seen: string[] = [];
-    stop = src.watch(() => seen.push('change'), (err) => seen.push(`error: ${err.message}`));
+    stop = src.watch(
+      () => seen.push('change'),
+      (err) => seen.push(`error: ${err.message}`),
+    );
     await stop.ready;
     // a watch that reached for the repository would have made the mirror or failed on port 9
     expect(existsSync(state)).toBe(false);

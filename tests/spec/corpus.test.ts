@@ -10,7 +10,8 @@ const compiler = createCompiler();
 
 function compileCase(c: CorpusCase) {
   const files: SpecFile[] = Object.entries(c.files).map(([path, content]) => ({
-    path, content: typeof content === 'string' ? new TextEncoder().encode(content) : content,
+    path,
+    content: typeof content === 'string' ? new TextEncoder().encode(content) : content,
   }));
   const out = compiler.compile(
     { files, ...(c.symlinks && { symlinks: c.symlinks }) },
@@ -42,7 +43,7 @@ describe('broken-spec corpus', () => {
     expect(compile(c)).toEqual(c.expected);
   });
 
-  it.each(CASES.map((c) => [c.name, c] as const))('%s: skips exactly the other tools\' documents', (_name, c) => {
+  it.each(CASES.map((c) => [c.name, c] as const))("%s: skips exactly the other tools' documents", (_name, c) => {
     expect((compileCase(c).skipped ?? []).map(formatSpecError)).toEqual(c.skipped ?? []);
   });
 
@@ -65,7 +66,7 @@ describe('broken-spec corpus', () => {
     }
   });
 
-  it('reports each case\'s errors the same way on a second compile (caches change nothing)', () => {
+  it("reports each case's errors the same way on a second compile (caches change nothing)", () => {
     for (const c of CASES) expect(compile(c), c.name).toEqual(c.expected);
   });
 });

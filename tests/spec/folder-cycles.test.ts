@@ -26,8 +26,12 @@ afterEach(() => {
 describe('folder cycles', () => {
   it('reads static, type-only, re-exported and dynamic relative imports, not comments or packages', () => {
     const text = [
-      "import { a } from '../a/x.js';", "import type { B } from '../b/y.js';", "export * from './c.js';",
-      "const d = await import('../d/z.js');", "// import { e } from '../e/w.js';", "import f from 'fastify';",
+      "import { a } from '../a/x.js';",
+      "import type { B } from '../b/y.js';",
+      "export * from './c.js';",
+      "const d = await import('../d/z.js');",
+      "// import { e } from '../e/w.js';",
+      "import f from 'fastify';",
     ].join('\n');
     expect(relativeImports(text).sort()).toEqual(['../a/x.js', '../b/y.js', '../d/z.js', './c.js']);
   });

@@ -22,7 +22,10 @@ describe('findCycles', () => {
 
   it('reports separate cycles separately', () => {
     const cycles = findCycles(g({ a: ['b'], b: ['a'], c: ['d'], d: ['c'], e: ['a', 'c'] }));
-    expect(cycles).toEqual([['a', 'b', 'a'], ['c', 'd', 'c']]);
+    expect(cycles).toEqual([
+      ['a', 'b', 'a'],
+      ['c', 'd', 'c'],
+    ]);
   });
 
   it('ignores edges to names that are not in the graph (reported elsewhere as unknown)', () => {

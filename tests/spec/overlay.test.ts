@@ -23,8 +23,7 @@ const spec: ServerSpec = {
 
 describe('deepMerge', () => {
   it('merges mappings key by key, replaces lists and scalars', () => {
-    expect(deepMerge({ m: { a: 1, b: 2 }, l: [1, 2, 3], s: 'x' }, { m: { b: 3, c: 4 }, l: [9], s: 'y' }))
-      .toEqual({ m: { a: 1, b: 3, c: 4 }, l: [9], s: 'y' });
+    expect(deepMerge({ m: { a: 1, b: 2 }, l: [1, 2, 3], s: 'x' }, { m: { b: 3, c: 4 }, l: [9], s: 'y' })).toEqual({ m: { a: 1, b: 3, c: 4 }, l: [9], s: 'y' });
   });
 
   it('keeps the base where the override has nothing, and never mutates its inputs', () => {

@@ -9,8 +9,24 @@ const root = new URL('../..', import.meta.url).pathname;
 const PURE_DIRS = ['src/spec', 'src/render', 'src/plan'];
 
 const FORBIDDEN = [
-  'fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'http2', 'dgram', 'tls', 'worker_threads', 'cluster',
-  'isomorphic-git', 'chokidar', 'dockerode', '@kubernetes/client-node', 'fastify', 'pino', 'prom-client',
+  'fs',
+  'fs/promises',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'http2',
+  'dgram',
+  'tls',
+  'worker_threads',
+  'cluster',
+  'isomorphic-git',
+  'chokidar',
+  'dockerode',
+  '@kubernetes/client-node',
+  'fastify',
+  'pino',
+  'prom-client',
   '@modelcontextprotocol/sdk',
 ];
 
@@ -66,14 +82,23 @@ describe('pure core', () => {
     expect(impurities("import 'chokidar';")).toEqual(['imports chokidar']);
     expect(impurities("const g = await import('isomorphic-git');")).toEqual(['imports isomorphic-git']);
     expect(impurities("const h = require('https');")).toEqual(['imports https']);
-    expect(impurities("import {\n  Client,\n} from '@modelcontextprotocol/sdk/client/index.js';")).toEqual(['imports @modelcontextprotocol/sdk/client/index.js']);
-    expect(impurities("import k8s from '@kubernetes/client-node'; import f from 'fastify'; import p from 'pino'; import m from 'prom-client'; import n from 'net'; import h from 'http';"))
-      .toHaveLength(6);
+    expect(impurities("import {\n  Client,\n} from '@modelcontextprotocol/sdk/client/index.js';")).toEqual([
+      'imports @modelcontextprotocol/sdk/client/index.js',
+    ]);
+    expect(
+      impurities(
+        "import k8s from '@kubernetes/client-node'; import f from 'fastify'; import p from 'pino'; import m from 'prom-client'; import n from 'net'; import h from 'http';",
+      ),
+    ).toHaveLength(6);
     expect(impurities('const m = await import(name);')).toEqual(['dynamic import of a computed specifier']);
     expect(impurities('const e = process.env.X;')).toEqual(['uses process.']);
     expect(impurities("const e = globalThis.process['env'];")).toEqual(['uses globalThis.process[']);
     // Not I/O: crypto, relative imports, comments, names that merely contain "process".
-    expect(impurities("import { createHash } from 'node:crypto';\nimport { a } from './fs.js';\n// process.env is not read here\nconst preprocess = 1; x.process.y;")).toEqual([]);
+    expect(
+      impurities(
+        "import { createHash } from 'node:crypto';\nimport { a } from './fs.js';\n// process.env is not read here\nconst preprocess = 1; x.process.y;",
+      ),
+    ).toEqual([]);
   });
 
   it('src/spec, src/render and src/plan import no I/O and read no process state', () => {

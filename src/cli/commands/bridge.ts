@@ -12,7 +12,11 @@ const BRIDGE_OPTIONS = {
   port: { type: 'string', description: 'listen port (default 8000; 0 = any free port)', env: false },
   path: { type: 'string', description: 'MCP endpoint path (default /mcp)', env: false },
   'redact-env': { type: 'string', description: 'comma-separated env vars whose values are masked in logs', env: false },
-  'termination-log': { type: 'string', description: 'file for the server\'s last stderr line when it exits (default /dev/termination-log, if it exists)', env: false },
+  'termination-log': {
+    type: 'string',
+    description: "file for the server's last stderr line when it exits (default /dev/termination-log, if it exists)",
+    env: false,
+  },
   'stop-timeout': { type: 'string', description: 'seconds between SIGTERM and SIGKILL for the server on shutdown (default 5)', env: false },
   'log-level': { type: 'string', description: 'trace | debug | info | warn | error (default info)', env: false },
   help: { type: 'boolean', short: 'h', description: 'show help', env: false },
@@ -41,16 +45,21 @@ function number(v: Values, flag: string, fallback: number, max: number): number 
 /** The bridge's options from its flags and the argv after `--`. */
 export function bridgeArgs(v: Values, child: readonly string[]): BridgeArgs {
   const [command, ...args] = child;
-  if (command === undefined || command === '') throw new UsageError('give the stdio server to run after --, e.g. mcp-gitops bridge -- npx -y @modelcontextprotocol/server-memory');
+  if (command === undefined || command === '')
+    throw new UsageError('give the stdio server to run after --, e.g. mcp-gitops bridge -- npx -y @modelcontextprotocol/server-memory');
   return {
     host: str(v, 'host') ?? '127.0.0.1',
     port: Math.trunc(number(v, 'port', 8000, 65_535)),
     path: str(v, 'path') ?? '/mcp',
-    redactEnv: (str(v, 'redact-env') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''),
+    redactEnv: (str(v, 'redact-env') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
     graceMs: number(v, 'stop-timeout', 5, 3600) * 1000,
     logLevel: str(v, 'log-level') ?? 'info',
     ...terminationLog(str(v, 'termination-log')),
-    command, args,
+    command,
+    args,
   };
 }
 
@@ -99,7 +108,7 @@ export async function runBridge(a: BridgeArgs, io: CliIO): Promise<number> {
 export const bridgeCommand = {
   name: 'bridge',
   usage: 'Usage: mcp-gitops bridge [options] -- <command> [args...]',
-  summary: 'Run a stdio MCP server and serve it as MCP streamable HTTP (used in pods by the kubernetes runtime). Exits with the server\'s exit code.',
+  summary: "Run a stdio MCP server and serve it as MCP streamable HTTP (used in pods by the kubernetes runtime). Exits with the server's exit code.",
   options: BRIDGE_OPTIONS,
   /** main() hands the argv after `--` here (see ADR 0006). */
   passthrough: true,

@@ -15,7 +15,9 @@ import { assertObservable, livePlan } from '../live-plan.js';
 import { OUTPUT_OPTION, REV_OPTION, outputFormat, reportInvalid, serialize } from './shared.js';
 
 const PLAN_OPTIONS = {
-  ...COMMON_OPTIONS, ...REV_OPTION, ...OUTPUT_OPTION,
+  ...COMMON_OPTIONS,
+  ...REV_OPTION,
+  ...OUTPUT_OPTION,
   server: { type: 'string', description: "ask the daemon at this URL (e.g. http://127.0.0.1:8080): its runtime's live view, for its branch head", env: false },
   live: { type: 'boolean', description: 'observe the runtime (--runtime docker|kubernetes) from here, as a daemon would at start', env: false },
   namespace: { type: 'string', description: 'kubernetes (--live): namespace of the servers' },
@@ -25,8 +27,15 @@ const PLAN_OPTIONS = {
 /** The state file's records as instances: what the last sync left running, each having passed its gate. */
 function recorded(state: DaemonState | null): ObservedInstance[] {
   return Object.values(state?.servers ?? {}).map((r) => ({
-    id: `recorded:${r.name}`, server: r.name, specHash: r.specHash, commit: r.commit, state: 'running' as const, startedAt: r.deployedAt,
-    verified: recordedTools(r, { specHash: r.specHash, startedAt: r.deployedAt }) !== null, version: r.version, ...(r.port !== undefined && { port: r.port }),
+    id: `recorded:${r.name}`,
+    server: r.name,
+    specHash: r.specHash,
+    commit: r.commit,
+    state: 'running' as const,
+    startedAt: r.deployedAt,
+    verified: recordedTools(r, { specHash: r.specHash, startedAt: r.deployedAt }) !== null,
+    version: r.version,
+    ...(r.port !== undefined && { port: r.port }),
   }));
 }
 
@@ -53,7 +62,8 @@ async function localPlan(v: Values, io: CliIO): Promise<PlanView | number> {
 export const planCommand = {
   name: 'plan',
   usage: 'mcp-gitops plan [--server <url> | --live] [--repo <path|url>] [--path <dir>] [--env <name>] [--state-dir <dir>] [-o text|yaml|json]',
-  summary: 'Shows what the next sync does per server (keep, verify, create, start-beside, recreate, restart, skip, prune) in dependency waves: asked of a running daemon (--server), against the runtime observed from here (--live), or against the state file.',
+  summary:
+    'Shows what the next sync does per server (keep, verify, create, start-beside, recreate, restart, skip, prune) in dependency waves: asked of a running daemon (--server), against the runtime observed from here (--live), or against the state file.',
   options: PLAN_OPTIONS,
   async run(v: Values, io: CliIO): Promise<number> {
     const format = outputFormat(v, 'text');

@@ -13,13 +13,19 @@ const SERVE_OPTIONS = {
   namespace: { type: 'string', description: "kubernetes: namespace of the servers (default: the daemon's own, else mcp-gitops)" },
   scope: { type: 'string', description: 'docker: see and touch only containers labelled mcp-gitops/scope=<scope> (several daemons on one engine)' },
   'drain-timeout': { type: 'string', description: 'seconds a gateway session on a replaced instance may go on before it is ended (default 30)' },
-  'allowed-hosts': { type: 'string', description: 'comma list of more Host names /mcp, /sync and /webhook accept (default: localhost, 127.0.0.1, [::1], --host; * = any)' },
+  'allowed-hosts': {
+    type: 'string',
+    description: 'comma list of more Host names /mcp, /sync and /webhook accept (default: localhost, 127.0.0.1, [::1], --host; * = any)',
+  },
   'allowed-origins': { type: 'string', description: 'comma list of more browser Origins (scheme://host[:port]) accepted beside those hosts (* = any)' },
   'git-timeout': { type: 'string', description: 'seconds a remote git server may send nothing before the fetch fails and is retried (default 60)' },
 } satisfies OptionTable;
 
 function listOption(v: Values, flag: string): string[] | undefined {
-  const list = str(v, flag)?.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  const list = str(v, flag)
+    ?.split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
   return list && list.length > 0 ? list : undefined;
 }
 
@@ -72,10 +78,13 @@ export const serveCommand = {
     return new Promise<number>((resolve) => {
       const shutdown = (signal: string): void => {
         daemon.logger.info({ signal }, 'shutting down');
-        daemon.stop().then(() => resolve(0), (e: unknown) => {
-          daemon.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'shutdown failed');
-          resolve(1);
-        });
+        daemon.stop().then(
+          () => resolve(0),
+          (e: unknown) => {
+            daemon.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'shutdown failed');
+            resolve(1);
+          },
+        );
       };
       void daemon.exited.then(resolve);
       process.once('SIGTERM', () => shutdown('SIGTERM'));

@@ -25,7 +25,8 @@ function seconds(v: Values, flag: string, fallback: number): number {
 async function waitSynced(client: DaemonClient, v: Values, print: Print, io: CliIO): Promise<number> {
   const timeoutMs = seconds(v, 'timeout', 120) * 1000;
   const revision = str(v, 'revision');
-  if (revision !== undefined && !/^[0-9a-f]{4,40}$/i.test(revision)) throw new UsageError(`--revision must be a commit SHA (4 to 40 hex digits), got "${revision}"`);
+  if (revision !== undefined && !/^[0-9a-f]{4,40}$/i.test(revision))
+    throw new UsageError(`--revision must be a commit SHA (4 to 40 hex digits), got "${revision}"`);
   const deadline = Date.now() + timeoutMs;
   let s = await client.status(); // unreachable at the start: exit 2 at once
   let said = '';
@@ -61,7 +62,8 @@ async function waitSynced(client: DaemonClient, v: Values, print: Print, io: Cli
 export const statusCommand = {
   name: 'status',
   usage: 'mcp-gitops status [--server <url>] [-o text|json|yaml] [--wait-synced [--revision <sha>] [--timeout <seconds>]]',
-  summary: "Shows a running daemon's phase, revisions and servers. Exit 0 ok, 1 phase Failed or Degraded (with --wait-synced: the commit failed), 2 usage error or daemon unreachable, 3 --wait-synced timed out.",
+  summary:
+    "Shows a running daemon's phase, revisions and servers. Exit 0 ok, 1 phase Failed or Degraded (with --wait-synced: the commit failed), 2 usage error or daemon unreachable, 3 --wait-synced timed out.",
   options: {
     ...DAEMON_OPTIONS,
     'wait-synced': { type: 'boolean', description: 'wait until the branch head (or --revision) is applied, last good and every server healthy', env: false },
@@ -72,7 +74,8 @@ export const statusCommand = {
     const printAny = printer(v, io);
     const print: Print = (s) => printAny(s, statusText);
     const client = DaemonClient.from(v, io.env);
-    if (v['wait-synced'] !== true && (str(v, 'revision') !== undefined || str(v, 'timeout') !== undefined)) throw new UsageError('--revision and --timeout go with --wait-synced');
+    if (v['wait-synced'] !== true && (str(v, 'revision') !== undefined || str(v, 'timeout') !== undefined))
+      throw new UsageError('--revision and --timeout go with --wait-synced');
     if (v['wait-synced'] === true) return waitSynced(client, v, print, io);
     const s = await client.status();
     print(s);

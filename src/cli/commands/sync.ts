@@ -7,7 +7,8 @@ import { DAEMON_OPTIONS, printer } from './daemon-options.js';
 export const syncCommand = {
   name: 'sync',
   usage: 'mcp-gitops sync [--server <url>] [--force] [-o text|json|yaml]',
-  summary: 'Asks a running daemon to sync the branch head now (--force: retry a commit that failed). Needs MCP_GITOPS_API_TOKEN. Exit 0 queued, 2 usage error, daemon unreachable or token refused.',
+  summary:
+    'Asks a running daemon to sync the branch head now (--force: retry a commit that failed). Needs MCP_GITOPS_API_TOKEN. Exit 0 queued, 2 usage error, daemon unreachable or token refused.',
   options: {
     ...DAEMON_OPTIONS,
     force: { type: 'boolean', description: 'sync the head even if it is the failed revision', env: false },

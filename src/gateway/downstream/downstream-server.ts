@@ -23,7 +23,11 @@ export interface DownstreamOptions {
 
 export function createDownstreamServer(o: DownstreamOptions): Server {
   const { info } = o.upstream;
-  const server = new Server(info.serverInfo, { capabilities: info.capabilities, jsonSchemaValidator: passthroughValidator, ...(info.instructions !== undefined && { instructions: info.instructions }) });
+  const server = new Server(info.serverInfo, {
+    capabilities: info.capabilities,
+    jsonSchemaValidator: passthroughValidator,
+    ...(info.instructions !== undefined && { instructions: info.instructions }),
+  });
   // the Server would keep a logging level for itself; the upstream is who logs
   server.removeRequestHandler('logging/setLevel');
   server.fallbackRequestHandler = (req, extra) => forward(o, req, extra.signal, (n) => extra.sendNotification(n));
@@ -31,7 +35,10 @@ export function createDownstreamServer(o: DownstreamOptions): Server {
   return server;
 }
 
-type SendProgress = (n: { method: 'notifications/progress'; params: { progressToken: string | number; progress: number; total?: number; message?: string } }) => Promise<void>;
+type SendProgress = (n: {
+  method: 'notifications/progress';
+  params: { progressToken: string | number; progress: number; total?: number; message?: string };
+}) => Promise<void>;
 
 async function forward(o: DownstreamOptions, req: JSONRPCRequest, clientSignal: AbortSignal, sendProgress: SendProgress): Promise<Result> {
   o.onRequest();
@@ -41,14 +48,18 @@ async function forward(o: DownstreamOptions, req: JSONRPCRequest, clientSignal: 
   // progress goes out on this request's stream, so it must be written before the result closes it
   const sending: Promise<void>[] = [];
   try {
-    const result = await o.upstream.request({ method: req.method, params: req.params }, {
-      signal: link.signal,
-      timeout: o.requestTimeoutMs,
-      resetTimeoutOnProgress: true,
-      ...(token !== undefined && {
-        onprogress: (p) => void sending.push(sendProgress({ method: 'notifications/progress', params: { ...p, progressToken: token } }).catch(() => undefined)),
-      }),
-    });
+    const result = await o.upstream.request(
+      { method: req.method, params: req.params },
+      {
+        signal: link.signal,
+        timeout: o.requestTimeoutMs,
+        resetTimeoutOnProgress: true,
+        ...(token !== undefined && {
+          onprogress: (p) =>
+            void sending.push(sendProgress({ method: 'notifications/progress', params: { ...p, progressToken: token } }).catch(() => undefined)),
+        }),
+      },
+    );
     await Promise.all(sending);
     done(req.method === 'tools/call' && result.isError === true ? 'tool' : undefined);
     return result;

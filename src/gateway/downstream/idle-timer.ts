@@ -6,9 +6,7 @@ export class IdleTimer {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
-  constructor(
-    private readonly o: { server: string; idleTimeoutMs: number; busy: () => boolean; close: (why: GatewayError) => void },
-  ) {}
+  constructor(private readonly o: { server: string; idleTimeoutMs: number; busy: () => boolean; close: (why: GatewayError) => void }) {}
 
   /** A request came (or an answer went): the idle time starts again. */
   arm(): void {

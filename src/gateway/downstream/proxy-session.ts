@@ -4,7 +4,14 @@
 // runs here (ADR 0005): the gateway only reads the JSON-RPC ids going past, for its metrics and so
 // that a drain or a lost instance can still end what is in flight with a clean JSON-RPC error.
 import { randomUUID } from 'node:crypto';
-import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import {
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+} from 'node:http';
 import type { Body } from '../body.js';
 import { describeError } from '../upstream/client-lifecycle.js';
 import type { DownstreamSession } from './downstream-session.js';
@@ -17,8 +24,18 @@ import { watchResponses, type RpcResponse } from './response-watch.js';
 
 /** Headers that belong to one hop, or to the gateway (its token, its session id): never passed on. */
 const HOP = new Set([
-  'host', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade',
-  'content-length', 'authorization', 'mcp-session-id', 'accept-encoding',
+  'host',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'content-length',
+  'authorization',
+  'mcp-session-id',
+  'accept-encoding',
 ]);
 const DELETE_TIMEOUT_MS = 1000;
 
@@ -69,8 +86,10 @@ export class ProxySession implements DownstreamSession {
 
   constructor(private readonly o: ProxySessionOptions) {
     this.idle = new IdleTimer({
-      server: o.server, idleTimeoutMs: o.limits.idleTimeoutMs,
-      busy: () => this.busy, close: (why) => void this.close(why),
+      server: o.server,
+      idleTimeoutMs: o.limits.idleTimeoutMs,
+      busy: () => this.busy,
+      close: (why) => void this.close(why),
     });
     this.idle.arm();
   }
@@ -146,8 +165,11 @@ export class ProxySession implements DownstreamSession {
     if (raw !== undefined) headers['content-length'] = String(raw.length);
     const up = httpRequest(this.o.target.url, { method: req.method, headers, agent: this.o.target.agent });
     x.upstream = up;
-    if (req.method === 'POST') up.setTimeout(this.o.limits.requestTimeoutMs, () => up.destroy(new Error(`no answer within ${this.o.limits.requestTimeoutMs} ms`)));
-    up.on('error', (err) => this.fail(x, new GatewayError('UPSTREAM_UNAVAILABLE', `server ${this.o.server} is unreachable: ${describeError(err)}`, this.o.server)));
+    if (req.method === 'POST')
+      up.setTimeout(this.o.limits.requestTimeoutMs, () => up.destroy(new Error(`no answer within ${this.o.limits.requestTimeoutMs} ms`)));
+    up.on('error', (err) =>
+      this.fail(x, new GatewayError('UPSTREAM_UNAVAILABLE', `server ${this.o.server} is unreachable: ${describeError(err)}`, this.o.server)),
+    );
     up.on('response', (ur) => this.respond(ur, x, initialize));
     x.res.on('close', () => {
       if (!x.finished) up.destroy(); // the client went away: so does its upstream request
@@ -158,7 +180,8 @@ export class ProxySession implements DownstreamSession {
 
   private respond(ur: IncomingMessage, x: Exchange, initialize: boolean): void {
     const headers: OutgoingHttpHeaders = {};
-    for (const [k, v] of Object.entries(ur.headers)) if (v !== undefined && k !== 'connection' && k !== 'keep-alive' && k !== 'transfer-encoding') headers[k] = v;
+    for (const [k, v] of Object.entries(ur.headers))
+      if (v !== undefined && k !== 'connection' && k !== 'keep-alive' && k !== 'transfer-encoding') headers[k] = v;
     const sid = ur.headers['mcp-session-id'];
     if (typeof sid === 'string') {
       this.upstreamId ??= sid;
@@ -210,11 +233,15 @@ export class ProxySession implements DownstreamSession {
 
   /** Frees the instance's session (best effort, bounded): the client will not come back to it. */
   private deleteUpstream(upstreamId: string): void {
-    const del = httpRequest(this.o.target.url, { method: 'DELETE', headers: { 'mcp-session-id': upstreamId }, agent: this.o.target.agent, timeout: DELETE_TIMEOUT_MS });
+    const del = httpRequest(this.o.target.url, {
+      method: 'DELETE',
+      headers: { 'mcp-session-id': upstreamId },
+      agent: this.o.target.agent,
+      timeout: DELETE_TIMEOUT_MS,
+    });
     del.on('timeout', () => del.destroy());
     del.on('error', () => undefined);
     del.on('response', (r) => r.resume());
     del.end();
   }
-
 }

@@ -43,7 +43,10 @@ export class GatewaySession implements DownstreamSession {
 
   private constructor(private readonly o: SessionOptions) {
     this.idle = new IdleTimer({
-      server: o.server, idleTimeoutMs: o.limits.idleTimeoutMs, busy: () => this.tracked?.busy ?? false, close: (why) => void this.close(why),
+      server: o.server,
+      idleTimeoutMs: o.limits.idleTimeoutMs,
+      busy: () => this.tracked?.busy ?? false,
+      close: (why) => void this.close(why),
     });
   }
 
@@ -114,15 +117,22 @@ export class GatewaySession implements DownstreamSession {
         if (!this.mcp) return Promise.reject(new Error('session not ready'));
         // on the stream of the client's request that caused it, as the server would have sent it
         const related = this.tracked?.inFlight;
-        return this.mcp.request(r, ResultSchema, { signal, timeout: this.o.limits.requestTimeoutMs, ...(related !== undefined && { relatedRequestId: related }) });
+        return this.mcp.request(r, ResultSchema, {
+          signal,
+          timeout: this.o.limits.requestTimeoutMs,
+          ...(related !== undefined && { relatedRequestId: related }),
+        });
       },
       lost: (reason) => void this.expire(new GatewayError('SESSION_ENDED', `${reason}; initialize a new session`, this.o.server)),
     };
     const { clientInfo, capabilities } = this.o.init.params;
     this.upstream = await this.o.source.open({ clientInfo, capabilities, peer });
     this.mcp = createDownstreamServer({
-      server: this.o.server, upstream: this.upstream, metrics: this.o.metrics,
-      requestTimeoutMs: this.o.limits.requestTimeoutMs, session: this.abort.signal,
+      server: this.o.server,
+      upstream: this.upstream,
+      metrics: this.o.metrics,
+      requestTimeoutMs: this.o.limits.requestTimeoutMs,
+      session: this.abort.signal,
       onRequest: () => this.idle.arm(),
     });
     this.mcp.onclose = () => void this.close(new GatewayError('SESSION_ENDED', 'the client ended the session', this.o.server));
@@ -142,5 +152,4 @@ export class GatewaySession implements DownstreamSession {
     const related = this.tracked?.inFlight;
     this.mcp?.notification(n, related !== undefined ? { relatedRequestId: related } : undefined).catch(() => undefined); // e.g. a capability the client did not ask for
   }
-
 }

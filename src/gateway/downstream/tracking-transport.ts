@@ -2,7 +2,14 @@
 // a session is idle only when none do, and a drain closes it only once the errors it sent for
 // its in-flight requests have been written.
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse, type JSONRPCMessage, type MessageExtraInfo, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import {
+  isJSONRPCErrorResponse,
+  isJSONRPCRequest,
+  isJSONRPCResultResponse,
+  type JSONRPCMessage,
+  type MessageExtraInfo,
+  type RequestId,
+} from '@modelcontextprotocol/sdk/types.js';
 
 export class TrackingTransport implements Transport {
   onclose?: () => void;
@@ -53,10 +60,7 @@ export class TrackingTransport implements Transport {
   async idle(timeoutMs: number): Promise<void> {
     if (this.pending.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      new Promise<void>((r) => this.waiters.push(r)),
-      new Promise<void>((r) => (timer = setTimeout(r, timeoutMs))),
-    ]);
+    await Promise.race([new Promise<void>((r) => this.waiters.push(r)), new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
     clearTimeout(timer);
   }
 

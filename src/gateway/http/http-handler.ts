@@ -51,7 +51,10 @@ export async function handleMcp(core: GatewayCore, req: McpRequest, reply: Fasti
 function refuse(reply: FastifyReply, e: GatewayError, id: string | number | null): FastifyReply {
   if (e.code === 'UNAUTHORIZED') void reply.header('www-authenticate', 'Bearer realm="mcp-gitops"');
   if (e.code === 'TOO_MANY_SESSIONS' || e.code === 'NOT_READY') void reply.header('retry-after', '5');
-  return reply.code(e.status).header('content-type', 'application/json').send(JSON.stringify(e.body(id)));
+  return reply
+    .code(e.status)
+    .header('content-type', 'application/json')
+    .send(JSON.stringify(e.body(id)));
 }
 
 function writeRaw(res: ServerResponse, e: GatewayError, id: string | number | null): void {

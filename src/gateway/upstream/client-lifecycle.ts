@@ -40,4 +40,3 @@ export async function connectClient(client: Client, transport: () => Promise<Tra
     clearTimeout(timer);
   }
 }
-

@@ -55,8 +55,10 @@ export const SESSION_ENV = 'MCP_GITOPS_SESSION_ID';
 function forSession(server: RenderedServer, id: string): RenderedServer {
   const env = (e: Record<string, string>) => ({ ...e, [SESSION_ENV]: id });
   return {
-    ...server, specHash: `${server.specHash}${SESSION_HASH_SUFFIX}`,
-    spec: { ...server.spec, env: env(server.spec.env) }, masked: { ...server.masked, env: env(server.masked.env) },
+    ...server,
+    specHash: `${server.specHash}${SESSION_HASH_SUFFIX}`,
+    spec: { ...server.spec, env: env(server.spec.env) },
+    masked: { ...server.masked, env: env(server.masked.env) },
   };
 }
 

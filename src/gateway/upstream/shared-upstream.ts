@@ -61,7 +61,8 @@ class SharedUpstream implements UpstreamSource {
   }
 
   private ready(): Promise<Client> {
-    if (this.closed) return Promise.reject(new GatewayError('INSTANCE_GONE', `instance ${this.o.instanceId} of server ${this.o.server} is gone`, this.o.server));
+    if (this.closed)
+      return Promise.reject(new GatewayError('INSTANCE_GONE', `instance ${this.o.instanceId} of server ${this.o.server} is gone`, this.o.server));
     this.client ??= this.connect().catch((err: unknown) => {
       this.client = undefined;
       throw err;
@@ -72,8 +73,13 @@ class SharedUpstream implements UpstreamSource {
   private async connect(): Promise<Client> {
     const client = new Client(this.o.clientInfo, { capabilities: {}, jsonSchemaValidator: passthroughValidator });
     // it declared no sampling, elicitation or roots: a server that asks anyway learns why not
-    client.fallbackRequestHandler = (req) => Promise.reject(new McpError(ErrorCode.MethodNotFound,
-      `${req.method} is not relayed: the gateway shares one connection to server ${this.o.server} between all client sessions; set spec.gateway.sessions: isolated to relay it`));
+    client.fallbackRequestHandler = (req) =>
+      Promise.reject(
+        new McpError(
+          ErrorCode.MethodNotFound,
+          `${req.method} is not relayed: the gateway shares one connection to server ${this.o.server} between all client sessions; set spec.gateway.sessions: isolated to relay it`,
+        ),
+      );
     client.fallbackNotificationHandler = (n) => {
       this.broadcast(n);
       return Promise.resolve();
@@ -92,8 +98,9 @@ class SharedUpstream implements UpstreamSource {
     }
     this.current = client;
     for (const uri of this.subs.uris()) {
-      client.request({ method: 'resources/subscribe', params: { uri } }, ResultSchema).catch((err: unknown) =>
-        this.o.logger.warn({ server: this.o.server, uri, err: describeError(err) }, 'could not renew a resource subscription'));
+      client
+        .request({ method: 'resources/subscribe', params: { uri } }, ResultSchema)
+        .catch((err: unknown) => this.o.logger.warn({ server: this.o.server, uri, err: describeError(err) }, 'could not renew a resource subscription'));
     }
     return client;
   }

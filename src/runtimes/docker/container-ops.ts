@@ -27,7 +27,8 @@ export async function listOurs(d: EngineDeps): Promise<OwnContainer<Dockerode.Co
   let infos: Dockerode.ContainerInfo[];
   try {
     infos = await withAnswerTimeout(d.requestTimeoutMs, (abortSignal) =>
-      d.docker.listContainers({ all: true, filters: { label: labelFilters(d.scope) }, abortSignal }));
+      d.docker.listContainers({ all: true, filters: { label: labelFilters(d.scope) }, abortSignal }),
+    );
   } catch (err) {
     throw engineError(err, { what: 'list containers', where: d.where });
   }
@@ -81,7 +82,9 @@ async function waitRemoved(d: EngineDeps, id: string): Promise<void> {
 
 /** Resolves with the exit code once the container is not running; rejects after `ms` if it still runs. */
 export async function waitStopped(d: EngineDeps, id: string, ms: number): Promise<number | null> {
-  const r = await withAnswerTimeout(ms, (abortSignal) => d.docker.getContainer(id).wait({ condition: 'not-running', abortSignal })) as { StatusCode?: unknown };
+  const r = (await withAnswerTimeout(ms, (abortSignal) => d.docker.getContainer(id).wait({ condition: 'not-running', abortSignal }))) as {
+    StatusCode?: unknown;
+  };
   return typeof r.StatusCode === 'number' ? r.StatusCode : null;
 }
 
@@ -99,7 +102,11 @@ export interface EndReport {
  * Why a container ended, from its state and the tail of its log (stderr only for stdio servers:
  * their stdout is the JSON-RPC conversation). Best effort: a container already gone still gets a line.
  */
-export async function describeEnd(d: EngineDeps, id: string, o: { exitCode: number | null; stdio: boolean; secretValues: readonly string[] }): Promise<EndReport> {
+export async function describeEnd(
+  d: EngineDeps,
+  id: string,
+  o: { exitCode: number | null; stdio: boolean; secretValues: readonly string[] },
+): Promise<EndReport> {
   let state: Dockerode.ContainerInspectInfo['State'] | undefined;
   let secretValues = [...o.secretValues];
   try {
@@ -112,7 +119,8 @@ export async function describeEnd(d: EngineDeps, id: string, o: { exitCode: numb
   let tail: string[] = [];
   try {
     const buf = await withAnswerTimeout(d.requestTimeoutMs, (abortSignal) =>
-      d.docker.getContainer(id).logs({ stdout: !o.stdio, stderr: true, tail: TAIL_LINES, follow: false, abortSignal }));
+      d.docker.getContainer(id).logs({ stdout: !o.stdio, stderr: true, tail: TAIL_LINES, follow: false, abortSignal }),
+    );
     tail = frameLines(buf, o.stdio ? STDERR : BOTH);
   } catch (err) {
     d.logger.debug({ id, err }, 'could not read the log of an ended container');

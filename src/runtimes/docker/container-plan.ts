@@ -41,7 +41,10 @@ export function planContainer(server: RenderedServer, ctx: StartContext, o: Plan
   const stdio = endpoint.kind === 'stdio';
   const name = `${NAME_PREFIX}${spec.name}-${o.suffix}`;
   return {
-    name, image, endpoint, labels,
+    name,
+    image,
+    endpoint,
+    labels,
     create: {
       name,
       Image: image,

@@ -105,21 +105,28 @@ class DockerRuntimeImpl implements DockerRuntime {
     const spec = server.spec;
     if (ctx.signal?.aborted) throw startCancelled(spec.name);
     const plan = planContainer(server, ctx, {
-      suffix: randomBytes(5).toString('hex'), scope: this.options.scope, init: this.options.init ?? true,
+      suffix: randomBytes(5).toString('hex'),
+      scope: this.options.scope,
+      init: this.options.init ?? true,
       logConfig: this.options.logConfig ?? { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } },
     });
     if (plan.endpoint.kind === 'http' && spec.port !== undefined && (await isPortListening(spec.port))) {
-      throw new RuntimeError('RUNTIME_PORT_IN_USE', `port ${spec.port} on 127.0.0.1 is already in use (an older instance of ${spec.name}?)`, { port: spec.port });
+      throw new RuntimeError('RUNTIME_PORT_IN_USE', `port ${spec.port} on 127.0.0.1 is already in use (an older instance of ${spec.name}?)`, {
+        port: spec.port,
+      });
     }
     await ensureImage({ ...this.deps, pullTimeoutMs: this.options.pullTimeoutMs ?? 300_000 }, plan.image);
     this.assertOpen();
-    const where = this.engine, secretValues = server.secretValues;
+    const where = this.engine,
+      secretValues = server.secretValues;
     let container: Dockerode.Container;
     try {
       container = await withAnswerTimeout(this.deps.requestTimeoutMs, (abortSignal) => this.deps.docker.createContainer({ ...plan.create, abortSignal }));
     } catch (err) {
       if (engineStatus(err) === 404) {
-        throw new RuntimeError('RUNTIME_IMAGE_UNAVAILABLE', `image ${plan.image} disappeared from the engine while ${spec.name} was being created`, { image: plan.image });
+        throw new RuntimeError('RUNTIME_IMAGE_UNAVAILABLE', `image ${plan.image} disappeared from the engine while ${spec.name} was being created`, {
+          image: plan.image,
+        });
       }
       throw engineError(err, { what: `create container ${plan.name}`, where, secretValues });
     }
@@ -144,8 +151,11 @@ class DockerRuntimeImpl implements DockerRuntime {
     }
     this.logger.info({ id: container.id, name: plan.name, server: spec.name, image: plan.image, endpoint: plan.endpoint }, 'instance started');
     return {
-      id: container.id, labels: { server: spec.name, commit: ctx.commit, specHash: server.specHash },
-      state: own?.info.State.Running === false ? 'exited' : 'running', startedAt: t.startedAt, endpoint: plan.endpoint,
+      id: container.id,
+      labels: { server: spec.name, commit: ctx.commit, specHash: server.specHash },
+      state: own?.info.State.Running === false ? 'exited' : 'running',
+      startedAt: t.startedAt,
+      endpoint: plan.endpoint,
     };
   }
 
@@ -170,7 +180,12 @@ class DockerRuntimeImpl implements DockerRuntime {
       const attachment = t.attachment?.isOpen ? t.attachment : await this.attach(t);
       return attachment.channel.attach();
     } catch (err) {
-      throw new RuntimeError('RUNTIME_NOT_RUNNING', `cannot attach to the stdio of container ${id}: ${engineError(err, { what: 'attach', where: this.engine }).message}`, { id }, { cause: err });
+      throw new RuntimeError(
+        'RUNTIME_NOT_RUNNING',
+        `cannot attach to the stdio of container ${id}: ${engineError(err, { what: 'attach', where: this.engine }).message}`,
+        { id },
+        { cause: err },
+      );
     }
   }
 
@@ -188,7 +203,10 @@ class DockerRuntimeImpl implements DockerRuntime {
     this.events?.stop();
     await this.removing.settled();
     for (const t of this.tracked.values()) t.attachment?.detach();
-    this.logger.info({ engine: this.engine, containers: this.tracked.size }, 'docker runtime shut down; its containers keep running for the next daemon to adopt');
+    this.logger.info(
+      { engine: this.engine, containers: this.tracked.size },
+      'docker runtime shut down; its containers keep running for the next daemon to adopt',
+    );
   }
 
   private ensureReady(): Promise<void> {
@@ -204,20 +222,24 @@ class DockerRuntimeImpl implements DockerRuntime {
   /** Follows `die` events first (no exit can be missed after this), then adopts running stdio containers. */
   private async connectEngine(): Promise<void> {
     this.events = new ExitEvents({
-      ...this.deps, filters: labelFilters(this.options.scope), onDie: (e) => this.onDie(e),
+      ...this.deps,
+      filters: labelFilters(this.options.scope),
+      onDie: (e) => this.onDie(e),
     });
     await this.events.start();
     const stdio = (await listOurs(this.deps)).filter(({ info }) => info.State === 'running' && readEndpoint(info.Labels)?.kind === 'stdio');
-    await Promise.all(stdio.map(async ({ info, labels }) => {
-      const t = this.track(info.Id, labels.server, []);
-      try {
-        await this.attach(t);
-        this.logger.info({ id: info.Id, server: labels.server }, 'adopted running stdio container (re-attached)');
-      } catch (err) {
-        t.unattachable = `could not be re-attached after a daemon restart: ${err instanceof Error ? err.message : String(err)}`;
-        this.logger.warn({ id: info.Id, server: labels.server, reason: t.unattachable }, 'stdio container cannot be adopted; reporting it as exited');
-      }
-    }));
+    await Promise.all(
+      stdio.map(async ({ info, labels }) => {
+        const t = this.track(info.Id, labels.server, []);
+        try {
+          await this.attach(t);
+          this.logger.info({ id: info.Id, server: labels.server }, 'adopted running stdio container (re-attached)');
+        } catch (err) {
+          t.unattachable = `could not be re-attached after a daemon restart: ${err instanceof Error ? err.message : String(err)}`;
+          this.logger.warn({ id: info.Id, server: labels.server, reason: t.unattachable }, 'stdio container cannot be adopted; reporting it as exited');
+        }
+      }),
+    );
   }
 
   private assertOpen(): void {
@@ -264,7 +286,9 @@ class DockerRuntimeImpl implements DockerRuntime {
 
   /** Opens (once at a time) the stdio attachment of a tracked container. */
   private attach(t: Tracked): Promise<StdioAttachment> {
-    t.attaching ??= withAnswerTimeout(this.deps.requestTimeoutMs, (signal) => StdioAttachment.open(this.deps.docker.getContainer(t.id), this.logger, t.id, signal))
+    t.attaching ??= withAnswerTimeout(this.deps.requestTimeoutMs, (signal) =>
+      StdioAttachment.open(this.deps.docker.getContainer(t.id), this.logger, t.id, signal),
+    )
       .then((a) => {
         t.attachment?.detach();
         t.attachment = a;
@@ -345,5 +369,10 @@ class DockerRuntimeImpl implements DockerRuntime {
 function startError(err: unknown, name: string, server: string, where: string, secretValues: readonly string[]): RuntimeError {
   const mapped = engineError(err, { what: `start container ${name}`, where, secretValues });
   if (mapped.transient && engineStatus(err) === undefined) return mapped; // no engine: retry later
-  return new RuntimeError('RUNTIME_START_FAILED', `server ${server}: the engine could not start the container: ${mapped.message.replace(/^start container \S+: (the engine rejected it: |docker engine error: )?/, '')}`, { server }, { cause: err });
+  return new RuntimeError(
+    'RUNTIME_START_FAILED',
+    `server ${server}: the engine could not start the container: ${mapped.message.replace(/^start container \S+: (the engine rejected it: |docker engine error: )?/, '')}`,
+    { server },
+    { cause: err },
+  );
 }

@@ -49,7 +49,12 @@ export function engineError(err: unknown, ctx: EngineErrorContext): RuntimeError
   }
   const name = (err as { name?: unknown } | null)?.name;
   if (name === 'AbortError' || name === 'TimeoutError') {
-    return new RuntimeError('RUNTIME_ENGINE_UNAVAILABLE', `${ctx.what}: docker engine at ${ctx.where} did not answer in time`, { where: ctx.where }, { cause: err });
+    return new RuntimeError(
+      'RUNTIME_ENGINE_UNAVAILABLE',
+      `${ctx.what}: docker engine at ${ctx.where} did not answer in time`,
+      { where: ctx.where },
+      { cause: err },
+    );
   }
   const status = engineStatus(err);
   const said = clean(engineMessage(err));

@@ -5,9 +5,7 @@ import { RuntimeError } from '../errors.js';
 
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
 
-export type EngineAddress =
-  | { socketPath: string }
-  | { host: string; port: number; protocol: 'http' };
+export type EngineAddress = { socketPath: string } | { host: string; port: number; protocol: 'http' };
 
 export function parseDockerHost(value: string | undefined): EngineAddress {
   const raw = value === undefined || value.trim() === '' ? DEFAULT_DOCKER_HOST : value.trim();
@@ -19,8 +17,10 @@ export function parseDockerHost(value: string | undefined): EngineAddress {
     const url = new URL(raw.replace(/^tcp:/, 'http:'));
     if (url.hostname) return { host: url.hostname, port: url.port ? Number(url.port) : 2375, protocol: 'http' };
   }
-  throw new RuntimeError('RUNTIME_INVALID_CONFIG',
-    `DOCKER_HOST ${JSON.stringify(raw)} is not supported: use unix:///path/to/docker.sock or tcp://host:port (TLS and ssh are not supported)`);
+  throw new RuntimeError(
+    'RUNTIME_INVALID_CONFIG',
+    `DOCKER_HOST ${JSON.stringify(raw)} is not supported: use unix:///path/to/docker.sock or tcp://host:port (TLS and ssh are not supported)`,
+  );
 }
 
 export function describeAddress(a: EngineAddress): string {
@@ -29,7 +29,5 @@ export function describeAddress(a: EngineAddress): string {
 
 /** docker-modem merges its own DOCKER_HOST / TLS defaults under these options: every field is set here. */
 export function createDockerClient(a: EngineAddress): Dockerode {
-  return new Dockerode('socketPath' in a
-    ? { socketPath: a.socketPath, protocol: 'http' }
-    : { host: a.host, port: a.port, protocol: a.protocol });
+  return new Dockerode('socketPath' in a ? { socketPath: a.socketPath, protocol: 'http' } : { host: a.host, port: a.port, protocol: a.protocol });
 }

@@ -52,9 +52,15 @@ export class ExitEvents {
     const since = this.since ?? Date.now() / 1000;
     let stream: EventStream;
     try {
-      stream = await withAnswerTimeout(this.o.requestTimeoutMs, async (abortSignal) => (await this.o.docker.getEvents({
-        filters: { type: ['container'], event: ['die'], label: this.o.filters }, since, abortSignal,
-      })) as EventStream);
+      stream = await withAnswerTimeout(
+        this.o.requestTimeoutMs,
+        async (abortSignal) =>
+          (await this.o.docker.getEvents({
+            filters: { type: ['container'], event: ['die'], label: this.o.filters },
+            since,
+            abortSignal,
+          })) as EventStream,
+      );
     } catch (err) {
       throw engineError(err, { what: 'follow container events', where: this.o.where });
     }

@@ -38,7 +38,7 @@ async function pull(d: ImageDeps, image: string): Promise<void> {
   const signal = AbortSignal.timeout(d.pullTimeoutMs);
   let progress: unknown[];
   try {
-    const stream = (await d.docker.pull(image, { abortSignal: signal }));
+    const stream = await d.docker.pull(image, { abortSignal: signal });
     progress = await new Promise<unknown[]>((resolvePull, reject) => {
       d.docker.modem.followProgress(stream, (err: Error | null, output: unknown[]) => (err ? reject(err) : resolvePull(output)));
     });
@@ -55,6 +55,5 @@ async function pull(d: ImageDeps, image: string): Promise<void> {
 }
 
 function unavailable(image: string, why: string, cause?: unknown): RuntimeError {
-  return new RuntimeError('RUNTIME_IMAGE_UNAVAILABLE',
-    `image ${image} is not present on the engine and could not be pulled: ${why}`, { image }, { cause });
+  return new RuntimeError('RUNTIME_IMAGE_UNAVAILABLE', `image ${image} is not present on the engine and could not be pulled: ${why}`, { image }, { cause });
 }

@@ -1,9 +1,6 @@
 // Container labels: the set of docs/reference/labels.md (runtime.ts) plus what the docker runtime needs to read a
 // container back without any local state: its endpoint, its scope, which env keys hold secrets.
-import {
-  fromLabelMap, LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE,
-  type InstanceEndpoint, type InstanceLabels,
-} from '../runtime.js';
+import { fromLabelMap, LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, type InstanceEndpoint, type InstanceLabels } from '../runtime.js';
 
 export const LABEL_ENDPOINT = 'mcp-gitops/endpoint';
 export const LABEL_TRANSPORT = 'mcp-gitops/transport';
@@ -32,7 +29,8 @@ export function endpointLabels(endpoint: InstanceEndpoint): Record<string, strin
 
 /** The endpoint a container was created with; null when its labels do not say (then it is unusable). */
 export function readEndpoint(labels: Record<string, string>): InstanceEndpoint | null {
-  const transport = labels[LABEL_TRANSPORT], url = labels[LABEL_ENDPOINT];
+  const transport = labels[LABEL_TRANSPORT],
+    url = labels[LABEL_ENDPOINT];
   if (transport === 'stdio') return { kind: 'stdio' };
   if ((transport === 'streamable-http' || transport === 'sse') && url?.startsWith('http://')) return { kind: 'http', transport, url };
   return null;
@@ -41,7 +39,9 @@ export function readEndpoint(labels: Record<string, string>): InstanceEndpoint |
 /** Env keys whose values contain one of the secret values. */
 export function secretEnvKeys(env: Record<string, string>, secretValues: readonly string[]): string[] {
   const secrets = secretValues.filter((s) => s.length > 0);
-  return Object.keys(env).filter((k) => secrets.some((s) => env[k].includes(s))).sort();
+  return Object.keys(env)
+    .filter((k) => secrets.some((s) => env[k].includes(s)))
+    .sort();
 }
 
 /** The secret values of a container we did not start, read back from its env (`KEY=value` list). */

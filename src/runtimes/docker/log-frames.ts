@@ -21,7 +21,10 @@ export function frameLines(buf: Buffer, wanted: ReadonlySet<StreamType>): string
 }
 
 function splitLines(buf: Buffer): string[] {
-  const lines = buf.toString('utf8').split('\n').map((l) => l.replace(/\r$/, ''));
+  const lines = buf
+    .toString('utf8')
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''));
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }

@@ -17,7 +17,12 @@ export class StdioAttachment {
   readonly closed: Promise<void>;
   private ended = false;
 
-  private constructor(private readonly socket: Duplex, demux: Demux, logger: Logger, id: string) {
+  private constructor(
+    private readonly socket: Duplex,
+    demux: Demux,
+    logger: Logger,
+    id: string,
+  ) {
     const stdout = new PassThrough();
     const stderr = new Writable({ write: (_chunk, _enc, done) => done() });
     (socket as unknown as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
@@ -36,7 +41,12 @@ export class StdioAttachment {
   static async open(container: Dockerode.Container, logger: Logger, id: string, signal: AbortSignal): Promise<StdioAttachment> {
     // `signal` must not be aborted once this resolved (see withAnswerTimeout): it would cut the connection.
     const socket = (await container.attach({
-      stream: true, stdin: true, stdout: true, stderr: true, hijack: true, abortSignal: signal,
+      stream: true,
+      stdin: true,
+      stdout: true,
+      stderr: true,
+      hijack: true,
+      abortSignal: signal,
     })) as unknown as Duplex;
     const modem = (container as unknown as { modem: { demuxStream: Demux } }).modem;
     return new StdioAttachment(socket, (...a) => modem.demuxStream(...a), logger, id);

@@ -22,12 +22,18 @@ export interface Tracked {
 /** How engine states other than running/exited read in an Instance message. */
 export function stateMessage(engineState: string): string | undefined {
   switch (engineState) {
-    case 'created': return 'was created but never started';
-    case 'paused': return 'was paused out of band';
-    case 'restarting': return 'is restarting (its restart policy was changed out of band)';
-    case 'removing': return 'is being removed';
-    case 'dead': return 'is dead (the engine could not remove it)';
-    default: return undefined;
+    case 'created':
+      return 'was created but never started';
+    case 'paused':
+      return 'was paused out of band';
+    case 'restarting':
+      return 'is restarting (its restart policy was changed out of band)';
+    case 'removing':
+      return 'is being removed';
+    case 'dead':
+      return 'is dead (the engine could not remove it)';
+    default:
+      return undefined;
   }
 }
 

@@ -9,8 +9,21 @@ interface StatusBody {
   details?: { causes?: { field?: string; message?: string; reason?: string }[] };
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
 
 /** HTTP status of an API error, or undefined for anything else. */
 export function statusOf(err: unknown): number | undefined {
@@ -25,7 +38,7 @@ function parseBody(err: unknown): StatusBody {
   if (typeof body !== 'string' || body === '') return {};
   try {
     const parsed: unknown = JSON.parse(body);
-    return typeof parsed === 'object' && parsed !== null ? (parsed) : {};
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
   } catch {
     return { message: body.slice(0, 300) };
   }
@@ -69,7 +82,10 @@ export function mapApiError(err: unknown, call: ApiCall): RuntimeError {
     case 401:
       return make('K8S_UNAUTHORIZED', `the Kubernetes API rejected the credentials (${what}): check the kubeconfig or service account token`);
     case 403:
-      return make('K8S_FORBIDDEN', `forbidden: cannot ${call.verb} resource ${rbacResource} in namespace "${call.namespace}": grant the verb "${call.verb}" on "${call.resource}" to the daemon's Role (see deploy/kubernetes/rbac.yaml)${body.message ? ` (API: ${body.message})` : ''}`);
+      return make(
+        'K8S_FORBIDDEN',
+        `forbidden: cannot ${call.verb} resource ${rbacResource} in namespace "${call.namespace}": grant the verb "${call.verb}" on "${call.resource}" to the daemon's Role (see deploy/kubernetes/rbac.yaml)${body.message ? ` (API: ${body.message})` : ''}`,
+      );
     case 404:
       return make('K8S_NOT_FOUND', `not found: ${what}${body.message ? `: ${body.message}` : ''}`);
     case 409:
@@ -77,7 +93,8 @@ export function mapApiError(err: unknown, call: ApiCall): RuntimeError {
     case 422:
       return make('K8S_INVALID', `invalid: ${what} was rejected: ${causes(body)}`);
     default:
-      if (status === 429 || status >= 500) return make('K8S_TRANSIENT', `the Kubernetes API is unavailable (HTTP ${status}) for ${what}${body.message ? `: ${body.message}` : ''}`);
+      if (status === 429 || status >= 500)
+        return make('K8S_TRANSIENT', `the Kubernetes API is unavailable (HTTP ${status}) for ${what}${body.message ? `: ${body.message}` : ''}`);
       return make('K8S_API_ERROR', `${what} failed with HTTP ${status}${body.message ? `: ${body.message}` : ''}`);
   }
 }

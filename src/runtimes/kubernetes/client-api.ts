@@ -37,19 +37,22 @@ function kindOps(apps: AppsV1Api, core: CoreV1Api, namespace: string): AllOps {
   const ssa = { namespace, fieldManager: FIELD_MANAGER, force: true };
   return {
     Deployment: {
-      group: 'apps', resource: 'deployments',
+      group: 'apps',
+      resource: 'deployments',
       apply: (name, body) => apps.patchNamespacedDeployment({ ...ssa, name, body }, APPLY),
       list: (labelSelector) => apps.listNamespacedDeployment({ namespace, labelSelector }),
       remove: (name, uid) => apps.deleteNamespacedDeployment({ namespace, name, ...deleteBody(uid) }),
     },
     Service: {
-      group: '', resource: 'services',
+      group: '',
+      resource: 'services',
       apply: (name, body) => core.patchNamespacedService({ ...ssa, name, body }, APPLY),
       list: (labelSelector) => core.listNamespacedService({ namespace, labelSelector }),
       remove: (name, uid) => core.deleteNamespacedService({ namespace, name, ...deleteBody(uid) }),
     },
     Secret: {
-      group: '', resource: 'secrets',
+      group: '',
+      resource: 'secrets',
       apply: (name, body) => core.patchNamespacedSecret({ ...ssa, name, body }, APPLY),
       list: (labelSelector) => core.listNamespacedSecret({ namespace, labelSelector }),
       remove: (name, uid) => core.deleteNamespacedSecret({ namespace, name, ...deleteBody(uid) }),
@@ -62,15 +65,22 @@ export function createClientApi(o: ClientApiOptions): KubeApi {
   const ops = kindOps(o.kubeConfig.makeApiClient(AppsV1Api), core, o.namespace);
   const call = <T>(verb: Verb, group: string, resource: string, name: string | undefined, fn: () => Promise<T>): Promise<T> => {
     const c: ApiCall = { verb, group, resource, namespace: o.namespace, ...(name !== undefined && { name }) };
-    return withRetry(() => fn().catch((err: unknown) => { throw mapApiError(err, c); }), o.retry);
+    return withRetry(
+      () =>
+        fn().catch((err: unknown) => {
+          throw mapApiError(err, c);
+        }),
+      o.retry,
+    );
   };
   const opsOf = <K extends ManagedKind>(kind: K): KindOps<K> => ops[kind];
   // a list or an apply (which creates) is never "not found" unless its namespace is missing; the API
   // server lists a missing namespace as empty, so the first apply is where it shows
-  const inNamespace = <T>(p: Promise<T>): Promise<T> => p.catch((err: unknown) => {
-    if (!isRuntimeError(err, 'K8S_NOT_FOUND')) throw err;
-    throw namespaceMissing(o.namespace, err);
-  });
+  const inNamespace = <T>(p: Promise<T>): Promise<T> =>
+    p.catch((err: unknown) => {
+      if (!isRuntimeError(err, 'K8S_NOT_FOUND')) throw err;
+      throw namespaceMissing(o.namespace, err);
+    });
   return {
     namespace: o.namespace,
     apply<K extends ManagedKind>(kind: K, object: ManagedObjects[K]): Promise<ManagedObjects[K]> {

@@ -46,7 +46,10 @@ function buildEnv(server: RenderedServer, secretName: string, out: ContainerInpu
   const { spec, masked, secretValues } = server;
   for (const [name, value] of Object.entries(spec.env)) {
     if (name.startsWith(SECRET_ARG_ENV_PREFIX)) {
-      throw new RuntimeError('RUNTIME_INVALID_SPEC', `server ${spec.name}: env ${name}: the prefix ${SECRET_ARG_ENV_PREFIX} is reserved by the kubernetes runtime`);
+      throw new RuntimeError(
+        'RUNTIME_INVALID_SPEC',
+        `server ${spec.name}: env ${name}: the prefix ${SECRET_ARG_ENV_PREFIX} is reserved by the kubernetes runtime`,
+      );
     }
     if (isSecretValue(value, masked.env[name], secretValues)) {
       out.secretData[name] = value;
@@ -77,10 +80,25 @@ export function buildContainerInputs(server: RenderedServer, secretName: string,
   const command = spec.command === undefined ? undefined : argvEntry(0, spec.command, masked.command, server, secretName, out);
   if (spec.transport === 'stdio') {
     if (command === undefined) {
-      throw new RuntimeError('RUNTIME_INVALID_SPEC', `server ${spec.name}: stdio servers on kubernetes need spec.command (the bridge in the pod runs it and serves it over HTTP)`);
+      throw new RuntimeError(
+        'RUNTIME_INVALID_SPEC',
+        `server ${spec.name}: stdio servers on kubernetes need spec.command (the bridge in the pod runs it and serves it over HTTP)`,
+      );
     }
     const redact = out.secretEnvNames.length > 0 ? ['--redact-env', out.secretEnvNames.join(',')] : [];
-    out.command = [...bridge.command, '--host', '0.0.0.0', '--port', String(bridge.port), '--path', escapeExpansion(bridge.path), ...redact, '--', command, ...argv];
+    out.command = [
+      ...bridge.command,
+      '--host',
+      '0.0.0.0',
+      '--port',
+      String(bridge.port),
+      '--path',
+      escapeExpansion(bridge.path),
+      ...redact,
+      '--',
+      command,
+      ...argv,
+    ];
   } else {
     if (command !== undefined) out.command = [command];
     if (argv.length > 0) out.args = argv;

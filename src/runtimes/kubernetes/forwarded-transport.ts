@@ -7,13 +7,15 @@ import type { RuntimeError } from '../errors.js';
 type Call = (...args: unknown[]) => Promise<unknown>;
 
 export function withForwardFailures(transport: Transport, failure: () => RuntimeError | undefined): Transport {
-  const explain = (fn: Call): Call => async (...args) => {
-    try {
-      return await fn(...args);
-    } catch (err) {
-      throw failure() ?? err;
-    }
-  };
+  const explain =
+    (fn: Call): Call =>
+    async (...args) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        throw failure() ?? err;
+      }
+    };
   return new Proxy(transport, {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop, target);

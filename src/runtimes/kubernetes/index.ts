@@ -38,7 +38,10 @@ export function loadKubeConfig(): KubeConfig {
   const cluster = kc.getCurrentCluster();
   // loadFromDefault falls back to an unauthenticated http://localhost:8080 when it finds nothing
   if (!cluster || (cluster.name === 'cluster' && cluster.server === 'http://localhost:8080')) {
-    throw new RuntimeError('K8S_CONFIG', 'no Kubernetes configuration found: set KUBECONFIG, create ~/.kube/config, or run the daemon in a pod with a service account');
+    throw new RuntimeError(
+      'K8S_CONFIG',
+      'no Kubernetes configuration found: set KUBECONFIG, create ~/.kube/config, or run the daemon in a pod with a service account',
+    );
   }
   return kc;
 }
@@ -50,7 +53,9 @@ export function createKubernetesRuntime(opts: KubernetesRuntimeOptions = {}): Ku
   const access = opts.access ?? (kubeConfig?.getCurrentCluster()?.name === 'inCluster' ? 'service' : 'port-forward');
   const api = opts.api ?? createClientApi({ kubeConfig: kubeConfig!, namespace, ...(opts.retry && { retry: opts.retry }) });
   return new KubernetesRuntimeImpl({
-    api, logger, access,
+    api,
+    logger,
+    access,
     ...(kubeConfig && access === 'port-forward' && { forwards: new PortForwards(kubeConfig, namespace, logger) }),
     ...(opts.bridgeCommand && { bridgeCommand: opts.bridgeCommand }),
     ...(opts.readyTimeoutMs !== undefined && { readyTimeoutMs: opts.readyTimeoutMs }),

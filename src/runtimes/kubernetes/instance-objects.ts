@@ -37,14 +37,22 @@ export interface InstanceObjects {
 
 function secretObject(name: string, namespace: string, labels: Record<string, string>, data: Record<string, string>): V1Secret {
   return {
-    apiVersion: 'v1', kind: 'Secret',
+    apiVersion: 'v1',
+    kind: 'Secret',
     metadata: { name, namespace, labels },
     type: 'Opaque',
     data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')])),
   };
 }
 
-function deploymentObject(server: RenderedServer, o: InstanceObjectsOptions, labels: Record<string, string>, endpoint: PodEndpoint, env: V1EnvVar[], argv: { command?: string[]; args?: string[] }): V1Deployment {
+function deploymentObject(
+  server: RenderedServer,
+  o: InstanceObjectsOptions,
+  labels: Record<string, string>,
+  endpoint: PodEndpoint,
+  env: V1EnvVar[],
+  argv: { command?: string[]; args?: string[] },
+): V1Deployment {
   const { spec, masked } = server;
   const annotations = {
     [ANNOTATION_VERSION]: masked.version,
@@ -53,7 +61,8 @@ function deploymentObject(server: RenderedServer, o: InstanceObjectsOptions, lab
     [ANNOTATION_PATH]: endpoint.path,
   };
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment',
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
     metadata: { name: o.name, namespace: o.namespace, labels, annotations },
     spec: {
       replicas: 1, // the spec has no replica count yet
@@ -65,16 +74,18 @@ function deploymentObject(server: RenderedServer, o: InstanceObjectsOptions, lab
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
-          containers: [{
-            name: CONTAINER_NAME,
-            image: spec.image,
-            ...argv,
-            env,
-            ports: [{ name: PORT_NAME, containerPort: endpoint.port, protocol: 'TCP' }],
-            readinessProbe: { tcpSocket: { port: endpoint.port }, periodSeconds: 2, failureThreshold: 3 },
-            terminationMessagePolicy: 'FallbackToLogsOnError',
-            securityContext: { allowPrivilegeEscalation: false },
-          }],
+          containers: [
+            {
+              name: CONTAINER_NAME,
+              image: spec.image,
+              ...argv,
+              env,
+              ports: [{ name: PORT_NAME, containerPort: endpoint.port, protocol: 'TCP' }],
+              readinessProbe: { tcpSocket: { port: endpoint.port }, periodSeconds: 2, failureThreshold: 3 },
+              terminationMessagePolicy: 'FallbackToLogsOnError',
+              securityContext: { allowPrivilegeEscalation: false },
+            },
+          ],
         },
       },
     },
@@ -83,7 +94,8 @@ function deploymentObject(server: RenderedServer, o: InstanceObjectsOptions, lab
 
 function serviceObject(o: InstanceObjectsOptions, labels: Record<string, string>, endpoint: PodEndpoint): V1Service {
   return {
-    apiVersion: 'v1', kind: 'Service',
+    apiVersion: 'v1',
+    kind: 'Service',
     metadata: { name: o.name, namespace: o.namespace, labels },
     spec: {
       type: 'ClusterIP',
@@ -107,7 +119,9 @@ export function buildInstanceObjects(server: RenderedServer, o: InstanceObjectsO
   const inputs = buildContainerInputs(server, o.name, { command: o.bridgeCommand, port: BRIDGE_PORT, path: BRIDGE_PATH });
   const hasSecret = Object.keys(inputs.secretData).length > 0;
   return {
-    name: o.name, labels, endpoint,
+    name: o.name,
+    labels,
+    endpoint,
     url: serviceUrl(o.name, o.namespace, endpoint),
     ...(hasSecret && { secret: secretObject(o.name, o.namespace, labels, inputs.secretData) }),
     deployment: deploymentObject(server, o, labels, endpoint, inputs.env, {

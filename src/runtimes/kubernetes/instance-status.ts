@@ -11,23 +11,36 @@ import type { V1ContainerStatus, V1ContainerStateTerminated, V1Deployment, V1Pod
  * kubectl shows it; absent when there is none.
  */
 export type InstanceStatus =
-  | { phase: 'ready' }
-  | { phase: 'starting'; message: string; reason?: string }
-  | { phase: 'failed'; message: string; reason?: string };
+  { phase: 'ready' } | { phase: 'starting'; message: string; reason?: string } | { phase: 'failed'; message: string; reason?: string };
 
-interface Why { message: string; reason?: string }
+interface Why {
+  message: string;
+  reason?: string;
+}
 
 /** Container waiting reasons after which the pod will not get going without a change. */
 const FAILED_WAITING = new Set([
-  'CrashLoopBackOff', 'ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull',
-  'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError', 'PreStartHookError', 'PostStartHookError',
+  'CrashLoopBackOff',
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+  'PreStartHookError',
+  'PostStartHookError',
 ]);
 
 const MAX_LINE = 300;
 
 /** The last non-empty line of a termination message (the container's log tail). */
 export function lastLine(text: string | undefined): string | undefined {
-  const line = (text ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '').pop();
+  const line = (text ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .pop();
   return line === undefined ? undefined : line.slice(0, MAX_LINE);
 }
 
@@ -41,8 +54,14 @@ function containerFailure(cs: V1ContainerStatus): Why | undefined {
   const w = cs.state?.waiting;
   const waitingReason = w?.reason && FAILED_WAITING.has(w.reason) ? w.reason : undefined;
   const terminated = cs.state?.terminated ?? (cs.restartCount > 0 ? cs.lastState?.terminated : undefined);
-  if (terminated) return { message: terminatedLine(terminated), reason: waitingReason ?? (terminated.reason && terminated.reason !== 'Error' && terminated.reason !== 'Completed' ? terminated.reason : undefined) ?? 'Error' };
-  if (waitingReason) return { message: `cannot start its container (${waitingReason})${w?.message ? `: ${w.message.slice(0, MAX_LINE)}` : ''}`, reason: waitingReason };
+  if (terminated)
+    return {
+      message: terminatedLine(terminated),
+      reason:
+        waitingReason ?? (terminated.reason && terminated.reason !== 'Error' && terminated.reason !== 'Completed' ? terminated.reason : undefined) ?? 'Error',
+    };
+  if (waitingReason)
+    return { message: `cannot start its container (${waitingReason})${w?.message ? `: ${w.message.slice(0, MAX_LINE)}` : ''}`, reason: waitingReason };
   if (cs.restartCount > 0) return { message: `restarted ${cs.restartCount} time${cs.restartCount === 1 ? '' : 's'}`, reason: 'Restarted' };
   return undefined;
 }
@@ -63,7 +82,8 @@ function podFailure(pod: V1Pod): Why | undefined {
 function deploymentFailure(d: V1Deployment): string | undefined {
   for (const c of d.status?.conditions ?? []) {
     if (c.type === 'ReplicaFailure' && c.status === 'True') return `cannot create its pod: ${c.message ?? c.reason ?? 'replica failure'}`;
-    if (c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded') return `did not become available: ${c.message ?? 'progress deadline exceeded'}`;
+    if (c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded')
+      return `did not become available: ${c.message ?? 'progress deadline exceeded'}`;
   }
   return undefined;
 }
@@ -72,8 +92,12 @@ export function isDeploymentReady(d: V1Deployment): boolean {
   const want = d.spec?.replicas ?? 1;
   const s = d.status;
   if (!s) return false;
-  return (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 1)
-    && (s.updatedReplicas ?? 0) >= want && (s.availableReplicas ?? 0) >= want && (s.readyReplicas ?? 0) >= want;
+  return (
+    (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 1) &&
+    (s.updatedReplicas ?? 0) >= want &&
+    (s.availableReplicas ?? 0) >= want &&
+    (s.readyReplicas ?? 0) >= want
+  );
 }
 
 function waitingReason(pods: readonly V1Pod[]): Why {
@@ -81,12 +105,15 @@ function waitingReason(pods: readonly V1Pod[]): Why {
   for (const p of pods) {
     const unscheduled = p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
     // Unschedulable waits: an autoscaler may add a node
-    if (unscheduled) return { message: `pod not scheduled: ${unscheduled.message ?? unscheduled.reason ?? 'pending'}`, reason: unscheduled.reason ?? 'Unschedulable' };
+    if (unscheduled)
+      return { message: `pod not scheduled: ${unscheduled.message ?? unscheduled.reason ?? 'pending'}`, reason: unscheduled.reason ?? 'Unschedulable' };
     const w = p.status?.containerStatuses?.find((cs) => cs.state?.waiting)?.state?.waiting;
     if (w?.reason) return { message: `container ${w.reason}${w.message ? `: ${w.message.slice(0, MAX_LINE)}` : ''}`, reason: w.reason };
     const probe = p.spec?.containers[0]?.readinessProbe?.tcpSocket?.port;
     if (p.status?.containerStatuses?.some((cs) => cs.state?.running && !cs.ready) && probe !== undefined) {
-      return { message: `container running, but nothing accepts connections on port ${String(probe)} of the pod yet (does the server listen on 0.0.0.0, not 127.0.0.1?)` };
+      return {
+        message: `container running, but nothing accepts connections on port ${String(probe)} of the pod yet (does the server listen on 0.0.0.0, not 127.0.0.1?)`,
+      };
     }
   }
   return { message: 'waiting for the pod to be ready' };

@@ -58,8 +58,9 @@ export function viewInstance(d: V1Deployment, pods: readonly V1Pod[], namespace:
     return { instance: { ...base, state: 'exited', endpoint: { kind: 'stdio' }, message }, status: { phase: 'failed', message }, port: 0 };
   }
   const status = instanceStatus(d, pods);
-  const instance: Instance = status.phase === 'failed'
-    ? { ...base, state: 'exited', endpoint: ep.endpoint, message: status.message }
-    : { ...base, state: 'running', endpoint: ep.endpoint };
+  const instance: Instance =
+    status.phase === 'failed'
+      ? { ...base, state: 'exited', endpoint: ep.endpoint, message: status.message }
+      : { ...base, state: 'running', endpoint: ep.endpoint };
   return { instance, status, port: ep.port };
 }

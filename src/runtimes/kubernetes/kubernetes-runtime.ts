@@ -91,7 +91,9 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
     const spec = server.spec;
     if (ctx.signal?.aborted) throw startCancelled(spec.name);
     const objects = buildInstanceObjects(server, {
-      name: instanceName(spec.name, randomBytes(4).toString('hex')), namespace: this.namespace, commit: ctx.commit,
+      name: instanceName(spec.name, randomBytes(4).toString('hex')),
+      namespace: this.namespace,
+      commit: ctx.commit,
       bridgeCommand: this.o.bridgeCommand ?? ['mcp-gitops', 'bridge'],
     });
     const id = objects.name;
@@ -124,7 +126,8 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
     if (instance.state !== 'running' || instance.endpoint.kind !== 'http') {
       throw new RuntimeError('RUNTIME_NOT_RUNNING', `instance ${id} ${await this.messageOf(id, instance.message ?? 'is not running')}`, { id });
     }
-    if (status.phase !== 'ready') throw new RuntimeError('RUNTIME_NOT_READY', `instance ${id} is not ready: ${status.phase === 'starting' ? status.message : ''}`, { id });
+    if (status.phase !== 'ready')
+      throw new RuntimeError('RUNTIME_NOT_READY', `instance ${id} is not ready: ${status.phase === 'starting' ? status.message : ''}`, { id });
     if (this.o.access === 'service') return createHttpTransport(instance.endpoint.transport, instance.endpoint.url);
     const pod = readyPod(view.pods);
     if (!pod || !this.o.forwards) throw new RuntimeError('RUNTIME_NOT_READY', `instance ${id} has no ready pod to port-forward to`, { id });
@@ -187,13 +190,16 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
     if (this.sweeping || Date.now() - this.lastSweep < SWEEP_EVERY_MS || this.stop.signal.aborted) return;
     this.lastSweep = Date.now();
     this.sweeping = sweepOrphans({
-      api: this.api, logger: this.logger,
+      api: this.api,
+      logger: this.logger,
       keep: (name) => deployments.has(name) || this.tracked.get(name)?.starting === true || this.removing.has(name),
-    }).catch((err: unknown) => {
-      this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'sweeping orphaned Services and Secrets failed; retrying later');
-    }).finally(() => {
-      this.sweeping = undefined;
-    });
+    })
+      .catch((err: unknown) => {
+        this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'sweeping orphaned Services and Secrets failed; retrying later');
+      })
+      .finally(() => {
+        this.sweeping = undefined;
+      });
   }
 
   private async find(id: string): Promise<{ view: InstanceView; pods: Awaited<ReturnType<KubeApi['listPods']>> } | undefined> {
@@ -214,12 +220,17 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
     let told: string | undefined;
     for (;;) {
       this.assertOpen();
-      if (signal?.aborted) throw new RuntimeError('RUNTIME_START_CANCELLED', `server ${server}: start of ${id} cancelled while waiting for it to be available (${last})`, { server, id });
+      if (signal?.aborted)
+        throw new RuntimeError('RUNTIME_START_CANCELLED', `server ${server}: start of ${id} cancelled while waiting for it to be available (${last})`, {
+          server,
+          id,
+        });
       const found = await this.find(id);
       if (!found) throw new RuntimeError('RUNTIME_START_FAILED', `server ${server}: Deployment ${id} disappeared while starting`, { server, id });
       const { status } = found.view;
       if (status.phase === 'ready') return found.view;
-      if (status.phase === 'failed') throw new RuntimeError('RUNTIME_START_FAILED', `pod ${status.message}`, { server, id, ...(status.reason && { reason: status.reason }) });
+      if (status.phase === 'failed')
+        throw new RuntimeError('RUNTIME_START_FAILED', `pod ${status.message}`, { server, id, ...(status.reason && { reason: status.reason }) });
       last = status.reason && !status.message.includes(status.reason) ? `${status.reason}: ${status.message}` : status.message;
       lastReason = status.reason;
       if (last !== told) {
@@ -227,7 +238,11 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
         onWaiting?.({ message: last, ...(status.reason && { reason: status.reason }) });
       }
       if (Date.now() >= deadline) {
-        throw new RuntimeError('RUNTIME_NOT_READY', `Deployment ${id} was not available within ${Math.round((this.o.readyTimeoutMs ?? 300_000) / 1000)} s (${last})`, { server, id, ...(lastReason && { reason: lastReason }) });
+        throw new RuntimeError(
+          'RUNTIME_NOT_READY',
+          `Deployment ${id} was not available within ${Math.round((this.o.readyTimeoutMs ?? 300_000) / 1000)} s (${last})`,
+          { server, id, ...(lastReason && { reason: lastReason }) },
+        );
       }
       await this.sleep(signal);
     }
@@ -261,7 +276,10 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
     try {
       await this.remove(id);
     } catch (err) {
-      this.logger.warn({ id, err: err instanceof Error ? err.message : String(err) }, 'could not delete the objects of an instance that failed to start; they are pruned later');
+      this.logger.warn(
+        { id, err: err instanceof Error ? err.message : String(err) },
+        'could not delete the objects of an instance that failed to start; they are pruned later',
+      );
     }
   }
 

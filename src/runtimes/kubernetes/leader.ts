@@ -35,15 +35,18 @@ export interface LeaderElectionOptions {
  * Where this replica stands: leading; following a holder it saw renew; or unable to take part
  * (the Lease cannot be read or written: the API's error says why, e.g. a missing namespace or RBAC).
  */
-export type LeaderState =
-  | { role: 'leader' }
-  | { role: 'follower'; holder: string }
-  | { role: 'candidate'; error?: RuntimeErrorLike };
+export type LeaderState = { role: 'leader' } | { role: 'follower'; holder: string } | { role: 'candidate'; error?: RuntimeErrorLike };
 
-export interface RuntimeErrorLike { code: string; message: string }
+export interface RuntimeErrorLike {
+  code: string;
+  message: string;
+}
 
 /** Why leadership ended: `stopped` (our own stop()), `renew-failed` (no renewal within the deadline), `taken`. */
-export interface StepDown { reason: 'stopped' | 'renew-failed' | 'taken'; message: string }
+export interface StepDown {
+  reason: 'stopped' | 'renew-failed' | 'taken';
+  message: string;
+}
 
 export interface LeaderElection {
   readonly identity: string;
@@ -94,7 +97,10 @@ class LeaseElection implements LeaderElection {
   private seenHolder: string | undefined;
   private lease: V1Lease | undefined;
 
-  constructor(private readonly api: LeaseApi, o: LeaderElectionOptions) {
+  constructor(
+    private readonly api: LeaseApi,
+    o: LeaderElectionOptions,
+  ) {
     this.identity = o.identity ?? `${hostname()}-${randomBytes(3).toString('hex')}`;
     this.name = o.leaseName ?? DEFAULT_LEASE_NAME;
     this.durationMs = (o.leaseDurationSeconds ?? 15) * 1000;
@@ -164,9 +170,12 @@ class LeaseElection implements LeaderElection {
         if (this.problem) this.logger.info({ lease: this.name }, 'leader election: the Lease can be read and written again');
         this.problem = undefined;
       } catch (err) {
-        const problem = isRuntimeError(err) ? { code: err.code, message: err.message } : { code: 'K8S_API_ERROR', message: err instanceof Error ? err.message : String(err) };
+        const problem = isRuntimeError(err)
+          ? { code: err.code, message: err.message }
+          : { code: 'K8S_API_ERROR', message: err instanceof Error ? err.message : String(err) };
         // once per distinct error, not every retry period
-        if (problem.message !== this.problem?.message) this.logger.warn({ lease: this.name, code: problem.code, err: problem.message }, 'leader election: cannot read or write the Lease');
+        if (problem.message !== this.problem?.message)
+          this.logger.warn({ lease: this.name, code: problem.code, err: problem.message }, 'leader election: cannot read or write the Lease');
         this.problem = problem;
       }
       if (this.stopped.signal.aborted) break;
@@ -199,7 +208,8 @@ class LeaseElection implements LeaderElection {
     const spec = prev?.spec ?? {};
     const taking = spec.holderIdentity !== this.identity;
     return {
-      apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
       metadata: { ...prev?.metadata, name: this.name, namespace: this.api.namespace },
       spec: {
         holderIdentity: this.identity,
@@ -234,14 +244,21 @@ class LeaseElection implements LeaderElection {
       });
       this.logger.info({ lease: this.name }, 'leader election: released the Lease');
     } catch (err) {
-      this.logger.warn({ lease: this.name, err: err instanceof Error ? err.message : String(err) }, 'leader election: could not release the Lease; a standby takes over when it expires');
+      this.logger.warn(
+        { lease: this.name, err: err instanceof Error ? err.message : String(err) },
+        'leader election: could not release the Lease; a standby takes over when it expires',
+      );
     }
   }
 
   /** Why a leader that did not stop itself no longer leads. */
   private stepDown(): StepDown {
     const seconds = Math.round(this.renewDeadlineMs / 1000);
-    if (this.problem) return { reason: 'renew-failed', message: `could not renew the Lease for ${seconds} s: the Kubernetes API failed (${this.problem.code}: ${this.problem.message})` };
+    if (this.problem)
+      return {
+        reason: 'renew-failed',
+        message: `could not renew the Lease for ${seconds} s: the Kubernetes API failed (${this.problem.code}: ${this.problem.message})`,
+      };
     const holder = this.seenHolder && this.seenHolder !== this.identity ? this.seenHolder : undefined;
     return holder
       ? { reason: 'taken', message: `replica ${holder} holds the Lease now` }
@@ -251,7 +268,10 @@ class LeaseElection implements LeaderElection {
   private setLeading(leading: boolean, why?: StepDown): void {
     if (leading === this.leading) return;
     this.leading = leading;
-    this.logger.info({ lease: this.name, identity: this.identity, ...(why && { why: why.message }) }, leading ? 'leader election: this replica leads' : 'leader election: this replica no longer leads');
+    this.logger.info(
+      { lease: this.name, identity: this.identity, ...(why && { why: why.message }) },
+      leading ? 'leader election: this replica leads' : 'leader election: this replica no longer leads',
+    );
     for (const l of [...this.listeners]) l(leading, why);
   }
 }

@@ -43,6 +43,7 @@ export function createLeaseApi(kubeConfig: KubeConfig, namespace: string): Lease
         throw isRuntimeError(err, 'K8S_NOT_FOUND') ? namespaceMissing(namespace, err) : err;
       }
     },
-    replace: (lease) => call('update', lease.metadata?.name ?? '', () => api.replaceNamespacedLease({ name: lease.metadata?.name ?? '', namespace, body: lease })),
+    replace: (lease) =>
+      call('update', lease.metadata?.name ?? '', () => api.replaceNamespacedLease({ name: lease.metadata?.name ?? '', namespace, body: lease })),
   };
 }

@@ -19,13 +19,20 @@ function readOwn(file: string): string | undefined {
 
 /** What a 404 on a create (or apply) means: the namespace itself is missing; an operator creates it. */
 export function namespaceMissing(namespace: string, cause?: unknown): RuntimeError {
-  return new RuntimeError('K8S_NAMESPACE_NOT_FOUND', `namespace "${namespace}" does not exist: create it (kubectl create namespace ${namespace}) or choose another with --namespace`, { namespace }, { cause });
+  return new RuntimeError(
+    'K8S_NAMESPACE_NOT_FOUND',
+    `namespace "${namespace}" does not exist: create it (kubectl create namespace ${namespace}) or choose another with --namespace`,
+    { namespace },
+    { cause },
+  );
 }
 
 export function resolveNamespace(flag: string | undefined, file = SERVICE_ACCOUNT_NAMESPACE_FILE): string {
   const ns = flag ?? readOwn(file) ?? DEFAULT_NAMESPACE;
   if (!DNS_LABEL.test(ns)) {
-    throw new RuntimeError('K8S_CONFIG', `namespace "${ns}" is not a valid Kubernetes namespace name (lowercase letters, digits and "-", at most 63)`, { namespace: ns });
+    throw new RuntimeError('K8S_CONFIG', `namespace "${ns}" is not a valid Kubernetes namespace name (lowercase letters, digits and "-", at most 63)`, {
+      namespace: ns,
+    });
   }
   return ns;
 }

@@ -35,22 +35,14 @@ export const RUNTIME_PERMISSIONS: readonly Permission[] = [
  * Only when the daemon runs outside the cluster (connect through a port-forward). The websocket
  * upgrade is a GET, and since Kubernetes 1.35 the API server also checks `create`.
  */
-export const PORT_FORWARD_PERMISSIONS: readonly Permission[] = [
-  { group: '', resource: 'pods/portforward', verbs: ['get', 'create'] },
-];
+export const PORT_FORWARD_PERMISSIONS: readonly Permission[] = [{ group: '', resource: 'pods/portforward', verbs: ['get', 'create'] }];
 
 /** Leader election: one Lease, read, created once, then replaced with its resourceVersion. */
-export const LEADER_ELECTION_PERMISSIONS: readonly Permission[] = [
-  { group: 'coordination.k8s.io', resource: 'leases', verbs: ['get', 'create', 'update'] },
-];
+export const LEADER_ELECTION_PERMISSIONS: readonly Permission[] = [{ group: 'coordination.k8s.io', resource: 'leases', verbs: ['get', 'create', 'update'] }];
 
 /** What a daemon needs, by how it reaches its servers and whether it elects a leader. */
 export function requiredPermissions(o: { portForward: boolean; leaderElection: boolean }): Permission[] {
-  return [
-    ...RUNTIME_PERMISSIONS,
-    ...(o.portForward ? PORT_FORWARD_PERMISSIONS : []),
-    ...(o.leaderElection ? LEADER_ELECTION_PERMISSIONS : []),
-  ];
+  return [...RUNTIME_PERMISSIONS, ...(o.portForward ? PORT_FORWARD_PERMISSIONS : []), ...(o.leaderElection ? LEADER_ELECTION_PERMISSIONS : [])];
 }
 
 /** The in-cluster daemon of deploy/kubernetes: service access, leader election. */

@@ -46,7 +46,11 @@ export class PortForwards {
   /** The last message logged per instance: a refusal repeated on every retry is logged once. */
   private readonly logged = new Map<string, string>();
 
-  constructor(private readonly kubeConfig: KubeConfig, private readonly namespace: string, private readonly logger: Logger) {}
+  constructor(
+    private readonly kubeConfig: KubeConfig,
+    private readonly namespace: string,
+    private readonly logger: Logger,
+  ) {}
 
   /** The local port that leads to `pod`:`targetPort` of instance `id`. */
   localPort(id: string, pod: string, targetPort: number): Promise<number> {
@@ -121,15 +125,18 @@ export class PortForwards {
       },
     });
     const client = new PortForward(this.kubeConfig, true, new WebSocketHandler(this.kubeConfig, factory));
-    client.portForward(this.namespace, pod, [targetPort], socket, errors, socket).then((opened) => {
-      if (typeof opened === 'function') return;
-      const ws = opened as unknown as MinimalSocket;
-      ws.on('close', () => socket.destroy());
-      socket.on('close', () => ws.close());
-    }, (err: unknown) => {
-      this.fail(id, refused ?? mapApiError(socketError(err), call), pod);
-      socket.destroy();
-    });
+    client.portForward(this.namespace, pod, [targetPort], socket, errors, socket).then(
+      (opened) => {
+        if (typeof opened === 'function') return;
+        const ws = opened as unknown as MinimalSocket;
+        ws.on('close', () => socket.destroy());
+        socket.on('close', () => ws.close());
+      },
+      (err: unknown) => {
+        this.fail(id, refused ?? mapApiError(socketError(err), call), pod);
+        socket.destroy();
+      },
+    );
   }
 }
 

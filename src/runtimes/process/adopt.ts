@@ -79,13 +79,15 @@ async function removeOrphanLogs(o: AdoptOptions, kept: Set<string>): Promise<voi
   const dir = await realpath(logsDir(o.stateDir));
   const orphans = (await readdir(dir)).filter((n) => n.endsWith('.log') && !kept.has(n.slice(0, -'.log'.length))).map((n) => join(dir, n));
   const writers = processesWritingTo(orphans);
-  await Promise.all([...writers].map(async ([file, procs]) => {
-    for (const pgid of new Set(procs.map((p) => p.pgrp))) {
-      o.logger.warn({ log: file, pgid }, 'stopping a process a previous daemon started but died before recording');
-      const leaderStartTime = procs.find((p) => p.pid === pgid)?.startTime ?? null;
-      const outcome = await stopGroup({ pgid, leaderStartTime }, { graceMs: o.graceMs }).catch(() => 'stuck' as const);
-      if (outcome === 'stuck') o.logger.error({ log: file, pgid }, 'process group survived SIGKILL');
-    }
-  }));
+  await Promise.all(
+    [...writers].map(async ([file, procs]) => {
+      for (const pgid of new Set(procs.map((p) => p.pgrp))) {
+        o.logger.warn({ log: file, pgid }, 'stopping a process a previous daemon started but died before recording');
+        const leaderStartTime = procs.find((p) => p.pid === pgid)?.startTime ?? null;
+        const outcome = await stopGroup({ pgid, leaderStartTime }, { graceMs: o.graceMs }).catch(() => 'stuck' as const);
+        if (outcome === 'stuck') o.logger.error({ log: file, pgid }, 'process group survived SIGKILL');
+      }
+    }),
+  );
   for (const file of orphans) await rm(file, { force: true });
 }

@@ -67,9 +67,7 @@ function isEndpoint(e: unknown): e is InstanceEndpoint {
   return x.kind === 'http' && (x.transport === 'streamable-http' || x.transport === 'sse') && typeof x.url === 'string';
 }
 
-export type LoadedRecord =
-  | { file: string; id: string; record: InstanceRecord }
-  | { file: string; id: string; record: null; error: string };
+export type LoadedRecord = { file: string; id: string; record: InstanceRecord } | { file: string; id: string; record: null; error: string };
 
 /** Every `*.json` in the instances dir, parsed; unreadable ones carry an error instead. */
 export async function loadRecords(stateDir: string): Promise<LoadedRecord[]> {

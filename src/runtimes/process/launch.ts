@@ -46,8 +46,11 @@ export function spawned(child: ChildProcess, command: string): Promise<number> {
 
 function startFailed(command: string, err: unknown): RuntimeError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  const why = code === 'ENOENT' ? `command not found: ${command}`
-    : code === 'EACCES' ? `command is not executable: ${command}`
-    : `could not start ${command}: ${err instanceof Error ? err.message : String(err)}`;
+  const why =
+    code === 'ENOENT'
+      ? `command not found: ${command}`
+      : code === 'EACCES'
+        ? `command is not executable: ${command}`
+        : `could not start ${command}: ${err instanceof Error ? err.message : String(err)}`;
   return new RuntimeError('RUNTIME_START_FAILED', why, { command, errno: code });
 }

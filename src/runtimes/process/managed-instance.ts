@@ -23,9 +23,7 @@ export interface ManagedInstance {
   resolveExited: () => void;
 }
 
-export function newManaged(
-  fields: Omit<ManagedInstance, 'state' | 'exited' | 'resolveExited'>,
-): ManagedInstance {
+export function newManaged(fields: Omit<ManagedInstance, 'state' | 'exited' | 'resolveExited'>): ManagedInstance {
   let resolveExited!: () => void;
   const exited = new Promise<void>((r) => (resolveExited = r));
   return { ...fields, state: 'running', exited, resolveExited };

@@ -97,7 +97,9 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     const cwd = resolveCwd(ctx.workdir, spec.cwd);
     await assertDirectory(cwd, spec.cwd);
     if (endpoint.kind === 'http' && (await isPortListening(requirePort(spec)))) {
-      throw new RuntimeError('RUNTIME_PORT_IN_USE', `port ${spec.port} on 127.0.0.1 is already in use (an older instance of ${spec.name}?)`, { port: spec.port });
+      throw new RuntimeError('RUNTIME_PORT_IN_USE', `port ${spec.port} on 127.0.0.1 is already in use (an older instance of ${spec.name}?)`, {
+        port: spec.port,
+      });
     }
     this.assertOpen();
     const id = `${spec.name}-${randomBytes(4).toString('hex')}`;
@@ -105,7 +107,9 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     let pid: number;
     try {
       child = spawnDetached({
-        command, args: spec.args, cwd,
+        command,
+        args: spec.args,
+        cwd,
         env: childEnv(spec.env, this.options.daemonEnv ?? process.env),
         stdioPipes: endpoint.kind === 'stdio',
         logFd: openLogForChild(logPath(this.stateDir, id)),
@@ -117,13 +121,21 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     }
     // No await between 'spawn' and here: an 'exit' cannot have been missed.
     const record: InstanceRecord = {
-      version: 1, id, labels: toLabelMap({ server: spec.name, commit: ctx.commit, specHash: server.specHash }),
-      pid, startTime: readProcStat(pid)?.startTime ?? null, bootId: readBootId(),
-      endpoint, startedAt: new Date().toISOString(),
+      version: 1,
+      id,
+      labels: toLabelMap({ server: spec.name, commit: ctx.commit, specHash: server.specHash }),
+      pid,
+      startTime: readProcStat(pid)?.startTime ?? null,
+      bootId: readBootId(),
+      endpoint,
+      startedAt: new Date().toISOString(),
     };
     const m = newManaged({
-      record, labels: { server: spec.name, commit: ctx.commit, specHash: server.specHash },
-      secretValues: server.secretValues, child, adopted: false,
+      record,
+      labels: { server: spec.name, commit: ctx.commit, specHash: server.specHash },
+      secretValues: server.secretValues,
+      child,
+      adopted: false,
       ...(child.stdin && child.stdout ? { stdio: new StdioChannel(child.stdin, child.stdout, this.logger, id) } : {}),
     });
     this.watchChild(m, child);

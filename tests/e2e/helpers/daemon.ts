@@ -28,7 +28,12 @@ export interface DaemonOptions {
   args?: string[];
 }
 
-export interface LogLine { level: number; time: number; msg: string; [k: string]: unknown }
+export interface LogLine {
+  level: number;
+  time: number;
+  msg: string;
+  [k: string]: unknown;
+}
 
 export class Daemon {
   readonly logs: LogLine[] = [];
@@ -38,10 +43,12 @@ export class Daemon {
   private exitCode: number | null | undefined;
 
   private constructor(readonly child: ChildProcess) {
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
-      this.exitCode = code ?? (signal ? -1 : null);
-      resolve(this.exitCode);
-    }));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        this.exitCode = code ?? (signal ? -1 : null);
+        resolve(this.exitCode);
+      }),
+    );
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
         this.logs.push(JSON.parse(line) as LogLine);
@@ -49,17 +56,37 @@ export class Daemon {
         this.stderr += `${line}\n`;
       }
     });
-    child.stderr!.on('data', (b: Buffer) => { this.stderr += b.toString(); });
+    child.stderr!.on('data', (b: Buffer) => {
+      this.stderr += b.toString();
+    });
   }
 
   static async start(o: DaemonOptions): Promise<Daemon> {
-    const args = [...cliNodeFlags(), CLI, 'serve', '--repo', o.repo, '--port', '0', '--host', '127.0.0.1', '--interval', String(o.interval ?? 0.3), '--state-dir', o.stateDir, ...(o.args ?? [])];
+    const args = [
+      ...cliNodeFlags(),
+      CLI,
+      'serve',
+      '--repo',
+      o.repo,
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--interval',
+      String(o.interval ?? 0.3),
+      '--state-dir',
+      o.stateDir,
+      ...(o.args ?? []),
+    ];
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...o.env };
     const d = new Daemon(spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] }));
-    const serving = await waitFor(() => {
-      if (d.exitCode !== undefined) throw new Error(`daemon exited with ${String(d.exitCode)} before serving:\n${d.stderr}`);
-      return d.logs.find((l) => l.msg === 'mcp-gitops serving');
-    }, { what: 'the "mcp-gitops serving" log line', timeoutMs: 15_000, intervalMs: 20 }).catch((e: unknown) => {
+    const serving = await waitFor(
+      () => {
+        if (d.exitCode !== undefined) throw new Error(`daemon exited with ${String(d.exitCode)} before serving:\n${d.stderr}`);
+        return d.logs.find((l) => l.msg === 'mcp-gitops serving');
+      },
+      { what: 'the "mcp-gitops serving" log line', timeoutMs: 15_000, intervalMs: 20 },
+    ).catch((e: unknown) => {
       d.child.kill('SIGKILL');
       throw e;
     });
@@ -85,10 +112,13 @@ export class Daemon {
   async until(what: string, pred: (s: Status) => boolean, timeoutMs = 20_000): Promise<Status> {
     let last: Status | undefined;
     try {
-      return await waitFor(async () => {
-        last = await this.status();
-        return pred(last) ? last : undefined;
-      }, { what, timeoutMs });
+      return await waitFor(
+        async () => {
+          last = await this.status();
+          return pred(last) ? last : undefined;
+        },
+        { what, timeoutMs },
+      );
     } catch (e) {
       throw new Error(`${e instanceof Error ? e.message : String(e)}\nlast /status: ${JSON.stringify(last, null, 1)?.slice(0, 4000)}`);
     }

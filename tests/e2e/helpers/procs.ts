@@ -2,7 +2,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export interface Proc { pid: number; pgid: number; state: string; args: string }
+export interface Proc {
+  pid: number;
+  pgid: number;
+  state: string;
+  args: string;
+}
 
 function stat(pid: number): { state: string; pgid: number } | null {
   try {
@@ -45,12 +50,23 @@ export function killMarked(marker: string): void {
     try {
       process.kill(-p.pgid, 'SIGKILL');
     } catch {
-      try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ }
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     }
   }
 }
 
-export interface Record { id: string; pid: number; startedAt: string; server: string; commit: string; specHash: string }
+export interface Record {
+  id: string;
+  pid: number;
+  startedAt: string;
+  server: string;
+  commit: string;
+  specHash: string;
+}
 
 /** The process runtime's instance records in <state-dir>/instances. */
 export function records(stateDir: string): Record[] {
@@ -65,7 +81,14 @@ export function records(stateDir: string): Record[] {
   for (const n of names) {
     try {
       const r = JSON.parse(readFileSync(join(dir, n), 'utf8')) as { id: string; pid: number; startedAt: string; labels: { [k: string]: string } };
-      out.push({ id: r.id, pid: r.pid, startedAt: r.startedAt, server: r.labels['mcp-gitops/server'], commit: r.labels['mcp-gitops/commit'], specHash: r.labels['mcp-gitops/spec-hash'] });
+      out.push({
+        id: r.id,
+        pid: r.pid,
+        startedAt: r.startedAt,
+        server: r.labels['mcp-gitops/server'],
+        commit: r.labels['mcp-gitops/commit'],
+        specHash: r.labels['mcp-gitops/spec-hash'],
+      });
     } catch {
       // being written
     }

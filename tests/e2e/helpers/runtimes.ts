@@ -50,16 +50,29 @@ const processProbe: RuntimeProbe = {
     if (!rec) throw new Error(`no instance record ${id}`);
     return Promise.resolve(rec.pid);
   },
-  instanceIds: (stateDir) => Promise.resolve(records(stateDir).map((r) => r.id).sort()),
+  instanceIds: (stateDir) =>
+    Promise.resolve(
+      records(stateDir)
+        .map((r) => r.id)
+        .sort(),
+    ),
   noOrphans: async (servers, stateDir, marker) => {
-    await waitFor(() => {
-      const recs = records(stateDir);
-      const leaders = new Set(recs.map((r) => r.pid));
-      const live = marked(marker);
-      const ok = recs.map((r) => r.server).sort().join() === [...servers].sort().join()
-        && live.every((p) => leaders.has(p.pgid)) && [...leaders].every((pid) => live.some((p) => p.pid === pid));
-      return ok || undefined;
-    }, { what: `exactly one live process group per server (${servers.join(', ')}) and nothing else`, timeoutMs: 20_000 }).catch((e: unknown) => {
+    await waitFor(
+      () => {
+        const recs = records(stateDir);
+        const leaders = new Set(recs.map((r) => r.pid));
+        const live = marked(marker);
+        const ok =
+          recs
+            .map((r) => r.server)
+            .sort()
+            .join() === [...servers].sort().join() &&
+          live.every((p) => leaders.has(p.pgid)) &&
+          [...leaders].every((pid) => live.some((p) => p.pid === pid));
+        return ok || undefined;
+      },
+      { what: `exactly one live process group per server (${servers.join(', ')}) and nothing else`, timeoutMs: 20_000 },
+    ).catch((e: unknown) => {
       throw new Error(`${e instanceof Error ? e.message : String(e)}: ${JSON.stringify({ records: records(stateDir), live: marked(marker) })}`);
     });
   },
@@ -104,12 +117,18 @@ function dockerProbe(engine: TestEngine): RuntimeProbe {
     instanceIds: async (_stateDir, scope) => (await ours(scope)).map((c) => c.Id).sort(),
     noOrphans: async (servers, _stateDir, scope) => {
       let last: unknown;
-      await waitFor(async () => {
-        const list = await ours(scope);
-        last = list.map((c) => ({ server: c.Labels[LABEL_SERVER], state: c.State }));
-        const running = list.filter((c) => c.State === 'running').map((c) => c.Labels[LABEL_SERVER]).sort();
-        return (list.length === running.length && running.join() === [...servers].sort().join()) || undefined;
-      }, { what: `exactly one running container per server (${servers.join(', ')}) and nothing else`, timeoutMs: 20_000 }).catch((e: unknown) => {
+      await waitFor(
+        async () => {
+          const list = await ours(scope);
+          last = list.map((c) => ({ server: c.Labels[LABEL_SERVER], state: c.State }));
+          const running = list
+            .filter((c) => c.State === 'running')
+            .map((c) => c.Labels[LABEL_SERVER])
+            .sort();
+          return (list.length === running.length && running.join() === [...servers].sort().join()) || undefined;
+        },
+        { what: `exactly one running container per server (${servers.join(', ')}) and nothing else`, timeoutMs: 20_000 },
+      ).catch((e: unknown) => {
         throw new Error(`${e instanceof Error ? e.message : String(e)}: ${JSON.stringify(last)}`);
       });
     },
@@ -119,20 +138,33 @@ function dockerProbe(engine: TestEngine): RuntimeProbe {
     stranger: async (scope) => {
       // our image, our labels but managed-by: another value (as if by hand or by another tool)
       const c = await docker.createContainer({
-        Image: TEST_IMAGE, OpenStdin: true, Labels: { [LABEL_SERVER]: 'stranger', [LABEL_SCOPE]: scope, 'e2e-stranger': scope },
+        Image: TEST_IMAGE,
+        OpenStdin: true,
+        Labels: { [LABEL_SERVER]: 'stranger', [LABEL_SCOPE]: scope, 'e2e-stranger': scope },
         HostConfig: { NetworkMode: 'none' },
       });
       await c.start();
       return {
         alive: async () => (await c.inspect()).State.Running,
-        remove: () => c.remove({ force: true }).then(() => undefined, () => undefined),
+        remove: () =>
+          c.remove({ force: true }).then(
+            () => undefined,
+            () => undefined,
+          ),
       };
     },
     keepsInstancesOnStop: true,
     adoptsStdio: true,
     cleanup: async (scope) => {
       const all = await docker.listContainers({ all: true, filters: { label: [`${LABEL_SCOPE}=${scope}`] } });
-      await Promise.all(all.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+      await Promise.all(
+        all.map((c) =>
+          docker
+            .getContainer(c.Id)
+            .remove({ force: true })
+            .catch(() => undefined),
+        ),
+      );
     },
   };
   return probe;

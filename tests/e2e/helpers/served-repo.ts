@@ -5,7 +5,11 @@ import { startGitHttpServer, type GitHttpServer } from '../../source/helpers/git
 import type { GitRepo } from './git-repo.js';
 
 export class ServedRepo {
-  private constructor(private readonly repo: GitRepo, private readonly bare: string, private readonly server: GitHttpServer) {}
+  private constructor(
+    private readonly repo: GitRepo,
+    private readonly bare: string,
+    private readonly server: GitHttpServer,
+  ) {}
 
   /** Serves a bare clone of `repo` (made under `root`); `token` = basic-auth password required. */
   static async start(repo: GitRepo, root: string, token?: string): Promise<ServedRepo> {

@@ -46,7 +46,12 @@ export const memory = (file: string, o: Partial<Spec> = {}): Spec => ({ args: [M
 
 /** server-everything over streamable HTTP on `port`, listening only after `delayMs` (a slow start). */
 export const delayedHttp = (port: number, delayMs: number, o: Partial<Spec> = {}): Spec => ({
-  args: [fixture('delayed-http.mjs')], transport: 'streamable-http', port, env: { PORT: String(port), DELAY_MS: String(delayMs) }, expectTools: ['echo'], ...o,
+  args: [fixture('delayed-http.mjs')],
+  transport: 'streamable-http',
+  port,
+  env: { PORT: String(port), DELAY_MS: String(delayMs) },
+  expectTools: ['echo'],
+  ...o,
 });
 
 export const exitAtStart = (o: Partial<Spec> = {}): Spec => ({ args: [fixture('exit-at-start.mjs')], ...o });

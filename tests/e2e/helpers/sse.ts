@@ -46,7 +46,13 @@ export class SseStream {
         fields.set(line.slice(0, colon), line.slice(colon + 2));
       }
       const data = fields.get('data');
-      if (data !== undefined) this.events.push({ id: fields.get('id') ?? '', event: fields.get('event') ?? 'message', data: JSON.parse(data) as Record<string, unknown>, receivedAt: Date.now() });
+      if (data !== undefined)
+        this.events.push({
+          id: fields.get('id') ?? '',
+          event: fields.get('event') ?? 'message',
+          data: JSON.parse(data) as Record<string, unknown>,
+          receivedAt: Date.now(),
+        });
     }
   }
 

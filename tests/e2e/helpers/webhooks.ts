@@ -8,7 +8,14 @@ export const hmacHex = (secret: string, body: string | Buffer): string => create
 
 /** A push event body (the fields the providers share: ref, before, after, repository). */
 export function pushBody(ref: string, after: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ ref, before: '0'.repeat(40), after, repository: { full_name: 'org/specs', default_branch: 'main' }, pusher: { name: 'e2e' }, ...extra });
+  return JSON.stringify({
+    ref,
+    before: '0'.repeat(40),
+    after,
+    repository: { full_name: 'org/specs', default_branch: 'main' },
+    pusher: { name: 'e2e' },
+    ...extra,
+  });
 }
 
 /** Headers of one delivery of `body`; `event` overrides the event type header (e.g. ping). */
@@ -16,7 +23,13 @@ export function deliveryHeaders(provider: Provider, secret: string, body: string
   const json = { 'content-type': 'application/json' };
   switch (provider) {
     case 'github':
-      return { ...json, 'user-agent': 'GitHub-Hookshot/e2e', 'x-github-event': event ?? 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': `sha256=${hmacHex(secret, body)}` };
+      return {
+        ...json,
+        'user-agent': 'GitHub-Hookshot/e2e',
+        'x-github-event': event ?? 'push',
+        'x-github-delivery': randomUUID(),
+        'x-hub-signature-256': `sha256=${hmacHex(secret, body)}`,
+      };
     case 'gitea':
       return { ...json, 'x-gitea-event': event ?? 'push', 'x-gitea-delivery': randomUUID(), 'x-gitea-signature': hmacHex(secret, body) };
     case 'gitlab':

@@ -33,10 +33,14 @@ export class World {
 
   /** Waits until /status shows `commit` applied and every server Running/Healthy (the head may be a failed commit). */
   converged(d: Daemon, commit: string, servers: string[]): Promise<Status> {
-    return d.until(`${commit.slice(0, 7)} applied with ${servers.join(', ')} healthy`, (s) =>
-      s.revision.applied === commit && (s.phase === 'Synced' || (s.phase === 'Failed' && s.failedRevision?.commit === s.revision.head))
-      && s.servers.map((x) => x.name).join() === [...servers].sort().join()
-      && s.servers.every((x) => x.phase === 'Running' && x.health === 'Healthy'));
+    return d.until(
+      `${commit.slice(0, 7)} applied with ${servers.join(', ')} healthy`,
+      (s) =>
+        s.revision.applied === commit &&
+        (s.phase === 'Synced' || (s.phase === 'Failed' && s.failedRevision?.commit === s.revision.head)) &&
+        s.servers.map((x) => x.name).join() === [...servers].sort().join() &&
+        s.servers.every((x) => x.phase === 'Running' && x.health === 'Healthy'),
+    );
   }
 
   /** Live processes of this world's servers, by pid. */

@@ -42,7 +42,14 @@ export function createDockerHarness(engine: TestEngine): DockerHarness {
     async cleanup() {
       await Promise.all(runtimes.map((rt) => rt.shutdown()));
       const mine = await engine.docker.listContainers({ all: true, filters: { label: [`${LABEL_SCOPE}=${scope}`] } });
-      await Promise.all([...mine.map((c) => c.Id), ...extra].map((id) => engine.docker.getContainer(id).remove({ force: true }).catch(() => undefined)));
+      await Promise.all(
+        [...mine.map((c) => c.Id), ...extra].map((id) =>
+          engine.docker
+            .getContainer(id)
+            .remove({ force: true })
+            .catch(() => undefined),
+        ),
+      );
     },
   };
 }

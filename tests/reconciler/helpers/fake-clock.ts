@@ -1,7 +1,11 @@
 // A Scheduler the test moves by hand: timers fire only inside advance().
 import type { Scheduler } from '../../../src/reconciler/scheduler.js';
 
-interface Timer { at: number; fn: () => void; id: number }
+interface Timer {
+  at: number;
+  fn: () => void;
+  id: number;
+}
 
 export class FakeClock implements Scheduler {
   private t = Date.parse('2026-01-01T00:00:00Z');
@@ -15,7 +19,9 @@ export class FakeClock implements Scheduler {
   after(ms: number, fn: () => void): () => void {
     const timer = { at: this.t + Math.max(0, ms), fn, id: ++this.ids };
     this.timers.push(timer);
-    return () => { this.timers = this.timers.filter((x) => x !== timer); };
+    return () => {
+      this.timers = this.timers.filter((x) => x !== timer);
+    };
   }
 
   /** Moves time forward, firing due timers in order. */

@@ -19,7 +19,9 @@ export class FakeSource implements SpecSource {
       if (text === null) delete next[path];
       else next[path] = text;
     }
-    const sha = createHash('sha1').update(`${this.commits.size}\0${JSON.stringify(next)}`).digest('hex');
+    const sha = createHash('sha1')
+      .update(`${this.commits.size}\0${JSON.stringify(next)}`)
+      .digest('hex');
     this.commits.set(sha, next);
     this.current = sha;
     return sha;

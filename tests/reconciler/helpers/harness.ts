@@ -35,7 +35,9 @@ export function serverYaml(name: string, o: ServerOpts = {}): string {
     ...(o.hold && { HOLD: o.hold }),
   };
   const spec = {
-    version: o.version ?? '1', command: 'memory-server', env,
+    version: o.version ?? '1',
+    command: 'memory-server',
+    env,
     ...(o.dependsOn && { dependsOn: o.dependsOn }),
     ...(o.enabled === false && { enabled: false }),
     health: { timeoutSeconds: o.timeoutSeconds ?? 5, expectTools: o.expectTools ?? [] },
@@ -87,7 +89,13 @@ export async function createHarness(): Promise<Harness> {
   const faults: Harness['faults'] = { workdir: null };
   const reconciler = (store: StateStore, rt: MemoryRuntime): Reconciler => {
     const r = new Reconciler({
-      source, runtime: rt, store, logger, scheduler: clock, intervalMs: 3_600_000, sharedPorts: false,
+      source,
+      runtime: rt,
+      store,
+      logger,
+      scheduler: clock,
+      intervalMs: 3_600_000,
+      sharedPorts: false,
       compile: (snap) => compiler.compile({ files: snap.files, symlinks: snap.symlinks }, { secrets: NO_SECRETS, runtime: 'process' }),
       gate: ({ instanceId, server, signal }) => runGate({ runtime: rt, instanceId, server, signal }),
       workdirFor: () => (faults.workdir ? Promise.reject(faults.workdir) : Promise.resolve(dir)),
@@ -101,7 +109,16 @@ export async function createHarness(): Promise<Harness> {
   const { store } = await StateStore.open(join(dir, 'state'));
   const r = reconciler(store, runtime);
   const h: Harness = {
-    dir, source, runtime, clock, timeline, store, r, logs, faults, reconciler,
+    dir,
+    source,
+    runtime,
+    clock,
+    timeline,
+    store,
+    r,
+    logs,
+    faults,
+    reconciler,
     async sync(reason = 'test', force = false) {
       h.r.requestSync(reason, force);
       await h.r.idle();

@@ -26,7 +26,10 @@ interface MemInstance {
   servers: Set<McpServer>;
 }
 
-interface Hold { promise: Promise<void>; release: () => void }
+interface Hold {
+  promise: Promise<void>;
+  release: () => void;
+}
 
 export const MEMORY_CAPABILITIES: RuntimeCapabilities = { sharedHostPorts: false, endpointsReachable: true, instanceNoun: 'instance' };
 
@@ -44,7 +47,11 @@ export class MemoryRuntime implements Runtime {
   /** The failures above are the engine's (typed `transient: true`, as docker's and kubernetes' are), not the spec's. */
   transientFailures = false;
 
-  constructor(readonly timeline: Timeline, private readonly now: () => number = Date.now, private readonly prefix = 'i') {}
+  constructor(
+    readonly timeline: Timeline,
+    private readonly now: () => number = Date.now,
+    private readonly prefix = 'i',
+  ) {}
 
   async observe(): Promise<Instance[]> {
     await Promise.resolve();
@@ -71,8 +78,12 @@ export class MemoryRuntime implements Runtime {
     }
     const id = `${this.prefix}${++this.counter}-${spec.name}`;
     const inst: MemInstance = {
-      id, labels: { server: spec.name, commit: ctx.commit, specHash: server.specHash }, state: 'running',
-      startedAt: new Date(this.now()).toISOString(), spec, servers: new Set(),
+      id,
+      labels: { server: spec.name, commit: ctx.commit, specHash: server.specHash },
+      state: 'running',
+      startedAt: new Date(this.now()).toISOString(),
+      spec,
+      servers: new Set(),
     };
     this.instances.set(id, inst);
     this.timeline.add({ op: 'start', id, server: spec.name, version: spec.version });
@@ -184,7 +195,10 @@ class HeldTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
 
-  constructor(private readonly inner: InMemoryTransport, private readonly gate: Promise<void>) {
+  constructor(
+    private readonly inner: InMemoryTransport,
+    private readonly gate: Promise<void>,
+  ) {
     inner.onmessage = (m) => void this.gate.then(() => this.onmessage?.(m));
     inner.onclose = () => this.onclose?.();
     inner.onerror = (e) => this.onerror?.(e);
@@ -208,7 +222,10 @@ function behavior(spec: DesiredServer): string {
 }
 
 function tools(spec: DesiredServer): string[] {
-  return (spec.env.TOOLS ?? 'echo').split(',').map((t) => t.trim()).filter(Boolean);
+  return (spec.env.TOOLS ?? 'echo')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
 }
 
 async function closeAll(inst: MemInstance): Promise<void> {
@@ -219,7 +236,11 @@ async function closeAll(inst: MemInstance): Promise<void> {
 
 function toInstance(i: MemInstance): Instance {
   return {
-    id: i.id, labels: { ...i.labels }, state: i.state, startedAt: i.startedAt, endpoint: { kind: 'stdio' },
+    id: i.id,
+    labels: { ...i.labels },
+    state: i.state,
+    startedAt: i.startedAt,
+    endpoint: { kind: 'stdio' },
     ...(i.message !== undefined && { message: i.message }),
   };
 }

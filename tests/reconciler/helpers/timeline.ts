@@ -30,6 +30,8 @@ export class Timeline {
   }
 
   describe(): string {
-    return this.entries.map((e) => (e.op === 'event' ? `${e.seq} event ${JSON.stringify(e.event)}` : `${e.seq} ${e.op} ${e.id} (${e.server}@${e.version})`)).join('\n');
+    return this.entries
+      .map((e) => (e.op === 'event' ? `${e.seq} event ${JSON.stringify(e.event)}` : `${e.seq} ${e.op} ${e.id} (${e.server}@${e.version})`))
+      .join('\n');
   }
 }

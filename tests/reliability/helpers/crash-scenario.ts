@@ -31,13 +31,20 @@ export function planFor(seed: number): Plan {
   const r = new Prng(seed);
   const kind = r.pick<Kind>(['initial', 'update-good', 'update-good', 'update-bad-wave2', 'update-bad-wave3']);
   // events this kind of rollout emits (a kill waiting for one that never comes is only a late kill)
-  const events = EVENTS.filter((e) => (kind.startsWith('update-bad') || (e !== 'gate.failed' && e !== 'revert.started')) && (kind !== 'initial' || e !== 'server.removed'));
-  const killPoint = (maxMs: number, from: readonly KillEvent[]): KillPoint => (r.chance(0.5)
-    ? { at: 'time', ms: r.int(0, maxMs) }
-    : { at: 'event', event: r.pick(from), nth: r.int(1, 2), extraMs: r.int(0, 30) });
+  const events = EVENTS.filter(
+    (e) => (kind.startsWith('update-bad') || (e !== 'gate.failed' && e !== 'revert.started')) && (kind !== 'initial' || e !== 'server.removed'),
+  );
+  const killPoint = (maxMs: number, from: readonly KillEvent[]): KillPoint =>
+    r.chance(0.5) ? { at: 'time', ms: r.int(0, maxMs) } : { at: 'event', event: r.pick(from), nth: r.int(1, 2), extraMs: r.int(0, 30) };
   const kills = [killPoint(2500, events)];
   // a second crash while recovering from the first (re-running the commit, or reverting it)
-  if (r.chance(0.4)) kills.push(killPoint(1500, events.filter((e) => e !== 'server.removed')));
+  if (r.chance(0.4))
+    kills.push(
+      killPoint(
+        1500,
+        events.filter((e) => e !== 'server.removed'),
+      ),
+    );
   return { seed, kind, samePort: r.chance(0.4), bDelayMs: r.int(0, 700), kills };
 }
 
@@ -65,12 +72,19 @@ function specs(w: World, plan: Plan, ports: [number, number], version: '1' | '2'
 
 /** Waits for the kill point (from `fromLog` on), then SIGKILLs the daemon. */
 async function killAt(d: Daemon, point: KillPoint, fromLog: number): Promise<{ sawEvent: boolean; events: string[] }> {
-  const seen = (): string[] => d.logs.slice(fromLog).map((l) => l.msg).filter((m) => (EVENTS as readonly string[]).includes(m));
+  const seen = (): string[] =>
+    d.logs
+      .slice(fromLog)
+      .map((l) => l.msg)
+      .filter((m) => (EVENTS as readonly string[]).includes(m));
   let sawEvent = true;
   if (point.at === 'time') {
     await delay(point.ms); // the seeded kill point itself, not a synchronization
   } else {
-    sawEvent = await waitFor(() => seen().filter((m) => m === point.event).length >= point.nth, { timeoutMs: 4000, intervalMs: 5 }).then(() => true, () => false);
+    sawEvent = await waitFor(() => seen().filter((m) => m === point.event).length >= point.nth, { timeoutMs: 4000, intervalMs: 5 }).then(
+      () => true,
+      () => false,
+    );
     await delay(point.extraMs);
   }
   await d.kill();

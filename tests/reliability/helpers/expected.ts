@@ -8,7 +8,10 @@ import { createCompiler } from '../../../src/render/desired-state.js';
 import { staticSecrets } from '../../../src/render/secrets.js';
 import { GitSource } from '../../../src/source/index.js';
 
-export interface ExpectedServer { version: string; specHash: string }
+export interface ExpectedServer {
+  version: string;
+  specHash: string;
+}
 
 const compiler = createCompiler();
 

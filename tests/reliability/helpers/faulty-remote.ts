@@ -15,7 +15,10 @@ export class FaultyRemote {
   requests = 0;
   private server: Server | undefined;
 
-  private constructor(readonly served: ServedRepo, private readonly port: number) {}
+  private constructor(
+    readonly served: ServedRepo,
+    private readonly port: number,
+  ) {}
 
   static async start(repo: GitRepo, root: string): Promise<FaultyRemote> {
     const served = await ServedRepo.start(repo, root);
@@ -81,7 +84,9 @@ export class FaultyRemote {
         up.destroy();
       });
     });
-    upstream.on('error', () => { if (!res.headersSent) res.writeHead(502).end(); });
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(502).end();
+    });
     req.pipe(upstream);
   }
 }

@@ -73,7 +73,11 @@ export async function tearDownScene(): Promise<void> {
     await s.probe?.stop();
     await s.d?.stop();
   } finally {
-    try { s.fs?.readOnly(false); } catch { /* not mounted any more */ }
+    try {
+      s.fs?.readOnly(false);
+    } catch {
+      /* not mounted any more */
+    }
     s.fs?.unmount();
     await s.w?.cleanup();
   }

@@ -21,8 +21,12 @@ function open(port: number): Promise<Socket> {
 export async function rawRequest(port: number, head: string, body?: Buffer, timeoutMs = 5000): Promise<RawAnswer> {
   const s = await open(port);
   let text = '';
-  s.on('data', (b: Buffer) => { text += b.toString('latin1'); });
-  const closed = new Promise<boolean>((resolve) => { s.once('close', () => resolve(true)); });
+  s.on('data', (b: Buffer) => {
+    text += b.toString('latin1');
+  });
+  const closed = new Promise<boolean>((resolve) => {
+    s.once('close', () => resolve(true));
+  });
   s.on('error', () => undefined); // a reset while we still write is an answer too
   s.write(head);
   if (body) s.write(body);
@@ -35,14 +39,24 @@ export async function rawRequest(port: number, head: string, body?: Buffer, time
  * A slow client: sends `head`, then `drip` one byte every `everyMs`, for at most `forMs`.
  * Resolves with whether the server cut the connection before the client gave up, and when.
  */
-export async function slowClient(port: number, head: string, drip: string, everyMs: number, forMs: number): Promise<{ cut: boolean; afterMs: number; text: string }> {
+export async function slowClient(
+  port: number,
+  head: string,
+  drip: string,
+  everyMs: number,
+  forMs: number,
+): Promise<{ cut: boolean; afterMs: number; text: string }> {
   const s = await open(port);
   const t0 = Date.now();
   let text = '';
   let cut = false;
-  s.on('data', (b: Buffer) => { text += b.toString('latin1'); });
+  s.on('data', (b: Buffer) => {
+    text += b.toString('latin1');
+  });
   s.on('error', () => undefined);
-  s.once('close', () => { cut = true; });
+  s.once('close', () => {
+    cut = true;
+  });
   s.write(head);
   for (let i = 0; !cut && Date.now() - t0 < forMs; i++) {
     await delay(everyMs); // the client's pace is the point of the test, not a synchronization

@@ -38,7 +38,8 @@ export function lostEntries(before: DaemonState, after: DaemonState): string[] {
   const later = new Map(after.history.map((h) => [h.id, h]));
   for (const h of before.history) {
     const x = later.get(h.id);
-    if (!x || x.commit !== h.commit || x.result !== h.result) out.push(`history entry ${h.id} (${h.commit.slice(0, 7)} ${h.result}) lost or changed: ${JSON.stringify(x)}`);
+    if (!x || x.commit !== h.commit || x.result !== h.result)
+      out.push(`history entry ${h.id} (${h.commit.slice(0, 7)} ${h.result}) lost or changed: ${JSON.stringify(x)}`);
   }
   if (before.inFlight) {
     const x = later.get(before.inFlight.id);

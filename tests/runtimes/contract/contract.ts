@@ -77,21 +77,24 @@ export function runtimeContract(subject: ContractSubject): void {
       expect(await next.observe()).toEqual([expect.objectContaining({ id: inst.id, state: 'running', labels: inst.labels, endpoint: inst.endpoint })]);
     });
 
-    it.skipIf(subject.noHttp !== undefined)('an http instance: connect() reaches it; at its endpoint URL too when endpoints are reachable; its port is not shared when host ports are', async () => {
-      const httpServer = w.httpServer!;
-      const rt = w.runtime();
-      const port = await freePort();
-      const inst = await rt.start(httpServer('web', port), w.ctx);
-      expect(inst.endpoint).toMatchObject({ kind: 'http', transport: 'streamable-http' });
-      expect(await waitFor('the server to answer', () => tools(rt, inst.id).catch(() => undefined), within)).toContain('echo');
-      const { endpoint } = inst;
-      if (subject.capabilities.endpointsReachable && endpoint.kind === 'http') {
-        expect(await toolsOver(createHttpTransport(endpoint.transport, endpoint.url))).toContain('echo');
-      }
-      if (subject.capabilities.sharedHostPorts) {
-        expect(isRuntimeError(await rejection(rt.start(httpServer('web', port), w.ctx)), 'RUNTIME_PORT_IN_USE')).toBe(true);
-      }
-    });
+    it.skipIf(subject.noHttp !== undefined)(
+      'an http instance: connect() reaches it; at its endpoint URL too when endpoints are reachable; its port is not shared when host ports are',
+      async () => {
+        const httpServer = w.httpServer!;
+        const rt = w.runtime();
+        const port = await freePort();
+        const inst = await rt.start(httpServer('web', port), w.ctx);
+        expect(inst.endpoint).toMatchObject({ kind: 'http', transport: 'streamable-http' });
+        expect(await waitFor('the server to answer', () => tools(rt, inst.id).catch(() => undefined), within)).toContain('echo');
+        const { endpoint } = inst;
+        if (subject.capabilities.endpointsReachable && endpoint.kind === 'http') {
+          expect(await toolsOver(createHttpTransport(endpoint.transport, endpoint.url))).toContain('echo');
+        }
+        if (subject.capabilities.sharedHostPorts) {
+          expect(isRuntimeError(await rejection(rt.start(httpServer('web', port), w.ctx)), 'RUNTIME_PORT_IN_USE')).toBe(true);
+        }
+      },
+    );
 
     it('starts a new instance beside a running one of the same server, each with its own labels', async () => {
       const rt = w.runtime();
@@ -121,20 +124,23 @@ export function runtimeContract(subject: ContractSubject): void {
       expect(isRuntimeError(await rejection(rt.connect(gone.id)), 'RUNTIME_INSTANCE_NOT_FOUND')).toBe(true);
     });
 
-    it.skipIf(subject.noKill !== undefined)('an instance killed out of band is reported to onExit, stays observable as exited, and refuses connect', async () => {
-      const rt = w.runtime();
-      const exits: ExitInfo[] = [];
-      rt.onExit((e) => exits.push(e));
-      const inst = await rt.start(w.server('alpha'), w.ctx);
-      await w.kill!(rt, inst.id);
-      const exit = await waitFor('onExit', () => exits[0], within);
-      expect(exit).toEqual({ id: inst.id, server: 'alpha', message: expect.any(String) as unknown });
-      expect(exit.message).not.toBe('');
-      expect(await rt.observe()).toEqual([expect.objectContaining({ id: inst.id, state: 'exited', message: exit.message })]);
-      expect(isRuntimeError(await rejection(rt.connect(inst.id)), 'RUNTIME_NOT_RUNNING')).toBe(true);
-      await rt.remove(inst.id);
-      expect(await rt.observe()).toEqual([]);
-    });
+    it.skipIf(subject.noKill !== undefined)(
+      'an instance killed out of band is reported to onExit, stays observable as exited, and refuses connect',
+      async () => {
+        const rt = w.runtime();
+        const exits: ExitInfo[] = [];
+        rt.onExit((e) => exits.push(e));
+        const inst = await rt.start(w.server('alpha'), w.ctx);
+        await w.kill!(rt, inst.id);
+        const exit = await waitFor('onExit', () => exits[0], within);
+        expect(exit).toEqual({ id: inst.id, server: 'alpha', message: expect.any(String) as unknown });
+        expect(exit.message).not.toBe('');
+        expect(await rt.observe()).toEqual([expect.objectContaining({ id: inst.id, state: 'exited', message: exit.message })]);
+        expect(isRuntimeError(await rejection(rt.connect(inst.id)), 'RUNTIME_NOT_RUNNING')).toBe(true);
+        await rt.remove(inst.id);
+        expect(await rt.observe()).toEqual([]);
+      },
+    );
 
     it('an instance that exits at start is reported with its exit code and last stderr line', async () => {
       expect(await exitAtStart(w, w.runtime(), within)).toMatch(/^exited with code 1: fatal: /);

@@ -27,7 +27,10 @@ runtimeContract({
   world: async () => {
     const kc = new KubeConfig();
     kc.loadFromDefault();
-    await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } }).catch(() => undefined); // exists already
+    await kc
+      .makeApiClient(CoreV1Api)
+      .createNamespace({ body: { metadata: { name: namespace } } })
+      .catch(() => undefined); // exists already
     const runtimes: KubernetesRuntime[] = [];
     const runtime = (): KubernetesRuntime => {
       const rt = createKubernetesRuntime({ kubeConfig: kc, namespace, readyTimeoutMs: 240_000 });
@@ -40,15 +43,36 @@ runtimeContract({
       ctx: { commit: 'c0ffee0000000000000000000000000000000000', workdir: '/nonexistent' },
       runtime,
       reopen: () => runtime(),
-      httpServer: (name, port) => rendered({
-        name, image, transport: 'streamable-http', port, command: 'npx', args: EVERYTHING, env: { PORT: String(port) },
-      }),
-      server: (name, version = '1.0.0') => rendered({
-        name, version, image, transport: 'streamable-http', port: 3001, command: 'npx', args: EVERYTHING, env: { PORT: '3001' },
-      }),
-      exitingServer: (name) => rendered({
-        name, image, transport: 'streamable-http', port: 3001, command: 'node', args: ['-e', 'console.error("fatal: no config"); process.exit(1)'],
-      }),
+      httpServer: (name, port) =>
+        rendered({
+          name,
+          image,
+          transport: 'streamable-http',
+          port,
+          command: 'npx',
+          args: EVERYTHING,
+          env: { PORT: String(port) },
+        }),
+      server: (name, version = '1.0.0') =>
+        rendered({
+          name,
+          version,
+          image,
+          transport: 'streamable-http',
+          port: 3001,
+          command: 'npx',
+          args: EVERYTHING,
+          env: { PORT: '3001' },
+        }),
+      exitingServer: (name) =>
+        rendered({
+          name,
+          image,
+          transport: 'streamable-http',
+          port: 3001,
+          command: 'node',
+          args: ['-e', 'console.error("fatal: no config"); process.exit(1)'],
+        }),
       cleanup: async () => {
         await empty(janitor);
         await Promise.all(runtimes.map((rt) => rt.shutdown()));

@@ -35,8 +35,9 @@ describe.skipIf(!probe.ok)(`docker runtime: exits${probe.ok ? '' : ` (skipped: $
     const rt = h.runtime();
     const secret = 's3cr3t-t0ken-value';
     const server = nodeScript('broken', 'console.error("fatal: cannot log in with " + process.env.API_KEY); process.exit(3)', {
-      env: { API_KEY: secret }, health: { timeoutSeconds: 20, expectTools: [], stabilizationSeconds: 0 },
-    }, );
+      env: { API_KEY: secret },
+      health: { timeoutSeconds: 20, expectTools: [], stabilizationSeconds: 0 },
+    });
     const withSecret = { ...server, secretValues: [secret] };
     const t0 = Date.now();
     const inst = await rt.start(withSecret, h.ctx);

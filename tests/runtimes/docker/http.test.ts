@@ -32,7 +32,10 @@ describe.skipIf(!probe.ok)(`docker runtime: http servers${probe.ok ? '' : ` (ski
 
     await rt.remove(inst.id);
     expect(await rt.observe()).toEqual([]);
-    const after = await fetch(`http://127.0.0.1:${port}/mcp`).then(() => 'answered', () => 'refused');
+    const after = await fetch(`http://127.0.0.1:${port}/mcp`).then(
+      () => 'answered',
+      () => 'refused',
+    );
     expect(after).toBe('refused');
   });
 });

@@ -23,7 +23,11 @@ describe.skipIf(!probe.ok)(`docker runtime: stdio servers${probe.ok ? '' : ` (sk
     const rt = h.runtime();
     const server = everythingStdio('everything', { health: { timeoutSeconds: 10, expectTools: ['echo', 'get-sum'], stabilizationSeconds: 0 } });
     const inst = await rt.start(server, h.ctx);
-    expect(inst).toMatchObject({ state: 'running', endpoint: { kind: 'stdio' }, labels: { server: 'everything', commit: h.ctx.commit, specHash: server.specHash } });
+    expect(inst).toMatchObject({
+      state: 'running',
+      endpoint: { kind: 'stdio' },
+      labels: { server: 'everything', commit: h.ctx.commit, specHash: server.specHash },
+    });
     expect(await rt.observe()).toEqual([expect.objectContaining({ id: inst.id, state: 'running', startedAt: inst.startedAt })]);
 
     const info = await probe.engine!.docker.getContainer(inst.id).inspect();
@@ -44,7 +48,15 @@ describe.skipIf(!probe.ok)(`docker runtime: stdio servers${probe.ok ? '' : ` (sk
 
     await rt.remove(inst.id);
     expect(await rt.observe()).toEqual([]);
-    expect(await probe.engine!.docker.getContainer(inst.id).inspect().then(() => 'still there', () => 'gone')).toBe('gone');
+    expect(
+      await probe
+        .engine!.docker.getContainer(inst.id)
+        .inspect()
+        .then(
+          () => 'still there',
+          () => 'gone',
+        ),
+    ).toBe('gone');
     await rt.remove(inst.id); // idempotent
   });
 
@@ -67,7 +79,11 @@ describe.skipIf(!probe.ok)(`docker runtime: stdio servers${probe.ok ? '' : ` (sk
     const server = everythingStdio('everything', { health: { timeoutSeconds: 10, expectTools: ['echo'], stabilizationSeconds: 1 } });
     const inst = await rt.start(server, h.ctx);
     expect(await runGate({ runtime: rt, instanceId: inst.id, server: server.spec, stabilizationPingMs: 200 })).toMatchObject({ ok: true });
-    const missing = await runGate({ runtime: rt, instanceId: inst.id, server: { ...server.spec, health: { ...server.spec.health, expectTools: ['no_such_tool'] } } });
+    const missing = await runGate({
+      runtime: rt,
+      instanceId: inst.id,
+      server: { ...server.spec, health: { ...server.spec.health, expectTools: ['no_such_tool'] } },
+    });
     expect(missing).toMatchObject({ ok: false, code: 'missing-tools', reason: 'expectTools missing no_such_tool' });
     expect((await rt.observe())[0]).toMatchObject({ id: inst.id, state: 'running' });
   });

@@ -45,20 +45,33 @@ describe('kubernetes runtime: connect through a port-forward', () => {
     await h.cleanup();
   });
 
-  const spec = () => rendered({ name: 'everything', transport: 'streamable-http', port: 3001, command: 'npx', args: ['server-everything', 'streamableHttp'], health: { timeoutSeconds: 15, expectTools: ['echo', 'get-sum'], stabilizationSeconds: 0 } });
+  const spec = () =>
+    rendered({
+      name: 'everything',
+      transport: 'streamable-http',
+      port: 3001,
+      command: 'npx',
+      args: ['server-everything', 'streamableHttp'],
+      health: { timeoutSeconds: 15, expectTools: ['echo', 'get-sum'], stabilizationSeconds: 0 },
+    });
 
   it('the MCP gate passes through the forward, and sessions run side by side', async () => {
     const rt = h.runtime({ access: 'port-forward' });
     const s = spec();
     const inst = await rt.start(s, h.ctx);
     expect(await runGate({ runtime: rt, instanceId: inst.id, server: s.spec })).toMatchObject({ ok: true });
-    const clients = await Promise.all([1, 2].map(async () => {
-      const c = new Client({ name: 'k8s-test', version: '1' });
-      await c.connect(await rt.connect(inst.id));
-      return c;
-    }));
+    const clients = await Promise.all(
+      [1, 2].map(async () => {
+        const c = new Client({ name: 'k8s-test', version: '1' });
+        await c.connect(await rt.connect(inst.id));
+        return c;
+      }),
+    );
     const sums = await Promise.all(clients.map((c, i) => c.callTool({ name: 'get-sum', arguments: { a: i, b: 10 } })));
-    expect(sums.map((r) => r.content)).toEqual([[{ type: 'text', text: 'The sum of 0 and 10 is 10.' }], [{ type: 'text', text: 'The sum of 1 and 10 is 11.' }]]);
+    expect(sums.map((r) => r.content)).toEqual([
+      [{ type: 'text', text: 'The sum of 0 and 10 is 10.' }],
+      [{ type: 'text', text: 'The sum of 1 and 10 is 11.' }],
+    ]);
     await Promise.all(clients.map((c) => c.close()));
     expect(h.api.calls.filter((c) => c.resource === 'pods/portforward').every((c) => c.name === podName(inst.id))).toBe(true);
 
@@ -77,7 +90,11 @@ describe('kubernetes runtime: connect through a port-forward', () => {
     const gate = await runGate({ runtime: rt, instanceId: inst.id, server: s.spec });
     // the forward is closed at once (kubelet error channel), each attempt fails fast, none hangs,
     // and the reason is the kubelet's, not the local socket's "other side closed"
-    expect(gate).toMatchObject({ ok: false, code: 'timeout', reason: expect.stringMatching(/last error: port-forward to port 3001 of pod .*: error forwarding port 3001/) as unknown });
+    expect(gate).toMatchObject({
+      ok: false,
+      code: 'timeout',
+      reason: expect.stringMatching(/last error: port-forward to port 3001 of pod .*: error forwarding port 3001/) as unknown,
+    });
   });
 
   it('a refused port-forward (403 on pods/portforward) names the verb to grant, in the gate and the log', async () => {
@@ -85,12 +102,25 @@ describe('kubernetes runtime: connect through a port-forward', () => {
     const rt = h.runtime({ access: 'port-forward', logger: recordingLogger(lines) });
     const s = { ...spec(), spec: { ...spec().spec, health: { timeoutSeconds: 2, expectTools: [], stabilizationSeconds: 0 } } };
     const inst = await rt.start(s, h.ctx);
-    h.api.failNext('create', 'pods/portforward', { status: 403, reason: 'Forbidden', message: 'pods "x" is forbidden: User "system:serviceaccount:tools:mcp-gitops" cannot create resource "pods/portforward"', times: 1000 });
+    h.api.failNext('create', 'pods/portforward', {
+      status: 403,
+      reason: 'Forbidden',
+      message: 'pods "x" is forbidden: User "system:serviceaccount:tools:mcp-gitops" cannot create resource "pods/portforward"',
+      times: 1000,
+    });
     const warnings: Error[] = [];
-    const onWarning = (w: Error): void => { warnings.push(w); };
+    const onWarning = (w: Error): void => {
+      warnings.push(w);
+    };
     process.on('warning', onWarning);
     const gate = await runGate({ runtime: rt, instanceId: inst.id, server: s.spec }).finally(() => process.off('warning', onWarning));
-    expect(gate).toMatchObject({ ok: false, code: 'timeout', reason: expect.stringMatching(/last error: forbidden: cannot create resource "pods\/portforward" in namespace "tools": grant the verb "create" on "pods\/portforward"/) as unknown });
+    expect(gate).toMatchObject({
+      ok: false,
+      code: 'timeout',
+      reason: expect.stringMatching(
+        /last error: forbidden: cannot create resource "pods\/portforward" in namespace "tools": grant the verb "create" on "pods\/portforward"/,
+      ) as unknown,
+    });
     const logged = lines.filter((l) => l.msg === 'port-forward to the pod failed');
     expect(logged).toHaveLength(1); // once, not per retry
     expect(logged[0]).toMatchObject({ code: 'K8S_FORBIDDEN', err: expect.stringContaining('cannot create resource') as unknown });
@@ -104,7 +134,12 @@ describe('kubernetes runtime: connect through a port-forward', () => {
     const rt = h.runtime({ access: 'port-forward' });
     const s = { ...spec(), spec: { ...spec().spec, health: { timeoutSeconds: 1, expectTools: [], stabilizationSeconds: 0 } } };
     const inst = await rt.start(s, h.ctx);
-    h.api.failNext('create', 'pods/portforward', { status: 500, reason: 'InternalError', message: 'error dialing backend: no preferred addresses found; known addresses: []', times: 1000 });
+    h.api.failNext('create', 'pods/portforward', {
+      status: 500,
+      reason: 'InternalError',
+      message: 'error dialing backend: no preferred addresses found; known addresses: []',
+      times: 1000,
+    });
     const gate = await runGate({ runtime: rt, instanceId: inst.id, server: s.spec });
     expect(gate).toMatchObject({ ok: false, reason: expect.stringContaining('no preferred addresses found') as unknown });
   });

@@ -32,15 +32,25 @@ describe('Dockerfile', () => {
     expect(df.stages.length).toBeGreaterThanOrEqual(2);
     for (const s of df.stages) expect(s.base).toMatch(/^[a-z0-9./-]+:\d[\w.-]*$/); // a tag, never latest
     const names = df.stages.slice(0, -1).map((s) => s.name);
-    for (const c of find('COPY', df.stages.flatMap((s) => s.instructions))) {
+    for (const c of find(
+      'COPY',
+      df.stages.flatMap((s) => s.instructions),
+    )) {
       if (c.flags.from) expect(names).toContain(c.flags.from);
     }
-    expect(find('COPY').filter((c) => c.flags.from).map((c) => c.flags.from).sort()).toEqual(['build', 'deps']);
+    expect(
+      find('COPY')
+        .filter((c) => c.flags.from)
+        .map((c) => c.flags.from)
+        .sort(),
+    ).toEqual(['build', 'deps']);
   });
 
   it('installs production dependencies with npm ci --omit=dev, and the final stage gets only those', () => {
     const deps = df.stages.find((s) => s.name === 'deps')!;
-    const npmCi = find('RUN', deps.instructions).map((r) => r.rest).find((r) => r.includes('npm ci'));
+    const npmCi = find('RUN', deps.instructions)
+      .map((r) => r.rest)
+      .find((r) => r.includes('npm ci'));
     expect(npmCi).toMatch(/npm ci --omit=dev --ignore-scripts/);
     expect(find('COPY').find((c) => c.rest.includes('node_modules'))?.flags.from).toBe('deps');
     expect(find('RUN').some((r) => /npm (ci|install)/.test(r.rest))).toBe(false);
@@ -56,15 +66,24 @@ describe('Dockerfile', () => {
     expect(hc[0].exec?.join(' ')).toContain('/healthz');
     expect(find('ENTRYPOINT').at(-1)?.exec).toEqual(['mcp-gitops']);
     // the entrypoint is the package's own bin, linked onto PATH
-    expect(find('RUN').map((r) => r.rest).join(' ')).toContain(`ln -s /app/${pkg.bin['mcp-gitops']} /usr/local/bin/mcp-gitops`);
+    expect(
+      find('RUN')
+        .map((r) => r.rest)
+        .join(' '),
+    ).toContain(`ln -s /app/${pkg.bin['mcp-gitops']} /usr/local/bin/mcp-gitops`);
   });
 
   it('copies only files that exist, and .dockerignore keeps secrets, state and node_modules out', () => {
-    for (const c of find('COPY', df.stages.flatMap((s) => s.instructions)).filter((x) => !x.flags.from)) {
+    for (const c of find(
+      'COPY',
+      df.stages.flatMap((s) => s.instructions),
+    ).filter((x) => !x.flags.from)) {
       const sources = c.rest.split(/\s+/).slice(0, -1);
       for (const s of sources) expect(existsSync(join(root, s)), `COPY ${s} (line ${c.line})`).toBe(true);
     }
-    const ignore = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    const ignore = readFileSync(join(root, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     expect(ignore).toEqual(expect.arrayContaining(['.git', 'node_modules', 'dist', '.mcp-gitops', 'examples/secrets', '.env']));
   });
 
@@ -80,7 +99,13 @@ describe('Dockerfile', () => {
     initRepo(repo.dir);
     commit(repo.dir, { 'README.md': 'no specs yet\n' });
     const port = await freePort();
-    const env = { PATH: process.env.PATH, ...imageEnv(), MCP_GITOPS_HOST: '127.0.0.1', MCP_GITOPS_PORT: String(port), MCP_GITOPS_STATE_DIR: join(repo.dir, '.state') };
+    const env = {
+      PATH: process.env.PATH,
+      ...imageEnv(),
+      MCP_GITOPS_HOST: '127.0.0.1',
+      MCP_GITOPS_PORT: String(port),
+      MCP_GITOPS_STATE_DIR: join(repo.dir, '.state'),
+    };
     const [prog, ...args] = find('HEALTHCHECK')[0].exec!;
     const healthcheck = (): number | null => spawnSync(prog === 'node' ? process.execPath : prog, args, { env, timeout: 5000 }).status;
     expect(healthcheck()).toBe(1); // nothing listens yet

@@ -25,23 +25,29 @@ describe('buildInstanceObjects', () => {
       title: 'stdio: the bridge runs the command and serves it over streamable HTTP',
       input: { name: 'memory', command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'] },
       command: ['mcp-gitops', 'bridge', '--host', '0.0.0.0', '--port', '8000', '--path', '/mcp', '--', 'npx', '-y', '@modelcontextprotocol/server-memory'],
-      url: `http://${NAME}.tools.svc:8000/mcp`, port: 8000,
+      url: `http://${NAME}.tools.svc:8000/mcp`,
+      port: 8000,
     },
     {
       title: 'streamable-http: command replaces the entrypoint, args the cmd, default path /mcp',
       input: { name: 'memory', transport: 'streamable-http', port: 3001, command: 'node', args: ['server.js', 'streamableHttp'] },
-      command: ['node'], args: ['server.js', 'streamableHttp'],
-      url: `http://${NAME}.tools.svc:3001/mcp`, port: 3001,
+      command: ['node'],
+      args: ['server.js', 'streamableHttp'],
+      url: `http://${NAME}.tools.svc:3001/mcp`,
+      port: 3001,
     },
     {
       title: 'sse without command: the image entrypoint, default path /sse',
       input: { name: 'memory', transport: 'sse', port: 3002, command: undefined },
-      url: `http://${NAME}.tools.svc:3002/sse`, port: 3002,
+      url: `http://${NAME}.tools.svc:3002/sse`,
+      port: 3002,
     },
     {
       title: 'explicit path without a leading slash',
       input: { name: 'memory', transport: 'streamable-http', port: 80, command: undefined, args: ['serve'], path: 'rpc' },
-      args: ['serve'], url: `http://${NAME}.tools.svc:80/rpc`, port: 80,
+      args: ['serve'],
+      url: `http://${NAME}.tools.svc:80/rpc`,
+      port: 80,
     },
   ])('$title', ({ input, command, args, url, port }) => {
     const o = build(input);
@@ -73,14 +79,19 @@ describe('buildInstanceObjects', () => {
     expect(o.deployment.spec!.selector.matchLabels).toEqual({ [LABEL_INSTANCE]: NAME });
     expect(o.service.spec!.selector).toEqual({ [LABEL_INSTANCE]: NAME });
     expect(o.deployment.metadata!.annotations).toEqual({
-      'mcp-gitops/version': '1.0.0', 'mcp-gitops/transport': 'stdio', 'mcp-gitops/port': '8000', 'mcp-gitops/path': '/mcp',
+      'mcp-gitops/version': '1.0.0',
+      'mcp-gitops/transport': 'stdio',
+      'mcp-gitops/port': '8000',
+      'mcp-gitops/path': '/mcp',
     });
   });
 
   it('are complete SSA documents: apiVersion, kind, name, namespace on each', () => {
     const o = build({ name: 'memory', env: { K: SECRET }, secretEnv: ['K'] });
     expect([o.secret, o.deployment, o.service].map((x) => [x!.apiVersion, x!.kind, x!.metadata!.name, x!.metadata!.namespace])).toEqual([
-      ['v1', 'Secret', NAME, 'tools'], ['apps/v1', 'Deployment', NAME, 'tools'], ['v1', 'Service', NAME, 'tools'],
+      ['v1', 'Secret', NAME, 'tools'],
+      ['apps/v1', 'Deployment', NAME, 'tools'],
+      ['v1', 'Service', NAME, 'tools'],
     ]);
     expect(o.deployment.spec!.replicas).toBe(1);
   });
@@ -108,8 +119,22 @@ describe('buildInstanceObjects', () => {
   it('secret args reach the command line through $(VAR) expansion of a Secret-backed env var', () => {
     const o = build({ name: 'memory', command: 'server', args: ['--token', SECRET], secretArgs: [1] });
     const c = container(o);
-    expect(c.command).toEqual(['mcp-gitops', 'bridge', '--host', '0.0.0.0', '--port', '8000', '--path', '/mcp',
-      '--redact-env', 'MCP_GITOPS_SECRET_ARG_2', '--', 'server', '--token', '$(MCP_GITOPS_SECRET_ARG_2)']);
+    expect(c.command).toEqual([
+      'mcp-gitops',
+      'bridge',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '8000',
+      '--path',
+      '/mcp',
+      '--redact-env',
+      'MCP_GITOPS_SECRET_ARG_2',
+      '--',
+      'server',
+      '--token',
+      '$(MCP_GITOPS_SECRET_ARG_2)',
+    ]);
     expect(c.env).toEqual([{ name: 'MCP_GITOPS_SECRET_ARG_2', valueFrom: { secretKeyRef: { name: NAME, key: 'arg-2' } } }]);
     expect(o.secret!.data).toEqual({ 'arg-2': Buffer.from(SECRET).toString('base64') });
     expect(JSON.stringify(o.deployment)).not.toContain(SECRET);
@@ -136,9 +161,21 @@ describe('buildInstanceObjects', () => {
 
   it.each<{ title: string; input: ServerInput; message: RegExp }>([
     { title: 'no image', input: { name: 'memory', image: undefined }, message: /^server memory: spec\.image is required by the kubernetes runtime$/ },
-    { title: 'http without port', input: { name: 'memory', transport: 'streamable-http' }, message: /^server memory: spec\.port is required for transport streamable-http$/ },
-    { title: 'stdio without command', input: { name: 'memory', command: undefined }, message: /^server memory: stdio servers on kubernetes need spec\.command/ },
-    { title: 'reserved env prefix', input: { name: 'memory', env: { MCP_GITOPS_SECRET_ARG_1: 'x' } }, message: /env MCP_GITOPS_SECRET_ARG_1: the prefix MCP_GITOPS_SECRET_ARG_ is reserved/ },
+    {
+      title: 'http without port',
+      input: { name: 'memory', transport: 'streamable-http' },
+      message: /^server memory: spec\.port is required for transport streamable-http$/,
+    },
+    {
+      title: 'stdio without command',
+      input: { name: 'memory', command: undefined },
+      message: /^server memory: stdio servers on kubernetes need spec\.command/,
+    },
+    {
+      title: 'reserved env prefix',
+      input: { name: 'memory', env: { MCP_GITOPS_SECRET_ARG_1: 'x' } },
+      message: /env MCP_GITOPS_SECRET_ARG_1: the prefix MCP_GITOPS_SECRET_ARG_ is reserved/,
+    },
   ])('refuses a spec it cannot run: $title', ({ input, message }) => {
     let err: unknown;
     try {

@@ -18,15 +18,19 @@ describe('leader election (coordination.k8s.io Lease)', () => {
 
   function elector(identity: string, leaseDurationSeconds = 1): LeaderElection {
     const e = createLeaderElection({
-      kubeConfig: api.kubeConfig(), namespace: 'tools', identity,
-      leaseDurationSeconds, renewDeadlineSeconds: leaseDurationSeconds * 0.6, retryPeriodSeconds: 0.05,
+      kubeConfig: api.kubeConfig(),
+      namespace: 'tools',
+      identity,
+      leaseDurationSeconds,
+      renewDeadlineSeconds: leaseDurationSeconds * 0.6,
+      retryPeriodSeconds: 0.05,
     });
     electors.push(e);
     return e;
   }
 
   function lease(): { holderIdentity?: string; renewTime?: string; acquireTime?: string; leaseTransitions?: number; leaseDurationSeconds?: number } {
-    return (api.get('leases', 'mcp-gitops-leader')?.spec ?? {});
+    return api.get('leases', 'mcp-gitops-leader')?.spec ?? {};
   }
 
   it('the first candidate creates the Lease and leads; times are MicroTime (6 fractional digits)', async () => {
@@ -42,7 +46,8 @@ describe('leader election (coordination.k8s.io Lease)', () => {
   });
 
   it('two candidates: exactly one leads while the holder renews', async () => {
-    const a = elector('a', 2), b = elector('b', 2);
+    const a = elector('a', 2),
+      b = elector('b', 2);
     a.start();
     b.start();
     const first = await Promise.race([a.acquired().then(() => a), b.acquired().then(() => b)]);
@@ -80,15 +85,23 @@ describe('leader election (coordination.k8s.io Lease)', () => {
     expect(b.state()).toEqual({ role: 'leader' });
     api.failNext('get', 'leases', { status: 503, reason: 'ServiceUnavailable', message: 'etcd down', times: 1000 });
     let why = '';
-    b.onChange((_l, w) => { why = w?.message ?? ''; });
+    b.onChange((_l, w) => {
+      why = w?.message ?? '';
+    });
     await waitFor('stepping down', () => !b.isLeader(), 10_000);
-    expect(changes).toEqual([[true, undefined], [false, 'renew-failed']]);
-    expect(why).toMatch(/^could not renew the Lease for 3 s: the Kubernetes API failed \(K8S_TRANSIENT: the Kubernetes API is unavailable \(HTTP 503\).*etcd down\)$/);
+    expect(changes).toEqual([
+      [true, undefined],
+      [false, 'renew-failed'],
+    ]);
+    expect(why).toMatch(
+      /^could not renew the Lease for 3 s: the Kubernetes API failed \(K8S_TRANSIENT: the Kubernetes API is unavailable \(HTTP 503\).*etcd down\)$/,
+    );
     expect(b.state()).toMatchObject({ role: 'candidate', error: { code: 'K8S_TRANSIENT' } });
   });
 
-  it('states are distinct: leader, follower of a named holder, and cannot acquire with the API\'s error', async () => {
-    const a = elector('a', 5), b = elector('b', 5);
+  it("states are distinct: leader, follower of a named holder, and cannot acquire with the API's error", async () => {
+    const a = elector('a', 5),
+      b = elector('b', 5);
     a.start();
     await a.acquired();
     b.start();
@@ -103,12 +116,20 @@ describe('leader election (coordination.k8s.io Lease)', () => {
     electors.push(c);
     c.start();
     await waitFor('c to fail', () => c.state().role === 'candidate' && (c.state() as { error?: unknown }).error !== undefined);
-    expect(c.state()).toEqual({ role: 'candidate', error: { code: 'K8S_NAMESPACE_NOT_FOUND', message: 'namespace "missing" does not exist: create it (kubectl create namespace missing) or choose another with --namespace' } });
+    expect(c.state()).toEqual({
+      role: 'candidate',
+      error: {
+        code: 'K8S_NAMESPACE_NOT_FOUND',
+        message: 'namespace "missing" does not exist: create it (kubectl create namespace missing) or choose another with --namespace',
+      },
+    });
     api.failNext('get', 'leases', { status: 403, reason: 'Forbidden', message: 'leases is forbidden', times: 1000 });
     const d = elector('d', 5);
     d.start();
     await waitFor('d to fail', () => (d.state() as { error?: { code: string } }).error?.code === 'K8S_FORBIDDEN');
-    expect((d.state() as { error: { message: string } }).error.message).toMatch(/^forbidden: cannot get resource "leases" in API group "coordination.k8s.io" in namespace "tools": grant the verb "get"/);
+    expect((d.state() as { error: { message: string } }).error.message).toMatch(
+      /^forbidden: cannot get resource "leases" in API group "coordination.k8s.io" in namespace "tools": grant the verb "get"/,
+    );
   });
 
   it('uses only the verbs the Role grants for leases: get, create, update', async () => {

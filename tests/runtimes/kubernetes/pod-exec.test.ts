@@ -17,7 +17,11 @@ const ARG_SECRET = 'arg-secret-abcdef';
 
 describe('kubelet semantics', () => {
   it.each([
-    ['$(A)-$(B)', 'a-$(B)'], ['$$(A)', '$(A)'], ['cost $$5', 'cost $5'], ['$$$(A)', '$a'], ['plain', 'plain'],
+    ['$(A)-$(B)', 'a-$(B)'],
+    ['$$(A)', '$(A)'],
+    ['cost $$5', 'cost $5'],
+    ['$$$(A)', '$a'],
+    ['plain', 'plain'],
   ])('expand(%s) = %s', (input, want) => {
     expect(expand(input, { A: 'a' })).toBe(want);
   });
@@ -33,10 +37,20 @@ describe.skipIf(!bridgeBuilt())(`a stdio pod run as a kubelet would${bridgeBuilt
 
   it('serves MCP on its port with the secret env and args of the Secret, literals unchanged', async () => {
     const server = rendered({
-      name: 'everything', image: 'mcp-gitops:test', command: process.execPath, args: [paths.everything, 'stdio', ARG_SECRET], secretArgs: [2],
-      env: { API_KEY: SECRET, PRICE: 'costs $5 $(HOME)', MODE: 'test' }, secretEnv: ['API_KEY'],
+      name: 'everything',
+      image: 'mcp-gitops:test',
+      command: process.execPath,
+      args: [paths.everything, 'stdio', ARG_SECRET],
+      secretArgs: [2],
+      env: { API_KEY: SECRET, PRICE: 'costs $5 $(HOME)', MODE: 'test' },
+      secretEnv: ['API_KEY'],
     });
-    const o = buildInstanceObjects(server, { name: 'mcp-everything-0a1b2c3d', namespace: 'tools', commit: 'c'.repeat(40), bridgeCommand: ['mcp-gitops', 'bridge'] });
+    const o = buildInstanceObjects(server, {
+      name: 'mcp-everything-0a1b2c3d',
+      namespace: 'tools',
+      commit: 'c'.repeat(40),
+      bridgeCommand: ['mcp-gitops', 'bridge'],
+    });
     const container = o.deployment.spec!.template.spec!.containers[0];
     const { argv, env } = containerProcess(container, [o.secret!]);
     expect(argv.slice(-3)).toEqual([paths.everything, 'stdio', ARG_SECRET]);
@@ -51,15 +65,19 @@ describe.skipIf(!bridgeBuilt())(`a stdio pod run as a kubelet would${bridgeBuilt
     child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
 
     const url = `http://127.0.0.1:${port}${o.endpoint.path}`;
-    client = await waitFor('the pod to answer MCP', async () => {
-      const c = new Client({ name: 'pod-test', version: '1' });
-      try {
-        await c.connect(new StreamableHTTPClientTransport(new URL(url)));
-        return c;
-      } catch {
-        return undefined;
-      }
-    }, 20_000);
+    client = await waitFor(
+      'the pod to answer MCP',
+      async () => {
+        const c = new Client({ name: 'pod-test', version: '1' });
+        try {
+          await c.connect(new StreamableHTTPClientTransport(new URL(url)));
+          return c;
+        } catch {
+          return undefined;
+        }
+      },
+      20_000,
+    );
     const result = await client.callTool({ name: 'get-env', arguments: {} });
     const shown = JSON.parse((result.content as { text: string }[])[0].text) as Record<string, string>;
     expect(shown).toMatchObject({ API_KEY: SECRET, PRICE: 'costs $5 $(HOME)', MODE: 'test' });

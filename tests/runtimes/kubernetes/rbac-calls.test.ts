@@ -27,7 +27,14 @@ describe('RBAC: calls made vs the Role', () => {
     h.api.setPod(inst.id, { crashed: 1 });
     await waitFor('the exit', async () => (await rt.observe())[0]?.state === 'exited');
     await rt.remove(inst.id);
-    const leader = createLeaderElection({ kubeConfig: h.api.kubeConfig(), namespace: 'tools', identity: 'a', leaseDurationSeconds: 1, renewDeadlineSeconds: 0.5, retryPeriodSeconds: 0.05 });
+    const leader = createLeaderElection({
+      kubeConfig: h.api.kubeConfig(),
+      namespace: 'tools',
+      identity: 'a',
+      leaseDurationSeconds: 1,
+      renewDeadlineSeconds: 0.5,
+      retryPeriodSeconds: 0.05,
+    });
     leader.start();
     await leader.acquired();
     await leader.stop();
@@ -36,8 +43,7 @@ describe('RBAC: calls made vs the Role', () => {
     expect(denied).toEqual([]);
     const used = new Set(h.api.calls.map((c) => `${c.verb} ${c.group}/${c.resource}`));
     const impliedByApply = (g: string): boolean => g.startsWith('create ') && used.has(g.replace(/^create /, 'patch '));
-    const unused = IN_CLUSTER_PERMISSIONS.flatMap((p) => p.verbs.map((v) => `${v} ${p.group}/${p.resource}`))
-      .filter((g) => !used.has(g) && !impliedByApply(g));
+    const unused = IN_CLUSTER_PERMISSIONS.flatMap((p) => p.verbs.map((v) => `${v} ${p.group}/${p.resource}`)).filter((g) => !used.has(g) && !impliedByApply(g));
     expect(unused).toEqual([]);
   });
 });

@@ -9,7 +9,8 @@ import { rendered } from './helpers/servers.js';
 import { recordingLogger } from './helpers/logger.js';
 
 const SECRET = 'sk-live-0123456789';
-const httpServer = (name: string) => rendered({ name, transport: 'streamable-http', port: 3001, command: 'node', args: ['server.js'], env: { API_KEY: SECRET }, secretEnv: ['API_KEY'] });
+const httpServer = (name: string) =>
+  rendered({ name, transport: 'streamable-http', port: 3001, command: 'node', args: ['server.js'], env: { API_KEY: SECRET }, secretEnv: ['API_KEY'] });
 
 describe('kubernetes runtime (API server over HTTP)', () => {
   let h: Harness;
@@ -100,19 +101,37 @@ describe('kubernetes runtime (API server over HTTP)', () => {
 
   it('Services and Secrets of ours whose Deployment is long gone (a crash mid-start) are swept; fresh or foreign ones stay', async () => {
     const ours = (name: string, hoursAgo: number) => ({
-      apiVersion: 'v1', kind: 'Service',
-      metadata: { name, creationTimestamp: new Date(Date.now() - hoursAgo * 3_600_000).toISOString(), labels: {
-        'app.kubernetes.io/managed-by': 'mcp-gitops', 'mcp-gitops/server': 'x', 'mcp-gitops/commit': 'c', 'mcp-gitops/spec-hash': 'h', 'mcp-gitops/instance': name,
-      } },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name,
+        creationTimestamp: new Date(Date.now() - hoursAgo * 3_600_000).toISOString(),
+        labels: {
+          'app.kubernetes.io/managed-by': 'mcp-gitops',
+          'mcp-gitops/server': 'x',
+          'mcp-gitops/commit': 'c',
+          'mcp-gitops/spec-hash': 'h',
+          'mcp-gitops/instance': name,
+        },
+      },
     });
     h.api.put('services', ours('mcp-old-00000001', 1));
     h.api.put('secrets', { ...ours('mcp-old-00000001', 1), kind: 'Secret' });
     h.api.put('services', ours('mcp-new-00000002', 0));
-    h.api.put('services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'mcp-foreign-00000003', creationTimestamp: new Date(0).toISOString(), labels: { 'app.kubernetes.io/managed-by': 'mcp-gitops' } } });
+    h.api.put('services', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'mcp-foreign-00000003', creationTimestamp: new Date(0).toISOString(), labels: { 'app.kubernetes.io/managed-by': 'mcp-gitops' } },
+    });
     const rt = h.runtime();
     expect(await rt.observe()).toEqual([]);
     await waitFor('the sweep', () => h.api.objects('secrets').length === 0);
-    expect(h.api.objects('services').map((o) => o.metadata.name).sort()).toEqual(['mcp-foreign-00000003', 'mcp-new-00000002']);
+    expect(
+      h.api
+        .objects('services')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['mcp-foreign-00000003', 'mcp-new-00000002']);
   });
 
   it('onExit reports a pod that crashes after start once, with its line; remove() is not an exit', async () => {
@@ -159,7 +178,17 @@ describe('kubernetes runtime (API server over HTTP)', () => {
     h.api.onDeployment((name) => {
       const d = h.api.get('deployments', name)!;
       const labels = (d.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
-      h.api.put('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: `${name}-x`, labels }, status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 node(s) had untolerated taint.' }] } });
+      h.api.put('pods', {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: `${name}-x`, labels },
+        status: {
+          phase: 'Pending',
+          conditions: [
+            { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 node(s) had untolerated taint.' },
+          ],
+        },
+      });
     });
     const rt = h.runtime({ readyTimeoutMs: 1000 });
     const told: { message: string; reason?: string }[] = [];
@@ -223,7 +252,7 @@ describe('kubernetes runtime (API server over HTTP)', () => {
     expect(kept.id).toBeTruthy();
   });
 
-  it('a namespace that does not exist is an operator\'s fix, said so, and transient', async () => {
+  it("a namespace that does not exist is an operator's fix, said so, and transient", async () => {
     const rt = h.runtime({ namespace: 'nope' });
     expect(await rt.observe()).toEqual([]); // the API server lists a missing namespace as empty
     const err = await rejection(rt.start(httpServer('memory'), h.ctx));
@@ -256,16 +285,29 @@ describe('kubernetes runtime (API server over HTTP)', () => {
   it('API errors become typed errors with clear reasons: 403 names the verb and resource, 422 the fields; 5xx is retried', async () => {
     h.api.onDeployment((name) => h.api.setPod(name, 'ready'));
     const rt = h.runtime();
-    h.api.failNext('patch', 'deployments', { status: 403, reason: 'Forbidden', message: 'deployments.apps is forbidden: User "system:serviceaccount:tools:mcp-gitops" cannot patch resource "deployments"' });
+    h.api.failNext('patch', 'deployments', {
+      status: 403,
+      reason: 'Forbidden',
+      message: 'deployments.apps is forbidden: User "system:serviceaccount:tools:mcp-gitops" cannot patch resource "deployments"',
+    });
     const forbidden = await rejection(rt.start(httpServer('memory'), h.ctx));
     expect(isRuntimeError(forbidden, 'K8S_FORBIDDEN')).toBe(true);
-    expect((forbidden as Error).message).toMatch(/^forbidden: cannot patch resource "deployments" in API group "apps" in namespace "tools": grant the verb "patch" on "deployments"/);
+    expect((forbidden as Error).message).toMatch(
+      /^forbidden: cannot patch resource "deployments" in API group "apps" in namespace "tools": grant the verb "patch" on "deployments"/,
+    );
     expect((forbidden as { transient: boolean }).transient).toBe(true);
 
-    h.api.failNext('patch', 'deployments', { status: 422, reason: 'Invalid', message: 'Deployment.apps "x" is invalid', causes: [{ field: 'spec.template.spec.containers[0].image', message: 'Required value' }] });
+    h.api.failNext('patch', 'deployments', {
+      status: 422,
+      reason: 'Invalid',
+      message: 'Deployment.apps "x" is invalid',
+      causes: [{ field: 'spec.template.spec.containers[0].image', message: 'Required value' }],
+    });
     const invalid = await rejection(rt.start(httpServer('memory'), h.ctx));
     expect(isRuntimeError(invalid, 'K8S_INVALID')).toBe(true);
-    expect((invalid as Error).message).toMatch(/^invalid: patch deployments\.apps "mcp-memory-[0-9a-f]{8}" in namespace tools was rejected: spec\.template\.spec\.containers\[0\]\.image: Required value$/);
+    expect((invalid as Error).message).toMatch(
+      /^invalid: patch deployments\.apps "mcp-memory-[0-9a-f]{8}" in namespace tools was rejected: spec\.template\.spec\.containers\[0\]\.image: Required value$/,
+    );
 
     h.api.failNext('patch', 'deployments', { status: 503, reason: 'ServiceUnavailable', message: 'etcd leader changed', times: 2 });
     await expect(rt.start(httpServer('memory'), h.ctx)).resolves.toMatchObject({ state: 'running' });

@@ -34,11 +34,19 @@ async function spawnStranger(): Promise<number> {
 async function forgeRecord(id: string, pid: number, startTime: string): Promise<void> {
   await mkdir(join(h.stateDir, 'instances'), { recursive: true });
   const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-  writeFileSync(recordFile(id), JSON.stringify({
-    version: 1, id, pid, startTime, bootId,
-    labels: toLabelMap({ server: 'forged', commit: h.ctx.commit, specHash: 'abc' }),
-    endpoint: { kind: 'stdio' }, startedAt: new Date().toISOString(),
-  }));
+  writeFileSync(
+    recordFile(id),
+    JSON.stringify({
+      version: 1,
+      id,
+      pid,
+      startTime,
+      bootId,
+      labels: toLabelMap({ server: 'forged', commit: h.ctx.commit, specHash: 'abc' }),
+      endpoint: { kind: 'stdio' },
+      startedAt: new Date().toISOString(),
+    }),
+  );
 }
 
 async function connectWhenUp(connect: () => Promise<Parameters<Client['connect']>[0]>): Promise<Client> {

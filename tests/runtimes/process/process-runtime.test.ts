@@ -28,7 +28,6 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
 }
 
 describe('process runtime: stdio servers', () => {
-
   it('a second connect detaches the first connection', async () => {
     const rt = h.runtime();
     const inst = await rt.start(everything('everything', 'stdio'), h.ctx);
@@ -122,14 +121,17 @@ describe('process runtime: launch rules', () => {
     expect(files).toEqual([`${inst.id}.json`]);
     const record = JSON.parse(readFileSync(join(h.stateDir, 'instances', files[0]), 'utf8')) as Record<string, unknown>;
     expect(record).toMatchObject({
-      id: inst.id, pid, startTime: startTimeOf(pid), startedAt: inst.startedAt, endpoint: { kind: 'stdio' },
+      id: inst.id,
+      pid,
+      startTime: startTimeOf(pid),
+      startedAt: inst.startedAt,
+      endpoint: { kind: 'stdio' },
       labels: { [LABEL_MANAGED_BY]: 'mcp-gitops', [LABEL_SERVER]: 'rec' },
     });
   });
 });
 
 describe('process runtime: http servers', () => {
-
   it('uses /sse as the default path for sse servers and keeps an explicit path', async () => {
     const rt = h.runtime();
     const a = await rt.start(fixture('sse-default', 'hang.mjs', { transport: 'sse', port: await freePort() }), h.ctx);

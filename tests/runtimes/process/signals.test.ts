@@ -9,7 +9,11 @@ import { isAlive, startTimeOf, waitFor } from './helpers/system.js';
 const started: number[] = [];
 afterEach(() => {
   for (const pid of started.splice(0)) {
-    try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
 });
 

@@ -11,8 +11,15 @@ describe('exit messages', () => {
 
   it('skips stack frames and the node version footer of an uncaught error', () => {
     const stderr = [
-      'file:///srv/index.js:3', "throw new Error('no database')", '^', '',
-      'Error: no database', '    at file:///srv/index.js:3:7', '    at ModuleJob.run (node:internal)', '', 'Node.js v20.20.2',
+      'file:///srv/index.js:3',
+      "throw new Error('no database')",
+      '^',
+      '',
+      'Error: no database',
+      '    at file:///srv/index.js:3:7',
+      '    at ModuleJob.run (node:internal)',
+      '',
+      'Node.js v20.20.2',
     ];
     expect(summaryLine(stderr)).toBe('Error: no database');
   });

@@ -33,7 +33,10 @@ describe('stdio channel', () => {
     stdout.write('{"jsonrpc":"2.0","id":1,"res');
     stdout.write('ult":{}}\n{"jsonrpc":"2.0","method":"x"}\r\n');
     await tick();
-    expect(c.got).toEqual([{ jsonrpc: '2.0', id: 1, result: {} }, { jsonrpc: '2.0', method: 'x' }]);
+    expect(c.got).toEqual([
+      { jsonrpc: '2.0', id: 1, result: {} },
+      { jsonrpc: '2.0', method: 'x' },
+    ]);
     await c.t.send({ jsonrpc: '2.0', id: 2, method: 'ping' });
     await tick();
     expect(written.join('')).toBe('{"jsonrpc":"2.0","id":2,"method":"ping"}\n');

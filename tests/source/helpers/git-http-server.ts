@@ -37,7 +37,9 @@ export async function startGitHttpServer(opts: GitHttpServerOptions): Promise<Gi
   const server = createServer((req, res) => {
     const entry: GitHttpRequestLog = { method: req.method ?? 'GET', url: req.url ?? '/', status: 0, authorization: req.headers.authorization };
     requests.push(entry);
-    res.on('finish', () => { entry.status = res.statusCode; });
+    res.on('finish', () => {
+      entry.status = res.statusCode;
+    });
     const user = authenticate(req, opts.token);
     if (user === null) {
       res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"', 'Content-Type': 'text/plain' }).end('authentication required\n');
@@ -56,10 +58,11 @@ export async function startGitHttpServer(opts: GitHttpServerOptions): Promise<Gi
     baseUrl,
     url: (name) => `${baseUrl}/${name}`,
     requests,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -95,7 +98,9 @@ function runBackend(req: IncomingMessage, res: ServerResponse, root: string, use
   const child = spawn(BACKEND, [], { env, stdio: ['pipe', 'pipe', 'ignore'] });
   req.pipe(child.stdin);
   child.stdin.on('error', () => undefined);
-  child.on('error', () => { if (!res.headersSent) res.writeHead(500).end(); });
+  child.on('error', () => {
+    if (!res.headersSent) res.writeHead(500).end();
+  });
   pipeCgiResponse(child.stdout, res);
 }
 

@@ -59,7 +59,7 @@ export const CASES: CorpusCase[] = [
     expected: ['a.yaml:4:1: -: invalid YAML: tabs are not allowed as indentation; indent with spaces'],
   },
   {
-    name: 'yaml: one syntax error is reported once, not with the parser\'s follow-on errors',
+    name: "yaml: one syntax error is reported once, not with the parser's follow-on errors",
     files: { 'a.yaml': '- apiVersion: mcp-gitops/v1\nkind: MCPServer\n' },
     expected: ['a.yaml:2:1: -: invalid YAML: Unexpected scalar at node end'],
   },
@@ -192,10 +192,7 @@ export const CASES: CorpusCase[] = [
   {
     name: 'type: path, command and version must not be empty or relative',
     files: { 'a.yaml': server('a', '  transport: sse\n  port: 8000\n  path: sse\n').replace('command: node', 'command: ""') },
-    expected: [
-      'a.yaml:7:12: spec.command: must not be empty',
-      'a.yaml:10:9: spec.path: must start with "/" (did you mean "/sse"?)',
-    ],
+    expected: ['a.yaml:7:12: spec.command: must not be empty', 'a.yaml:10:9: spec.path: must start with "/" (did you mean "/sse"?)'],
   },
 
   // ---- unknown fields ------------------------------------------------------------------------
@@ -237,12 +234,16 @@ export const CASES: CorpusCase[] = [
   {
     name: 'unknown field: without a near name, the allowed fields are listed',
     files: { 'a.yaml': server('a', '  replicas: 2\n') },
-    expected: ['a.yaml:8:3: spec.replicas: unknown field; allowed here: version, transport, command, args, cwd, image, port, path, env, variables, dependsOn, enabled, health, rollout, gateway, environments'],
+    expected: [
+      'a.yaml:8:3: spec.replicas: unknown field; allowed here: version, transport, command, args, cwd, image, port, path, env, variables, dependsOn, enabled, health, rollout, gateway, environments',
+    ],
   },
   {
     name: 'unknown field: nested environments inside an override',
     files: { 'a.yaml': server('a', '  environments:\n    production:\n      environments: {}\n') },
-    expected: ['a.yaml:10:7: spec.environments.production.environments: unknown field; allowed here: version, transport, command, args, cwd, image, port, path, env, variables, dependsOn, enabled, health, rollout, gateway'],
+    expected: [
+      'a.yaml:10:7: spec.environments.production.environments: unknown field; allowed here: version, transport, command, args, cwd, image, port, path, env, variables, dependsOn, enabled, health, rollout, gateway',
+    ],
   },
   {
     name: 'unknown field: Environment spec',
@@ -564,16 +565,19 @@ export const CASES: CorpusCase[] = [
     name: 'overlay: checks and templates on override values are located in the override',
     environment: 'production',
     files: {
-      'a.yaml': server('a', [
-        '  env: { A: ok }',
-        '  environments:',
-        '    production:',
-        '      transport: streamable-http',
-        '      cwd: ../shared',
-        '      env:',
-        '        B: "{{ vars.nope }}"',
-        '      dependsOn: [missing]',
-      ].join('\n')),
+      'a.yaml': server(
+        'a',
+        [
+          '  env: { A: ok }',
+          '  environments:',
+          '    production:',
+          '      transport: streamable-http',
+          '      cwd: ../shared',
+          '      env:',
+          '        B: "{{ vars.nope }}"',
+          '      dependsOn: [missing]',
+        ].join('\n'),
+      ),
     },
     expected: [
       'a.yaml:11:18: spec.port: required for transport streamable-http: the port the server listens on',
@@ -613,7 +617,7 @@ export const CASES: CorpusCase[] = [
     skipped: ['m/b.yml:1:1: -: skipped: no apiVersion and kind "Nope" is not one of MCPServer, Environment'],
   },
   {
-    name: 'apiVersion: a typo inside our group stays an error beside another tool\'s document',
+    name: "apiVersion: a typo inside our group stays an error beside another tool's document",
     files: { 'a.yaml': `apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\n---\n${server('a').replace('mcp-gitops/v1', 'mcp-gitops/v9')}` },
     expected: ['a.yaml:5:13: apiVersion: unsupported apiVersion "mcp-gitops/v9" (expected "mcp-gitops/v1")'],
     skipped: ['a.yaml:1:1: -: skipped: apiVersion "apps/v1" is not mcp-gitops/*'],

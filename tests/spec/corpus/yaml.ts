@@ -15,7 +15,10 @@ export function y(strings: TemplateStringsArray, ...values: unknown[]): string {
   const lines = raw.split('\n');
   const indents = lines.filter((l) => l.trim() !== '').map((l) => /^ */.exec(l)![0].length);
   const cut = indents.length > 0 ? Math.min(...indents) : 0;
-  return lines.map((l) => l.slice(cut)).join('\n').replace(/[ ]+$/, '');
+  return lines
+    .map((l) => l.slice(cut))
+    .join('\n')
+    .replace(/[ ]+$/, '');
 }
 
 /** A minimal valid MCPServer for the process runtime (7 lines, `spec:` on line 5). */

@@ -20,8 +20,15 @@ const EVERYTHING = ['-y', '@modelcontextprotocol/server-everything@2026.8.31'];
 
 function everythingHttp(name: string, version = '1.0.0', extraEnv: Record<string, string> = {}) {
   return rendered({
-    name, version, image, transport: 'streamable-http', port: 3001, command: 'npx', args: [...EVERYTHING, 'streamableHttp'],
-    env: { PORT: '3001', API_KEY: 'e2e-secret-value', ...extraEnv }, secretEnv: ['API_KEY'],
+    name,
+    version,
+    image,
+    transport: 'streamable-http',
+    port: 3001,
+    command: 'npx',
+    args: [...EVERYTHING, 'streamableHttp'],
+    env: { PORT: '3001', API_KEY: 'e2e-secret-value', ...extraEnv },
+    secretEnv: ['API_KEY'],
     health: { timeoutSeconds: 60, expectTools: ['echo', 'get-sum'], stabilizationSeconds: 0 },
   });
 }
@@ -61,7 +68,14 @@ describe.skipIf(!kubeconfig)(`kubernetes runtime against a real cluster${kubecon
     expect(await runGate({ runtime: rt, instanceId: b.id, server: v2.spec })).toMatchObject({ ok: true });
     expect((await rt.observe()).map((i) => i.id).sort()).toEqual([a.id, b.id].sort());
     await rt.remove(a.id);
-    const broken = rendered({ name: 'everything', image, transport: 'streamable-http', port: 3001, command: 'node', args: ['-e', 'console.error("boom"); process.exit(4)'] });
+    const broken = rendered({
+      name: 'everything',
+      image,
+      transport: 'streamable-http',
+      port: 3001,
+      command: 'node',
+      args: ['-e', 'console.error("boom"); process.exit(4)'],
+    });
     const err = await rejection(rt.start(broken, ctx(3)));
     expect(isRuntimeError(err, 'RUNTIME_START_FAILED')).toBe(true);
     expect((err as Error).message).toMatch(/^pod exited with code 4: boom$/);
@@ -74,10 +88,17 @@ describe.skipIf(!kubeconfig)(`kubernetes runtime against a real cluster${kubecon
   it('a restarted daemon adopts its instances; unlabelled objects are left alone', async () => {
     const apps = kc.makeApiClient(AppsV1Api);
     const foreign = 'mcp-foreign-0a0b0c0d';
-    await apps.createNamespacedDeployment({ namespace: ns, body: {
-      metadata: { name: foreign, labels: { app: 'foreign' } },
-      spec: { replicas: 0, selector: { matchLabels: { app: 'foreign' } }, template: { metadata: { labels: { app: 'foreign' } }, spec: { containers: [{ name: 'c', image }] } } },
-    } });
+    await apps.createNamespacedDeployment({
+      namespace: ns,
+      body: {
+        metadata: { name: foreign, labels: { app: 'foreign' } },
+        spec: {
+          replicas: 0,
+          selector: { matchLabels: { app: 'foreign' } },
+          template: { metadata: { labels: { app: 'foreign' } }, spec: { containers: [{ name: 'c', image }] } },
+        },
+      },
+    });
     try {
       const s = everythingHttp('adopted');
       const inst = await rt.start(s, ctx(4));
@@ -93,7 +114,14 @@ describe.skipIf(!kubeconfig)(`kubernetes runtime against a real cluster${kubecon
   });
 
   it('reports a pod that crashes after start', async () => {
-    const s = rendered({ name: 'crasher', image, transport: 'streamable-http', port: 3001, command: 'node', args: ['-e', 'require("net").createServer().listen(3001); setTimeout(() => { console.error("late crash"); process.exit(9) }, 15000)'] });
+    const s = rendered({
+      name: 'crasher',
+      image,
+      transport: 'streamable-http',
+      port: 3001,
+      command: 'node',
+      args: ['-e', 'require("net").createServer().listen(3001); setTimeout(() => { console.error("late crash"); process.exit(9) }, 15000)'],
+    });
     const exits: string[] = [];
     rt.onExit((e) => exits.push(e.message));
     const inst = await rt.start(s, ctx(5));
@@ -103,7 +131,13 @@ describe.skipIf(!kubeconfig)(`kubernetes runtime against a real cluster${kubecon
   });
 
   it.skipIf(!bridgeImage)(`a stdio server runs behind the bridge${bridgeImage ? '' : ' (skipped: MCP_GITOPS_E2E_BRIDGE_IMAGE is not set)'}`, async () => {
-    const s = rendered({ name: 'memory', image: bridgeImage!, command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'], health: { timeoutSeconds: 60, expectTools: ['read_graph'], stabilizationSeconds: 0 } });
+    const s = rendered({
+      name: 'memory',
+      image: bridgeImage!,
+      command: 'npx',
+      args: ['-y', '@modelcontextprotocol/server-memory'],
+      health: { timeoutSeconds: 60, expectTools: ['read_graph'], stabilizationSeconds: 0 },
+    });
     const inst = await rt.start(s, ctx(6));
     expect(await runGate({ runtime: rt, instanceId: inst.id, server: s.spec })).toMatchObject({ ok: true });
     await rt.remove(inst.id);

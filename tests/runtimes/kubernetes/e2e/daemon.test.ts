@@ -40,10 +40,13 @@ describe.skipIf(!kubeconfig)(`the daemon on kubernetes${kubeconfig ? '' : ' (ski
   let ns: string;
   let namespace: TestNamespace | undefined;
   let daemon: Daemon | undefined;
-  const start = (): Promise<Daemon> => Daemon.start({
-    repo: repo.dir, stateDir: join(dir, 'state'), interval: 1,
-    env: { MCP_GITOPS_RUNTIME: 'kubernetes', MCP_GITOPS_NAMESPACE: ns, KUBECONFIG: kubeconfig! },
-  });
+  const start = (): Promise<Daemon> =>
+    Daemon.start({
+      repo: repo.dir,
+      stateDir: join(dir, 'state'),
+      interval: 1,
+      env: { MCP_GITOPS_RUNTIME: 'kubernetes', MCP_GITOPS_NAMESPACE: ns, KUBECONFIG: kubeconfig! },
+    });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mcp-gitops-k8s-e2e-'));

@@ -33,7 +33,8 @@ function parseExec(rest: string, keyword: string, line: number): string[] | unde
   } catch {
     throw new DockerfileError(`line ${line}: ${keyword}: exec form is not valid JSON: ${rest}`);
   }
-  if (!Array.isArray(parsed) || !parsed.every((x) => typeof x === 'string')) throw new DockerfileError(`line ${line}: ${keyword}: exec form must be an array of strings`);
+  if (!Array.isArray(parsed) || !parsed.every((x) => typeof x === 'string'))
+    throw new DockerfileError(`line ${line}: ${keyword}: exec form must be an array of strings`);
   return parsed;
 }
 

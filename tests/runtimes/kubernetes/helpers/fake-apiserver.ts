@@ -9,7 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { servePortForward } from './fake-portforward.js';
 
-type Obj = { apiVersion?: string; kind?: string; metadata: Record<string, unknown> & { name: string; labels?: Record<string, string>; uid?: string }; [k: string]: unknown };
+type Obj = {
+  apiVersion?: string;
+  kind?: string;
+  metadata: Record<string, unknown> & { name: string; labels?: Record<string, string>; uid?: string };
+  [k: string]: unknown;
+};
 
 export interface RecordedCall {
   verb: 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
@@ -20,7 +25,13 @@ export interface RecordedCall {
   query: Record<string, string>;
 }
 
-interface Failure { status: number; reason: string; message: string; causes?: { field: string; message: string }[]; times: number }
+interface Failure {
+  status: number;
+  reason: string;
+  message: string;
+  causes?: { field: string; message: string }[];
+  times: number;
+}
 
 const ROUTE = /^\/(?:api\/v1|apis\/([a-z0-9.-]+)\/v1)\/namespaces\/([a-z0-9-]+)\/([a-z]+)(?:\/([a-z0-9.-]+))?$/;
 const KINDS: Record<string, string> = { deployments: 'Deployment', services: 'Service', secrets: 'Secret', pods: 'Pod', leases: 'Lease' };
@@ -42,11 +53,15 @@ export class FakeApiServer {
     this.server = createServer((req, res) => {
       void this.handle(req, res);
     });
-    servePortForward(this.server, (pod) => this.podPorts.get(pod), (pod) => {
-      this.calls.push({ verb: 'create', group: '', resource: 'pods/portforward', name: pod, query: {} });
-      const f = this.takeFailure('create', 'pods/portforward');
-      return f && { status: f.status, body: statusBody(f) };
-    });
+    servePortForward(
+      this.server,
+      (pod) => this.podPorts.get(pod),
+      (pod) => {
+        this.calls.push({ verb: 'create', group: '', resource: 'pods/portforward', name: pod, query: {} });
+        const f = this.takeFailure('create', 'pods/portforward');
+        return f && { status: f.status, body: statusBody(f) };
+      },
+    );
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     this.port = (this.server.address() as AddressInfo).port;
     return this;
@@ -103,18 +118,26 @@ export class FakeApiServer {
     const template = (d.spec as { template: { metadata: { labels: Record<string, string> } } }).template;
     const name = podName(deployment);
     const ready = state === 'ready';
-    const containerState = ready ? { running: { startedAt: new Date().toISOString() } }
-      : state === 'pending' ? { waiting: { reason: 'ContainerCreating' } }
-        : 'waiting' in state ? { waiting: { reason: state.waiting, message: state.message } }
+    const containerState = ready
+      ? { running: { startedAt: new Date().toISOString() } }
+      : state === 'pending'
+        ? { waiting: { reason: 'ContainerCreating' } }
+        : 'waiting' in state
+          ? { waiting: { reason: state.waiting, message: state.message } }
           : { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 10s restarting failed container' } };
-    const lastState = typeof state === 'object' && 'crashed' in state ? { terminated: { exitCode: state.crashed, reason: 'Error', message: state.log ?? '' } } : {};
+    const lastState =
+      typeof state === 'object' && 'crashed' in state ? { terminated: { exitCode: state.crashed, reason: 'Error', message: state.log ?? '' } } : {};
     const restarts = typeof state === 'object' && 'crashed' in state ? (state.restarts ?? 1) : 0;
     this.put('pods', {
-      apiVersion: 'v1', kind: 'Pod',
+      apiVersion: 'v1',
+      kind: 'Pod',
       metadata: { name, labels: template.metadata.labels },
       status: {
         phase: ready ? 'Running' : 'Pending',
-        conditions: [{ type: 'PodScheduled', status: 'True' }, { type: 'Ready', status: ready ? 'True' : 'False' }],
+        conditions: [
+          { type: 'PodScheduled', status: 'True' },
+          { type: 'Ready', status: ready ? 'True' : 'False' },
+        ],
         containerStatuses: [{ name: 'server', image: 'x', imageID: '', ready, restartCount: restarts, state: containerState, lastState }],
       },
     });
@@ -142,10 +165,14 @@ export class FakeApiServer {
   private stamp(resource: string, obj: Obj, prev: Obj | undefined): Obj {
     const specChanged = JSON.stringify(prev?.spec) !== JSON.stringify(obj.spec);
     return {
-      ...prev, ...obj,
-      apiVersion: obj.apiVersion ?? prev?.apiVersion, kind: KINDS[resource],
+      ...prev,
+      ...obj,
+      apiVersion: obj.apiVersion ?? prev?.apiVersion,
+      kind: KINDS[resource],
       metadata: {
-        ...prev?.metadata, ...obj.metadata, namespace: this.namespace,
+        ...prev?.metadata,
+        ...obj.metadata,
+        namespace: this.namespace,
         uid: prev?.metadata.uid ?? randomUUID(),
         resourceVersion: String(this.rv++),
         creationTimestamp: prev?.metadata.creationTimestamp ?? obj.metadata.creationTimestamp ?? new Date().toISOString(),
@@ -165,18 +192,48 @@ export class FakeApiServer {
     const [, group = '', namespace, resource, name] = m;
     if (namespace !== this.namespace) {
       // as a real API server: a missing namespace lists as empty; anything else is 404 on the namespace
-      if (req.method === 'GET' && !name) return this.json(res, 200, { kind: `${KINDS[resource]}List`, apiVersion: group ? `${group}/v1` : 'v1', metadata: { resourceVersion: String(this.rv) }, items: [] });
+      if (req.method === 'GET' && !name)
+        return this.json(res, 200, {
+          kind: `${KINDS[resource]}List`,
+          apiVersion: group ? `${group}/v1` : 'v1',
+          metadata: { resourceVersion: String(this.rv) },
+          items: [],
+        });
       return this.status(res, 404, 'NotFound', `namespaces "${namespace}" not found`);
     }
-    const verb = req.method === 'GET' ? (name ? 'get' : url.searchParams.get('watch') === 'true' ? 'watch' : 'list')
-      : req.method === 'PATCH' ? 'patch' : req.method === 'DELETE' ? 'delete' : req.method === 'PUT' ? 'update' : 'create';
-    this.calls.push({ verb, group, resource, ...(name && { name }), ...(req.headers['content-type'] && { contentType: req.headers['content-type'] }), query: Object.fromEntries(url.searchParams) });
+    const verb =
+      req.method === 'GET'
+        ? name
+          ? 'get'
+          : url.searchParams.get('watch') === 'true'
+            ? 'watch'
+            : 'list'
+        : req.method === 'PATCH'
+          ? 'patch'
+          : req.method === 'DELETE'
+            ? 'delete'
+            : req.method === 'PUT'
+              ? 'update'
+              : 'create';
+    this.calls.push({
+      verb,
+      group,
+      resource,
+      ...(name && { name }),
+      ...(req.headers['content-type'] && { contentType: req.headers['content-type'] }),
+      query: Object.fromEntries(url.searchParams),
+    });
     const f = this.takeFailure(verb, resource);
     if (f) return this.json(res, f.status, statusBody(f));
     const bucket = this.bucket(resource);
     if (verb === 'list') {
       const items = [...bucket.values()].filter((o) => matches(o.metadata.labels ?? {}, url.searchParams.get('labelSelector')));
-      return this.json(res, 200, { kind: `${KINDS[resource]}List`, apiVersion: group ? `${group}/v1` : 'v1', metadata: { resourceVersion: String(this.rv) }, items });
+      return this.json(res, 200, {
+        kind: `${KINDS[resource]}List`,
+        apiVersion: group ? `${group}/v1` : 'v1',
+        metadata: { resourceVersion: String(this.rv) },
+        items,
+      });
     }
     const existing = name ? bucket.get(name) : undefined;
     if (verb === 'get') return existing ? this.json(res, 200, existing) : this.status(res, 404, 'NotFound', `${resource} "${name}" not found`);
@@ -192,7 +249,12 @@ export class FakeApiServer {
       const n = obj.metadata.name;
       if (verb === 'create' && bucket.has(n)) return this.status(res, 409, 'AlreadyExists', `${resource} "${n}" already exists`);
       if (verb === 'update' && bucket.get(n)?.metadata.resourceVersion !== obj.metadata.resourceVersion) {
-        return this.status(res, 409, 'Conflict', `Operation cannot be fulfilled on ${resource} "${n}": the object has been modified; please apply your changes to the latest version and try again`);
+        return this.status(
+          res,
+          409,
+          'Conflict',
+          `Operation cannot be fulfilled on ${resource} "${n}": the object has been modified; please apply your changes to the latest version and try again`,
+        );
       }
       bucket.set(n, this.stamp(resource, obj, bucket.get(n)));
       return this.json(res, verb === 'create' ? 201 : 200, bucket.get(n));
@@ -200,7 +262,8 @@ export class FakeApiServer {
     // delete
     if (!existing) return this.status(res, 404, 'NotFound', `${resource} "${name}" not found`);
     const uid = (body as { preconditions?: { uid?: string } }).preconditions?.uid;
-    if (uid && uid !== existing.metadata.uid) return this.status(res, 409, 'Conflict', `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${existing.metadata.uid}`);
+    if (uid && uid !== existing.metadata.uid)
+      return this.status(res, 409, 'Conflict', `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${existing.metadata.uid}`);
     bucket.delete(name);
     if (resource === 'deployments') this.dropPodsOf(name);
     return this.json(res, 200, { kind: 'Status', apiVersion: 'v1', status: 'Success', details: { name, kind: resource, uid: existing.metadata.uid } });
@@ -226,7 +289,16 @@ export class FakeApiServer {
 }
 
 function statusBody(f: Pick<Failure, 'status' | 'reason' | 'message' | 'causes'>): unknown {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: f.message, reason: f.reason, code: f.status, ...(f.causes && { details: { causes: f.causes } }) };
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: f.message,
+    reason: f.reason,
+    code: f.status,
+    ...(f.causes && { details: { causes: f.causes } }),
+  };
 }
 
 /** The one pod the fake controller makes for a Deployment. */

@@ -29,9 +29,16 @@ function frame(channel: number, data: Buffer): Buffer {
 
 /** Serves port-forwards on `server`; `target(pod, port)` says where that pod's port is locally. */
 /** An HTTP answer instead of the upgrade (RBAC denial, no node address), with a Status body. */
-export interface Refusal { status: number; body: unknown }
+export interface Refusal {
+  status: number;
+  body: unknown;
+}
 
-export function servePortForward(server: Server, target: (pod: string, port: number) => number | undefined, onCall: (pod: string) => Refusal | undefined): void {
+export function servePortForward(
+  server: Server,
+  target: (pod: string, port: number) => number | undefined,
+  onCall: (pod: string) => Refusal | undefined,
+): void {
   const wss = new WebSocketServer({ noServer: true, handleProtocols: (p) => (p.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false) });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -45,7 +52,9 @@ export function servePortForward(server: Server, target: (pod: string, port: num
     const refusal = onCall(pod);
     if (refusal) {
       const body = JSON.stringify(refusal.body);
-      socket.end(`HTTP/1.1 ${refusal.status} Refused\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${refusal.status} Refused\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {

@@ -18,8 +18,14 @@ export async function createHarness(): Promise<Harness> {
     ctx: { commit: 'c0ffee0000000000000000000000000000000001', workdir: '/nonexistent' },
     runtime(o = {}) {
       const rt = createKubernetesRuntime({
-        kubeConfig: api.kubeConfig(), namespace: o.namespace ?? 'tools', access: o.access ?? 'service', pollMs: 20,
-        readyTimeoutMs: o.readyTimeoutMs ?? 10_000, retry: { sleep: () => Promise.resolve() }, ...(o.logger && { logger: o.logger }), ...(o.active && { active: o.active }),
+        kubeConfig: api.kubeConfig(),
+        namespace: o.namespace ?? 'tools',
+        access: o.access ?? 'service',
+        pollMs: 20,
+        readyTimeoutMs: o.readyTimeoutMs ?? 10_000,
+        retry: { sleep: () => Promise.resolve() },
+        ...(o.logger && { logger: o.logger }),
+        ...(o.active && { active: o.active }),
       });
       runtimes.push(rt);
       return rt;

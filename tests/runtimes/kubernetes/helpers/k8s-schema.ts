@@ -4,7 +4,12 @@
 import * as k8s from '@kubernetes/client-node';
 import { Ajv, type ErrorObject } from 'ajv';
 
-interface Attr { name: string; baseName: string; type: string; format: string }
+interface Attr {
+  name: string;
+  baseName: string;
+  type: string;
+  format: string;
+}
 type Model = { getAttributeTypeMap(): Attr[] };
 type Schema = Record<string, unknown>;
 
@@ -27,8 +32,16 @@ const REQUIRED: Record<string, string[]> = {
 };
 
 const API_VERSIONS: Record<string, string> = {
-  Namespace: 'v1', ServiceAccount: 'v1', Secret: 'v1', Service: 'v1', PersistentVolumeClaim: 'v1', Pod: 'v1',
-  Deployment: 'apps/v1', Role: 'rbac.authorization.k8s.io/v1', RoleBinding: 'rbac.authorization.k8s.io/v1', Lease: 'coordination.k8s.io/v1',
+  Namespace: 'v1',
+  ServiceAccount: 'v1',
+  Secret: 'v1',
+  Service: 'v1',
+  PersistentVolumeClaim: 'v1',
+  Pod: 'v1',
+  Deployment: 'apps/v1',
+  Role: 'rbac.authorization.k8s.io/v1',
+  RoleBinding: 'rbac.authorization.k8s.io/v1',
+  Lease: 'coordination.k8s.io/v1',
 };
 
 function model(name: string): Model | undefined {
@@ -42,18 +55,30 @@ function typeSchema(type: string, format: string, defs: Record<string, Schema>):
   const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
   if (map) return { type: 'object', additionalProperties: typeSchema(map[1], format, defs) };
   switch (type) {
-    case 'string': return { type: 'string' };
-    case 'number': return format === 'int32' || format === 'int64' ? { type: 'integer' } : { type: 'number' };
-    case 'boolean': return { type: 'boolean' };
-    case 'Date': return { type: 'string' };
-    case 'IntOrString': return { type: ['string', 'integer'] };
-    case 'any': case 'object': return {};
-    default: break;
+    case 'string':
+      return { type: 'string' };
+    case 'number':
+      return format === 'int32' || format === 'int64' ? { type: 'integer' } : { type: 'number' };
+    case 'boolean':
+      return { type: 'boolean' };
+    case 'Date':
+      return { type: 'string' };
+    case 'IntOrString':
+      return { type: ['string', 'integer'] };
+    case 'any':
+    case 'object':
+      return {};
+    default:
+      break;
   }
   if (!model(type)) return {};
   if (!defs[type]) {
     defs[type] = {}; // placeholder against cycles (JSONSchemaProps-like recursion)
-    const properties = Object.fromEntries(model(type)!.getAttributeTypeMap().map((a) => [a.baseName, typeSchema(a.type, a.format, defs)]));
+    const properties = Object.fromEntries(
+      model(type)!
+        .getAttributeTypeMap()
+        .map((a) => [a.baseName, typeSchema(a.type, a.format, defs)]),
+    );
     defs[type] = { type: 'object', properties, additionalProperties: false, ...(REQUIRED[type] && { required: REQUIRED[type] }) };
   }
   return { $ref: `#/$defs/${type}` };
@@ -88,7 +113,8 @@ export function validateObject(obj: unknown): string[] {
   const v = validatorFor(o.kind);
   if (!v) return [`(root): kind ${o.kind} is not known to this check`];
   const problems: string[] = [];
-  if (API_VERSIONS[o.kind] && o.apiVersion !== API_VERSIONS[o.kind]) problems.push(`apiVersion: ${String(o.apiVersion)} is not ${API_VERSIONS[o.kind]} for ${o.kind}`);
+  if (API_VERSIONS[o.kind] && o.apiVersion !== API_VERSIONS[o.kind])
+    problems.push(`apiVersion: ${String(o.apiVersion)} is not ${API_VERSIONS[o.kind]} for ${o.kind}`);
   if (!v(obj)) problems.push(...(v.errors ?? []).map(describe));
   return [...new Set(problems)];
 }

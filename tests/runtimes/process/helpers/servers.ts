@@ -46,7 +46,9 @@ export function asRendered(spec: DesiredServer, secretValues: string[] = []): Re
 export function everything(name: string, mode: 'stdio' | 'sse' | 'streamableHttp', port?: number): RenderedServer {
   const transport = mode === 'stdio' ? 'stdio' : mode === 'sse' ? 'sse' : 'streamable-http';
   return rendered({
-    name, transport, args: [paths.everything, mode],
+    name,
+    transport,
+    args: [paths.everything, mode],
     ...(port !== undefined ? { port, env: { PORT: String(port) } } : {}),
   });
 }
