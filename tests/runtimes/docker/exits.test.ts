@@ -36,14 +36,13 @@ describe.skipIf(!probe.ok)(`docker runtime: exits${probe.ok ? '' : ` (skipped: $
     const secret = 's3cr3t-t0ken-value';
     const server = nodeScript('broken', 'console.error("fatal: cannot log in with " + process.env.API_KEY); process.exit(3)', {
       env: { API_KEY: secret },
-      health: { timeoutSeconds: 20, expectTools: [], stabilizationSeconds: 0 },
+      // a gate that waited for its deadline would outlast the test's own timeout: failing at once is the behaviour
+      health: { timeoutSeconds: 600, expectTools: [], stabilizationSeconds: 0 },
     });
     const withSecret = { ...server, secretValues: [secret] };
-    const t0 = Date.now();
     const inst = await rt.start(withSecret, h.ctx);
     const gate = await runGate({ runtime: rt, instanceId: inst.id, server: withSecret.spec });
     expect(gate).toEqual({ ok: false, code: 'exited', reason: 'container exited with code 3: fatal: cannot log in with ***' });
-    expect(Date.now() - t0).toBeLessThan(10_000);
   });
 
   it('a stdio server that dies while the gate talks to it is reported as exited, not as a closed connection', async () => {

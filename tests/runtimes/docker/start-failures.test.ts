@@ -20,13 +20,11 @@ describe.skipIf(!probe.ok)(`docker runtime: start failures${probe.ok ? '' : ` (s
   });
 
   it('a missing image that cannot be pulled fails the start with a clear, non-transient reason', async () => {
-    const rt = h.runtime({ pullTimeoutMs: 20_000 });
-    const t0 = Date.now();
+    const rt = h.runtime({ pullTimeoutMs: 600_000 }); // past the test's timeout: a pull that hangs fails the test
     const err = await rejection(rt.start(everythingStdio('ghost', { image: MISSING_IMAGE }), h.ctx));
     expect(isRuntimeError(err, 'RUNTIME_IMAGE_UNAVAILABLE')).toBe(true);
     expect(err).toMatchObject({ transient: false, data: { image: MISSING_IMAGE } });
     expect((err as Error).message).toMatch(new RegExp(`^image ${MISSING_IMAGE} is not present on the engine and could not be pulled: .+`));
-    expect(Date.now() - t0).toBeLessThan(25_000);
     expect(await rt.observe()).toEqual([]);
   });
 

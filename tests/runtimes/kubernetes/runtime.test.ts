@@ -70,10 +70,8 @@ describe('kubernetes runtime (API server over HTTP)', () => {
     const abort = new AbortController();
     const started = rt.start(httpServer('superseded'), { ...h.ctx, signal: abort.signal });
     await waitFor('the Deployment to exist', () => h.api.objects('deployments').length === 1);
-    const t0 = Date.now();
-    abort.abort();
+    abort.abort(); // readyTimeoutMs (60 s) is past the test's timeout: only giving up at once passes
     const err = await rejection(started);
-    expect(Date.now() - t0).toBeLessThan(2000);
     expect(isRuntimeError(err, 'RUNTIME_START_CANCELLED')).toBe(true);
     expect((err as Error).message).toMatch(/^server superseded: start of mcp-superseded-[0-9a-f]{8} cancelled while waiting for it to be available/);
     expect(h.api.objects('deployments')).toEqual([]);
