@@ -1,25 +1,13 @@
 // The CLI against real git repositories: exit codes, masking, waves, committed content only.
 import { cpSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { sink } from './helpers/run-cli.js';
 import { commit, git, initRepo, tempDir, writeFiles } from '../source/helpers/git-fixture.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const SECRET = 'sup3r-s3cret-value';
-
-function sink(): Writable & { text: () => string } {
-  const chunks: string[] = [];
-  const w = new Writable({
-    write(c: Buffer, _e, cb) {
-      chunks.push(c.toString());
-      cb();
-    },
-  }) as Writable & { text: () => string };
-  w.text = () => chunks.join('');
-  return w;
-}
 
 async function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
   const stdout = sink(),

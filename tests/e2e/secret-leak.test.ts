@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { sink } from '../cli/helpers/run-cli.js';
 import { EVERYTHING, fixture } from './helpers/servers.js';
 import { SseStream, type SseEvent } from './helpers/sse.js';
 import { useWorld } from './helpers/use-world.js';
@@ -85,18 +85,6 @@ function cases(marker: string, port: number): { field: string; files: Record<str
       }),
     },
   ];
-}
-
-function sink(): Writable & { text: () => string } {
-  const chunks: string[] = [];
-  const w = new Writable({
-    write(c: Buffer, _e, cb) {
-      chunks.push(c.toString());
-      cb();
-    },
-  }) as Writable & { text: () => string };
-  w.text = () => chunks.join('');
-  return w;
 }
 
 async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
