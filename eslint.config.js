@@ -47,7 +47,7 @@ export default tseslint.config(
     rules: { 'local/no-folder-cycle': 'error' },
   },
   {
-    files: ['src/spec/**', 'src/render/**', 'src/plan/**'],
+    files: ['src/spec/**', 'src/render/**', 'src/plan/**', 'src/tools/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: ioModules.filter((m) => !m.includes('*')), patterns: ioModules.filter((m) => m.includes('*')) }],
       'no-restricted-globals': [

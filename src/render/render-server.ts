@@ -149,6 +149,7 @@ function normalize(input: RenderServerInput, version: string, f: ServerFields): 
     },
     rollout: { strategy: f.rollout?.strategy ?? 'blue-green' },
     ...(f.gateway !== undefined && { gateway: { ...f.gateway } }),
+    ...(f.tools !== undefined && { tools: structuredClone(f.tools) }),
     source: input.source,
   };
 }

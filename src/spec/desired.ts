@@ -23,6 +23,8 @@ export interface DesiredServer {
   rollout: { strategy: RolloutStrategy };
   /** spec.gateway as written (absent when not set, so the spec hash of servers without it is unchanged). */
   gateway?: GatewaySettings;
+  /** spec.tools as written (absent when not set, like gateway). */
+  tools?: ToolSettings;
   /** Where the document came from, for messages. */
   source: { file: string; line: number };
 }
@@ -34,6 +36,21 @@ export interface GatewaySettings {
   sessions?: GatewaySessions;
   /** Open client sessions; at the limit the least recently used idle session is closed. */
   maxSessions?: number;
+}
+
+export type ToolPin = 'warn' | 'enforce' | 'off';
+
+export interface ToolSettings {
+  /** Tools this version may drop without a BreakingToolChange. */
+  allowRemoved?: string[];
+  /** Tools whose input schema may change incompatibly in this version. */
+  allowBreaking?: string[];
+  /** What a tool surface changed without a commit does (default warn). */
+  pin?: ToolPin;
+  /** Names or globs the gateway exposes and accepts (absent = all). */
+  allow?: string[];
+  /** Names or globs the gateway hides and refuses, after allow. */
+  deny?: string[];
 }
 
 /** A desired server with its secret-free twin for display and its identity hash. */

@@ -62,6 +62,7 @@ enabled?: boolean
 health?: Health
 rollout?: Rollout
 gateway?: Gateway
+tools?: Tools
 }
 export interface Variable {
 name: string
@@ -90,6 +91,31 @@ sessions?: ("shared" | "isolated")
  * Open client sessions (default 100); beyond it the least recently used idle session is closed, and only when all are busy is a new one refused.
  */
 maxSessions?: number
+}
+/**
+ * The server's tool surface: what may change in a rollout, what the gateway exposes, and what it does when the surface changes at run time (docs/reference/tool-safety.md).
+ */
+export interface Tools {
+/**
+ * Tools this version may drop without failing its gate with BreakingToolChange (names).
+ */
+allowRemoved?: string[]
+/**
+ * Tools whose input schema may change incompatibly in this version (names).
+ */
+allowBreaking?: string[]
+/**
+ * A tool surface that changes without a commit (tool drift): warn (default) = report it; enforce = the gateway serves only the surface approved at the gate; off = ignore.
+ */
+pin?: ("warn" | "enforce" | "off")
+/**
+ * Names or globs (* and ?) of the tools the gateway exposes and accepts in tools/call; absent = all.
+ */
+allow?: string[]
+/**
+ * Names or globs (* and ?) of tools the gateway hides and refuses; applied after allow.
+ */
+deny?: string[]
 }
 
 /**

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('../..', import.meta.url).pathname;
-const PURE_DIRS = ['src/spec', 'src/render', 'src/plan'];
+const PURE_DIRS = ['src/spec', 'src/render', 'src/plan', 'src/tools'];
 
 const FORBIDDEN = [
   'fs',
