@@ -2,6 +2,7 @@
 // which instance is about to be removed. Converge calls these; the gateway never decides rollouts.
 import type { InstanceEndpoint } from '../runtimes/runtime.js';
 import type { RenderedServer } from '../spec/desired.js';
+import type { ToolSurface } from '../tools/surface.js';
 
 export interface ActiveInstance {
   id: string;
@@ -10,6 +11,11 @@ export interface ActiveInstance {
   server?: RenderedServer;
   /** Where its commit is checked out (isolated sessions start their instances with it). */
   ctx?: { commit: string; workdir: string };
+  /**
+   * The tool surface approved at its gate (or read back from state for a kept instance): what the
+   * gateway compares every tools/list answer with (tool drift; spec.tools.pin). Absent = unknown.
+   */
+  approvedSurface?: ToolSurface;
 }
 
 export interface GatewayRouter {
