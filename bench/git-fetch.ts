@@ -21,10 +21,10 @@ export async function gitBench(runs: number): Promise<Bench> {
       {
         name: 'git: detect + fetch + read new commit (isomorphic-git vs git fetch)',
         unit: 'ms',
-        target: '<= 2x native',
+        target: '<= 1.2x native',
         runs,
         ratio: true,
-        pass: (r) => r <= 2,
+        pass: (r) => r <= 1.2,
         note: 'repo of 200 spec files over git http-backend on 127.0.0.1; one new commit per run',
         measure: async (i) => {
           const f = specs[i % 200];

@@ -1,9 +1,9 @@
-// A commit that brings 100 independent servers (one wave) against a commit that brings one: the
-// rollout should take about as long as its slowest server, not the sum. Each run: one server alone,
-// then all 100 (every one a new start), then none (pruned, not measured). Two ratios from the same
-// runs: against the one server started alone (the target; on 2 cores 100 node processes starting at
-// once are CPU-bound), and against the slowest start inside the 100-server rollout (spawned ->
-// gate passed; shows whether the daemon serializes anything beyond what the machine does).
+// A commit that brings 100 independent servers (one wave) against its physical floor, measured in the
+// same run: max(one server started alone at its own commit, total CPU the servers and the daemon used
+// over the cores). On 2 cores 100 node processes starting at once are CPU-bound, so "as fast as one
+// alone" can never hold; "as fast as the machine allows" can. Each run: one server alone, then all
+// 100 (every one a new start), then none (pruned, not measured). A second ratio, against the slowest
+// start inside the rollout (spawned -> gate passed), shows whether the daemon serializes anything.
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { DaemonWorld } from './daemon-world.js';
@@ -52,21 +52,22 @@ export async function rolloutBench(fullRuns: number, quick: boolean): Promise<Be
       await sync(0, `none-${run}`);
       await waitFor(() => marked(w.marker).length === 0, { what: 'every server of the run stopped', timeoutMs: 60_000, intervalMs: 200 });
     }
-    const extra = { floor: (children + cpu) / cpus().length, spread, daemonCpu: cpu, children };
-    return { alone: { value: all.ms, baseline: one.ms, extra }, inside: { value: all.ms, baseline: slowest, extra } };
+    const cpuFloor = (children + cpu) / cpus().length;
+    const extra = { cpuFloor, alone: one.ms, spread, daemonCpu: cpu, children };
+    return { floor: { value: all.ms, baseline: Math.max(one.ms, cpuFloor), extra }, inside: { value: all.ms, baseline: slowest, extra } };
   });
   return {
     rows: [
       {
-        name: `rollout of ${N} independent servers vs one alone`,
+        name: `rollout of ${N} independent servers vs its floor`,
         unit: 'ms',
-        target: '<= 1.3x',
+        target: '<= 1.1x floor',
         runs,
         ratio: true,
-        pass: (r) => r <= 1.3,
-        measure: pick('alone'),
+        pass: (r) => r <= 1.1,
+        measure: pick('floor'),
         note: (s) =>
-          `in-process daemon, webhook -> sync finished, server-everything stdio; baseline = 1 server at its own commit in the same run. CPU-bound: the ${N} servers used ${ms(s, 'children')} of CPU, the daemon ${ms(s, 'daemonCpu')}; that over ${cpus().length} cores is a floor of ${ms(s, 'floor')} (medians)`,
+          `in-process daemon, webhook -> sync finished, server-everything stdio; floor = max(1 server alone at its own commit: ${ms(s, 'alone')}, CPU used / cores: the ${N} servers ${ms(s, 'children')} + the daemon ${ms(s, 'daemonCpu')} over ${cpus().length} cores = ${ms(s, 'cpuFloor')}) (medians)`,
       },
       {
         name: `rollout of ${N} vs the slowest start inside it`,

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCurves } from './curves/curves.js';
 import { gatewayBench } from './gateway.js';
 import { gatewayStdioBench } from './gateway-stdio.js';
 import { gitBench } from './git-fetch.js';
@@ -35,6 +36,10 @@ const BENCHES: [string, (runs: number, quick: boolean) => Promise<Bench>][] = [
 
 async function main(): Promise<void> {
   linkRepoPaths(join(here, '..'));
+  if (process.argv.includes('--curves')) {
+    await runCurves({ quick, root, ...(only && { only }) });
+    return;
+  }
   const rows: Row[] = [];
   const progress = (r: Row): void => {
     rows.push(r);

@@ -58,9 +58,9 @@ export function specsBench(runs: number): Promise<Bench> {
       {
         name: 'validate + render + plan, 1000 specs',
         unit: 'ms',
-        target: '< 500 ms',
+        target: '< 200 ms',
         runs,
-        pass: (m) => m < 500,
+        pass: (m) => m < 200,
         note: `daemon-like reuse of one compiler; first (cold) run ${first.toFixed(0)} ms`,
         measure: () => Promise.resolve({ value: once() }),
       },

@@ -16,9 +16,9 @@ export async function webhookBench(runs: number): Promise<Bench> {
       {
         name: 'webhook -> new version healthy, minus bare server start',
         unit: 'ms',
-        target: '< 300 ms',
+        target: '< 50 ms',
         runs,
-        pass: (m) => m < 300,
+        pass: (m) => m < 50,
         note: (s) =>
           `daemon in-process, repo over git http-backend, server-everything stdio, blue-green; medians: webhook -> healthy ${ms(s, 'total')} (fetched+validated ${ms(s, 'loaded')}, spawned ${ms(s, 'spawned')}), bare start->initialized ${ms(s, 'bare')} (median of 3 per run)`,
         measure: async (i) => {

@@ -58,3 +58,6 @@ export const exitAtStart = (o: Partial<Spec> = {}): Spec => ({ args: [fixture('e
 export const hang = (o: Partial<Spec> = {}): Spec => ({ args: [fixture('hang.mjs')], timeoutSeconds: 1.5, ...o });
 /** A valid server that lacks read_graph. */
 export const partial = (o: Partial<Spec> = {}): Spec => ({ args: [fixture('partial-server.mjs')], expectTools: ['read_graph'], ...o });
+
+/** A dependency-free MCP server (stdio, one `echo` tool): many fit in memory. */
+export const minimalStdio = (o: Partial<Spec> = {}): Spec => ({ args: [fixture('minimal-stdio.mjs')], expectTools: ['echo'], ...o });

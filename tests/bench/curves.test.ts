@@ -1,0 +1,57 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { describe, expect, it } from 'vitest';
+import { describeFit, fitCurve } from '../../bench/curves/fit.js';
+import { renderChart } from '../../bench/curves/svg.js';
+import { fixture } from '../e2e/helpers/servers.js';
+
+const at = (f: (x: number) => number): { x: number; y: number }[] => [100, 500, 1000, 2000, 5000].map((x) => ({ x, y: f(x) }));
+
+describe('bench curves', () => {
+  it('fits a line with its cost per unit and calls it linear', () => {
+    const pts = at((x) => 3 + 0.21 * x);
+    const f = fitCurve(pts);
+    expect(f.shape).toBe('linear');
+    expect(f.flagged).toBe(false);
+    expect(f.slope).toBeCloseTo(0.21, 6);
+    expect(describeFit(f, pts, 'ms', 'spec')).toMatch(/^linear, 0\.21 ms per spec over 3\.00 ms/);
+  });
+
+  it('tells flat, sub-linear and super-linear apart, and flags only the last', () => {
+    expect(fitCurve(at(() => 4)).shape).toBe('flat');
+    expect(fitCurve(at((x) => Math.sqrt(x))).shape).toBe('sub-linear');
+    const quad = fitCurve(at((x) => x * x * 1e-4));
+    expect(quad.shape).toBe('super-linear');
+    expect(quad.flagged).toBe(true);
+    expect(quad.exponent).toBeCloseTo(2, 6);
+    expect(
+      describeFit(
+        quad,
+        at((x) => x * x * 1e-4),
+        'ms',
+        'spec',
+      ),
+    ).toContain('WORSE THAN LINEAR');
+  });
+
+  it('draws every measured point and escapes its texts', () => {
+    const pts = at((x) => 0.5 * x);
+    const svg = renderChart({ title: 'a < b', subtitle: 's', xLabel: 'x', yLabel: 'y', points: pts, fit: fitCurve(pts) });
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.match(/<circle /g)).toHaveLength(5);
+    expect(svg).toContain('a &lt; b');
+    expect(svg).not.toContain('NaN');
+  });
+
+  it('the minimal server the curves run by the hundred is a real MCP server', async () => {
+    const client = new Client({ name: 't', version: '1' });
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [fixture('minimal-stdio.mjs')] }));
+    try {
+      expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['echo']);
+      expect(await client.callTool({ name: 'echo', arguments: { message: 'hi' } })).toMatchObject({ content: [{ type: 'text', text: 'Echo: hi' }] });
+      await client.ping();
+    } finally {
+      await client.close();
+    }
+  });
+});
