@@ -94,6 +94,8 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     sharedPorts: runtime.capabilities.sharedHostPorts,
     runtimeName: cfg.runtime,
     endpointFor: (s) => `${publicBase}${gatewayPath(s.name)}`,
+    ...(cfg.suspendRepair === false && { suspendRepair: false }),
+    ...(cfg.suspended && { startSuspended: { reason: null } }),
   });
   reconciler.events.on((e) => logger.debug({ event: e }, e.type));
   let followedBranch = cfg.branch;
@@ -122,6 +124,11 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     hosts,
     ...(cfg.apiToken && { apiToken: cfg.apiToken }),
     ...(cfg.webhookSecret && { webhookSecret: cfg.webhookSecret }),
+    suspension: {
+      suspend: (reason) => reconciler.suspend('api', reason),
+      resume: () => reconciler.resume('api'),
+      suspended: () => reconciler.suspended,
+    },
   });
   registerGateway(app, gateway);
   if (cfg.host !== '127.0.0.1' && cfg.host !== 'localhost' && cfg.host !== '::1') {
