@@ -2,8 +2,6 @@
 import type { DaemonConfig } from '../../daemon/config.js';
 import { str, UsageError, type OptionTable, type Values } from '../options.js';
 
-export const DEFAULT_WRITE_BACK_AUTHOR = { name: 'mcp-gitops', email: 'mcp-gitops@localhost' };
-
 export const OPS_OPTIONS = {
   suspended: { type: 'boolean', description: 'start suspended: read the head but apply no new commit until POST /resume (mcp-gitops resume)' },
   'suspend-repair': {
