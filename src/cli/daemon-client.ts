@@ -106,7 +106,8 @@ export class DaemonClient {
 
   async suspend(reason: string | undefined): Promise<Suspended> {
     const a = (await this.post('suspend', reason === undefined ? {} : { reason })) as Partial<Suspended> | null;
-    if (typeof a?.suspended?.by !== 'string') throw new DaemonError('BAD_RESPONSE', `${this.where}/suspend gave no suspension: is --server the daemon's address?`);
+    if (typeof a?.suspended?.by !== 'string')
+      throw new DaemonError('BAD_RESPONSE', `${this.where}/suspend gave no suspension: is --server the daemon's address?`);
     return { suspended: a.suspended, changed: a.changed === true };
   }
 

@@ -27,7 +27,18 @@ export interface Command {
   main?(argv: readonly string[], io: CliIO): Promise<number>;
 }
 
-export const COMMANDS: Command[] = [serveCommand, validateCommand, renderCommand, planCommand, bridgeCommand, statusCommand, historyCommand, syncCommand, suspendCommand, resumeCommand];
+export const COMMANDS: Command[] = [
+  serveCommand,
+  validateCommand,
+  renderCommand,
+  planCommand,
+  bridgeCommand,
+  statusCommand,
+  historyCommand,
+  syncCommand,
+  suspendCommand,
+  resumeCommand,
+];
 
 function topHelp(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary.split('. ')[0].replace(/\.$/, '')}`);

@@ -386,7 +386,9 @@ export class Reconciler {
     const notes: string[] = [];
     let target: { commit: string | null; servers: readonly RenderedServer[] } | undefined;
     if (st.suspended) {
-      notes.push(`suspended: ${short(head)} is not applied until a resume; the next sync ${this.deps.suspendRepair === false ? 'changes nothing' : 'only repairs drift'}`);
+      notes.push(
+        `suspended: ${short(head)} is not applied until a resume; the next sync ${this.deps.suspendRepair === false ? 'changes nothing' : 'only repairs drift'}`,
+      );
     } else if (head !== st.applied && head !== st.failedRevision?.commit) {
       const d = this.deps.compile(await this.deps.source.snapshot(head));
       if (d.errors.length === 0) target = { commit: head, servers: d.servers };

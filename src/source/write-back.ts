@@ -60,7 +60,7 @@ export async function writeRevertCommit(repo: Repo, c: RevertCommit, tree: strin
 /** Local repository: moves `refs/heads/<branch>` from `failed` to `commit`, refusing a checked-out branch. */
 export async function publishLocal(repo: Repo, branch: string, failed: string, commit: string): Promise<void> {
   const ref = `refs/heads/${branch}`;
-  const bare = await git.getConfig({ fs, gitdir: repo.gitdir, path: 'core.bare' });
+  const bare: unknown = await git.getConfig({ fs, gitdir: repo.gitdir, path: 'core.bare' });
   if (bare !== true && bare !== 'true' && (await git.currentBranch({ fs, gitdir: repo.gitdir, fullname: true })) === ref) {
     throw new WriteBackError(
       'CHECKED_OUT',
@@ -106,7 +106,9 @@ export async function publishRemote(repo: Repo, target: RemoteTarget, branch: st
     if (code === Errors.UserCanceledError.code && remoteHad !== undefined && remoteHad !== failed) throw moved(branch, failed, remoteHad);
     if (code === Errors.PushRejectedError.code) throw moved(branch, failed, 'a newer commit');
     if (code === Errors.GitPushError.code) {
-      const why = maskCredentials(err instanceof Error ? err.message : String(err), target.errors.secrets).replace(/\s+/g, ' ').trim();
+      const why = maskCredentials(err instanceof Error ? err.message : String(err), target.errors.secrets)
+        .replace(/\s+/g, ' ')
+        .trim();
       throw new WriteBackError('PUSH_REJECTED', `the remote refused the push to ${branch}: ${why}`);
     }
     throw toSourceError(err, target.errors);
@@ -116,7 +118,10 @@ export async function publishRemote(repo: Repo, target: RemoteTarget, branch: st
 /** BRANCH_MOVED: `now` is the branch's commit (or a word when unknown). */
 export function moved(branch: string, failed: string, now: string): WriteBackError {
   const to = /^[0-9a-f]{40}$/.test(now) ? now.slice(0, 7) : now;
-  return new WriteBackError('BRANCH_MOVED', `branch ${branch} moved on from ${failed.slice(0, 7)} to ${to}: not written back (the newer commit is synced instead)`);
+  return new WriteBackError(
+    'BRANCH_MOVED',
+    `branch ${branch} moved on from ${failed.slice(0, 7)} to ${to}: not written back (the newer commit is synced instead)`,
+  );
 }
 
 async function rootTree(repo: Repo, commit: string): Promise<string> {

@@ -52,9 +52,9 @@ describe('--write-back revert against the real daemon', () => {
   });
 
   it('pushes a revert commit to git http-backend with MCP_GITOPS_GIT_TOKEN, which shows nowhere', { timeout: 120_000 }, async () => {
-    const { w, later } = scene;
+    const { w } = scene;
     const good = w.repo.commit(w.server('svc', everythingStdio()));
-    const served = later(await ServedRepo.start(w.repo, join(w.dir, 'srv'), GIT_TOKEN), (s) => s.close());
+    const served = scene.later(await ServedRepo.start(w.repo, join(w.dir, 'srv'), GIT_TOKEN), (s) => s.close());
     const d = await w.start({ repo: served.url, env: { MCP_GITOPS_GIT_TOKEN: GIT_TOKEN }, args: WRITE_BACK });
     const first = await w.converged(d, good, ['svc']);
 
@@ -67,9 +67,9 @@ describe('--write-back revert against the real daemon', () => {
   });
 
   it('a push the remote refuses is reported once, not retried, and what runs stays', { timeout: 120_000 }, async () => {
-    const { w, later } = scene;
+    const { w } = scene;
     const good = w.repo.commit(w.server('svc', everythingStdio()));
-    const served = later(await ServedRepo.start(w.repo, join(w.dir, 'srv'), GIT_TOKEN), (s) => s.close());
+    const served = scene.later(await ServedRepo.start(w.repo, join(w.dir, 'srv'), GIT_TOKEN), (s) => s.close());
     const hook = join(w.dir, 'srv', 'specs.git', 'hooks', 'pre-receive');
     // pushes over HTTP (the daemon's: REMOTE_USER set) are refused; the test's own through the file system pass
     writeFileSync(hook, '#!/bin/sh\n[ -n "$REMOTE_USER" ] || exit 0\necho "main is protected: open a pull request" >&2\nexit 1\n');

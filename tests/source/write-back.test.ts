@@ -31,7 +31,13 @@ afterEach(async () => {
   t.cleanup();
 });
 
-const revert = (failed = bad): RevertCommit => ({ failed, lastGood: good, message: `Revert ${failed.slice(0, 7)}: ToolMissing\n`, author, now: Date.UTC(2026, 11, 2) });
+const revert = (failed = bad): RevertCommit => ({
+  failed,
+  lastGood: good,
+  message: `Revert ${failed.slice(0, 7)}: ToolMissing\n`,
+  author,
+  now: Date.UTC(2026, 11, 2),
+});
 
 /** The files of `rev` in `repo` (git ls-tree), path -> content. */
 function files(repo: string, rev: string): Record<string, string> {
@@ -95,9 +101,9 @@ describe('write-back to an https remote', () => {
     expect(server!.requests.some((q) => q.url.includes('git-receive-pack') && q.method === 'POST' && q.status === 200)).toBe(true);
 
     const wrong = new GitSource({ repo: url, path: 'specs', stateDir: join(t.dir, 'state2'), token: 'not-the-token-1234' });
-    const err = await wrong.pushRevert(revert(r)).catch((e: unknown) => e as Error);
+    const err: unknown = await wrong.pushRevert(revert(r)).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'AUTH_FAILED' });
-    expect(String(err.message)).not.toContain('not-the-token-1234');
+    expect((err as Error).message).not.toContain('not-the-token-1234');
   });
 
   it('the push is a fast-forward of the fetched commit: a branch moved after the fetch is left as it is', async () => {
