@@ -22,6 +22,9 @@ describe('suspend and resume against the real daemon', () => {
     await w.converged(d, good, ['svc']);
     const server = ['--server', d.url];
 
+    const none = await cli(['suspend', ...server]);
+    expect(none).toMatchObject({ code: 2, out: '' });
+    expect(none.err).toBe("mcp-gitops suspend: MCP_GITOPS_API_TOKEN is not set: POST /suspend needs the daemon's API token\n");
     const sus = await cli(['suspend', ...server, '--reason', 'release freeze'], env);
     expect(sus.code, sus.err).toBe(0);
     expect(sus.out).toMatch(/^suspended by api at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: release freeze\n$/);
