@@ -15,7 +15,7 @@ const WRITE_BACK = ['--write-back', 'revert'];
 
 /** Waits for the revert commit of `bad` to be pushed and synced: applied, last good, same instance. */
 async function writtenBack(w: World, d: Daemon, bad: string, instanceId: string | null | undefined): Promise<{ st: Status; revert: string }> {
-  const pushed = await d.until('a revert commit pushed', (s) => s.writeBack?.lastPush?.revertOf === bad || s.writeBack?.lastError !== null);
+  const pushed = await d.until('a revert commit pushed', (s) => s.writeBack?.lastPush?.revertOf === bad || s.writeBack?.lastError !== null, 60_000);
   expect(pushed.writeBack?.lastError).toBeNull();
   const revert = pushed.writeBack!.lastPush!.commit;
   const st = await w.converged(d, revert, ['svc']);
@@ -79,7 +79,7 @@ describe('--write-back revert against the real daemon', () => {
 
     w.repo.commit(w.server('svc', partial({ version: '2' })));
     const bad = served.push();
-    let st = await d.until('the write-back error', (s) => s.writeBack?.lastError != null);
+    let st = await d.until('the write-back error', (s) => s.writeBack?.lastError != null, 60_000);
     expect(st.writeBack?.lastError).toMatchObject({ revertOf: bad, code: 'PUSH_REJECTED' });
     expect(st.writeBack?.lastError?.message).toMatch(/^the remote refused the push to main: /);
     expect(st.writeBack?.lastPush).toBeNull();
