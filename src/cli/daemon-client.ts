@@ -1,6 +1,6 @@
 // The CLI's side of a running daemon's HTTP API (docs/reference/cli-daemon.md): GET /status and
 // POST /sync over fetch. The API token comes from MCP_GITOPS_API_TOKEN only and is never printed.
-import type { HistoryEntry } from '../state/model.js';
+import type { HistoryEntry, Suspension } from '../state/model.js';
 import type { ServerStatus, StatusView } from '../reconciler/status.js';
 import { UsageError, str, type OptionTable, type Values } from './options.js';
 
@@ -37,6 +37,18 @@ export interface SyncQueued {
   queued: boolean;
   syncId: number;
   force: boolean;
+}
+
+/** POST /suspend's answer: the suspension in force, and whether this request made it. */
+export interface Suspended {
+  suspended: Suspension;
+  changed: boolean;
+}
+
+/** POST /resume's answer: whether it was suspended, and the sync that applies the head. */
+export interface Resumed {
+  resumed: boolean;
+  syncId: number;
 }
 
 /** The daemon URL from --server / MCP_GITOPS_SERVER, with a trailing slash so paths resolve under it. */
@@ -90,6 +102,19 @@ export class DaemonClient {
     const q = (await this.post('sync', { force })) as Partial<SyncQueued> | null;
     if (typeof q?.syncId !== 'number') throw new DaemonError('BAD_RESPONSE', `${this.where}/sync gave no sync id: is --server the daemon's address?`);
     return { queued: q.queued === true, syncId: q.syncId, force: q.force === true };
+  }
+
+  async suspend(reason: string | undefined): Promise<Suspended> {
+    const a = (await this.post('suspend', reason === undefined ? {} : { reason })) as Partial<Suspended> | null;
+    if (typeof a?.suspended?.by !== 'string')
+      throw new DaemonError('BAD_RESPONSE', `${this.where}/suspend gave no suspension: is --server the daemon's address?`);
+    return { suspended: a.suspended, changed: a.changed === true };
+  }
+
+  async resume(): Promise<Resumed> {
+    const a = (await this.post('resume', {})) as Partial<Resumed> | null;
+    if (typeof a?.syncId !== 'number') throw new DaemonError('BAD_RESPONSE', `${this.where}/resume gave no sync id: is --server the daemon's address?`);
+    return { resumed: a.resumed === true, syncId: a.syncId };
   }
 
   /** POST a JSON body with the API token from MCP_GITOPS_API_TOKEN (every write route needs it). */

@@ -53,6 +53,11 @@ function fields(pairs: [string, string | null | undefined][]): string {
   return shown.map(([k, v]) => `${`${k}:`.padEnd(width)}  ${cell(v)}`).join('\n') + '\n';
 }
 
+/** "by api at 2026-12-02T04:00:00Z: release freeze" */
+export function suspendedText(x: NonNullable<DaemonStatus['suspended']>): string {
+  return `by ${x.by} at ${when(x.at)}${x.reason ? `: ${x.reason}` : ''}`;
+}
+
 export function statusText(s: DaemonStatus): string {
   const r = s.revision;
   const head = fields([
@@ -64,6 +69,7 @@ export function statusText(s: DaemonStatus): string {
     ['Last good', short(r.lastGood)],
     ['Failed', s.failedRevision ? `${short(s.failedRevision.commit)} at ${when(s.failedRevision.at)}: ${s.failedRevision.reason}` : undefined],
     ['Last error', s.lastError ? `${s.lastError.reason} at ${when(s.lastError.at)}: ${s.lastError.message}` : undefined],
+    ['Suspended', s.suspended ? suspendedText(s.suspended) : undefined],
   ]);
   if (s.servers.length === 0) return `${head}\nNo servers.\n`;
   const servers = table(

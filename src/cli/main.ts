@@ -6,6 +6,7 @@ import { planCommand } from './commands/plan.js';
 import { renderCommand } from './commands/render.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
+import { resumeCommand, suspendCommand } from './commands/suspend.js';
 import { syncCommand } from './commands/sync.js';
 import { validateCommand } from './commands/validate.js';
 import { helpText, parseOptions, UsageError, type OptionTable, type Values } from './options.js';
@@ -26,7 +27,18 @@ export interface Command {
   main?(argv: readonly string[], io: CliIO): Promise<number>;
 }
 
-export const COMMANDS: Command[] = [serveCommand, validateCommand, renderCommand, planCommand, bridgeCommand, statusCommand, historyCommand, syncCommand];
+export const COMMANDS: Command[] = [
+  serveCommand,
+  validateCommand,
+  renderCommand,
+  planCommand,
+  bridgeCommand,
+  statusCommand,
+  historyCommand,
+  syncCommand,
+  suspendCommand,
+  resumeCommand,
+];
 
 function topHelp(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary.split('. ')[0].replace(/\.$/, '')}`);

@@ -30,4 +30,12 @@ export interface DaemonConfig {
   namespace?: string;
   /** DOCKER_HOST for --runtime docker (default unix:///var/run/docker.sock). */
   dockerHost?: string;
+  /** --suspended: start suspended (no new commit applied until POST /resume). */
+  suspended?: boolean;
+  /** --suspend-repair: while suspended, still repair drift of what runs (default true). */
+  suspendRepair?: boolean;
+  /** --write-back revert: an automatic revert also pushes a revert commit to the followed branch. */
+  writeBack?: 'revert';
+  /** --write-back-author "Name <email>" of those commits (default mcp-gitops <mcp-gitops@localhost>). */
+  writeBackAuthor?: { name: string; email: string };
 }

@@ -22,6 +22,7 @@ import type { DaemonConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { notLeadingReason, withLeadership } from './leadership.js';
 import { createRuntime } from './runtimes.js';
+import { DEFAULT_AUTHOR, WriteBack } from './write-back.js';
 
 export interface Daemon {
   reconciler: Reconciler;
@@ -94,8 +95,21 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     sharedPorts: runtime.capabilities.sharedHostPorts,
     runtimeName: cfg.runtime,
     endpointFor: (s) => `${publicBase}${gatewayPath(s.name)}`,
+    ...(cfg.suspendRepair === false && { suspendRepair: false }),
+    ...(cfg.suspended && { startSuspended: { reason: null } }),
   });
   reconciler.events.on((e) => logger.debug({ event: e }, e.type));
+  const writeBack = cfg.writeBack
+    ? new WriteBack({
+        source,
+        events,
+        logger,
+        lastGood: () => store.get().lastGood,
+        author: cfg.writeBackAuthor ?? DEFAULT_AUTHOR,
+        mask: (t) => mask.text(t),
+      })
+    : undefined;
+  const withOps = (v: StatusView): StatusView => (writeBack ? { ...v, writeBack: writeBack.status() } : v);
   let followedBranch = cfg.branch;
   source.branchName().then(
     (b) => {
@@ -108,7 +122,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   const app = buildApp({
     status: () =>
       mask.deep(
-        withSessions(leadership ? withLeadership(reconciler.status(), leadership, () => new Date().toISOString()) : reconciler.status()),
+        withOps(withSessions(leadership ? withLeadership(reconciler.status(), leadership, () => new Date().toISOString()) : reconciler.status())),
         IDENTITY_KEYS,
       ),
     metrics,
@@ -122,6 +136,11 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     hosts,
     ...(cfg.apiToken && { apiToken: cfg.apiToken }),
     ...(cfg.webhookSecret && { webhookSecret: cfg.webhookSecret }),
+    suspension: {
+      suspend: (reason) => reconciler.suspend('api', reason),
+      resume: () => reconciler.resume('api'),
+      suspended: () => reconciler.suspended,
+    },
   });
   registerGateway(app, gateway);
   if (cfg.host !== '127.0.0.1' && cfg.host !== 'localhost' && cfg.host !== '::1') {

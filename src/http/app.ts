@@ -9,6 +9,7 @@ import { HostPolicy, hostGuard } from '../hosts/host-check.js';
 import { STATUS_PAGE } from './status-page.js';
 import { registerPlan, type PlanRouteDeps } from './plan-route.js';
 import { PlainLogController } from './request-log.js';
+import { registerSuspend, type SuspendRouteDeps } from './suspend-route.js';
 import { registerSync } from './sync-route.js';
 import { registerWebhook } from './webhook.js';
 
@@ -34,7 +35,12 @@ export interface AppDeps {
   plan?: PlanRouteDeps['plan'];
   /** Host/Origin check (DNS rebinding) for POST /sync and /webhook; default: loopback names only. */
   hosts?: HostPolicy;
+  /** POST /suspend and /resume (with the API token); while suspended, POST /sync is refused (409). */
+  suspension?: Pick<SuspendRouteDeps, 'suspend' | 'resume'> & { suspended: () => boolean };
 }
+
+/** The POST routes that change something: each also checks Host and Origin (DNS rebinding). */
+const GUARDED = new Set(['/sync', '/webhook', '/suspend', '/resume']);
 
 export const BODY_LIMIT = 1024 * 1024;
 export const REQUEST_TIMEOUT_MS = 10_000;
@@ -67,8 +73,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   }
   if (deps.plan) registerPlan(app, { plan: deps.plan });
   const guard = hostGuard(deps.hosts ?? new HostPolicy());
-  app.addHook('onRequest', (req, reply) => (req.routeOptions.url === '/sync' || req.routeOptions.url === '/webhook' ? guard(req, reply) : Promise.resolve()));
-  registerSync(app, { requestSync: deps.requestSync, ...(deps.apiToken !== undefined && { apiToken: deps.apiToken }) });
+  app.addHook('onRequest', (req, reply) => (GUARDED.has(req.routeOptions.url ?? '') ? guard(req, reply) : Promise.resolve()));
+  const apiToken = deps.apiToken !== undefined ? { apiToken: deps.apiToken } : {};
+  registerSync(app, { requestSync: deps.requestSync, ...apiToken, ...(deps.suspension && { suspended: deps.suspension.suspended }) });
+  if (deps.suspension) registerSuspend(app, { ...apiToken, suspend: deps.suspension.suspend, resume: deps.suspension.resume });
   registerWebhook(app, {
     ...(deps.webhookSecret !== undefined && { secret: deps.webhookSecret }),
     branch: deps.branch ?? (() => undefined),

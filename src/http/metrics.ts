@@ -104,6 +104,14 @@ export function createMetrics(deps: { events: EventBus; status: () => StatusView
     },
   });
   new Gauge({
+    name: 'mcp_gitops_suspended',
+    help: '1 while the daemon is suspended (no new commit is applied), else 0.',
+    registers: [registry],
+    collect() {
+      this.set(deps.status().suspended ? 1 : 0);
+    },
+  });
+  new Gauge({
     name: 'mcp_gitops_revision_info',
     help: 'Commits the daemon knows (value 1); the only metric with SHAs.',
     labelNames: ['kind', 'commit'],

@@ -55,7 +55,7 @@ export const STATUS_PAGE = `<!doctype html>
   refresh().catch(() => {});
   const es = new EventSource('events');
   es.onmessage = soon;
-  for (const t of ['sync.started', 'sync.finished', 'wave.started', 'server.starting', 'server.waiting', 'server.verifying', 'gate.passed', 'gate.failed', 'server.removed', 'revert.started', 'drift.repaired', 'server.crashed', 'source.error', 'sync.retrying']) es.addEventListener(t, soon);
+  for (const t of ['sync.started', 'sync.finished', 'wave.started', 'server.starting', 'server.waiting', 'server.verifying', 'gate.passed', 'gate.failed', 'server.removed', 'revert.started', 'drift.repaired', 'server.crashed', 'source.error', 'sync.retrying', 'sync.suspended', 'sync.resumed', 'writeback.pushed', 'writeback.failed']) es.addEventListener(t, soon);
   // a slow poll besides the events, in case the stream is cut by a proxy; ?refresh=<seconds>, 0 = off
   const every = Number(new URLSearchParams(location.search).get('refresh') ?? '10');
   if (every > 0) setInterval(() => refresh().catch(() => {}), every * 1000);

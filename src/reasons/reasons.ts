@@ -12,6 +12,7 @@ export const REASONS = {
   Superseded: 'A newer commit arrived while health gates were waiting; the newer one is synced at once.',
   Interrupted: 'The daemon stopped during this sync; the next start synced again from what runs.',
   RolloutFailed: "The rollout stopped on an error that is the commit's own; the servers were put back to the last good commit.",
+  Suspended: 'Suspended (POST /suspend, mcp-gitops suspend, serve --suspended): the head is read but no new commit is applied until a resume.',
   // ---- one server (and, for a failed rollout, its history entry and the top level) ----
   Healthy: 'The server runs and passed its health gate.',
   StartFailed: 'The runtime could not start the server (command not found, image missing, bad spec for this runtime).',

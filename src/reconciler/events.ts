@@ -19,7 +19,15 @@ export type ReconcileEvent =
   /** The git source could not be read (also reported as sync.retrying with code SourceUnavailable). */
   | { type: 'source.error'; code: 'SourceUnavailable'; message: string }
   /** An environment fault ended the sync: nothing is blamed, the sync is retried by itself. */
-  | { type: 'sync.retrying'; code: EnvironmentReason | Reason; message: string; retryInSeconds: number };
+  | { type: 'sync.retrying'; code: EnvironmentReason | Reason; message: string; retryInSeconds: number }
+  /** No new commit is applied until a resume (`by`: api or cli flag). */
+  | { type: 'sync.suspended'; code: 'Suspended'; by: string; reason: string | null; at: string }
+  /** Resumed: the head is synced at once by sync `syncId`. */
+  | { type: 'sync.resumed'; by: string; syncId: number }
+  /** --write-back revert pushed `revert`, a commit undoing the reverted `commit`, to `branch`. */
+  | { type: 'writeback.pushed'; commit: string; revert: string; branch: string }
+  /** --write-back revert could not push (rejected, unreachable) or had nothing to push; never retried. */
+  | { type: 'writeback.failed'; commit: string; code: string; message: string };
 
 export type EventSink = (e: ReconcileEvent) => void;
 

@@ -11,6 +11,7 @@ import type { Snapshot } from '../source/snapshot.js';
 import type { DesiredServer, RenderedServer } from '../spec/desired.js';
 import { StateWriteError } from '../state/state-error.js';
 import type { StateStore } from '../state/store.js';
+import type { Suspension } from '../state/model.js';
 import { RestartBackoff } from './backoff.js';
 import { converge, planNow, type ConvergeDeps, type ConvergeOutcome, type GateFn } from './converge.js';
 import { errText, short } from './errors.js';
@@ -62,6 +63,10 @@ export interface ReconcilerDeps {
   isTransient?: (e: unknown) => boolean;
   /** Jitter of the retry backoff, in [0, 1) (default Math.random). */
   random?: () => number;
+  /** While suspended, still put back what drifted from the applied commit (default true). */
+  suspendRepair?: boolean;
+  /** `serve --suspended`: start suspended (kept as it is when the state already says suspended). */
+  startSuspended?: { reason: string | null };
 }
 
 /** Retries after an environment fault: 1 s doubling to 5 min, each cut by up to a fifth at random. */
@@ -140,6 +145,8 @@ export class Reconciler {
         if (this.queue.hasPending) this.checkSupersede();
       },
       inBackoff: (server) => this.backoff.waitFor(server) > 0,
+      // what the daemon starts after its own restart is not drift: started even with repair off
+      held: () => (this.deps.store.get().suspended ? (this.deps.suspendRepair !== false || !this.started ? 'repair' : 'hold') : null),
     }).steps;
   }
 
@@ -172,8 +179,46 @@ export class Reconciler {
           this.deps.logger.warn({ err: e.message }, 'could not record the interrupted sync yet; retried with the next write');
         });
     }
+    if (this.deps.startSuspended && !this.deps.store.get().suspended) await this.suspend('cli flag', this.deps.startSuspended.reason).catch(() => undefined);
     this.timers.every(this.deps.intervalMs, () => this.requestSync('poll'));
     this.requestSync('start');
+  }
+
+  /**
+   * Suspends: the head is still read and shown, what runs keeps serving (and, unless suspendRepair
+   * is false, repaired), but no new commit is applied until resume(). A sync already rolling out
+   * finishes. Kept in the state file. Throws StateWriteError when it could not be saved (it holds in
+   * memory and is saved with the next write that succeeds).
+   */
+  async suspend(by: Suspension['by'], reason: string | null): Promise<{ suspended: Suspension; changed: boolean }> {
+    const was = this.deps.store.get().suspended;
+    if (was) return { suspended: was, changed: false };
+    const suspended: Suspension = { by, at: this.iso(), reason };
+    const saved = this.deps.store.update((s) => {
+      s.suspended = suspended;
+    });
+    this.events.emit({ type: 'sync.suspended', code: 'Suspended', ...suspended });
+    this.deps.logger.info({ by, reason }, 'suspended: new commits are not applied until a resume');
+    if (!this.current) this.message = this.idleMessage();
+    await saved;
+    return { suspended, changed: true };
+  }
+
+  /** Resumes and syncs the head at once; returns the id of that sync (-1 once stopped). Throws StateWriteError like suspend(). */
+  async resume(by: Suspension['by']): Promise<{ resumed: boolean; syncId: number }> {
+    const was = this.deps.store.get().suspended;
+    const saved = was
+      ? this.deps.store.update((s) => {
+          s.suspended = null;
+        })
+      : Promise.resolve();
+    const syncId = this.requestSync('resume');
+    if (was) {
+      this.events.emit({ type: 'sync.resumed', by, syncId });
+      this.deps.logger.info({ by, syncId }, 'resumed: syncing the head');
+    }
+    await saved;
+    return { resumed: was !== null, syncId };
   }
 
   /** Queues a sync; bursts coalesce into one. Returns the id the sync will have (-1 once stopped). */
@@ -204,7 +249,15 @@ export class Reconciler {
     const state = this.deps.store.get();
     const servers = this.board.list();
     const syncing = this.current !== null && (this.current.phase === 'rolling-out' || this.current.phase === 'reverting');
-    const { phase, reason } = daemonPhase({ started: this.started, syncing, state, head: this.head, servers, lastError: this.lastError });
+    const { phase, reason } = daemonPhase({
+      started: this.started,
+      syncing,
+      state,
+      head: this.head,
+      servers,
+      lastError: this.lastError,
+      suspended: state.suspended !== null,
+    });
     return {
       phase,
       reason,
@@ -216,7 +269,13 @@ export class Reconciler {
       history: state.history,
       checks: this.checks,
       lastCheckedAt: this.lastCheckedAt,
+      suspended: state.suspended,
     };
+  }
+
+  /** Suspended now (POST /suspend, --suspended): no new commit is applied. */
+  get suspended(): boolean {
+    return this.deps.store.get().suspended !== null;
   }
 
   get ready(): boolean {
@@ -229,7 +288,8 @@ export class Reconciler {
   private checkSupersede(): void {
     const cur = this.current;
     const abortable = (): boolean => cur !== null && this.current === cur && (cur.phase === 'rolling-out' || cur.phase === 'repairing');
-    if (!abortable() || this.checkingHead) return;
+    // suspended: the running rollout finishes; the newer commit waits for a resume
+    if (!abortable() || this.checkingHead || this.deps.store.get().suspended) return;
     this.checkingHead = true;
     void this.deps.source
       .head()
@@ -325,7 +385,11 @@ export class Reconciler {
     const head = await this.deps.source.head();
     const notes: string[] = [];
     let target: { commit: string | null; servers: readonly RenderedServer[] } | undefined;
-    if (head !== st.applied && head !== st.failedRevision?.commit) {
+    if (st.suspended) {
+      notes.push(
+        `suspended: ${short(head)} is not applied until a resume; the next sync ${this.deps.suspendRepair === false ? 'changes nothing' : 'only repairs drift'}`,
+      );
+    } else if (head !== st.applied && head !== st.failedRevision?.commit) {
       const d = this.deps.compile(await this.deps.source.snapshot(head));
       if (d.errors.length === 0) target = { commit: head, servers: d.servers };
       else
@@ -478,6 +542,10 @@ export class Reconciler {
   private idleMessage(): string {
     const st = this.deps.store.get();
     const synced = st.applied ? `Synced to ${short(st.applied)}` : 'Nothing applied yet';
+    if (st.suspended) {
+      const waiting = this.head && this.head !== st.applied ? `; head ${short(this.head)} waits` : '';
+      return `Suspended by ${st.suspended.by}${st.suspended.reason ? ` (${st.suspended.reason})` : ''}: ${st.applied ? `${short(st.applied)} runs` : 'nothing applied'}${waiting}`;
+    }
     const failed = st.failedRevision;
     if (!failed || failed.commit !== this.head) return synced;
     const result = st.history.find((x) => x.commit === failed.commit)?.result;

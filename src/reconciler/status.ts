@@ -1,7 +1,7 @@
 // The live view behind GET /status (docs/reference/status-reasons.md for the reasons): what runs,
 // what happened, what happens now.
 import type { Reason } from '../reasons/reasons.js';
-import { resultReason, type DaemonState, type FailedRevision, type HistoryEntry } from '../state/model.js';
+import { resultReason, type DaemonState, type FailedRevision, type HistoryEntry, type Suspension } from '../state/model.js';
 
 export type DaemonPhase = 'Pending' | 'Progressing' | 'Synced' | 'Degraded' | 'Failed' | 'Suspended';
 export type ServerPhase = 'Pending' | 'Progressing' | 'Running' | 'Failed';
@@ -47,6 +47,19 @@ export interface StatusView {
   /** How many times the branch head has been checked (polls, webhooks, retries), and when last. */
   checks?: number;
   lastCheckedAt?: string | null;
+  /** Who suspended the daemon, when and why; null when not suspended (phase Suspended while set). */
+  suspended?: Suspension | null;
+  /** --write-back revert: the last revert commit pushed and the last push that failed (the daemon adds it). */
+  writeBack?: WriteBackStatus;
+}
+
+export interface WriteBackStatus {
+  mode: 'revert';
+  /** The branch the revert commits go to. */
+  branch: string | null;
+  lastPush: { commit: string; revertOf: string; at: string } | null;
+  /** `code`: PUSH_REJECTED (the branch moved, no permission), SKIPPED (nothing to write back) or a git error code. */
+  lastError: { revertOf: string; code: string; message: string; at: string } | null;
 }
 
 export interface PhaseInput {
@@ -56,11 +69,14 @@ export interface PhaseInput {
   head: string | null;
   servers: ServerStatus[];
   lastError: StatusView['lastError'];
+  /** Suspended: no new commit is applied (shown unless a sync that began before runs). */
+  suspended?: boolean;
 }
 
 /** The daemon's phase and its reason: what happens now first, then what is wrong, then all is well. */
 export function daemonPhase(o: PhaseInput): { phase: DaemonPhase; reason: Reason } {
   if (o.syncing) return { phase: 'Progressing', reason: 'Progressing' };
+  if (o.suspended) return { phase: 'Suspended', reason: 'Suspended' };
   if (o.lastError) return { phase: 'Degraded', reason: o.lastError.reason };
   if (!o.started) return { phase: 'Pending', reason: 'Pending' };
   const failed = o.state.failedRevision;

@@ -62,10 +62,20 @@ export interface StepEnv {
   /** A rollout begins: triggers queued while loading may carry a newer head. */
   rollingOut: () => void;
   inBackoff: (server: string) => boolean;
+  /** Suspended: 'repair' (put back what drifted from applied) or 'hold' (touch nothing); null = not suspended. */
+  held?: () => 'repair' | 'hold' | null;
 }
 
 export class SyncSteps {
-  readonly steps: Step[] = [(c) => this.resolveHead(c), (c) => this.skipIfKnown(c), (c) => this.load(c), (c) => this.rollout(c)];
+  readonly steps: Step[] = [
+    (c) => this.resolveHead(c),
+    (c) => this.holdIfSuspended(c),
+    (c) => this.skipIfKnown(c),
+    (c) => this.load(c),
+    // suspended while loading: the commit still waits
+    (c) => this.holdIfSuspended(c),
+    (c) => this.rollout(c),
+  ];
 
   constructor(private readonly env: StepEnv) {}
 
@@ -114,6 +124,13 @@ export class SyncSteps {
     ctx.head = await this.env.source.head();
     this.env.sawHead(ctx.head);
     return undefined;
+  }
+
+  /** Suspended: the head was read (and shows in /status), but no new commit is applied; forced or not. */
+  private async holdIfSuspended(ctx: SyncCtx): Promise<Outcome | undefined> {
+    const held = this.env.held?.() ?? null;
+    if (held === null) return undefined;
+    return held === 'repair' ? this.repair(ctx) : { kind: 'noop' };
   }
 
   /** Applied commit, or a failed one not forced: only repair drift. */

@@ -14,6 +14,7 @@ import type { RevResult } from './resolve-rev.js';
 import type { Snapshot } from './snapshot.js';
 import { SourceError } from './source-error.js';
 import { noopWatch, watchRefs, type WatchHandle } from './watch-refs.js';
+import { moved, publishLocal, publishRemote, revertTree, WriteBackError, writeRevertCommit, type RemoteTarget, type RevertCommit } from './write-back.js';
 
 export interface GitSourceOptions {
   /** Local path (work tree or bare repository) or http(s) URL. */
@@ -43,6 +44,8 @@ export class GitSource {
   private readonly ctx: BackendContext;
   private readonly backend: RepoBackend;
   private readonly snapshots: LruCache<Promise<Snapshot>>;
+  /** Where a write-back push goes (remote repositories only). */
+  private readonly pushTarget: RemoteTarget | undefined;
 
   /** Checks the options (INVALID_ARGUMENT); touches neither disk nor network. */
   constructor(opts: GitSourceOptions) {
@@ -57,8 +60,12 @@ export class GitSource {
       errors: { repo: this.repo, secrets: [opts.token, userinfo?.password], authConfigured: Boolean(opts.token || userinfo) },
       cache: {},
     };
-    this.backend =
-      loc.kind === 'remote' ? new RemoteBackend(loc, opts.token, this.ctx, createHttpClient(opts.networkTimeoutMs)) : new LocalBackend(loc.dir, this.ctx);
+    const http = createHttpClient(opts.networkTimeoutMs);
+    this.backend = loc.kind === 'remote' ? new RemoteBackend(loc, opts.token, this.ctx, http) : new LocalBackend(loc.dir, this.ctx);
+    this.pushTarget =
+      loc.kind === 'remote'
+        ? { url: loc.url, http, errors: this.ctx.errors, onAuth: () => (opts.token ? { username: 'x-access-token', password: opts.token } : loc.userinfo) }
+        : undefined;
     this.snapshots = new LruCache(opts.snapshotCacheSize ?? 4);
   }
 
@@ -85,6 +92,28 @@ export class GitSource {
       code: 'REV_NOT_FOUND',
       message: `history of ${ob} is incomplete`,
     });
+  }
+
+  /**
+   * Write-back: commits the revert of `c.failed` (its tree with --path as `c.lastGood` has it) and
+   * publishes it to the followed branch as a fast-forward of `c.failed`: a remote by push (with the
+   * token), a local repository by moving its branch. Throws WriteBackError (BRANCH_MOVED when the
+   * branch is no longer `c.failed`) or SourceError; tries once.
+   */
+  async pushRevert(c: RevertCommit): Promise<{ commit: string; branch: string }> {
+    const branch = await this.branchName();
+    if (branch === null) throw new WriteBackError('SKIPPED', 'HEAD is detached: there is no branch to write back to');
+    const head = await this.head();
+    if (head !== c.failed) throw moved(branch, c.failed, head);
+    const repo = { gitdir: await this.backend.gitdir(), cache: this.ctx.cache };
+    const commit = await this.guard(async () => {
+      const { tree, changed } = await revertTree(repo, c.failed, c.lastGood, this.path);
+      if (!changed) throw new WriteBackError('SKIPPED', `${c.failed.slice(0, 7)} left ${this.path} as ${c.lastGood.slice(0, 7)} has it: nothing to revert`);
+      return writeRevertCommit(repo, c, tree);
+    });
+    if (this.pushTarget) await publishRemote(repo, this.pushTarget, branch, c.failed, commit);
+    else await this.guard(() => publishLocal(repo, branch, c.failed, commit));
+    return { commit, branch };
   }
 
   /** The files under --path at `commit` (read from the object database, never a work tree). Cached. */
@@ -158,6 +187,7 @@ export class GitSource {
     try {
       return await run();
     } catch (err) {
+      if (err instanceof WriteBackError) throw err;
       throw toSourceError(err, this.ctx.errors, notFound);
     }
   }

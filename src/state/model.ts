@@ -36,6 +36,13 @@ export interface AppliedServer {
   port?: number;
 }
 
+/** Who suspended the daemon, when and why (POST /suspend, `serve --suspended`): new commits wait. */
+export interface Suspension {
+  by: 'api' | 'cli flag';
+  at: string;
+  reason: string | null;
+}
+
 export interface DaemonState {
   schemaVersion: 1;
   applied: string | null;
@@ -48,12 +55,14 @@ export interface DaemonState {
   servers: Record<string, AppliedServer>;
   /** A sync in flight when the daemon stopped: on start, converge from here. */
   inFlight: { id: number; commit: string; startedAt: string } | null;
+  /** Set while suspended: no new commit is applied until a resume (kept across restarts). */
+  suspended: Suspension | null;
 }
 
 export const HISTORY_LIMIT = 100;
 
 export function emptyState(): DaemonState {
-  return { schemaVersion: 1, applied: null, lastGood: null, failedRevision: null, history: [], nextSyncId: 1, servers: {}, inFlight: null };
+  return { schemaVersion: 1, applied: null, lastGood: null, failedRevision: null, history: [], nextSyncId: 1, servers: {}, inFlight: null, suspended: null };
 }
 
 /** The reason an entry written before reasons existed gets: the one its result implies. */

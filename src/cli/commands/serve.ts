@@ -2,6 +2,7 @@ import { startDaemon } from '../../daemon/daemon.js';
 import type { DaemonConfig } from '../../daemon/config.js';
 import { checkLocalRepository } from '../../source/index.js';
 import type { CliIO } from '../main.js';
+import { OPS_OPTIONS, opsConfig } from './serve-ops.js';
 import { COMMON_OPTIONS, runtimeOption, str, UsageError, type OptionTable, type Values } from '../options.js';
 
 const SERVE_OPTIONS = {
@@ -19,6 +20,7 @@ const SERVE_OPTIONS = {
   },
   'allowed-origins': { type: 'string', description: 'comma list of more browser Origins (scheme://host[:port]) accepted beside those hosts (* = any)' },
   'git-timeout': { type: 'string', description: 'seconds a remote git server may send nothing before the fetch fails and is retried (default 60)' },
+  ...OPS_OPTIONS,
 } satisfies OptionTable;
 
 function listOption(v: Values, flag: string): string[] | undefined {
@@ -63,6 +65,7 @@ export function serveConfig(v: Values, env: NodeJS.ProcessEnv): DaemonConfig {
     ...(env.MCP_GITOPS_GIT_TOKEN && { gitToken: env.MCP_GITOPS_GIT_TOKEN }),
     ...(env.MCP_GITOPS_GATEWAY_TOKEN && { gatewayToken: env.MCP_GITOPS_GATEWAY_TOKEN }),
     ...(env.DOCKER_HOST && { dockerHost: env.DOCKER_HOST }),
+    ...opsConfig(v),
   };
 }
 
