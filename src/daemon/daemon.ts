@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createGateway, gatewayPath, registerGateway } from '../gateway/index.js';
-import { runGate } from '../health/index.js';
+import { runGate, systemClock } from '../health/index.js';
+import { checkContext } from '../health/checks/check-context.js';
+import { CheckMonitor } from '../health/checks/monitor.js';
 import { buildApp } from '../http/app.js';
 import { HostPolicy } from '../hosts/host-check.js';
 import { createMetrics } from '../http/metrics.js';
@@ -73,6 +75,11 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   });
   const withSessions = (v: StatusView): StatusView => ({ ...v, servers: v.servers.map((s) => ({ ...s, sessions: gateway.sessionCount(s.name) })) });
   let publicBase = `http://${cfg.host}:${cfg.port}`;
+  const checks = new CheckMonitor({
+    clock: systemClock,
+    env,
+    onCriticalFailure: (f) => reconciler.checkFailed(f.server, f.instanceId, f.message),
+  });
   const reconciler = new Reconciler({
     source: timedSource(source, metrics),
     runtime,
@@ -83,12 +90,26 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     compile: (snap) => {
       const out = compiler.compile(
         { files: snap.files, symlinks: snap.symlinks, basePath: source.path },
-        { secrets, runtime: cfg.runtime, ...(cfg.env !== undefined && { environment: cfg.env }) },
+        {
+          secrets,
+          runtime: cfg.runtime,
+          ...(cfg.env !== undefined && { environment: cfg.env }),
+          ...(cfg.allowCheckHosts && { allowCheckHosts: cfg.allowCheckHosts }),
+        },
       );
       for (const s of out.servers) mask.add(s.secretValues);
       return out;
     },
-    gate: ({ instanceId, server, signal }) => runGate({ runtime, instanceId, server, signal, clientInfo: CLIENT_INFO }),
+    gate: ({ instanceId, server, signal, workdir }) =>
+      runGate({
+        runtime,
+        instanceId,
+        server,
+        signal,
+        clientInfo: CLIENT_INFO,
+        ...(server.health.checks && workdir !== undefined && { checks: checkContext(server, workdir, env) }),
+      }),
+    checks,
     workdirFor: (snap) => materialize(snap, join(cfg.stateDir, 'checkouts', snap.commit)),
     intervalMs: cfg.intervalSeconds * 1000,
     sharedPorts: runtime.capabilities.sharedHostPorts,

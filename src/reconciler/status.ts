@@ -1,5 +1,6 @@
 // The live view behind GET /status (docs/reference/status-reasons.md for the reasons): what runs,
 // what happened, what happens now.
+import type { CheckStatus } from '../health/checks/check-status.js';
 import type { Reason } from '../reasons/reasons.js';
 import { resultReason, type DaemonState, type FailedRevision, type HistoryEntry } from '../state/model.js';
 
@@ -26,6 +27,8 @@ export interface ServerStatus {
   startedAt?: string | null;
   /** Client sessions open at /mcp/<name> now (the daemon adds it from the gateway). */
   sessions?: number;
+  /** Its health.checks while it runs (absent when it has none). */
+  checks?: CheckStatus[];
 }
 
 export interface StatusView {

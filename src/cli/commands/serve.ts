@@ -2,7 +2,7 @@ import { startDaemon } from '../../daemon/daemon.js';
 import type { DaemonConfig } from '../../daemon/config.js';
 import { checkLocalRepository } from '../../source/index.js';
 import type { CliIO } from '../main.js';
-import { COMMON_OPTIONS, runtimeOption, str, UsageError, type OptionTable, type Values } from '../options.js';
+import { COMMON_OPTIONS, listOption, runtimeOption, str, UsageError, type OptionTable, type Values } from '../options.js';
 
 const SERVE_OPTIONS = {
   ...COMMON_OPTIONS,
@@ -20,14 +20,6 @@ const SERVE_OPTIONS = {
   'allowed-origins': { type: 'string', description: 'comma list of more browser Origins (scheme://host[:port]) accepted beside those hosts (* = any)' },
   'git-timeout': { type: 'string', description: 'seconds a remote git server may send nothing before the fetch fails and is retried (default 60)' },
 } satisfies OptionTable;
-
-function listOption(v: Values, flag: string): string[] | undefined {
-  const list = str(v, flag)
-    ?.split(',')
-    .map((x) => x.trim())
-    .filter((x) => x !== '');
-  return list && list.length > 0 ? list : undefined;
-}
 
 function intOption(v: Values, flag: string, fallback: number, min: number, max: number): number {
   const raw = str(v, flag);
@@ -55,6 +47,7 @@ export function serveConfig(v: Values, env: NodeJS.ProcessEnv): DaemonConfig {
     drainTimeoutSeconds: intOption(v, 'drain-timeout', 30, 0, 3600),
     ...(listOption(v, 'allowed-hosts') && { allowedHosts: listOption(v, 'allowed-hosts') }),
     ...(listOption(v, 'allowed-origins') && { allowedOrigins: listOption(v, 'allowed-origins') }),
+    ...(listOption(v, 'allow-check-hosts') && { allowCheckHosts: listOption(v, 'allow-check-hosts') }),
     gitTimeoutSeconds: intOption(v, 'git-timeout', 60, 0.1, 3600),
     ...(str(v, 'scope') !== undefined && { scope: str(v, 'scope') }),
     ...(str(v, 'namespace') !== undefined && { namespace: str(v, 'namespace') }),
