@@ -12,6 +12,7 @@ import { HostPolicy } from '../hosts/host-check.js';
 import { createMetrics } from '../http/metrics.js';
 import { timedSource } from '../http/timed-source.js';
 import { EventLog } from '../http/event-log.js';
+import { Notifications } from '../notify/notifications.js';
 import { EventBus } from '../reconciler/events.js';
 import { Reconciler } from '../reconciler/reconciler.js';
 import type { StatusView } from '../reconciler/status.js';
@@ -75,6 +76,16 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   });
   const withSessions = (v: StatusView): StatusView => ({ ...v, servers: v.servers.map((s) => ({ ...s, sessions: gateway.sessionCount(s.name) })) });
   let publicBase = `http://${cfg.host}:${cfg.port}`;
+  const notifications = new Notifications({
+    events,
+    mask,
+    clock: systemClock,
+    statusUrl: () => `${publicBase}/status`,
+    applied: () => store.get().applied,
+    registry: metrics.registry,
+    logger: logger.child({ component: 'notify' }),
+  });
+  const withNotifiers = (v: StatusView): StatusView => ({ ...v, notifiers: notifications.status() });
   const checks = new CheckMonitor({
     clock: systemClock,
     env,
@@ -98,6 +109,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
         },
       );
       for (const s of out.servers) mask.add(s.secretValues);
+      if (out.errors.length === 0) notifications.learn(snap.commit, out.notifiers ?? []);
       return out;
     },
     gate: ({ instanceId, server, signal, workdir }) =>
@@ -129,7 +141,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   const app = buildApp({
     status: () =>
       mask.deep(
-        withSessions(leadership ? withLeadership(reconciler.status(), leadership, () => new Date().toISOString()) : reconciler.status()),
+        withNotifiers(withSessions(leadership ? withLeadership(reconciler.status(), leadership, () => new Date().toISOString()) : reconciler.status())),
         IDENTITY_KEYS,
       ),
     metrics,
@@ -180,6 +192,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
       stopping ??= (async () => {
         watch();
         await reconciler.stop();
+        notifications.stop();
         await leadership?.stop();
         await app.close();
         await runtime.shutdown();

@@ -47,9 +47,26 @@ export interface StatusView {
   lastError: { reason: Reason; code: string; message: string; at: string } | null;
   servers: ServerStatus[];
   history: HistoryEntry[];
+  /** The Notifier documents of the applied commit and what each delivered (the daemon adds it). */
+  notifiers?: NotifierStatus[];
   /** How many times the branch head has been checked (polls, webhooks, retries), and when last. */
   checks?: number;
   lastCheckedAt?: string | null;
+}
+
+/** What /status shows of each Notifier (`notifiers`; filled by src/notify). */
+export interface NotifierStatus {
+  name: string;
+  type: 'slack' | 'webhook';
+  /** The url with secret values as ***. */
+  url: string;
+  lastDelivery: { at: string; event: string; commit: string | null; status: number } | null;
+  lastError: { at: string; event: string; message: string } | null;
+  /** Failed delivery attempts (each retry counts) and dropped notifications. */
+  failures: number;
+  deliveries: number;
+  /** Notifications waiting to be delivered. */
+  pending: number;
 }
 
 export interface PhaseInput {
