@@ -93,7 +93,7 @@ const sign = (raw: string): string => `sha256=${createHmac('sha256', HOOK_KEY).u
 const s = useWorld();
 
 describe('notifications', () => {
-  it('a webhook receiver gets a signed body for a success and a revert, slack a text; no secret in bodies, /status or logs', async () => {
+  it('a webhook receiver gets a signed body for a success, a revert and an invalid commit, slack a text; no secret in bodies, /status or logs', async () => {
     const { w } = s;
     const rx = s.later(await new Receiver().listen(), (r) => r.close());
     const good = w.repo.commit({ ...w.server('svc', everythingStdio()), ...notifiers(rx.port) });
@@ -130,7 +130,16 @@ describe('notifications', () => {
     expect(Object.keys(JSON.parse(slack[0].raw) as object)).toEqual(['text']);
     expect((JSON.parse(slack[0].raw) as { text: string }).text).toMatch(new RegExp(`^mcp-gitops: reverted ${bad.slice(0, 7)} \\(InstanceExited\\) \\[svc\\]`));
 
-    const st = await d.until('deliveries in /status', (x) => (x.notifiers ?? []).find((n) => n.name === 'hooks')?.deliveries === 2);
+    // an invalid commit names no server: it goes to every notifier that wants `invalid`
+    const invalid = w.repo.commit({
+      'servers/svc.yaml': 'apiVersion: mcp-gitops/v1\nkind: MCPServer\nmetadata: { name: svc }\nspec: { version: "3", helth: {} }\n',
+    });
+    await waitFor(() => rx.bodies('/hook').length >= 3, { what: 'the invalid notification' });
+    expect(rx.bodies('/hook')[2]).toMatchObject({ event: 'invalid', commit: invalid, result: 'invalid', reason: 'ValidationFailed', servers: [] });
+    expect(String(rx.bodies('/hook')[2].message)).toMatch(/servers\/svc\.yaml:4:\d+: spec\.helth: unknown field/);
+    expect(rx.got.at(-1)?.headers['x-mcp-gitops-signature-256']).toBe(sign(rx.got.at(-1)!.raw));
+
+    const st = await d.until('deliveries in /status', (x) => (x.notifiers ?? []).find((n) => n.name === 'hooks')?.deliveries === 3);
     expect(st.notifiers).toEqual([
       expect.objectContaining({
         name: 'chat',
@@ -140,7 +149,7 @@ describe('notifications', () => {
         failures: 0,
         lastError: null,
       }),
-      expect.objectContaining({ name: 'hooks', type: 'webhook', url: `http://127.0.0.1:${rx.port}/hook?token=***`, deliveries: 2, failures: 0 }),
+      expect.objectContaining({ name: 'hooks', type: 'webhook', url: `http://127.0.0.1:${rx.port}/hook?token=***`, deliveries: 3, failures: 0 }),
     ]);
     const everything = [...rx.got.map((g) => g.raw), JSON.stringify(st), JSON.stringify(d.logs), d.stderr, await (await fetch(`${d.url}/metrics`)).text()].join(
       '\n',
