@@ -15,7 +15,8 @@ export async function generate() {
   };
   const server = await compileFromFile(`${root}schemas/mcpserver.schema.json`, { ...opts, cwd: `${root}schemas` });
   const env = await compileFromFile(`${root}schemas/environment.schema.json`, { ...opts, bannerComment: '', cwd: `${root}schemas` });
-  return `${server}\n${env}`;
+  const notifier = await compileFromFile(`${root}schemas/notifier.schema.json`, { ...opts, bannerComment: '', cwd: `${root}schemas` });
+  return `${server}\n${env}\n${notifier}`;
 }
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   writeFileSync(`${root}src/spec/generated.ts`, await generate());

@@ -2,7 +2,7 @@
 import { GitSource } from '../source/index.js';
 import { createCompiler, type DesiredState } from '../render/desired-state.js';
 import { createSecretReader, lenientSecrets } from '../secrets/secret-reader.js';
-import { runtimeOption, str, type Values } from './options.js';
+import { listOption, runtimeOption, str, type Values } from './options.js';
 
 export interface LoadedDesired {
   source: GitSource;
@@ -34,6 +34,7 @@ export async function loadDesired(v: Values, env: NodeJS.ProcessEnv): Promise<Lo
       ...(str(v, 'env') !== undefined && { environment: str(v, 'env') }),
       secrets: strict ? reader : lenientSecrets(reader, missing),
       ...(runtimeOption(v) && { runtime: runtimeOption(v) }),
+      ...(listOption(v, 'allow-check-hosts') && { allowCheckHosts: listOption(v, 'allow-check-hosts') }),
     },
   );
   return { source, commit, state, unresolvedSecrets: [...missing].sort() };

@@ -15,6 +15,7 @@ export const COMMON_OPTIONS = {
   'secrets-dir': { type: 'string', description: 'directory with one file per secret (else environment variables)' },
   runtime: { type: 'string', description: 'process | docker | kubernetes (checks the fields that runtime needs)' },
   'state-dir': { type: 'string', description: 'daemon state directory (default: .mcp-gitops)' },
+  'allow-check-hosts': { type: 'string', description: 'comma list of hosts beside 127.0.0.1, ::1 and localhost that health checks may reach (* = any)' },
   help: { type: 'boolean', short: 'h', description: 'show help', env: false },
 } satisfies Record<string, OptionSpec>;
 
@@ -57,6 +58,15 @@ export function str(v: Values, flag: string): string | undefined {
 
 export const RUNTIMES = ['process', 'docker', 'kubernetes'] as const;
 export type RuntimeName = (typeof RUNTIMES)[number];
+
+/** A comma list flag (`--allowed-hosts a,b`); undefined when not given or empty. */
+export function listOption(v: Values, flag: string): string[] | undefined {
+  const list = str(v, flag)
+    ?.split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+  return list && list.length > 0 ? list : undefined;
+}
 
 export function runtimeOption(v: Values): RuntimeName | undefined {
   const r = str(v, 'runtime');

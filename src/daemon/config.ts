@@ -16,6 +16,8 @@ export interface DaemonConfig {
   /** --allowed-hosts / --allowed-origins: Host names and Origins accepted beside the loopback names and --host. */
   allowedHosts?: string[];
   allowedOrigins?: string[];
+  /** --allow-check-hosts: hosts beside loopback that health checks may reach. */
+  allowCheckHosts?: string[];
   /** A remote git server silent this long fails the fetch (SourceUnavailable, retried). */
   gitTimeoutSeconds?: number;
   /** Daemon secrets from the environment (never logged). */

@@ -4,12 +4,15 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createGateway, gatewayPath, registerGateway } from '../gateway/index.js';
-import { runGate } from '../health/index.js';
+import { runGate, systemClock } from '../health/index.js';
+import { checkContext } from '../health/checks/check-context.js';
+import { CheckMonitor } from '../health/checks/monitor.js';
 import { buildApp } from '../http/app.js';
 import { HostPolicy } from '../hosts/host-check.js';
 import { createMetrics } from '../http/metrics.js';
 import { timedSource } from '../http/timed-source.js';
 import { EventLog } from '../http/event-log.js';
+import { Notifications } from '../notify/notifications.js';
 import { EventBus } from '../reconciler/events.js';
 import { Reconciler } from '../reconciler/reconciler.js';
 import type { StatusView } from '../reconciler/status.js';
@@ -74,6 +77,21 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   });
   const withSessions = (v: StatusView): StatusView => ({ ...v, servers: v.servers.map((s) => ({ ...s, sessions: gateway.sessionCount(s.name) })) });
   let publicBase = `http://${cfg.host}:${cfg.port}`;
+  const notifications = new Notifications({
+    events,
+    mask,
+    clock: systemClock,
+    statusUrl: () => `${publicBase}/status`,
+    applied: () => store.get().applied,
+    registry: metrics.registry,
+    logger: logger.child({ component: 'notify' }),
+  });
+  const withNotifiers = (v: StatusView): StatusView => ({ ...v, notifiers: notifications.status() });
+  const checks = new CheckMonitor({
+    clock: systemClock,
+    env,
+    onCriticalFailure: (f) => reconciler.checkFailed(f.server, f.instanceId, f.message),
+  });
   const reconciler = new Reconciler({
     source: timedSource(source, metrics),
     runtime,
@@ -84,12 +102,27 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     compile: (snap) => {
       const out = compiler.compile(
         { files: snap.files, symlinks: snap.symlinks, basePath: source.path },
-        { secrets, runtime: cfg.runtime, ...(cfg.env !== undefined && { environment: cfg.env }) },
+        {
+          secrets,
+          runtime: cfg.runtime,
+          ...(cfg.env !== undefined && { environment: cfg.env }),
+          ...(cfg.allowCheckHosts && { allowCheckHosts: cfg.allowCheckHosts }),
+        },
       );
       for (const s of out.servers) mask.add(s.secretValues);
+      if (out.errors.length === 0) notifications.learn(snap.commit, out.notifiers ?? []);
       return out;
     },
-    gate: ({ instanceId, server, signal }) => runGate({ runtime, instanceId, server, signal, clientInfo: CLIENT_INFO }),
+    gate: ({ instanceId, server, signal, workdir }) =>
+      runGate({
+        runtime,
+        instanceId,
+        server,
+        signal,
+        clientInfo: CLIENT_INFO,
+        ...(server.health.checks && workdir !== undefined && { checks: checkContext(server, workdir, env) }),
+      }),
+    checks,
     workdirFor: (snap) => materialize(snap, join(cfg.stateDir, 'checkouts', snap.commit)),
     intervalMs: cfg.intervalSeconds * 1000,
     sharedPorts: runtime.capabilities.sharedHostPorts,
@@ -122,7 +155,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   const app = buildApp({
     status: () =>
       mask.deep(
-        withOps(withSessions(leadership ? withLeadership(reconciler.status(), leadership, () => new Date().toISOString()) : reconciler.status())),
+        withNotifiers(withOps(withSessions(leadership ? withLeadership(reconciler.status(), leadership, () => new Date().toISOString()) : reconciler.status()))),
         IDENTITY_KEYS,
       ),
     metrics,
@@ -178,6 +211,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
       stopping ??= (async () => {
         watch();
         await reconciler.stop();
+        notifications.stop();
         await leadership?.stop();
         await app.close();
         await runtime.shutdown();

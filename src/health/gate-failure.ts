@@ -10,6 +10,7 @@ export const GATE_FAILURE_REASONS: Readonly<Record<GateFailureCode, Reason>> = {
   'handshake-failed': 'HandshakeFailed',
   'missing-tools': 'ToolMissing',
   unhealthy: 'HealthCheckFailed',
+  'check-failed': 'CheckFailed',
   cancelled: 'Cancelled',
 };
 

@@ -3,6 +3,7 @@ import type { Runtime } from '../runtimes/runtime.js';
 import type { DesiredServer } from '../spec/desired.js';
 import type { Clock } from './clock.js';
 import type { Logger } from '../runtimes/logger.js';
+import type { CheckContext } from './checks/check-context.js';
 
 export interface GateOptions {
   runtime: Runtime;
@@ -17,6 +18,8 @@ export interface GateOptions {
   clientInfo?: { name: string; version: string };
   /** Interval of pings while stabilizing (default 1000 ms). */
   stabilizationPingMs?: number;
+  /** Env and cwd of command checks (health.checks): the server's own. */
+  checks?: CheckContext;
 }
 
 export interface GateTool {
@@ -32,6 +35,7 @@ export type GateFailureCode =
   | 'handshake-failed' // the server answered, but the MCP handshake failed for good
   | 'missing-tools' // tools/list lacks some of health.expectTools
   | 'unhealthy' // stopped answering during stabilization
+  | 'check-failed' // a critical health.checks entry failed (with its retries)
   | 'cancelled'; // the caller aborted
 
 export type GateResult = { ok: true; tools: GateTool[] } | { ok: false; reason: string; code: GateFailureCode };

@@ -8,6 +8,7 @@ import { describeError, seconds } from './describe-error.js';
 import { FailureLatch, GateFailure } from './gate-failure.js';
 import type { GateOptions, GateResult } from './gate-types.js';
 import { handshake } from './handshake.js';
+import { runGateChecks } from './checks/gate-checks.js';
 import { assertRunning, exitReason } from './instance-status.js';
 import { listAllTools, missingTools } from './list-tools.js';
 import { stabilize } from './stabilize.js';
@@ -62,6 +63,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     deadlineTimer.abort();
     const missing = missingTools(expectTools, tools);
     if (missing.length > 0) throw new GateFailure('missing-tools', `expectTools missing ${missing.join(', ')}`);
+    if (server.health.checks) await runGateChecks(server, o.checks ?? { env: server.env, cwd: process.cwd() }, latch, clock);
     if (stabilizationSeconds > 0) {
       await stabilize({
         client,

@@ -140,6 +140,7 @@ export function createMetrics(deps: { events: EventBus; status: () => StatusView
         gateFailures.inc({ server: e.server, reason: e.code });
         break;
       case 'server.crashed':
+      case 'server.checkFailed':
         restarts.inc({ server: e.server });
         break;
       case 'source.error':

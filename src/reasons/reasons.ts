@@ -35,7 +35,8 @@ export const REASONS = {
   BreakingToolChange: 'Reserved: a rollout would remove or change a tool clients rely on.',
   ToolDrift: "Reserved: a running server's tools differ from the ones its gate saw.",
   CanaryFailed: 'Reserved: a canary step exceeded its error rate or latency budget.',
-  CheckFailed: 'Reserved: an http, tcp or command health check failed.',
+  CheckFailed:
+    'A critical http, tcp or command health check (health.checks) failed with its retries: at the gate the commit is reverted; while running the server is restarted with backoff.',
   RemoteUnreachable: 'Reserved: a remote MCP server (spec.url) cannot be reached.',
 } as const;
 

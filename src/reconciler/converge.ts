@@ -18,7 +18,8 @@ import { plan, type ObservedInstance, type Plan, type ServerStep } from '../plan
 import type { EventSink } from './events.js';
 import type { Leaving, Retirements } from './retirements.js';
 
-export type GateFn = (o: { instanceId: string; server: DesiredServer; signal: AbortSignal }) => Promise<GateResult>;
+/** `workdir`: the commit's --path tree (the cwd of command health checks). */
+export type GateFn = (o: { instanceId: string; server: DesiredServer; signal: AbortSignal; workdir?: string }) => Promise<GateResult>;
 
 export interface ConvergeDeps {
   runtime: Runtime;
@@ -108,7 +109,7 @@ function serves(deps: ConvergeDeps, inst: Instance, d: RenderedServer): void {
 async function gateInstance(d: RenderedServer, inst: Instance, deps: ConvergeDeps, signal: AbortSignal, fresh: boolean): Promise<ServerOutcome> {
   const name = d.spec.name;
   const t0 = (deps.now ?? Date.now)();
-  const result = await deps.gate({ instanceId: inst.id, server: d.spec, signal });
+  const result = await deps.gate({ instanceId: inst.id, server: d.spec, signal, workdir: deps.workdir });
   const t1 = (deps.now ?? Date.now)();
   const seconds = (t1 - t0) / 1000;
   if (result.ok) {

@@ -12,6 +12,8 @@ export interface Landed {
   out: ConvergeOutcome;
   desired: RenderedServer[];
   commit: string | null;
+  /** The commit's --path tree on disk (health checks run their commands there). */
+  workdir?: string;
 }
 
 export type Outcome =

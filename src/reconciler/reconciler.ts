@@ -3,6 +3,8 @@
 import type { GatewayRouter } from '../gateway/router.js';
 import type { EnvironmentReason, Reason } from '../reasons/reasons.js';
 import type { GateTool } from '../health/index.js';
+import type { CheckStatus } from '../health/checks/check-status.js';
+import type { ServingInstance } from '../health/checks/monitor.js';
 import { recordedTools, versionFromRecords } from '../plan/verified.js';
 import { planView, type PlanView } from '../plan/view.js';
 import type { DesiredState } from '../render/desired-state.js';
@@ -22,7 +24,7 @@ import { RenderedCommits } from './rendered-commits.js';
 import { Retirements } from './retirements.js';
 import { realScheduler, Timers, type Scheduler } from './scheduler.js';
 import { ServerBoard } from './server-board.js';
-import { daemonPhase, type StatusView } from './status.js';
+import { daemonPhase, type ServerStatus, type StatusView } from './status.js';
 import { SyncSteps, type ConvergeMode, type Step, type SyncCtx } from './sync-steps.js';
 import { TriggerQueue, type Trigger } from './trigger-queue.js';
 
@@ -67,6 +69,16 @@ export interface ReconcilerDeps {
   suspendRepair?: boolean;
   /** `serve --suspended`: start suspended (kept as it is when the state already says suspended). */
   startSuspended?: { reason: string | null };
+  /** Runs health.checks of the serving instances between syncs (reports back through checkFailed). */
+  checks?: CheckWatcher;
+}
+
+/** What the reconciler needs of the health-check monitor (src/health/checks/monitor.ts). */
+export interface CheckWatcher {
+  watch(serving: readonly ServingInstance[]): void;
+  unwatch(server: string): void;
+  view(server: string): CheckStatus[] | undefined;
+  stop(): void;
 }
 
 /** Retries after an environment fault: 1 s doubling to 5 min, each cut by up to a fifth at random. */
@@ -240,6 +252,7 @@ export class Reconciler {
     this.queue.stop();
     this.current?.halt.abort();
     this.unsubscribeExit?.();
+    this.deps.checks?.stop();
     await this.queue.idle();
     await this.retirements.cut();
   }
@@ -247,7 +260,7 @@ export class Reconciler {
   status(): StatusView {
     if (this.recording) return this.recording;
     const state = this.deps.store.get();
-    const servers = this.board.list();
+    const servers = this.withChecks(this.board.list());
     const syncing = this.current !== null && (this.current.phase === 'rolling-out' || this.current.phase === 'reverting');
     const { phase, reason } = daemonPhase({
       started: this.started,
@@ -426,10 +439,51 @@ export class Reconciler {
     this.crashed(server, message);
   }
 
-  private crashed(server: string, message: string): void {
+  /**
+   * A critical health check of the instance serving `server` failed (with its retries): like a crash,
+   * the server is marked Unhealthy (CheckFailed), its instance removed, and restarted with backoff.
+   */
+  checkFailed(server: string, instanceId: string, message: string): void {
+    if (this.stopped || !this.board.isServing(server, instanceId)) return;
     const rec = this.backoff.crashed(server, message);
     const wait = this.backoff.waitFor(server);
-    this.board.crashed(server, message, rec, wait);
+    this.board.crashed(server, message, rec, wait, 'CheckFailed');
+    this.events.emit({
+      type: 'server.checkFailed',
+      server,
+      instanceId,
+      code: 'CheckFailed',
+      message,
+      restarts: rec.failures,
+      retryInSeconds: Math.ceil(wait / 1000),
+    });
+    this.deps.logger.warn({ server, instanceId, message, restarts: rec.failures, retryInMs: wait }, 'health check failed; restarting with backoff');
+    void this.deps.runtime
+      .observe()
+      .then((all) => {
+        const inst = all.find((i) => i.id === instanceId);
+        return inst ? this.retirements.now(inst, 'health check failed') : undefined;
+      })
+      .catch((err: unknown) =>
+        this.deps.logger.warn({ server, instanceId, err: errText(err) }, 'removing an instance that failed its health check failed; the next sync replaces it'),
+      );
+    this.timers.after(wait + 10, () => this.requestSync('restart'));
+  }
+
+  private withChecks(servers: ServerStatus[]): ServerStatus[] {
+    const monitor = this.deps.checks;
+    if (!monitor) return servers;
+    return servers.map((s) => {
+      const checks = monitor.view(s.name);
+      return checks ? { ...s, checks } : s;
+    });
+  }
+
+  private crashed(server: string, message: string, reason?: Reason): void {
+    this.deps.checks?.unwatch(server);
+    const rec = this.backoff.crashed(server, message);
+    const wait = this.backoff.waitFor(server);
+    this.board.crashed(server, message, rec, wait, reason);
     this.events.emit({ type: 'server.crashed', server, code: 'CrashLoopBackOff', message, restarts: rec.failures, retryInSeconds: Math.ceil(wait / 1000) });
     this.deps.logger.warn({ server, message, restarts: rec.failures, retryInMs: wait }, 'server crashed; restarting with backoff');
     this.timers.after(wait + 10, () => this.requestSync('restart'));
@@ -510,13 +564,21 @@ export class Reconciler {
       this.deps.logger.info({ restarted: started.map((x) => x.server), pruned: landed.out.pruned }, 'drift repaired');
     this.settle(landed);
     for (const x of landed.out.outcomes.values()) {
-      if (x.status === 'failed') this.crashed(x.server, x.reason ?? 'restart failed its health gate');
+      if (x.status === 'failed') this.crashed(x.server, x.reason ?? 'restart failed its health gate', x.code === 'CheckFailed' ? 'CheckFailed' : undefined);
       if (x.status === 'skipped') this.timers.after(this.backoff.waitFor(x.server) + 10, () => this.requestSync('restart'));
     }
   }
 
   private settle(landed: Landed): void {
     this.board.settle(landed.out, landed.desired, this.deps.store.get().servers, (s) => this.backoff.get(s));
+    const workdir = landed.workdir;
+    if (workdir === undefined) return;
+    this.deps.checks?.watch(
+      landed.desired.flatMap((d) => {
+        const o = landed.out.outcomes.get(d.spec.name);
+        return o?.instance && (o.status === 'started' || o.status === 'kept') ? [{ server: d.spec, instanceId: o.instance.id, workdir }] : [];
+      }),
+    );
   }
 
   /** Schedules the next attempt (1 s doubling to 5 min, jittered); returns its delay. */

@@ -1,5 +1,6 @@
 // The live view behind GET /status (docs/reference/status-reasons.md for the reasons): what runs,
 // what happened, what happens now.
+import type { CheckStatus } from '../health/checks/check-status.js';
 import type { Reason } from '../reasons/reasons.js';
 import { resultReason, type DaemonState, type FailedRevision, type HistoryEntry, type Suspension } from '../state/model.js';
 
@@ -26,6 +27,8 @@ export interface ServerStatus {
   startedAt?: string | null;
   /** Client sessions open at /mcp/<name> now (the daemon adds it from the gateway). */
   sessions?: number;
+  /** Its health.checks while it runs (absent when it has none). */
+  checks?: CheckStatus[];
 }
 
 export interface StatusView {
@@ -44,6 +47,8 @@ export interface StatusView {
   lastError: { reason: Reason; code: string; message: string; at: string } | null;
   servers: ServerStatus[];
   history: HistoryEntry[];
+  /** The Notifier documents of the applied commit and what each delivered (the daemon adds it). */
+  notifiers?: NotifierStatus[];
   /** How many times the branch head has been checked (polls, webhooks, retries), and when last. */
   checks?: number;
   lastCheckedAt?: string | null;
@@ -60,6 +65,21 @@ export interface WriteBackStatus {
   lastPush: { commit: string; revertOf: string; at: string } | null;
   /** `code`: PUSH_REJECTED (the branch moved, no permission), SKIPPED (nothing to write back) or a git error code. */
   lastError: { revertOf: string; code: string; message: string; at: string } | null;
+}
+
+/** What /status shows of each Notifier (`notifiers`; filled by src/notify). */
+export interface NotifierStatus {
+  name: string;
+  type: 'slack' | 'webhook';
+  /** The url with secret values as ***. */
+  url: string;
+  lastDelivery: { at: string; event: string; commit: string | null; status: number } | null;
+  lastError: { at: string; event: string; message: string } | null;
+  /** Failed delivery attempts (each retry counts) and dropped notifications. */
+  failures: number;
+  deliveries: number;
+  /** Notifications waiting to be delivered. */
+  pending: number;
 }
 
 export interface PhaseInput {

@@ -190,7 +190,7 @@ export class SyncSteps {
         reason: 'Synced',
         commit,
         message: `${n} server${n === 1 ? '' : 's'} rolled out, ${out.pruned.length} pruned`,
-        landed: { out, desired, commit },
+        landed: { out, desired, commit, workdir },
       };
     }
     return this.revert(ctx, out);
@@ -225,7 +225,7 @@ export class SyncSteps {
     }
     const out = await this.env.converge(good.servers, lastGood ?? commit, good.workdir, ctx.halt.signal, { failFast: false });
     if (out.cancelled) return { kind: 'halted' };
-    const landed = { out, desired: good.servers, commit: lastGood };
+    const landed = { out, desired: good.servers, commit: lastGood, workdir: good.workdir };
     if (out.ok) return { kind: 'result', result: 'reverted', reason: code, commit, message: reason, errors, landed };
     const why = [...out.outcomes.values()]
       .filter((o) => o.status === 'failed')
@@ -241,7 +241,7 @@ export class SyncSteps {
     const good = await this.env.rendered.get(applied);
     const out = await this.env.converge(good.servers, applied ?? 'none', good.workdir, ctx.abort.signal, { failFast: false, skip: this.env.inBackoff });
     if (out.cancelled) return { kind: 'noop' };
-    return { kind: 'repaired', landed: { out, desired: good.servers, commit: applied } };
+    return { kind: 'repaired', landed: { out, desired: good.servers, commit: applied, workdir: good.workdir } };
   }
 }
 

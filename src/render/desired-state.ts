@@ -2,6 +2,7 @@
 // reconciler share: a commit is applied only if this returns no errors.
 import { createHash } from 'node:crypto';
 import type { RenderedServer } from '../spec/desired.js';
+import type { RenderedNotifier } from '../spec/desired-notifier.js';
 import { checkServers, type OverlaidServer, type RuntimeKind } from '../spec/check-servers.js';
 import { waves } from '../spec/graph.js';
 import { errorAt, loadSpecs } from '../spec/load.js';
@@ -10,6 +11,7 @@ import { positionOf } from '../spec/positions.js';
 import { createSchemaValidator, type SchemaValidator } from '../spec/schema-validator.js';
 import { sortSpecErrors, type SpecError } from '../spec/spec-error.js';
 import type { SpecFile } from '../spec/yaml-docs.js';
+import { renderNotifier } from './render-notifier.js';
 import { renderServer } from './render-server.js';
 import { withoutDaemonSecrets, type SecretReader } from './secrets.js';
 import { createTemplateEngine, type TemplateEngine } from './template.js';
@@ -25,6 +27,8 @@ export interface CompileOptions {
   environment?: string;
   secrets: SecretReader;
   runtime?: RuntimeKind;
+  /** --allow-check-hosts: hosts beside loopback that health checks may reach (`*` = any). */
+  allowCheckHosts?: readonly string[];
 }
 
 export interface DesiredState {
@@ -32,6 +36,8 @@ export interface DesiredState {
   servers: RenderedServer[];
   /** Names kept in git with `enabled: false`. */
   disabled: string[];
+  /** Notifier documents, rendered (absent when there are none). */
+  notifiers?: RenderedNotifier[];
   errors: SpecError[];
   /** Documents skipped as another tool's YAML (apiVersion outside mcp-gitops/), one note each; absent when none. */
   skipped?: SpecError[];
@@ -98,6 +104,7 @@ function compileWith(validator: SchemaValidator, engine: TemplateEngine, input: 
       secrets,
       engine,
       ...(cwd !== undefined && { workdirDigest: digestUnder(input.files, joinPath(input.basePath ?? '.', cwd)) }),
+      ...(options.allowCheckHosts && { allowCheckHosts: options.allowCheckHosts }),
     });
     for (const p of result.problems) {
       const target = p.where.in === 'environment' && envDoc ? envDoc.doc : doc;
@@ -105,9 +112,21 @@ function compileWith(validator: SchemaValidator, engine: TemplateEngine, input: 
     }
     if (result.rendered) servers.push(result.rendered);
   }
+  const notifiers: RenderedNotifier[] = [];
+  for (const n of loaded.notifiers) {
+    const r = renderNotifier({ notifier: n.value, environmentName: env, environment: envDoc?.value, secrets, engine });
+    errors.push(...r.problems.map((p) => errorAt(n.doc, p.path, p.message)));
+    if (r.rendered) notifiers.push(r.rendered);
+  }
   const skipped = loaded.skipped.length > 0 ? { skipped: sortSpecErrors(loaded.skipped) } : {};
   if (errors.length > 0) return { servers: [], disabled, errors: sortSpecErrors(errors), ...skipped };
   const order = waves(new Map(servers.map((s) => [s.spec.name, s.spec.dependsOn]))).flat();
   const byName = new Map(servers.map((s) => [s.spec.name, s]));
-  return { servers: order.map((n) => byName.get(n)!), disabled: disabled.sort(), errors: [], ...skipped };
+  return {
+    servers: order.map((n) => byName.get(n)!),
+    disabled: disabled.sort(),
+    ...(notifiers.length > 0 && { notifiers }),
+    errors: [],
+    ...skipped,
+  };
 }

@@ -1,10 +1,11 @@
 // Renders one environment-overlaid MCPServer into its desired form: variables resolved and typed,
 // every string value through nunjucks (after YAML parsing), defaults applied, secrets masked on the
 // display twin (see mask.ts).
-import { DEFAULT_TIMEOUT_SECONDS, type DesiredServer, type RenderedServer } from '../spec/desired.js';
+import { CHECK_DEFAULTS, DEFAULT_TIMEOUT_SECONDS, type DesiredCheck, type DesiredServer, type RenderedServer } from '../spec/desired.js';
 import { closest } from '../spec/did-you-mean.js';
-import type { Environment, ServerFields } from '../spec/generated.js';
+import type { Environment, HealthCheck, ServerFields } from '../spec/generated.js';
 import type { PathSegment } from '../spec/positions.js';
+import { checkCheckHosts } from './check-hosts.js';
 import { checkRendered } from './check-rendered.js';
 import { buildContext, type ContextInput, type Recorder } from './context.js';
 import type { SecretReader } from './secrets.js';
@@ -32,6 +33,8 @@ export interface RenderServerInput {
   engine: TemplateEngine;
   /** Digest of the files under `cwd` in the commit, so editing them rolls the server. */
   workdirDigest?: string;
+  /** --allow-check-hosts: hosts beside loopback that health checks may reach. */
+  allowCheckHosts?: readonly string[];
 }
 
 function explain(e: unknown, rec: Recorder, known: Record<string, readonly string[]>, secrets: SecretReader): string {
@@ -116,6 +119,13 @@ export function renderServer(input: RenderServerInput): { rendered?: RenderedSer
   const spec = normalize(input, String(version.real), out.real as ServerFields);
   const cwdTemplated = typeof fields.cwd === 'string' && input.engine.isTemplate(fields.cwd);
   problems.push(...checkRendered(spec, cwdTemplated).map((p) => ({ where: { in: 'server' as const, path: origin(p.path) }, message: p.message })));
+  const hostMask = new Masker(values);
+  problems.push(
+    ...checkCheckHosts(spec.health.checks, input.allowCheckHosts).map((p) => ({
+      where: { in: 'server' as const, path: origin(p.path) },
+      message: hostMask.text(p.message),
+    })),
+  );
   if (problems.length > 0) return { problems };
   // Values from secrets are already *** in the masked twin; a secret that also reaches it some
   // other way (the same text in a plain field or an Environment variable) is masked as well.
@@ -146,10 +156,24 @@ function normalize(input: RenderServerInput, version: string, f: ServerFields): 
       timeoutSeconds: f.health?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
       expectTools: f.health?.expectTools ?? [],
       stabilizationSeconds: f.health?.stabilizationSeconds ?? 0,
+      ...(f.health?.checks !== undefined && f.health.checks.length > 0 && { checks: f.health.checks.map(normalizeCheck) }),
     },
     rollout: { strategy: f.rollout?.strategy ?? 'blue-green' },
     ...(f.gateway !== undefined && { gateway: { ...f.gateway } }),
     ...(f.tools !== undefined && { tools: structuredClone(f.tools) }),
     source: input.source,
   };
+}
+
+function normalizeCheck(c: HealthCheck, index: number): DesiredCheck {
+  const common = {
+    name: c.name ?? `${c.type}-${index}`,
+    intervalSeconds: c.intervalSeconds ?? CHECK_DEFAULTS.intervalSeconds,
+    timeoutSeconds: c.timeoutSeconds ?? CHECK_DEFAULTS.timeoutSeconds,
+    retries: c.retries ?? CHECK_DEFAULTS.retries,
+    critical: c.critical ?? CHECK_DEFAULTS.critical,
+  };
+  if (c.type === 'http') return { ...common, type: 'http', url: c.url, expectStatus: c.expectStatus ?? CHECK_DEFAULTS.expectStatus };
+  if (c.type === 'tcp') return { ...common, type: 'tcp', host: c.host, port: c.port };
+  return { ...common, type: 'command', command: [...c.command] };
 }

@@ -19,7 +19,8 @@ export interface DesiredServer {
   path?: string;
   env: Record<string, string>;
   dependsOn: string[];
-  health: { timeoutSeconds: number; expectTools: string[]; stabilizationSeconds: number };
+  /** `checks` only when some are declared (so the spec hash of servers without them is unchanged). */
+  health: { timeoutSeconds: number; expectTools: string[]; stabilizationSeconds: number; checks?: DesiredCheck[] };
   rollout: { strategy: RolloutStrategy };
   /** spec.gateway as written (absent when not set, so the spec hash of servers without it is unchanged). */
   gateway?: GatewaySettings;
@@ -28,6 +29,21 @@ export interface DesiredServer {
   /** Where the document came from, for messages. */
   source: { file: string; line: number };
 }
+
+/** One health.checks entry with its defaults applied (docs/reference/spec.md#health-checks). */
+export type DesiredCheck = CheckCommon &
+  ({ type: 'http'; url: string; expectStatus: number } | { type: 'tcp'; host: string; port: number } | { type: 'command'; command: string[] });
+
+export interface CheckCommon {
+  /** `<type>-<index>` unless named. */
+  name: string;
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  retries: number;
+  critical: boolean;
+}
+
+export const CHECK_DEFAULTS = { intervalSeconds: 10, timeoutSeconds: 5, retries: 3, critical: true, expectStatus: 200 } as const;
 
 export type GatewaySessions = 'shared' | 'isolated';
 

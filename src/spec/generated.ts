@@ -9,6 +9,7 @@ environments?: {
 }
 })
 export type DnsName = string
+export type HealthCheck = (HttpCheck | TcpCheck | CommandCheck)
 export type ServerOverride = ServerFields
 
 /**
@@ -75,6 +76,98 @@ export interface Health {
 timeoutSeconds?: number
 expectTools?: string[]
 stabilizationSeconds?: number
+/**
+ * Probes beside the MCP gate (docs/reference/spec.md#health-checks): run at the gate (every critical one must pass) and every intervalSeconds while the server runs.
+ */
+checks?: HealthCheck[]
+}
+export interface HttpCheck {
+type: "http"
+/**
+ * http:// or https:// URL; its host must be 127.0.0.1, ::1 or localhost unless --allow-check-hosts lists it.
+ */
+url: string
+/**
+ * The status the answer must have (default 200).
+ */
+expectStatus?: number
+/**
+ * Shown in /status (default <type>-<index>).
+ */
+name?: string
+/**
+ * Seconds between runs while the server runs (default 10).
+ */
+intervalSeconds?: number
+/**
+ * One attempt may take this long (default 5).
+ */
+timeoutSeconds?: number
+/**
+ * Failed attempts in a row tolerated before the check fails (default 3).
+ */
+retries?: number
+/**
+ * true (default): must pass at the gate, and a failure while running restarts the server (CheckFailed); false: only reported.
+ */
+critical?: boolean
+}
+export interface TcpCheck {
+type: "tcp"
+/**
+ * 127.0.0.1, ::1 or localhost unless --allow-check-hosts lists it.
+ */
+host: string
+port: number
+/**
+ * Shown in /status (default <type>-<index>).
+ */
+name?: string
+/**
+ * Seconds between runs while the server runs (default 10).
+ */
+intervalSeconds?: number
+/**
+ * One attempt may take this long (default 5).
+ */
+timeoutSeconds?: number
+/**
+ * Failed attempts in a row tolerated before the check fails (default 3).
+ */
+retries?: number
+/**
+ * true (default): must pass at the gate, and a failure while running restarts the server (CheckFailed); false: only reported.
+ */
+critical?: boolean
+}
+export interface CommandCheck {
+type: "command"
+/**
+ * argv, never run through a shell; with the server's env, in its cwd. Exit 0 passes.
+ * 
+ * @minItems 1
+ */
+command: [string, ...(string)[]]
+/**
+ * Shown in /status (default <type>-<index>).
+ */
+name?: string
+/**
+ * Seconds between runs while the server runs (default 10).
+ */
+intervalSeconds?: number
+/**
+ * One attempt may take this long (default 5).
+ */
+timeoutSeconds?: number
+/**
+ * Failed attempts in a row tolerated before the check fails (default 3).
+ */
+retries?: number
+/**
+ * true (default): must pass at the gate, and a failure while running restarts the server (CheckFailed); false: only reported.
+ */
+critical?: boolean
 }
 export interface Rollout {
 strategy?: ("blue-green" | "recreate")
@@ -135,4 +228,41 @@ variables?: {
 [k: string]: string | boolean | number
 }
 }
+}
+
+/**
+ * Where mcp-gitops posts what happened (docs/reference/spec.md#notifier).
+ */
+export interface Notifier {
+apiVersion: "mcp-gitops/v1"
+kind: "Notifier"
+metadata: {
+name: string
+labels?: {
+[k: string]: string
+}
+}
+spec: NotifierSpec
+}
+export interface NotifierSpec {
+/**
+ * slack: an incoming-webhook JSON body {text}; webhook: our JSON body, signed with spec.secret.
+ */
+type: ("slack" | "webhook")
+/**
+ * Where to POST (templated; may hold a secret, e.g. {{ secrets.slack_webhook_url }}: never logged).
+ */
+url: string
+/**
+ * What to send (default: all).
+ */
+events?: ("succeeded" | "reverted" | "invalid" | "driftRepaired" | "toolDrift" | "canary")[]
+/**
+ * Globs (* and ?) of server names whose events are sent (default ["*"]).
+ */
+servers?: string[]
+/**
+ * Key of the X-MCP-GitOps-Signature-256 HMAC-SHA256 header (templated, e.g. {{ secrets.hook_key }}).
+ */
+secret?: string
 }

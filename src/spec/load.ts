@@ -1,7 +1,7 @@
 // Loads every spec document of a snapshot: YAML, document header, JSON Schema, unique names.
 // Pure: takes file contents, returns typed documents and every error at once.
 import { closest, didYouMean } from './did-you-mean.js';
-import type { Environment, MCPServer } from './generated.js';
+import type { Environment, MCPServer, Notifier } from './generated.js';
 import { formatPath, positionOf, type PathSegment } from './positions.js';
 import { KINDS, type Kind, type SchemaValidator } from './schema-validator.js';
 import type { SpecError } from './spec-error.js';
@@ -20,6 +20,7 @@ export interface LoadedDoc<T> {
 export interface LoadedSpecs {
   servers: LoadedDoc<MCPServer>[];
   environments: LoadedDoc<Environment>[];
+  notifiers: LoadedDoc<Notifier>[];
   /** Names of MCPServer documents that failed validation: known, so they cause no follow-on errors. */
   invalidServerNames: Set<string>;
   errors: SpecError[];
@@ -100,6 +101,7 @@ export function loadSpecs(input: LoadInput, validator: SchemaValidator): LoadedS
   const errors: SpecError[] = [];
   const servers: LoadedDoc<MCPServer>[] = [];
   const environments: LoadedDoc<Environment>[] = [];
+  const notifiers: LoadedDoc<Notifier>[] = [];
   const invalidServerNames = new Set<string>();
   const skipped: SpecError[] = [];
   for (const link of input.symlinks ?? []) {
@@ -130,12 +132,15 @@ export function loadSpecs(input: LoadInput, validator: SchemaValidator): LoadedS
       if (h.kind === 'MCPServer') {
         const value = doc.value as MCPServer;
         servers.push({ name: value.metadata.name, doc, value });
+      } else if (h.kind === 'Notifier') {
+        const value = doc.value as Notifier;
+        notifiers.push({ name: value.metadata.name, doc, value });
       } else {
         const value = doc.value as Environment;
         environments.push({ name: value.metadata.name, doc, value });
       }
     }
   }
-  errors.push(...duplicateNames(servers, 'MCPServer'), ...duplicateNames(environments, 'Environment'));
-  return { servers, environments, invalidServerNames, errors, skipped };
+  errors.push(...duplicateNames(servers, 'MCPServer'), ...duplicateNames(environments, 'Environment'), ...duplicateNames(notifiers, 'Notifier'));
+  return { servers, environments, notifiers, invalidServerNames, errors, skipped };
 }

@@ -2,14 +2,15 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import serverSchema from '../../schemas/mcpserver.schema.json' with { type: 'json' };
 import environmentSchema from '../../schemas/environment.schema.json' with { type: 'json' };
+import notifierSchema from '../../schemas/notifier.schema.json' with { type: 'json' };
 import { isScalar } from 'yaml';
 import { closest, didYouMean } from './did-you-mean.js';
 import { formatPath, nodeAt, positionOf, type PathSegment } from './positions.js';
 import type { SpecError } from './spec-error.js';
 import type { YamlDoc } from './yaml-docs.js';
 
-export type Kind = 'MCPServer' | 'Environment';
-export const KINDS: readonly Kind[] = ['MCPServer', 'Environment'];
+export type Kind = 'MCPServer' | 'Environment' | 'Notifier';
+export const KINDS: readonly Kind[] = ['MCPServer', 'Environment', 'Notifier'];
 
 type Schema = Record<string, unknown>;
 
@@ -18,10 +19,11 @@ export interface SchemaValidator {
 }
 
 export function createSchemaValidator(): SchemaValidator {
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, strictRequired: false });
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, strictRequired: false, discriminator: true });
   const validators: Record<Kind, { fn: ValidateFunction; root: Schema }> = {
     MCPServer: { fn: ajv.compile(serverSchema), root: serverSchema },
     Environment: { fn: ajv.compile(environmentSchema), root: environmentSchema },
+    Notifier: { fn: ajv.compile(notifierSchema), root: notifierSchema },
   };
   return {
     validate(kind, doc) {
@@ -152,6 +154,22 @@ function patternMessage(pattern: string, value: unknown): string {
   return `must match ${pattern}`;
 }
 
+/** The `const` of the tag property in each oneOf branch of a discriminated schema. */
+function discriminatorValues(node: unknown, root: Schema): string[] {
+  const s = (node ?? {}) as Schema;
+  const tag = (s.discriminator as { propertyName?: string } | undefined)?.propertyName ?? 'type';
+  return ((s.oneOf as Schema[] | undefined) ?? []).map((b) => {
+    const target =
+      typeof b.$ref === 'string'
+        ? b.$ref
+            .slice(2)
+            .split('/')
+            .reduce<unknown>((acc, k) => (acc as Schema | undefined)?.[k], root)
+        : b;
+    return String(((target as Schema).properties as Record<string, Schema>)[tag]?.const);
+  });
+}
+
 function toSpecErrors(e: ErrorObject, doc: YamlDoc, root: Schema): SpecError[] {
   const base = pathOf(e.instancePath);
   const at = (path: PathSegment[], message: string, atKey = false): SpecError[] => {
@@ -185,6 +203,13 @@ function toSpecErrors(e: ErrorObject, doc: YamlDoc, root: Schema): SpecError[] {
     }
     case 'const':
       return at(base, `must be ${JSON.stringify(params.allowedValue)}`);
+    case 'discriminator': {
+      // a tagged union (health.checks[].type): name the tag's field and the values it may take
+      const tag = String(params.tag);
+      const options = discriminatorValues(e.parentSchema, root);
+      const hint = typeof params.tagValue === 'string' ? didYouMean(params.tagValue, options) : '';
+      return at([...base, tag], params.error === 'tag' ? 'required field missing' : `must be one of: ${options.join(', ')}${hint}`);
+    }
     case 'pattern':
       if (e.propertyName !== undefined) {
         return at([...base, e.propertyName], `key ${patternMessage(String(params.pattern), e.propertyName)}`, true);

@@ -3,7 +3,7 @@ import type { DaemonConfig } from '../../daemon/config.js';
 import { checkLocalRepository } from '../../source/index.js';
 import type { CliIO } from '../main.js';
 import { OPS_OPTIONS, opsConfig } from './serve-ops.js';
-import { COMMON_OPTIONS, runtimeOption, str, UsageError, type OptionTable, type Values } from '../options.js';
+import { COMMON_OPTIONS, listOption, runtimeOption, str, UsageError, type OptionTable, type Values } from '../options.js';
 
 const SERVE_OPTIONS = {
   ...COMMON_OPTIONS,
@@ -22,14 +22,6 @@ const SERVE_OPTIONS = {
   'git-timeout': { type: 'string', description: 'seconds a remote git server may send nothing before the fetch fails and is retried (default 60)' },
   ...OPS_OPTIONS,
 } satisfies OptionTable;
-
-function listOption(v: Values, flag: string): string[] | undefined {
-  const list = str(v, flag)
-    ?.split(',')
-    .map((x) => x.trim())
-    .filter((x) => x !== '');
-  return list && list.length > 0 ? list : undefined;
-}
 
 function intOption(v: Values, flag: string, fallback: number, min: number, max: number): number {
   const raw = str(v, flag);
@@ -57,6 +49,7 @@ export function serveConfig(v: Values, env: NodeJS.ProcessEnv): DaemonConfig {
     drainTimeoutSeconds: intOption(v, 'drain-timeout', 30, 0, 3600),
     ...(listOption(v, 'allowed-hosts') && { allowedHosts: listOption(v, 'allowed-hosts') }),
     ...(listOption(v, 'allowed-origins') && { allowedOrigins: listOption(v, 'allowed-origins') }),
+    ...(listOption(v, 'allow-check-hosts') && { allowCheckHosts: listOption(v, 'allow-check-hosts') }),
     gitTimeoutSeconds: intOption(v, 'git-timeout', 60, 0.1, 3600),
     ...(str(v, 'scope') !== undefined && { scope: str(v, 'scope') }),
     ...(str(v, 'namespace') !== undefined && { namespace: str(v, 'namespace') }),

@@ -17,6 +17,8 @@ export interface Spec {
   timeoutSeconds?: number;
   strategy?: 'blue-green' | 'recreate';
   enabled?: boolean;
+  /** health.checks entries, as written. */
+  checks?: object[];
   /** docker: the image, and the executable inside it (default: this node). */
   image?: string;
   command?: string;
@@ -34,7 +36,7 @@ export function mcpServer(marker: string, name: string, s: Spec): string {
     env: { E2E_RUN: marker, ...s.env },
     ...(s.dependsOn && { dependsOn: s.dependsOn }),
     ...(s.enabled === false && { enabled: false }),
-    health: { timeoutSeconds: s.timeoutSeconds ?? 15, expectTools: s.expectTools ?? [] },
+    health: { timeoutSeconds: s.timeoutSeconds ?? 15, expectTools: s.expectTools ?? [], ...(s.checks && { checks: s.checks }) },
     ...(s.strategy && { rollout: { strategy: s.strategy } }),
   };
   return `apiVersion: mcp-gitops/v1\nkind: MCPServer\nmetadata:\n  name: ${name}\nspec: ${JSON.stringify(spec)}\n`;

@@ -119,12 +119,12 @@ export const CASES: CorpusCase[] = [
   {
     name: 'kind: unknown, with did-you-mean',
     files: { 'a.yaml': server('a').replace('kind: MCPServer', 'kind: McpServer') },
-    expected: ['a.yaml:2:7: kind: unknown kind "McpServer": must be one of MCPServer, Environment (did you mean "MCPServer"?)'],
+    expected: ['a.yaml:2:7: kind: unknown kind "McpServer": must be one of MCPServer, Environment, Notifier (did you mean "MCPServer"?)'],
   },
   {
     name: 'kind: missing',
     files: { 'a.yaml': server('a').replace('kind: MCPServer\n', '') },
-    expected: ['a.yaml:1:1: kind: required field missing (one of MCPServer, Environment)'],
+    expected: ['a.yaml:1:1: kind: required field missing (one of MCPServer, Environment, Notifier)'],
   },
   {
     name: 'apiVersion: wrong version, reported once (not again by the schema)',
@@ -614,7 +614,7 @@ export const CASES: CorpusCase[] = [
       'm/d.yml:1:13: apiVersion: unsupported apiVersion "mcp-gitops/v9" (expected "mcp-gitops/v1")',
       'z.yaml:6:12: spec.version: must be a string, got an integer (quote it: "2")',
     ],
-    skipped: ['m/b.yml:1:1: -: skipped: no apiVersion and kind "Nope" is not one of MCPServer, Environment'],
+    skipped: ['m/b.yml:1:1: -: skipped: no apiVersion and kind "Nope" is not one of MCPServer, Environment, Notifier'],
   },
   {
     name: "apiVersion: a typo inside our group stays an error beside another tool's document",
