@@ -15,7 +15,7 @@ export type ReconcileEvent =
   | { type: 'server.removed'; server: string; instanceId: string; why: string }
   | { type: 'revert.started'; syncId: number; from: string; to: string | null; reason: string; code: Reason }
   | { type: 'drift.repaired'; server: string; instanceId: string; why: string }
-  | { type: 'server.crashed'; server: string; code: 'CrashLoopBackOff'; message: string; restarts: number; retryInSeconds: number }
+  | { type: 'server.crashed'; server: string; code: 'CrashLoopBackOff' | 'RemoteUnreachable'; message: string; restarts: number; retryInSeconds: number }
   /** The git source could not be read (also reported as sync.retrying with code SourceUnavailable). */
   | { type: 'source.error'; code: 'SourceUnavailable'; message: string }
   /** An environment fault ended the sync: nothing is blamed, the sync is retried by itself. */

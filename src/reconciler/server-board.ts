@@ -1,5 +1,6 @@
 // The per-server half of /status: what serves each server now, and what is happening to it.
 // Fed by converge events while a rollout runs and settled from its outcome when it ends.
+import type { Reason } from '../reasons/reasons.js';
 import type { DesiredServer, RenderedServer } from '../spec/desired.js';
 import type { AppliedServer } from '../state/model.js';
 import type { CrashRecord } from './backoff.js';
@@ -7,6 +8,9 @@ import type { ConvergeOutcome } from './converge.js';
 import { short } from './errors.js';
 import type { ReconcileEvent } from './events.js';
 import type { ServerStatus } from './status.js';
+
+/** Why a serving instance is gone: it crashed, or (a remote server) it cannot be reached. */
+export type CrashReason = Extract<Reason, 'CrashLoopBackOff' | 'RemoteUnreachable'>;
 
 export class ServerBoard {
   private readonly servers = new Map<string, ServerStatus>();
@@ -109,17 +113,17 @@ export class ServerBoard {
   }
 
   /** The serving instance exited (or its restart failed): CrashLoopBackOff until the next attempt. */
-  crashed(server: string, message: string, rec: CrashRecord, retryMs: number): void {
+  crashed(server: string, message: string, rec: CrashRecord, retryMs: number, reason: CrashReason = 'CrashLoopBackOff'): void {
     this.serving.delete(server);
     const retry = Math.ceil(retryMs / 1000);
     this.update(server, () => ({
       phase: 'Failed',
       health: 'Unhealthy',
-      reason: 'CrashLoopBackOff',
+      reason,
       restarts: rec.failures,
       instanceId: null,
       startedAt: null,
-      message: `${message}; restarting in ${retry}s (CrashLoopBackOff, ${rec.failures} restart${rec.failures === 1 ? '' : 's'})`,
+      message: `${message}; ${reason === 'RemoteUnreachable' ? 'checking again' : 'restarting'} in ${retry}s (${reason}, ${rec.failures} restart${rec.failures === 1 ? '' : 's'})`,
     }));
   }
 
