@@ -45,8 +45,10 @@ const RUNTIMES: Record<DaemonConfig['runtime'], RuntimeFactory> = {
   },
 };
 
-/** The chosen runtime, with remote servers (spec.url) beside it: those are never started, only gated and served. */
+/** The chosen runtime, with remote servers (spec.url) beside it: never started, only gated, checked and served. */
 export async function createRuntime(cfg: DaemonConfig, logger: Logger): Promise<ChosenRuntime> {
   const chosen = await RUNTIMES[cfg.runtime](cfg, logger);
-  return { ...chosen, runtime: withRemotes(chosen.runtime, { logger: logger.child({ component: 'remote-runtime' }) }) };
+  // each serving remote is checked once per poll interval (--interval)
+  const remote = { logger: logger.child({ component: 'remote-runtime' }), checkEveryMs: cfg.intervalSeconds * 1000 };
+  return { ...chosen, runtime: withRemotes(chosen.runtime, remote) };
 }

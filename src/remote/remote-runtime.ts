@@ -31,6 +31,8 @@ interface Entry {
   instance: Instance;
   target: RemoteTarget;
   timeoutMs: number;
+  /** Until then its health gate watches it (handshake deadline + stabilization): no check of ours. */
+  gatedUntil: number;
 }
 
 export function isRemoteServer(server: Pick<RenderedServer['spec'], 'url'>): boolean {
@@ -78,6 +80,7 @@ export class RemoteRuntime {
       instance,
       target: { url: spec.url, transport: spec.transport, headers: { ...(spec.headers ?? {}) } },
       timeoutMs: spec.health.timeoutSeconds * 1000,
+      gatedUntil: Date.now() + (spec.health.timeoutSeconds + spec.health.stabilizationSeconds) * 1000,
     });
     this.schedule();
     return Promise.resolve({ ...instance });
@@ -117,7 +120,8 @@ export class RemoteRuntime {
   }
 
   private async checkAll(): Promise<void> {
-    const running = [...this.entries.values()].filter((e) => e.instance.state === 'running');
+    const now = Date.now();
+    const running = [...this.entries.values()].filter((e) => e.instance.state === 'running' && e.gatedUntil <= now);
     await Promise.all(
       running.map(async (e) => {
         const failed = await this.probe(e.target, e.timeoutMs);
