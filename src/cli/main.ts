@@ -2,6 +2,7 @@
 import { isSourceError } from '../source/index.js';
 import { bridgeCommand } from './commands/bridge.js';
 import { historyCommand } from './commands/history.js';
+import { importCommand } from './commands/import.js';
 import { planCommand } from './commands/plan.js';
 import { renderCommand } from './commands/render.js';
 import { serveCommand } from './commands/serve.js';
@@ -26,7 +27,7 @@ export interface Command {
   main?(argv: readonly string[], io: CliIO): Promise<number>;
 }
 
-export const COMMANDS: Command[] = [serveCommand, validateCommand, renderCommand, planCommand, bridgeCommand, statusCommand, historyCommand, syncCommand];
+export const COMMANDS: Command[] = [serveCommand, validateCommand, renderCommand, planCommand, bridgeCommand, statusCommand, historyCommand, syncCommand, importCommand];
 
 function topHelp(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary.split('. ')[0].replace(/\.$/, '')}`);
