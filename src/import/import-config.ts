@@ -7,7 +7,9 @@ import { isObject, type Json } from './entries.js';
 import { readMcpHub } from './mcphub.js';
 import type { ClientConfig, ImportedSecret, ImportFormat, ImportResult } from './model.js';
 import { inputSecretName, serverName } from './names.js';
-import { toSpec } from './to-spec.js';
+import { importedFrom, toSpec } from './to-spec.js';
+
+export { IMPORTED_FROM } from './to-spec.js';
 import { readVsCode } from './vscode.js';
 
 export class ImportError extends Error {
@@ -45,7 +47,18 @@ export function parseClientFile(text: string): Record<string, Json> {
   return doc;
 }
 
-export function importConfig(text: string, o: { fileName: string; format?: ImportFormat }): ImportResult {
+export interface ImportOptions {
+  fileName: string;
+  format?: ImportFormat;
+  /**
+   * Spec files already in the output directory: name -> the `mcp-gitops/imported-from` they carry
+   * (null: not imported). A name is reused only by the server it was imported from, so a second
+   * import of the same file rewrites its files and an import of another file never overwrites them.
+   */
+  existing?: ReadonlyMap<string, string | null>;
+}
+
+export function importConfig(text: string, o: ImportOptions): ImportResult {
   const doc = parseClientFile(text);
   const format = o.format ?? detectFormat(o.fileName, doc);
   const client = READERS[format](doc);
@@ -55,7 +68,8 @@ export function importConfig(text: string, o: { fileName: string; format?: Impor
   const secrets = new Map<string, ImportedSecret>();
   const where = format === 'vscode' ? 'servers' : 'mcpServers';
   for (const s of client.servers) {
-    const name = serverName(s.key, taken);
+    const origin = importedFrom(format, s.key);
+    const name = serverName(s.key, (n) => taken.has(n) || (o.existing?.has(n) === true && o.existing.get(n) !== origin));
     const at = `${where}.${s.key}`;
     if (name !== s.key) notes.push({ at, message: `written as server "${name}" (a spec name is a DNS label)` });
     const spec = toSpec(s, name, format, at, notes);

@@ -1,7 +1,7 @@
 // Names the written specs need: a DNS label per server, a template-safe name per secret.
 
-/** `GitHub Tools` -> `github-tools`; unique among `taken` (`-2`, `-3`... when not). */
-export function serverName(key: string, taken: ReadonlySet<string>): string {
+/** `GitHub Tools` -> `github-tools`; one that `taken` says is free (`-2`, `-3`... when not). */
+export function serverName(key: string, taken: (name: string) => boolean): string {
   const base =
     key
       .toLowerCase()
@@ -11,7 +11,7 @@ export function serverName(key: string, taken: ReadonlySet<string>): string {
       .slice(0, 60)
       .replace(/-$/, '') || 'server';
   let name = base;
-  for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
+  for (let i = 2; taken(name); i++) name = `${base}-${i}`;
   return name;
 }
 

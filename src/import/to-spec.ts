@@ -20,6 +20,13 @@ export function formatLabel(f: ImportFormat): string {
   return LABELS[f];
 }
 
+/** The annotation that says which client entry a spec was imported from. */
+export const IMPORTED_FROM = 'mcp-gitops/imported-from';
+
+export function importedFrom(format: ImportFormat, key: string): string {
+  return `${formatLabel(format)}: ${key}`;
+}
+
 function transportOf(s: ClientServer, at: string, notes: ImportNote[]): 'stdio' | 'streamable-http' | 'sse' | null {
   const t = s.type?.toLowerCase().replace(/[_\s]/g, '-');
   if (t === undefined) return s.command !== undefined ? 'stdio' : /\/sse\/?$/.test(s.url ?? '') ? 'sse' : 'streamable-http';
@@ -83,7 +90,7 @@ export function toSpec(s: ClientServer, name: string, format: ImportFormat, at: 
   const doc = {
     apiVersion: 'mcp-gitops/v1',
     kind: 'MCPServer',
-    metadata: { name, annotations: { 'mcp-gitops/imported-from': `${formatLabel(format)}: ${s.key}` } },
+    metadata: { name, annotations: { [IMPORTED_FROM]: importedFrom(format, s.key) } },
     spec,
   };
   const header = `# Imported from ${formatLabel(format)} ("${s.key}") by mcp-gitops import.\n`;

@@ -1,10 +1,11 @@
 // `mcp-gitops import <file>`: an MCP client's config file (Claude Desktop, Cursor, VS Code, MCPHub)
 // -> one MCPServer spec per server under --out; secret values to --secrets-dir (mode 0600), never
 // into a spec. The conversion is src/import (pure); this writes files and says what it did.
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { importConfig } from '../../import/import-config.js';
+import { parse } from 'yaml';
+import { IMPORTED_FROM, importConfig } from '../../import/import-config.js';
 import { IMPORT_FORMATS, type ImportFormat, type ImportResult } from '../../import/model.js';
 import { formatLabel } from '../../import/to-spec.js';
 import type { CliIO } from '../main.js';
@@ -26,6 +27,23 @@ async function writeIfChanged(path: string, text: string, mode?: number): Promis
   if (old !== text) await writeFile(path, text, mode === undefined ? {} : { mode });
   if (mode !== undefined) await chmod(path, mode);
   return old !== text;
+}
+
+/** The spec files already in `out`: name -> the entry they were imported from (null: not imported). */
+async function existingSpecs(out: string): Promise<Map<string, string | null>> {
+  const names = await readdir(out).catch(() => [] as string[]);
+  const found = new Map<string, string | null>();
+  for (const file of names.filter((n) => /\.ya?ml$/.test(n))) {
+    const text = await readFile(join(out, file), 'utf8').catch(() => '');
+    let origin: unknown;
+    try {
+      origin = (parse(text) as { metadata?: { annotations?: Record<string, unknown> } } | null)?.metadata?.annotations?.[IMPORTED_FROM];
+    } catch {
+      origin = undefined; // not ours to read: a name taken all the same
+    }
+    found.set(file.replace(/\.ya?ml$/, ''), typeof origin === 'string' ? origin : null);
+  }
+  return found;
 }
 
 async function write(r: ImportResult, out: string, secretsDir: string | undefined, io: CliIO): Promise<void> {
@@ -80,9 +98,10 @@ export const importCommand = {
       io.stderr.write(`mcp-gitops import: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
       return 2;
     }
-    const result = importConfig(text, { fileName: file, ...(v.format !== undefined && { format: v.format as ImportFormat }) });
+    const out = v.out ?? 'servers';
+    const result = importConfig(text, { fileName: file, existing: await existingSpecs(out), ...(v.format !== undefined && { format: v.format as ImportFormat }) });
     io.stdout.write(`${basename(file)}: ${formatLabel(result.format)}, ${result.specs.length} server${result.specs.length === 1 ? '' : 's'}\n`);
-    await write(result, v.out ?? 'servers', v['secrets-dir'], io);
+    await write(result, out, v['secrets-dir'], io);
     return 0;
   },
 };
