@@ -80,7 +80,8 @@ export function importConfig(text: string, o: ImportOptions): ImportResult {
   }
   // a VS Code password input is secret whatever its name; others are read from secrets too: say so
   for (const input of client.inputs) {
-    if (!input.password) notes.push({ at: `inputs.${input.id}`, message: `an input VS Code asks for at start: here it is read from the secret "${inputSecretName(input.id)}"` });
+    if (!input.password)
+      notes.push({ at: `inputs.${input.id}`, message: `an input VS Code asks for at start: here it is read from the secret "${inputSecretName(input.id)}"` });
   }
   return { format, specs, secrets: [...secrets.values()].sort((a, b) => (a.name < b.name ? -1 : 1)), notes };
 }

@@ -53,7 +53,13 @@ function map(values: Record<string, string> | undefined, what: 'env' | 'headers'
 }
 
 /** The spec document of one server, or null (with a note) when it cannot be one. */
-export function toSpec(s: ClientServer, name: string, format: ImportFormat, at: string, notes: ImportNote[]): { text: string; secrets: ImportedSecret[] } | null {
+export function toSpec(
+  s: ClientServer,
+  name: string,
+  format: ImportFormat,
+  at: string,
+  notes: ImportNote[],
+): { text: string; secrets: ImportedSecret[] } | null {
   const secrets = new Map<string, ImportedSecret>();
   const ctx: ValueContext = { format, server: name, at, secrets, notes };
   if (s.command === undefined && s.url === undefined) {
@@ -62,7 +68,8 @@ export function toSpec(s: ClientServer, name: string, format: ImportFormat, at: 
   }
   const transport = transportOf(s, at, notes);
   if (transport === null) return null;
-  if (s.cwd !== undefined) notes.push({ at: `${at}.cwd`, message: "not imported: spec.cwd is a directory of the spec repository's checkout, not of this machine" });
+  if (s.cwd !== undefined)
+    notes.push({ at: `${at}.cwd`, message: "not imported: spec.cwd is a directory of the spec repository's checkout, not of this machine" });
   const spec: Record<string, unknown> = { version: 'imported' };
   if (s.enabled === false) spec.enabled = false;
   if (s.command !== undefined) {
@@ -85,8 +92,7 @@ export function toSpec(s: ClientServer, name: string, format: ImportFormat, at: 
     if (s.args !== undefined) notes.push({ at: `${at}.args`, message: 'args of a remote server (it runs elsewhere): not imported' });
   }
   const used = [...secrets.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  if (used.length > 0)
-    spec.variables = used.map((x) => ({ name: x.name, type: 'token', required: true, description: `secret "${x.name}", from ${x.from}` }));
+  if (used.length > 0) spec.variables = used.map((x) => ({ name: x.name, type: 'token', required: true, description: `secret "${x.name}", from ${x.from}` }));
   const doc = {
     apiVersion: 'mcp-gitops/v1',
     kind: 'MCPServer',

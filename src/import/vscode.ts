@@ -17,7 +17,8 @@ function readInputs(v: Json | undefined, notes: ClientConfig['notes']): ClientIn
       return;
     }
     for (const k of Object.keys(x))
-      if (!['id', 'type', 'description', 'password', 'default', 'options'].includes(k)) notes.push({ at: `inputs[${i}].${k}`, message: 'unknown key: not imported' });
+      if (!['id', 'type', 'description', 'password', 'default', 'options'].includes(k))
+        notes.push({ at: `inputs[${i}].${k}`, message: 'unknown key: not imported' });
     out.push({ id: x.id, password: x.password === true, ...(typeof x.description === 'string' && { description: x.description }) });
   });
   return out;

@@ -19,7 +19,11 @@ export function remoteProblems(f: ServerFields): RemoteProblem[] {
   const out: RemoteProblem[] = [];
   if (f.url === undefined) {
     if (f.headers !== undefined)
-      out.push({ path: ['headers'], other: ['headers'], message: () => 'headers are sent to a remote server: they need spec.url (servers the daemon starts take env)' });
+      out.push({
+        path: ['headers'],
+        other: ['headers'],
+        message: () => 'headers are sent to a remote server: they need spec.url (servers the daemon starts take env)',
+      });
     return out;
   }
   for (const field of ['command', 'image'] as const) {
@@ -35,7 +39,11 @@ export function remoteProblems(f: ServerFields): RemoteProblem[] {
     out.push({ path: [field], other: ['url'], message: (line) => `applies only to servers the daemon starts; this one is remote (url, line ${line})` });
   }
   if (f.transport === 'stdio')
-    out.push({ path: ['transport'], other: ['url'], message: (line) => `a remote server (url, line ${line}) speaks streamable-http (default) or sse, not stdio` });
+    out.push({
+      path: ['transport'],
+      other: ['url'],
+      message: (line) => `a remote server (url, line ${line}) speaks streamable-http (default) or sse, not stdio`,
+    });
   if (f.gateway?.sessions === 'isolated')
     out.push({
       path: ['gateway', 'sessions'],

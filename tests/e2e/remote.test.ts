@@ -78,7 +78,11 @@ describe('remote servers (spec.url)', () => {
     expect(fresh.records.filter((r) => r.at > cutAt + 1000 && r.tag !== 'b')).toEqual([]);
 
     const status = await d.status();
-    const events = await (await fetch(`${d.url}/events`, { headers: { 'last-event-id': '0' }, signal: AbortSignal.timeout(1000) }).catch(() => null))?.text().catch(() => '');
+    const events = await (
+      await fetch(`${d.url}/events`, { headers: { 'last-event-id': '0' }, signal: AbortSignal.timeout(1000) }).catch(() => null)
+    )
+      ?.text()
+      .catch(() => '');
     await d.stop();
     for (const [where, text] of Object.entries({ logs: JSON.stringify(d.logs), stderr: d.stderr, status: JSON.stringify(status), events: events ?? '' }))
       expect(text.includes(TOKEN), `token in ${where}`).toBe(false);
@@ -96,7 +100,7 @@ describe('remote servers (spec.url)', () => {
     expect(st.revision.applied).toBe(v1);
     expect(a.refused).toBeGreaterThan(0);
     const reason = `${st.history[0].message ?? ''} ${st.failedRevision?.reason ?? ''}`;
-    expect(reason).toContain("invalid_token"); // what the remote answered, without what was sent
+    expect(reason).toContain('invalid_token'); // what the remote answered, without what was sent
     await w.converged(d, v1, ['vendor']);
     await d.stop();
     const state = readFileSync(join(w.stateDir, 'state.json'), 'utf8');

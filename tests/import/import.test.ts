@@ -24,7 +24,13 @@ const CASES = [
   { file: 'mcp_settings.json', format: 'MCPHub', servers: 5, literals: ['hub-literal-token-1234', 'fixtureBcryptHashNotReal'] },
 ] as const;
 
-const GIT_ENV = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid', GIT_CONFIG_GLOBAL: '/dev/null' };
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.invalid',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.invalid',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+};
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -88,18 +94,34 @@ describe('mcp-gitops import', () => {
     const secrets = join(root, 'secrets');
     // all four into one directory: a name another file's server has already is not overwritten
     for (const c of CASES) expect((await cli(['import', join(FIXTURES, c.file), '--out', out, '--secrets-dir', secrets])).code).toBe(0);
-    expect((await cli(['import', join(FIXTURES, '.vscode/mcp.json'), '--out', out, '--secrets-dir', secrets])).out).toContain(`unchanged ${join(out, 'github-2.yaml')}`);
+    expect((await cli(['import', join(FIXTURES, '.vscode/mcp.json'), '--out', out, '--secrets-dir', secrets])).out).toContain(
+      `unchanged ${join(out, 'github-2.yaml')}`,
+    );
     // inputs VS Code would have prompted for; environment variables the clients would have read
     writeFileSync(join(secrets, 'perplexity_key'), 'pplx-typed-at-the-prompt\n');
     writeFileSync(join(secrets, 'workspace_name'), 'my-workspace\n');
-    const env = { GITHUB_TOKEN: 'gh-env-token', EXAMPLE_API_TOKEN: 'ex-env-token', AMAP_MAPS_API_KEY: 'amap-env', SLACK_BOT_TOKEN: 'xoxb-env', SLACK_TEAM_ID: 'T0001' };
+    const env = {
+      GITHUB_TOKEN: 'gh-env-token',
+      EXAMPLE_API_TOKEN: 'ex-env-token',
+      AMAP_MAPS_API_KEY: 'amap-env',
+      SLACK_BOT_TOKEN: 'xoxb-env',
+      SLACK_TEAM_ID: 'T0001',
+    };
     const state = createCompiler().compile({ files: filesFromDir(root, 'servers'), basePath: '.' }, { secrets: createSecretReader({ dir: secrets, env }) });
     expect(state.errors).toEqual([]);
     const by = (n: string) => state.servers.find((s) => s.spec.name === n)!.spec;
     expect(by('github').env).toEqual({ GITHUB_PERSONAL_ACCESS_TOKEN: 'ghp_fixtureTokenNotReal0123456789' });
-    expect(by('brave-search')).toMatchObject({ command: 'npx', args: ['-y', '@modelcontextprotocol/server-brave-search'], env: { BRAVE_API_KEY: 'BSAfixtureKeyNotReal42', LOG_LEVEL: 'info' } });
+    expect(by('brave-search')).toMatchObject({
+      command: 'npx',
+      args: ['-y', '@modelcontextprotocol/server-brave-search'],
+      env: { BRAVE_API_KEY: 'BSAfixtureKeyNotReal42', LOG_LEVEL: 'info' },
+    });
     expect(by('filesystem').args).toEqual(['-y', '@modelcontextprotocol/server-filesystem', '/Users/username/Desktop', '/Users/username/Downloads']);
-    expect(by('remote-with-env')).toMatchObject({ url: 'https://api.example.com/v1/mcp', transport: 'streamable-http', headers: { Authorization: 'Bearer ex-env-token' } });
+    expect(by('remote-with-env')).toMatchObject({
+      url: 'https://api.example.com/v1/mcp',
+      transport: 'streamable-http',
+      headers: { Authorization: 'Bearer ex-env-token' },
+    });
     expect(by('scraper').headers).toEqual({ 'X-Api-Key': 'literal-key-in-cursor-config' });
     expect(by('legacy-sse')).toMatchObject({ url: 'http://localhost:8931/sse', transport: 'sse' });
     expect(by('perplexity').env).toEqual({ PERPLEXITY_API_KEY: 'pplx-typed-at-the-prompt', WORKSPACE: 'my-workspace' });
@@ -117,7 +139,9 @@ describe('mcp-gitops import', () => {
     const ran = await cli(['import', join(FIXTURES, 'claude_desktop_config.json'), '--out', join(root, 'servers')]);
     expect(ran.code).toBe(0);
     expect(ran.out).toContain('secrets to provide');
-    expect(ran.out).toMatch(/^ {2}github_github_personal_access_token: its value is in the imported file at mcpServers\.github\.env\.GITHUB_PERSONAL_ACCESS_TOKEN$/m);
+    expect(ran.out).toMatch(
+      /^ {2}github_github_personal_access_token: its value is in the imported file at mcpServers\.github\.env\.GITHUB_PERSONAL_ACCESS_TOKEN$/m,
+    );
     expect(ran.out + ran.err).not.toContain('ghp_fixtureTokenNotReal0123456789');
     expect(readdirSync(root)).toEqual(['servers']);
   });
@@ -143,7 +167,10 @@ describe('mcp-gitops import', () => {
     ]);
     expect(r.specs.map((s) => s.name)).toEqual(['odd']);
     expect(r.specs[0].text).toContain('{% raw %}{{ not-a-template }}{% endraw %}');
-    const state = createCompiler().compile({ files: [{ path: 'odd.yaml', content: new TextEncoder().encode(r.specs[0].text) }], basePath: '.' }, { secrets: createSecretReader({ env: {} }) });
+    const state = createCompiler().compile(
+      { files: [{ path: 'odd.yaml', content: new TextEncoder().encode(r.specs[0].text) }], basePath: '.' },
+      { secrets: createSecretReader({ env: {} }) },
+    );
     expect(state.errors).toEqual([]);
     expect(state.servers[0].spec.args).toEqual(['{{ not-a-template }}']);
   });

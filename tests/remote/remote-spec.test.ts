@@ -20,10 +20,17 @@ function compile(spec: string, runtime?: 'process' | 'docker' | 'kubernetes') {
 
 describe('remote server specs', () => {
   it('a url with templated headers renders: streamable-http by default, nothing to start, the token masked on the display twin', () => {
-    const out = compile('  url: https://mcp.example.com/mcp\n  headers:\n    Authorization: "Bearer {{ secrets.vendor_token }}"\n    X-Team: platform\n', 'process');
+    const out = compile(
+      '  url: https://mcp.example.com/mcp\n  headers:\n    Authorization: "Bearer {{ secrets.vendor_token }}"\n    X-Team: platform\n',
+      'process',
+    );
     expect(out.errors).toEqual([]);
     const s = out.servers[0];
-    expect(s.spec).toMatchObject({ url: 'https://mcp.example.com/mcp', transport: 'streamable-http', headers: { Authorization: `Bearer ${TOKEN}`, 'X-Team': 'platform' } });
+    expect(s.spec).toMatchObject({
+      url: 'https://mcp.example.com/mcp',
+      transport: 'streamable-http',
+      headers: { Authorization: `Bearer ${TOKEN}`, 'X-Team': 'platform' },
+    });
     expect(s.spec.path).toBeUndefined();
     expect(s.masked.headers).toEqual({ Authorization: 'Bearer ***', 'X-Team': 'platform' });
     expect(s.secretValues).toContain(TOKEN);

@@ -99,7 +99,11 @@ export const importCommand = {
       return 2;
     }
     const out = v.out ?? 'servers';
-    const result = importConfig(text, { fileName: file, existing: await existingSpecs(out), ...(v.format !== undefined && { format: v.format as ImportFormat }) });
+    const result = importConfig(text, {
+      fileName: file,
+      existing: await existingSpecs(out),
+      ...(v.format !== undefined && { format: v.format as ImportFormat }),
+    });
     io.stdout.write(`${basename(file)}: ${formatLabel(result.format)}, ${result.specs.length} server${result.specs.length === 1 ? '' : 's'}\n`);
     await write(result, out, v['secrets-dir'], io);
     return 0;
