@@ -22,8 +22,10 @@ export interface Remote {
   close(): Promise<void>;
 }
 
-function startEverything(port: number, tag: string, marker: string): ChildProcess {
-  return spawn(process.execPath, [EVERYTHING, 'streamableHttp'], {
+export type RemoteMode = 'streamableHttp' | 'sse';
+
+function startEverything(port: number, tag: string, marker: string, mode: RemoteMode): ChildProcess {
+  return spawn(process.execPath, [EVERYTHING, mode], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PORT: String(port), INSTANCE_TAG: tag, E2E_RUN: marker },
     stdio: 'ignore',
   });
@@ -32,16 +34,17 @@ function startEverything(port: number, tag: string, marker: string): ChildProces
 async function listening(port: number): Promise<void> {
   await waitFor(
     async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/mcp`, { method: 'GET' }).catch(() => undefined);
+      const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'HEAD' }).catch(() => undefined);
       return res !== undefined;
     },
     { what: `server-everything listening on ${port}`, timeoutMs: 20_000, intervalMs: 100 },
   );
 }
 
-export async function startRemote(o: { token: string | null; tag: string; marker: string }): Promise<Remote> {
+export async function startRemote(o: { token: string | null; tag: string; marker: string; mode?: RemoteMode }): Promise<Remote> {
   const port = await freePort();
-  let child: ChildProcess | null = startEverything(port, o.tag, o.marker);
+  const mode = o.mode ?? 'streamableHttp';
+  let child: ChildProcess | null = startEverything(port, o.tag, o.marker, mode);
   await listening(port);
   const remote: Remote = {
     url: '',
@@ -57,7 +60,7 @@ export async function startRemote(o: { token: string | null; tag: string; marker
       });
     },
     async startServer() {
-      child = startEverything(port, o.tag, o.marker);
+      child = startEverything(port, o.tag, o.marker, mode);
       await listening(port);
     },
     async close() {
@@ -87,6 +90,6 @@ export async function startRemote(o: { token: string | null; tag: string; marker
     req.pipe(up);
   });
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-  remote.url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/mcp`;
+  remote.url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}${mode === 'sse' ? '/sse' : '/mcp'}`;
   return remote;
 }
