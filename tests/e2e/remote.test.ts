@@ -9,6 +9,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { describe, expect, it } from 'vitest';
 import { startLoop, type CallRecord } from '../gateway/call-loops.js';
 import { startRemote } from './helpers/remote.js';
+import { SseStream } from './helpers/sse.js';
 import { useWorld } from './helpers/use-world.js';
 import { waitFor } from './helpers/wait-for.js';
 
@@ -78,13 +79,12 @@ describe('remote servers (spec.url)', () => {
     expect(fresh.records.filter((r) => r.at > cutAt + 1000 && r.tag !== 'b')).toEqual([]);
 
     const status = await d.status();
-    const events = await (
-      await fetch(`${d.url}/events`, { headers: { 'last-event-id': '0' }, signal: AbortSignal.timeout(1000) }).catch(() => null)
-    )
-      ?.text()
-      .catch(() => '');
+    const sse = await SseStream.open(`${d.url}/events`, { 'last-event-id': '0' });
+    await sse.until('the replay of the gate events', (events) => events.filter((e) => e.event === 'gate.passed').length >= 2);
+    sse.close();
+    const events = sse.raw;
     await d.stop();
-    for (const [where, text] of Object.entries({ logs: JSON.stringify(d.logs), stderr: d.stderr, status: JSON.stringify(status), events: events ?? '' }))
+    for (const [where, text] of Object.entries({ logs: JSON.stringify(d.logs), stderr: d.stderr, status: JSON.stringify(status), events }))
       expect(text.includes(TOKEN), `token in ${where}`).toBe(false);
     expect(JSON.stringify(status)).not.toContain('Bearer');
   });
