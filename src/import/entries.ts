@@ -11,6 +11,9 @@ export function isObject(v: unknown): v is Record<string, Json> {
 /** Keys that map onto the spec; a format adds those it knows and ignores on purpose. */
 const MAPPED = ['command', 'args', 'env', 'url', 'headers', 'type', 'cwd'] as const;
 
+/** Why `envFile` (Cursor, VS Code) is not imported. */
+export const ENV_FILE = 'a file on the client machine; put its values into secrets (--secrets-dir) and reference them from env';
+
 export interface EntryFormat {
   /** Keys this format defines that the spec has no use for: reported as not imported, with why. */
   ignored: Record<string, string>;

@@ -1,7 +1,7 @@
 // VS Code's mcp.json (.vscode/mcp.json, JSON with comments): `servers` (type stdio | http | sse),
 // and `inputs` the editor asks the user for (`${input:id}`; `password: true` ones are secret).
 // Here every input is read from a secret of the same name: nobody is asked at deploy time.
-import { isObject, otherTopLevel, readEntries, type Json } from './entries.js';
+import { ENV_FILE, isObject, otherTopLevel, readEntries, type Json } from './entries.js';
 import type { ClientConfig, ClientInput } from './model.js';
 
 function readInputs(v: Json | undefined, notes: ClientConfig['notes']): ClientInput[] {
@@ -31,7 +31,7 @@ export function readVsCode(doc: Record<string, Json>): ClientConfig {
     'servers',
     {
       ignored: {
-        envFile: 'a file on the client machine; put its values into secrets (--secrets-dir) and reference them from env',
+        envFile: ENV_FILE,
         dev: "VS Code's development mode (watch, debug)",
         gallery: 'VS Code gallery metadata',
         version: 'VS Code gallery metadata',
