@@ -2,6 +2,7 @@
 import { isSourceError } from '../source/index.js';
 import { bridgeCommand } from './commands/bridge.js';
 import { historyCommand } from './commands/history.js';
+import { importCommand } from './commands/import.js';
 import { planCommand } from './commands/plan.js';
 import { renderCommand } from './commands/render.js';
 import { serveCommand } from './commands/serve.js';
@@ -38,6 +39,7 @@ export const COMMANDS: Command[] = [
   syncCommand,
   suspendCommand,
   resumeCommand,
+  importCommand,
 ];
 
 function topHelp(): string {

@@ -4,6 +4,7 @@
 // client cost a process-runtime daemon some 120 MB of memory otherwise. What a runtime can do is on
 // the runtime (`runtime.capabilities`); this table is the one place that knows runtimes by name.
 import type { Logger } from 'pino';
+import { withRemotes } from '../remote/with-remotes.js';
 import type { Runtime } from '../runtimes/runtime.js';
 import type { DaemonConfig } from './config.js';
 import { createLeadership, type Leadership } from './leadership.js';
@@ -44,6 +45,10 @@ const RUNTIMES: Record<DaemonConfig['runtime'], RuntimeFactory> = {
   },
 };
 
-export function createRuntime(cfg: DaemonConfig, logger: Logger): Promise<ChosenRuntime> {
-  return RUNTIMES[cfg.runtime](cfg, logger);
+/** The chosen runtime, with remote servers (spec.url) beside it: never started, only gated, checked and served. */
+export async function createRuntime(cfg: DaemonConfig, logger: Logger): Promise<ChosenRuntime> {
+  const chosen = await RUNTIMES[cfg.runtime](cfg, logger);
+  // each serving remote is checked once per poll interval (--interval)
+  const remote = { logger: logger.child({ component: 'remote-runtime' }), checkEveryMs: cfg.intervalSeconds * 1000 };
+  return { ...chosen, runtime: withRemotes(chosen.runtime, remote) };
 }

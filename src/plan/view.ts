@@ -1,5 +1,6 @@
 // A plan as data to show: secret-free (masked versions and hashes only), JSON-ready, the same from
 // the CLI and from a daemon's GET /plan, and rendered as one table for people.
+import { maskCredentials } from '../render/mask.js';
 import type { RolloutStrategy } from '../spec/desired.js';
 import type { Plan, PruneStep, ServerAction, ServerStep } from './plan.js';
 
@@ -24,6 +25,8 @@ export interface StepView {
   version?: string;
   specHash?: string;
   strategy?: RolloutStrategy;
+  /** A remote server (spec.url): its url, masked, credentials in it removed. Nothing is started for it. */
+  remote?: string;
   /** keep / verify: the instance. */
   instance?: string;
   /** What runs (or ran last) when it has another spec, or the exited instance a restart replaces. */
@@ -68,6 +71,7 @@ function stepView(s: ServerStep, wave: number): StepView {
     version: s.desired.masked.version,
     specHash: s.desired.specHash,
     strategy: s.strategy,
+    ...(s.desired.masked.url !== undefined && { remote: maskCredentials(s.desired.masked.url) }),
     ...(s.instance !== undefined && { instance: s.instance }),
     ...(s.from && { from: { ...s.from } }),
     remove: [...s.remove],
@@ -126,6 +130,7 @@ function detail(s: StepView): string {
       if (from) parts.push(from);
       if (s.action !== 'verify') parts.push(s.strategy ?? '');
   }
+  if (s.remote !== undefined) parts.push(`remote ${s.remote} (not started: gated and served)`);
   if (s.note) parts.push(s.note);
   return parts.filter(Boolean).join('; ');
 }

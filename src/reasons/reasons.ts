@@ -24,6 +24,7 @@ export const REASONS = {
   HealthCheckFailed: 'The server stopped answering while its health gate watched it stabilize.',
   Cancelled: 'The health gate was given up (another server of the wave failed, or a newer commit arrived).',
   CrashLoopBackOff: 'The running instance exited; it is restarted with backoff (1 s doubling to 5 min).',
+  RemoteUnreachable: 'A remote MCP server (spec.url) stopped answering its periodic check; it is gated again with backoff (1 s doubling to 5 min).',
   DependencyNotReady: 'Reserved: not rolled out because a server it depends on (dependsOn) did not become healthy.',
   // ---- the machine, not the commit: retried with backoff, never quarantined (phase Degraded) ----
   StateWriteFailed:
@@ -37,7 +38,6 @@ export const REASONS = {
   CanaryFailed: 'Reserved: a canary step exceeded its error rate or latency budget.',
   CheckFailed:
     'A critical http, tcp or command health check (health.checks) failed with its retries: at the gate the commit is reverted; while running the server is restarted with backoff.',
-  RemoteUnreachable: 'Reserved: a remote MCP server (spec.url) cannot be reached.',
 } as const;
 
 export type Reason = keyof typeof REASONS;

@@ -15,7 +15,7 @@ export type ReconcileEvent =
   | { type: 'server.removed'; server: string; instanceId: string; why: string }
   | { type: 'revert.started'; syncId: number; from: string; to: string | null; reason: string; code: Reason }
   | { type: 'drift.repaired'; server: string; instanceId: string; why: string }
-  | { type: 'server.crashed'; server: string; code: 'CrashLoopBackOff'; message: string; restarts: number; retryInSeconds: number }
+  | { type: 'server.crashed'; server: string; code: 'CrashLoopBackOff' | 'RemoteUnreachable'; message: string; restarts: number; retryInSeconds: number }
   /** A critical health check of the serving instance failed: it is removed and restarted with backoff. */
   | { type: 'server.checkFailed'; server: string; instanceId: string; code: 'CheckFailed'; message: string; restarts: number; retryInSeconds: number }
   /** The git source could not be read (also reported as sync.retrying with code SourceUnavailable). */

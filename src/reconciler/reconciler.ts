@@ -23,7 +23,7 @@ import { needsWrite, writeOutcome, type Landed, type Outcome } from './outcome.j
 import { RenderedCommits } from './rendered-commits.js';
 import { Retirements } from './retirements.js';
 import { realScheduler, Timers, type Scheduler } from './scheduler.js';
-import { ServerBoard } from './server-board.js';
+import { ServerBoard, type CrashReason } from './server-board.js';
 import { daemonPhase, type ServerStatus, type StatusView } from './status.js';
 import { SyncSteps, type ConvergeMode, type Step, type SyncCtx } from './sync-steps.js';
 import { TriggerQueue, type Trigger } from './trigger-queue.js';
@@ -166,7 +166,7 @@ export class Reconciler {
   async start(): Promise<void> {
     const st = this.deps.store.get();
     this.board.adopt(st.servers);
-    this.unsubscribeExit = this.deps.runtime.onExit((info) => this.onInstanceExit(info.id, info.server, info.message));
+    this.unsubscribeExit = this.deps.runtime.onExit((info) => this.onInstanceExit(info.id, info.server, info.message, info.reason));
     const interrupted = st.inFlight;
     if (interrupted) {
       // a disk that refuses this write keeps it in memory; the first sync's outcome retries it
@@ -434,9 +434,9 @@ export class Reconciler {
 
   // ---- crashes -------------------------------------------------------------------------------
 
-  private onInstanceExit(id: string, server: string, message: string): void {
+  private onInstanceExit(id: string, server: string, message: string, reason?: CrashReason): void {
     if (!this.board.isServing(server, id)) return; // a new instance failing its gate: the gate reports it
-    this.crashed(server, message);
+    this.crashed(server, message, reason);
   }
 
   /**
@@ -479,12 +479,12 @@ export class Reconciler {
     });
   }
 
-  private crashed(server: string, message: string, reason?: Reason): void {
+  private crashed(server: string, message: string, reason: CrashReason = 'CrashLoopBackOff'): void {
     this.deps.checks?.unwatch(server);
     const rec = this.backoff.crashed(server, message);
     const wait = this.backoff.waitFor(server);
     this.board.crashed(server, message, rec, wait, reason);
-    this.events.emit({ type: 'server.crashed', server, code: 'CrashLoopBackOff', message, restarts: rec.failures, retryInSeconds: Math.ceil(wait / 1000) });
+    this.events.emit({ type: 'server.crashed', server, code: reason === 'CheckFailed' ? 'CrashLoopBackOff' : reason, message, restarts: rec.failures, retryInSeconds: Math.ceil(wait / 1000) });
     this.deps.logger.warn({ server, message, restarts: rec.failures, retryInMs: wait }, 'server crashed; restarting with backoff');
     this.timers.after(wait + 10, () => this.requestSync('restart'));
   }
@@ -564,7 +564,10 @@ export class Reconciler {
       this.deps.logger.info({ restarted: started.map((x) => x.server), pruned: landed.out.pruned }, 'drift repaired');
     this.settle(landed);
     for (const x of landed.out.outcomes.values()) {
-      if (x.status === 'failed') this.crashed(x.server, x.reason ?? 'restart failed its health gate', x.code === 'CheckFailed' ? 'CheckFailed' : undefined);
+      // a remote (spec.url) whose re-check fails stays RemoteUnreachable while it is retried
+      const remote = landed.desired.some((d) => d.spec.name === x.server && d.spec.url !== undefined);
+      if (x.status === 'failed')
+        this.crashed(x.server, x.reason ?? 'restart failed its health gate', x.code === 'CheckFailed' ? 'CheckFailed' : remote ? 'RemoteUnreachable' : undefined);
       if (x.status === 'skipped') this.timers.after(this.backoff.waitFor(x.server) + 10, () => this.requestSync('restart'));
     }
   }

@@ -9,6 +9,9 @@ import { short } from './errors.js';
 import type { ReconcileEvent } from './events.js';
 import type { ServerStatus } from './status.js';
 
+/** Why a serving instance is gone: it crashed, or (a remote server) it cannot be reached. */
+export type CrashReason = Extract<Reason, 'CrashLoopBackOff' | 'RemoteUnreachable' | 'CheckFailed'>;
+
 export class ServerBoard {
   private readonly servers = new Map<string, ServerStatus>();
   /** The instance serving each server: only its exit is a crash (a new instance's exit fails its gate). */
@@ -110,7 +113,7 @@ export class ServerBoard {
   }
 
   /** The serving instance exited (or its restart failed): CrashLoopBackOff until the next attempt. */
-  crashed(server: string, message: string, rec: CrashRecord, retryMs: number, reason: Reason = 'CrashLoopBackOff'): void {
+  crashed(server: string, message: string, rec: CrashRecord, retryMs: number, reason: CrashReason = 'CrashLoopBackOff'): void {
     this.serving.delete(server);
     const retry = Math.ceil(retryMs / 1000);
     this.update(server, () => ({
@@ -120,7 +123,7 @@ export class ServerBoard {
       restarts: rec.failures,
       instanceId: null,
       startedAt: null,
-      message: `${message}; restarting in ${retry}s (${reason}, ${rec.failures} restart${rec.failures === 1 ? '' : 's'})`,
+      message: `${message}; ${reason === 'RemoteUnreachable' ? 'checking again' : 'restarting'} in ${retry}s (${reason}, ${rec.failures} restart${rec.failures === 1 ? '' : 's'})`,
     }));
   }
 

@@ -23,7 +23,19 @@ export function checkRendered(spec: DesiredServer, cwdTemplated: boolean): Rende
   nul(spec.cwd, ['cwd']);
   nul(spec.image, ['image']);
   for (const [k, v] of Object.entries(spec.env)) nul(v, ['env', k]);
+  if (spec.url !== undefined && !isHttpUrl(spec.url)) out.push({ path: ['url'], message: 'must be an absolute http:// or https:// URL' });
+  for (const [k, v] of Object.entries(spec.headers ?? {}))
+    if (/[\r\n\u0000]/.test(v)) out.push({ path: ['headers', k], message: 'must not contain a line break or NUL character' });
   if (cwdTemplated && spec.cwd !== undefined && escapesRoot(spec.cwd))
     out.push({ path: ['cwd'], message: `${CWD_ESCAPE_MESSAGE}; the template rendered to one that is not` });
   return out;
+}
+
+function isHttpUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.host !== '';
+  } catch {
+    return false;
+  }
 }

@@ -6,6 +6,7 @@ import { closest } from '../spec/did-you-mean.js';
 import type { Environment, HealthCheck, ServerFields } from '../spec/generated.js';
 import type { PathSegment } from '../spec/positions.js';
 import { checkCheckHosts } from './check-hosts.js';
+import { looksSecret } from '../spec/secret-names.js';
 import { checkRendered } from './check-rendered.js';
 import { buildContext, type ContextInput, type Recorder } from './context.js';
 import type { SecretReader } from './secrets.js';
@@ -115,8 +116,10 @@ export function renderServer(input: RenderServerInput): { rendered?: RenderedSer
   if (problems.length > 0) return { problems };
 
   for (const name of resolved.secretNames) if (resolved.vars[name] !== undefined) secretValues.add(String(resolved.vars[name]));
-  const values = [...secretValues].filter((s) => s.length > 0);
   const spec = normalize(input, String(version.real), out.real as ServerFields);
+  // a credential header (Authorization, X-Api-Key...) is secret even when written as plain text
+  for (const [k, v] of Object.entries(spec.headers ?? {})) if (looksSecret(k)) secretValues.add(v);
+  const values = [...secretValues].filter((s) => s.length > 0);
   const cwdTemplated = typeof fields.cwd === 'string' && input.engine.isTemplate(fields.cwd);
   problems.push(...checkRendered(spec, cwdTemplated).map((p) => ({ where: { in: 'server' as const, path: origin(p.path) }, message: p.message })));
   const hostMask = new Masker(values);
@@ -138,7 +141,7 @@ export function renderServer(input: RenderServerInput): { rendered?: RenderedSer
 }
 
 function normalize(input: RenderServerInput, version: string, f: ServerFields): DesiredServer {
-  const transport = f.transport ?? 'stdio';
+  const transport = f.transport ?? (f.url !== undefined ? 'streamable-http' : 'stdio');
   return {
     name: input.name,
     labels: { ...input.labels },
@@ -148,8 +151,10 @@ function normalize(input: RenderServerInput, version: string, f: ServerFields): 
     args: f.args ?? [],
     ...(f.cwd !== undefined && { cwd: f.cwd }),
     ...(f.image !== undefined && { image: f.image }),
+    ...(f.url !== undefined && { url: f.url }),
+    ...(f.headers !== undefined && { headers: { ...f.headers } }),
     ...(f.port !== undefined && { port: f.port }),
-    ...(transport !== 'stdio' && { path: f.path ?? (transport === 'sse' ? '/sse' : '/mcp') }),
+    ...(transport !== 'stdio' && f.url === undefined && { path: f.path ?? (transport === 'sse' ? '/sse' : '/mcp') }),
     env: f.env ?? {},
     dependsOn: f.dependsOn ?? [],
     health: {

@@ -2,6 +2,7 @@
 // Runtimes only do what they are told and report what they see; supervision, backoff,
 // waves and reverts live in the reconciler so that every runtime behaves the same.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Reason } from '../reasons/reasons.js';
 import type { RenderedServer } from '../spec/desired.js';
 import type { RuntimeCapabilities } from './capabilities.js';
 
@@ -37,7 +38,11 @@ export function fromLabelMap(m: Record<string, string | undefined>): InstanceLab
   return { server, commit, specHash };
 }
 
-export type InstanceEndpoint = { kind: 'stdio' } | { kind: 'http'; transport: 'streamable-http' | 'sse'; url: string };
+export type InstanceEndpoint =
+  | { kind: 'stdio' }
+  | { kind: 'http'; transport: 'streamable-http' | 'sse'; url: string }
+  /** A remote server (spec.url): reached only through connect(), which adds its headers. */
+  | { kind: 'remote' };
 
 export type InstanceState = 'running' | 'exited';
 
@@ -74,6 +79,8 @@ export interface ExitInfo {
   id: string;
   server: string;
   message: string;
+  /** The status reason when it is not a plain crash (a remote found unreachable: RemoteUnreachable). */
+  reason?: Extract<Reason, 'RemoteUnreachable'>;
 }
 
 export interface Runtime {

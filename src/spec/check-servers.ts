@@ -5,7 +5,8 @@ import type { MCPServer } from './generated.js';
 import { findCycles } from './graph.js';
 import { errorAt, type LoadedDoc } from './load.js';
 import type { Overlaid } from './overlay.js';
-import { formatPath, type PathSegment } from './positions.js';
+import { remoteProblems } from './check-remote.js';
+import { formatPath, positionOf, type PathSegment } from './positions.js';
 import { CWD_ESCAPE_MESSAGE, escapesRoot } from './relative-path.js';
 import type { SpecError } from './spec-error.js';
 
@@ -29,6 +30,11 @@ function checkOne(s: OverlaidServer, runtime: RuntimeKind | undefined): SpecErro
   const f = s.overlaid.fields;
   const errors: SpecError[] = [];
   if (f.enabled === false) return errors;
+  const remote = remoteProblems(f);
+  if (f.url !== undefined || remote.length > 0) {
+    const doc = s.loaded.doc;
+    return remote.map((p) => at(s, p.path, p.message(positionOf(doc.doc, doc.lc, s.overlaid.origin(p.other)).line)));
+  }
   if (runtime === 'process' && f.command === undefined) {
     errors.push(at(s, ['command'], 'required by the process runtime'));
   } else if ((runtime === 'docker' || runtime === 'kubernetes') && f.image === undefined) {

@@ -14,6 +14,10 @@ export interface DesiredServer {
   /** Relative to the checked-out --path (the runtime resolves it against its checkout). */
   cwd?: string;
   image?: string;
+  /** A remote server (runs elsewhere; never started): its MCP endpoint. */
+  url?: string;
+  /** Remote servers: headers sent upstream with every request (may hold secrets). */
+  headers?: Record<string, string>;
   port?: number;
   /** Endpoint path for streamable-http / sse (default /mcp, or /sse for sse). */
   path?: string;

@@ -52,6 +52,16 @@ args?: string[]
  */
 cwd?: string
 image?: string
+/**
+ * A remote MCP server that runs elsewhere (https://vendor/mcp): never started by the daemon, only gated and served through the gateway. Excludes command and image; transport streamable-http (default for url) or sse.
+ */
+url?: string
+/**
+ * Remote servers: HTTP headers sent with every request upstream (templated: Authorization: Bearer {{ secrets.x }}); values from secrets are masked everywhere.
+ */
+headers?: {
+[k: string]: string
+}
 port?: number
 path?: string
 env?: {

@@ -22,9 +22,9 @@ export function ownLabels(labels: Record<string, string> | undefined, scope: str
 }
 
 export function endpointLabels(endpoint: InstanceEndpoint): Record<string, string> {
-  return endpoint.kind === 'stdio'
-    ? { [LABEL_TRANSPORT]: 'stdio', [LABEL_ENDPOINT]: 'stdio' }
-    : { [LABEL_TRANSPORT]: endpoint.transport, [LABEL_ENDPOINT]: endpoint.url };
+  return endpoint.kind === 'http'
+    ? { [LABEL_TRANSPORT]: endpoint.transport, [LABEL_ENDPOINT]: endpoint.url }
+    : { [LABEL_TRANSPORT]: 'stdio', [LABEL_ENDPOINT]: 'stdio' };
 }
 
 /** The endpoint a container was created with; null when its labels do not say (then it is unusable). */

@@ -235,14 +235,14 @@ export const CASES: CorpusCase[] = [
     name: 'unknown field: without a near name, the allowed fields are listed',
     files: { 'a.yaml': server('a', '  replicas: 2\n') },
     expected: [
-      'a.yaml:8:3: spec.replicas: unknown field; allowed here: version, transport, command, args, cwd, image, port, path, env, variables, dependsOn, enabled, health, rollout, gateway, tools, environments',
+      'a.yaml:8:3: spec.replicas: unknown field; allowed here: version, transport, command, args, cwd, image, url, headers, port, path, env, variables, dependsOn, enabled, health, rollout, gateway, tools, environments',
     ],
   },
   {
     name: 'unknown field: nested environments inside an override',
     files: { 'a.yaml': server('a', '  environments:\n    production:\n      environments: {}\n') },
     expected: [
-      'a.yaml:10:7: spec.environments.production.environments: unknown field; allowed here: version, transport, command, args, cwd, image, port, path, env, variables, dependsOn, enabled, health, rollout, gateway, tools',
+      'a.yaml:10:7: spec.environments.production.environments: unknown field; allowed here: version, transport, command, args, cwd, image, url, headers, port, path, env, variables, dependsOn, enabled, health, rollout, gateway, tools',
     ],
   },
   {
