@@ -1,6 +1,8 @@
 // Connect + MCP initialize. An http server that is still starting refuses connections: retry with
 // a short backoff until the deadline. A stdio server has its pipes from the start: no retry.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { Runtime } from '../runtimes/runtime.js';
 import type { Clock } from './clock.js';
@@ -52,8 +54,15 @@ export async function handshake(o: HandshakeOptions): Promise<Client> {
   }
 }
 
-/** Transport trouble (refused, reset, HTTP error while starting) may pass; a JSON-RPC error answer will not. */
+/** HTTP answers that waiting will not change: the server is up and refuses us (a wrong or missing token). */
+const REFUSED_STATUSES = new Set([401, 403]);
+
+/**
+ * Transport trouble (refused, reset, HTTP error while starting) may pass; a JSON-RPC error answer
+ * will not, nor an HTTP 401/403 (a remote that refuses the headers fails at once, not at the deadline).
+ */
 function isRetryable(err: unknown): boolean {
+  if ((err instanceof StreamableHTTPError || err instanceof SseError) && err.code !== undefined && REFUSED_STATUSES.has(err.code)) return false;
   if (!(err instanceof McpError)) return true;
   return err.code === (ErrorCode.ConnectionClosed as number) || err.code === (ErrorCode.RequestTimeout as number);
 }

@@ -18,9 +18,9 @@ afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();
 });
 
-function rendered(url: string, transport: 'streamable-http' | 'sse') {
-  const doc = `apiVersion: mcp-gitops/v1\nkind: MCPServer\nmetadata: { name: vendor }\nspec:\n  version: "1"\n  url: ${url}\n  transport: ${transport}\n  headers: { Authorization: "Bearer {{ secrets.t }}" }\n  health: { timeoutSeconds: 5, expectTools: [echo] }\n`;
-  const out = createCompiler().compile({ files: files({ 'v.yaml': doc }), basePath: '.' }, { secrets: staticSecrets({ t: TOKEN }) });
+function rendered(url: string, transport: 'streamable-http' | 'sse', o: { token?: string; timeoutSeconds?: number } = {}) {
+  const doc = `apiVersion: mcp-gitops/v1\nkind: MCPServer\nmetadata: { name: vendor }\nspec:\n  version: "1"\n  url: ${url}\n  transport: ${transport}\n  headers: { Authorization: "Bearer {{ secrets.t }}" }\n  health: { timeoutSeconds: ${o.timeoutSeconds ?? 5}, expectTools: [echo] }\n`;
+  const out = createCompiler().compile({ files: files({ 'v.yaml': doc }), basePath: '.' }, { secrets: staticSecrets({ t: o.token ?? TOKEN }) });
   expect(out.errors).toEqual([]);
   return out.servers[0];
 }
@@ -62,6 +62,18 @@ describe.each([
     expect(exits[0].message).not.toContain(TOKEN);
     expect((await remotes.observe())[0]).toMatchObject({ state: 'exited' });
     await expect(remotes.connect(inst.id)).rejects.toMatchObject({ code: 'RUNTIME_NOT_RUNNING' });
+  });
+
+  it('a remote that refuses the token fails its gate at the first answer, not at the deadline (an hour here)', async () => {
+    const r = await remote(mode);
+    const remotes = new RemoteRuntime({ checkEveryMs: 0 });
+    closers.push(() => remotes.shutdown());
+    const server = rendered(r.url, transport, { token: 'wrong-token-5d1e', timeoutSeconds: 3600 });
+    const inst = await remotes.start(server, { commit: 'c'.repeat(40), workdir: '/nonexistent' });
+    const gate = await runGate({ runtime: remotes as unknown as Runtime, instanceId: inst.id, server: server.spec });
+    expect(gate).toMatchObject({ ok: false, code: 'handshake-failed' });
+    expect(JSON.stringify(gate)).not.toContain('wrong-token-5d1e');
+    expect(r.refused).toBeGreaterThan(0);
   });
 });
 
