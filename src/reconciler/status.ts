@@ -1,6 +1,7 @@
 // The live view behind GET /status (docs/reference/status-reasons.md for the reasons): what runs,
 // what happened, what happens now.
 import type { Reason } from '../reasons/reasons.js';
+import type { ToolSurface } from '../tools/surface.js';
 import { resultReason, type DaemonState, type FailedRevision, type HistoryEntry } from '../state/model.js';
 
 export type DaemonPhase = 'Pending' | 'Progressing' | 'Synced' | 'Degraded' | 'Failed' | 'Suspended';
@@ -19,6 +20,8 @@ export interface ServerStatus {
   reason: Reason;
   message: string;
   tools: string[];
+  /** Its tool surface approved at its gate: the overall hash and each tool's part hashes. */
+  toolSurface?: ToolSurface;
   restarts: number;
   /** The runtime instance serving it now (process: its record in <state-dir>/instances). */
   instanceId?: string | null;
