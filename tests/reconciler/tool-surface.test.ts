@@ -13,37 +13,37 @@ describe('tool surface in the rollout', () => {
   it('records the surface, refuses a removed tool, accepts it when allowed, and diffs each rollout', async () => {
     const first = await h.startWith(file('s', { tools: ['echo', 'fetch'] }));
     let st = h.r.status();
-    const surface = st.servers[0]!.toolSurface!;
+    const surface = st.servers[0].toolSurface!;
     expect(Object.keys(surface.tools)).toEqual(['echo', 'fetch']);
     expect(surface.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(h.store.get().servers.s!.toolSurface).toEqual(surface);
-    expect(st.history[0]!.toolChanges).toEqual({ s: { added: ['echo', 'fetch'], removed: [], changed: [] } });
+    expect(h.store.get().servers.s.toolSurface).toEqual(surface);
+    expect(st.history[0].toolChanges).toEqual({ s: { added: ['echo', 'fetch'], removed: [], changed: [] } });
     const old = h.runtime.only('s').id;
 
     const bad = await h.deploy(file('s', { version: '2', tools: ['echo'] }));
     st = h.r.status();
     expect(st.history[0]).toMatchObject({ commit: bad, result: 'reverted', reason: 'BreakingToolChange', message: 's: breaking tool change: removed: fetch' });
-    expect(st.history[0]!.toolChanges).toBeUndefined();
+    expect(st.history[0].toolChanges).toBeUndefined();
     expect(st).toMatchObject({ phase: 'Failed', reason: 'BreakingToolChange', revision: { applied: first } });
     expect(h.runtime.only('s').id).toBe(old);
     expect(h.timeline.events('gate.failed').map((e) => e.code)).toEqual(['BreakingToolChange']);
-    expect(st.servers[0]!.toolSurface).toEqual(surface);
+    expect(st.servers[0].toolSurface).toEqual(surface);
 
     const ok = await h.deploy(file('s', { version: '3', tools: ['echo', 'search'], allowRemoved: ['fetch'] }));
     st = h.r.status();
     expect(st.history[0]).toMatchObject({ commit: ok, result: 'succeeded', toolChanges: { s: { added: ['search'], removed: ['fetch'], changed: [] } } });
-    expect(Object.keys(st.servers[0]!.toolSurface!.tools)).toEqual(['echo', 'search']);
+    expect(Object.keys(st.servers[0].toolSurface!.tools)).toEqual(['echo', 'search']);
     expect(h.timeline.events('server.tools').at(-1)).toEqual({ type: 'server.tools', server: 's', commit: ok, added: ['search'], removed: ['fetch'], changed: [] });
 
     // a new version with the same tools changes nothing of the surface: no diff recorded
     await h.deploy(file('s', { version: '4', tools: ['echo', 'search'] }));
     expect(h.r.status().history[0]).toMatchObject({ result: 'succeeded' });
-    expect(h.r.status().history[0]!.toolChanges).toBeUndefined();
+    expect(h.r.status().history[0].toolChanges).toBeUndefined();
   });
 
   it('the approved surface survives a restart: a kept instance keeps it in /status', async () => {
     await h.startWith(file('s', { tools: ['echo', 'fetch'] }));
-    const surface = h.r.status().servers[0]!.toolSurface!;
+    const surface = h.r.status().servers[0].toolSurface!;
     await h.r.stop();
     const { store } = await StateStore.open(join(h.dir, 'state'));
     const r2 = h.reconciler(store, h.runtime);
@@ -52,19 +52,19 @@ describe('tool surface in the rollout', () => {
     expect(r2.status().servers[0]).toMatchObject({ phase: 'Running', toolSurface: surface });
     expect(h.timeline.events('gate.passed')).toHaveLength(1); // kept, not gated again
     expect(Object.keys(surface.tools)).toEqual(['echo', 'fetch']);
-    expect(surface.tools.echo).toEqual(surfaceOf([{ name: 'echo', description: 'echo tool', inputSchema: store.get().servers.s!.toolInputSchemas!.echo }]).tools.echo);
+    expect(surface.tools.echo).toEqual(surfaceOf([{ name: 'echo', description: 'echo tool', inputSchema: store.get().servers.s.toolInputSchemas!.echo }]).tools.echo);
   });
 
   it('a state file from before tool surfaces were kept loads, and the next version is not checked against nothing', async () => {
     await h.startWith(file('s', { tools: ['echo', 'fetch'] }));
     await h.store.update((s) => {
-      delete s.servers.s!.toolSurface;
-      delete s.servers.s!.toolInputSchemas;
+      delete s.servers.s.toolSurface;
+      delete s.servers.s.toolInputSchemas;
     });
     const next = await h.deploy(file('s', { version: '2', tools: ['echo'] }));
     const st = h.r.status();
     expect(st.history[0]).toMatchObject({ commit: next, result: 'succeeded' });
-    expect(st.history[0]!.toolChanges).toBeUndefined();
-    expect(Object.keys(h.store.get().servers.s!.toolSurface!.tools)).toEqual(['echo']);
+    expect(st.history[0].toolChanges).toBeUndefined();
+    expect(Object.keys(h.store.get().servers.s.toolSurface!.tools)).toEqual(['echo']);
   });
 });
