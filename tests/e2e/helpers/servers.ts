@@ -20,6 +20,8 @@ export interface Spec {
   /** docker: the image, and the executable inside it (default: this node). */
   image?: string;
   command?: string;
+  /** spec.tools */
+  tools?: { allowRemoved?: string[]; allowBreaking?: string[] };
 }
 
 /** One MCPServer document; every process it starts carries E2E_RUN=<marker> in its environment. */
@@ -36,6 +38,7 @@ export function mcpServer(marker: string, name: string, s: Spec): string {
     ...(s.enabled === false && { enabled: false }),
     health: { timeoutSeconds: s.timeoutSeconds ?? 15, expectTools: s.expectTools ?? [] },
     ...(s.strategy && { rollout: { strategy: s.strategy } }),
+    ...(s.tools && { tools: s.tools }),
   };
   return `apiVersion: mcp-gitops/v1\nkind: MCPServer\nmetadata:\n  name: ${name}\nspec: ${JSON.stringify(spec)}\n`;
 }
@@ -58,3 +61,6 @@ export const exitAtStart = (o: Partial<Spec> = {}): Spec => ({ args: [fixture('e
 export const hang = (o: Partial<Spec> = {}): Spec => ({ args: [fixture('hang.mjs')], timeoutSeconds: 1.5, ...o });
 /** A valid server that lacks read_graph. */
 export const partial = (o: Partial<Spec> = {}): Spec => ({ args: [fixture('partial-server.mjs')], expectTools: ['read_graph'], ...o });
+
+/** tool-surface.mjs: its tools, descriptions and input schemas from `env` (see the fixture). */
+export const toolSurface = (env: Record<string, string>, o: Partial<Spec> = {}): Spec => ({ args: [fixture('tool-surface.mjs')], env, ...o });
