@@ -3,7 +3,7 @@
 import type { GatewayRouter } from '../gateway/router.js';
 import type { EnvironmentReason, Reason } from '../reasons/reasons.js';
 import type { GateTool } from '../health/index.js';
-import { recordedTools, versionFromRecords } from '../plan/verified.js';
+import { approvedTools, recordedTools, versionFromRecords } from '../plan/verified.js';
 import { planView, type PlanView } from '../plan/view.js';
 import type { DesiredState } from '../render/desired-state.js';
 import type { Instance, Runtime } from '../runtimes/runtime.js';
@@ -382,6 +382,7 @@ export class Reconciler {
       source: 'daemon',
       against: `its ${this.deps.runtimeName ?? ''} runtime, live`.replace('  ', ' '),
       notes,
+      approved: approvedTools(st.servers),
     });
   }
 

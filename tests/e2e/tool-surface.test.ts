@@ -51,6 +51,29 @@ describe('tool surface on the process runtime', () => {
     expect(st).toMatchObject({ reason: 'BreakingToolChange', revision: { applied: first } });
     expect(st.servers[0]).toMatchObject({ instanceId: serving, toolSurface: surface });
 
+    // plan --probe: a pull-request commit on another branch, against the tools the daemon approved;
+    // it runs the new version on a scratch runtime and touches nothing of what runs
+    const main = w.repo.git('rev-parse', '--abbrev-ref', 'HEAD').trim();
+    w.repo.git('checkout', '-q', '-b', 'pr');
+    const pr = w.repo.commit(w.server('svc', toolSurface({ ...V1, TOOLS: 'echo,add,search', REQUIRED_add: 'a,b,c' }, { version: '9' })));
+    w.repo.git('checkout', '-q', main);
+    const historyBefore = st.history.length;
+    const cliState = join(w.dir, 'cli-state');
+    const probed = await cli(['plan', '--probe', '--repo', w.repo.dir, '--rev', pr, '--server', d.url, '--state-dir', cliState]);
+    expect(probed.code, probed.out + probed.err).toBe(1);
+    expect(probed.out).toMatch(/^ {2}svc {2}1 -> 9 {2}\+search -fetch ~add\(inputSchema\)$/m);
+    expect(probed.out).toContain('BREAKING: removed: fetch; add: new required property "c"');
+    const asJson = JSON.parse((await cli(['plan', '--probe', '--repo', w.repo.dir, '--rev', pr, '--server', d.url, '--state-dir', cliState, '-o', 'json'])).out) as {
+      servers: { server: string; diff: unknown; breaking: { tool: string }[] }[];
+    };
+    expect(asJson.servers).toMatchObject([{ server: 'svc', diff: { added: ['search'], removed: ['fetch'] }, breaking: [{ tool: 'add', kind: 'schema' }, { tool: 'fetch', kind: 'removed' }] }]);
+    // the plan shows the approved surface of a server it would update
+    const planned = await cli(['plan', '--repo', w.repo.dir, '--rev', pr, '--state-dir', w.stateDir]);
+    expect(planned.out).toContain(`approved tools of svc (${surface.hash.slice(7, 19)}): add, echo, fetch`);
+    st = await d.status();
+    expect(st.servers[0]).toMatchObject({ instanceId: serving, toolSurface: surface });
+    expect(st.history).toHaveLength(historyBefore);
+
     // the same, allowed in the spec (and a new description for echo): rolled out, the diff in history
     const allowed = w.repo.commit(
       w.server('svc', toolSurface({ ...V1, TOOLS: 'echo,add', TOOL_DESC_echo: 'Echoes the message back' }, { version: '3', tools: { allowRemoved: ['fetch'] } })),
