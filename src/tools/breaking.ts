@@ -1,7 +1,7 @@
 // Breaking tool changes: would a call an agent made to the version being replaced be refused by the
 // new one? A tool that is gone, or an input schema that accepts less than before. The check is on
 // plain JSON Schema keywords and errs on the side of "not breaking" where it cannot tell (anyOf,
-// oneOf, allOf, $ref, if/then, not, patternProperties are not analysed). Rules (docs/reference/tool-safety.md):
+// oneOf, allOf, $ref, if/then, not, patternProperties are not analysed). Rules (docs/reference/tool-surface.md):
 // - removed tool;
 // - new required property (added as required, or made required);
 // - removed property: a call that set it is refused (additionalProperties: false) or its argument
