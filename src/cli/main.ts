@@ -27,7 +27,17 @@ export interface Command {
   main?(argv: readonly string[], io: CliIO): Promise<number>;
 }
 
-export const COMMANDS: Command[] = [serveCommand, validateCommand, renderCommand, planCommand, bridgeCommand, statusCommand, historyCommand, toolsCommand, syncCommand];
+export const COMMANDS: Command[] = [
+  serveCommand,
+  validateCommand,
+  renderCommand,
+  planCommand,
+  bridgeCommand,
+  statusCommand,
+  historyCommand,
+  toolsCommand,
+  syncCommand,
+];
 
 function topHelp(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary.split('. ')[0].replace(/\.$/, '')}`);

@@ -60,11 +60,7 @@ export function toProbe(desired: readonly RenderedServer[], approved: Readonly<R
   return desired.filter((d) => approved[d.spec.name]?.specHash !== d.specHash);
 }
 
-export async function probe(
-  servers: readonly RenderedServer[],
-  snapshot: Snapshot,
-  approved: Readonly<Record<string, ApprovedTools>>,
-): Promise<ProbeResult[]> {
+export async function probe(servers: readonly RenderedServer[], snapshot: Snapshot, approved: Readonly<Record<string, ApprovedTools>>): Promise<ProbeResult[]> {
   if (servers.length === 0) return [];
   const dir = await mkdtemp(join(tmpdir(), 'mcp-gitops-probe-'));
   const runtime = createProcessRuntime({ stateDir: join(dir, 'state'), logger: pino({ level: 'silent' }) });

@@ -48,7 +48,14 @@ export function toolsText(v: ToolsView): string {
   const header = ['TOOL', 'DESCRIPTION', 'INPUT', 'OUTPUT', 'ANNOTATIONS', ...(drift ? ['DRIFT'] : [])];
   const rows = names.map((n) => {
     const t = v.toolSurface!.tools[n];
-    return [n, shortHash(t?.description), shortHash(t?.inputSchema), shortHash(t?.outputSchema), shortHash(t?.annotations), ...(drift ? [drift.get(n) ?? '-'] : [])];
+    return [
+      n,
+      shortHash(t?.description),
+      shortHash(t?.inputSchema),
+      shortHash(t?.outputSchema),
+      shortHash(t?.annotations),
+      ...(drift ? [drift.get(n) ?? '-'] : []),
+    ];
   });
   const driftLine = v.toolDrift ? `Drift:    since ${v.toolDrift.since ?? v.toolDrift.at ?? '-'}\n` : '';
   const body = names.length > 0 ? table(header, rows) : 'No tools.\n';

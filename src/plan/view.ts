@@ -167,7 +167,10 @@ export function formatPlan(v: PlanView): string {
   lines.push(changes === 0 ? 'no changes' : `${changes} change${changes === 1 ? '' : 's'}, ${count('keep')} kept`);
   for (const s of steps) {
     const a = s.action === 'keep' || s.action === 'prune' ? undefined : v.approved?.[s.server];
-    if (a) lines.push(`approved tools of ${s.server} (${a.surface.hash.replace(/^sha256:/, '').slice(0, 12)}): ${Object.keys(a.surface.tools).join(', ') || 'none'}`);
+    if (a)
+      lines.push(
+        `approved tools of ${s.server} (${a.surface.hash.replace(/^sha256:/, '').slice(0, 12)}): ${Object.keys(a.surface.tools).join(', ') || 'none'}`,
+      );
   }
   for (const n of v.notes) lines.push(`note: ${n}`);
   return `${lines.join('\n')}\n`;

@@ -31,7 +31,8 @@ export const REASONS = {
   RuntimeUnavailable:
     'The runtime failed for now (engine or API server down, resources exhausted). What runs stays; the retry converges from what is observed.',
   // ---- reserved for features that build on this list ----
-  BreakingToolChange: "A new version drops a tool or narrows a tool's input schema, and spec.tools.allowRemoved / allowBreaking do not name it: its gate failed, the rollout was reverted.",
+  BreakingToolChange:
+    "A new version drops a tool or narrows a tool's input schema, and spec.tools.allowRemoved / allowBreaking do not name it: its gate failed, the rollout was reverted.",
   ToolDrift: "Reserved: a running server's tools differ from the ones its gate saw.",
   CanaryFailed: 'Reserved: a canary step exceeded its error rate or latency budget.',
   CheckFailed: 'Reserved: an http, tcp or command health check failed.',

@@ -125,7 +125,15 @@ async function gateInstance(d: RenderedServer, inst: Instance, deps: ConvergeDep
   if (result.ok) {
     serves(deps, inst, d, result.surface);
     deps.emit({ type: 'gate.passed', server: name, commit: deps.commit, instanceId: inst.id, tools: result.tools.map((t) => t.name), seconds });
-    return { server: name, status: 'started', instance: pick(inst), tools: result.tools, surface: result.surface, seconds, passedAt: new Date(t1).toISOString() };
+    return {
+      server: name,
+      status: 'started',
+      instance: pick(inst),
+      tools: result.tools,
+      surface: result.surface,
+      seconds,
+      passedAt: new Date(t1).toISOString(),
+    };
   }
   if (result.code === 'cancelled') {
     if (fresh) await removeInstance(deps, inst, 'cancelled');

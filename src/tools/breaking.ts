@@ -35,7 +35,11 @@ export interface BreakingOptions {
  * The breaking changes from `before` to `after` (tool name -> input schema), minus those the spec
  * allows. A tool named in allowBreaking may also be removed (removal is the most breaking change).
  */
-export function breakingChanges(before: Readonly<Record<string, unknown>>, after: Readonly<Record<string, unknown>>, opts: BreakingOptions = {}): BreakingChange[] {
+export function breakingChanges(
+  before: Readonly<Record<string, unknown>>,
+  after: Readonly<Record<string, unknown>>,
+  opts: BreakingOptions = {},
+): BreakingChange[] {
   const allowRemoved = new Set([...(opts.allowRemoved ?? []), ...(opts.allowBreaking ?? [])]);
   const allowBreaking = new Set(opts.allowBreaking ?? []);
   const out: BreakingChange[] = [];

@@ -63,10 +63,21 @@ describe('tool surface on the process runtime', () => {
     expect(probed.code, probed.out + probed.err).toBe(1);
     expect(probed.out).toMatch(/^ {2}svc {2}1 -> 9 {2}\+search -fetch ~add\(inputSchema\)$/m);
     expect(probed.out).toContain('BREAKING: removed: fetch; add: new required property "c"');
-    const asJson = JSON.parse((await cli(['plan', '--probe', '--repo', w.repo.dir, '--rev', pr, '--server', d.url, '--state-dir', cliState, '-o', 'json'])).out) as {
+    const asJson = JSON.parse(
+      (await cli(['plan', '--probe', '--repo', w.repo.dir, '--rev', pr, '--server', d.url, '--state-dir', cliState, '-o', 'json'])).out,
+    ) as {
       servers: { server: string; diff: unknown; breaking: { tool: string }[] }[];
     };
-    expect(asJson.servers).toMatchObject([{ server: 'svc', diff: { added: ['search'], removed: ['fetch'] }, breaking: [{ tool: 'add', kind: 'schema' }, { tool: 'fetch', kind: 'removed' }] }]);
+    expect(asJson.servers).toMatchObject([
+      {
+        server: 'svc',
+        diff: { added: ['search'], removed: ['fetch'] },
+        breaking: [
+          { tool: 'add', kind: 'schema' },
+          { tool: 'fetch', kind: 'removed' },
+        ],
+      },
+    ]);
     // the plan shows the approved surface of a server it would update
     const planned = await cli(['plan', '--repo', w.repo.dir, '--rev', pr, '--state-dir', w.stateDir]);
     expect(planned.out).toContain(`approved tools of svc (${surface.hash.slice(7, 19)}): add, echo, fetch`);
@@ -76,7 +87,10 @@ describe('tool surface on the process runtime', () => {
 
     // the same, allowed in the spec (and a new description for echo): rolled out, the diff in history
     const allowed = w.repo.commit(
-      w.server('svc', toolSurface({ ...V1, TOOLS: 'echo,add', TOOL_DESC_echo: 'Echoes the message back' }, { version: '3', tools: { allowRemoved: ['fetch'] } })),
+      w.server(
+        'svc',
+        toolSurface({ ...V1, TOOLS: 'echo,add', TOOL_DESC_echo: 'Echoes the message back' }, { version: '3', tools: { allowRemoved: ['fetch'] } }),
+      ),
     );
     st = await w.converged(d, allowed, ['svc']);
     expect(st.history[0]).toMatchObject({

@@ -33,7 +33,14 @@ describe('tool surface in the rollout', () => {
     st = h.r.status();
     expect(st.history[0]).toMatchObject({ commit: ok, result: 'succeeded', toolChanges: { s: { added: ['search'], removed: ['fetch'], changed: [] } } });
     expect(Object.keys(st.servers[0].toolSurface!.tools)).toEqual(['echo', 'search']);
-    expect(h.timeline.events('server.tools').at(-1)).toEqual({ type: 'server.tools', server: 's', commit: ok, added: ['search'], removed: ['fetch'], changed: [] });
+    expect(h.timeline.events('server.tools').at(-1)).toEqual({
+      type: 'server.tools',
+      server: 's',
+      commit: ok,
+      added: ['search'],
+      removed: ['fetch'],
+      changed: [],
+    });
 
     // a new version with the same tools changes nothing of the surface: no diff recorded
     await h.deploy(file('s', { version: '4', tools: ['echo', 'search'] }));
@@ -52,7 +59,9 @@ describe('tool surface in the rollout', () => {
     expect(r2.status().servers[0]).toMatchObject({ phase: 'Running', toolSurface: surface });
     expect(h.timeline.events('gate.passed')).toHaveLength(1); // kept, not gated again
     expect(Object.keys(surface.tools)).toEqual(['echo', 'fetch']);
-    expect(surface.tools.echo).toEqual(surfaceOf([{ name: 'echo', description: 'echo tool', inputSchema: store.get().servers.s.toolInputSchemas!.echo }]).tools.echo);
+    expect(surface.tools.echo).toEqual(
+      surfaceOf([{ name: 'echo', description: 'echo tool', inputSchema: store.get().servers.s.toolInputSchemas!.echo }]).tools.echo,
+    );
   });
 
   it('a state file from before tool surfaces were kept loads, and the next version is not checked against nothing', async () => {

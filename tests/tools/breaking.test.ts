@@ -72,7 +72,11 @@ describe('breaking tool changes', () => {
 
   it('tighter bounds and a new or changed pattern are breaking', () => {
     const before = obj({ n: { type: 'number', minimum: 0, maximum: 10 }, s: { type: 'string', minLength: 1 }, l: { type: 'array', maxItems: 5 } });
-    const after = obj({ n: { type: 'number', minimum: 1, maximum: 9 }, s: { type: 'string', minLength: 1, maxLength: 3, pattern: '^x' }, l: { type: 'array', maxItems: 4 } });
+    const after = obj({
+      n: { type: 'number', minimum: 1, maximum: 9 },
+      s: { type: 'string', minLength: 1, maxLength: 3, pattern: '^x' },
+      l: { type: 'array', maxItems: 4 },
+    });
     // properties in name order
     expect(details(before, after)).toEqual([
       'maxItems of "l" lowered to 4',
@@ -85,7 +89,10 @@ describe('breaking tool changes', () => {
 
   it('nested objects and array items are compared, with the path', () => {
     const before = obj({ filter: obj({ limit: { type: 'number' } }), ids: { type: 'array', items: { type: ['string', 'number'] } } });
-    const after = obj({ filter: obj({ limit: { type: 'integer' }, tag: { type: 'string' } }, { required: ['tag'] }), ids: { type: 'array', items: { type: 'string' } } });
+    const after = obj({
+      filter: obj({ limit: { type: 'integer' }, tag: { type: 'string' } }, { required: ['tag'] }),
+      ids: { type: 'array', items: { type: 'string' } },
+    });
     expect(details(before, after)).toEqual([
       'new required property "filter.tag"',
       'type of "filter.limit" narrowed from number to integer',
