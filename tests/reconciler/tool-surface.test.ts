@@ -2,6 +2,7 @@
 // version that drops a tool is reverted with BreakingToolChange unless the spec allows it.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ActiveInstance, GatewayRouter } from '../../src/gateway/router.js';
 import { StateStore } from '../../src/state/store.js';
 import { surfaceOf } from '../../src/tools/surface.js';
 import { useHarness, file, type Harness } from './helpers/harness.js';
@@ -75,5 +76,25 @@ describe('tool surface in the rollout', () => {
     expect(st.history[0]).toMatchObject({ commit: next, result: 'succeeded' });
     expect(st.history[0].toolChanges).toBeUndefined();
     expect(Object.keys(h.store.get().servers.s.toolSurface!.tools)).toEqual(['echo']);
+  });
+
+  it('the gateway is handed the approved surface: at the gate for a new instance, from state for one kept after a restart', async () => {
+    const active: ActiveInstance[] = [];
+    const router = (): GatewayRouter => ({ setActive: (_s, i) => active.push(i), retire: () => Promise.resolve() });
+    h.source.commit(file('s', { tools: ['echo', 'fetch'] }));
+    const { store } = await StateStore.open(join(h.dir, 'state-router'));
+    const r1 = h.reconciler(store, h.runtime, { router: router() });
+    await r1.start();
+    await r1.idle();
+    const surface = r1.status().servers[0].toolSurface!;
+    expect(active.at(-1)).toMatchObject({ id: h.runtime.only('s').id, approvedSurface: surface });
+    await r1.stop();
+    active.length = 0;
+    const { store: again } = await StateStore.open(join(h.dir, 'state-router'));
+    const r2 = h.reconciler(again, h.runtime, { router: router() });
+    await r2.start();
+    await r2.idle();
+    expect(h.timeline.events('gate.passed')).toHaveLength(1); // kept: its surface comes from state
+    expect(active).toEqual([expect.objectContaining({ id: h.runtime.only('s').id, approvedSurface: surface })]);
   });
 });

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGate } from '../../../src/health/index.js';
-import { Reconciler, type ReconcilerLogger } from '../../../src/reconciler/reconciler.js';
+import { Reconciler, type ReconcilerDeps, type ReconcilerLogger } from '../../../src/reconciler/reconciler.js';
 import type { StatusView } from '../../../src/reconciler/status.js';
 import { createCompiler } from '../../../src/render/desired-state.js';
 import { NO_SECRETS } from '../../../src/render/secrets.js';
@@ -65,7 +65,7 @@ export interface Harness {
   /** Faults to inject: checking out a commit's working dir throws this while set. */
   faults: { workdir: Error | null };
   /** A reconciler over another store/runtime (restart simulations); stopped in cleanup. */
-  reconciler(store: StateStore, runtime: MemoryRuntime): Reconciler;
+  reconciler(store: StateStore, runtime: MemoryRuntime, extra?: Partial<ReconcilerDeps>): Reconciler;
   /** Requests a sync and waits until the queue is empty. */
   sync(reason?: string, force?: boolean): Promise<StatusView>;
   /** Commits, syncs, returns the commit. */
@@ -90,7 +90,7 @@ export async function createHarness(): Promise<Harness> {
   };
   const made: Reconciler[] = [];
   const faults: Harness['faults'] = { workdir: null };
-  const reconciler = (store: StateStore, rt: MemoryRuntime): Reconciler => {
+  const reconciler = (store: StateStore, rt: MemoryRuntime, extra: Partial<ReconcilerDeps> = {}): Reconciler => {
     const r = new Reconciler({
       source,
       runtime: rt,
@@ -104,6 +104,7 @@ export async function createHarness(): Promise<Harness> {
       workdirFor: () => (faults.workdir ? Promise.reject(faults.workdir) : Promise.resolve(dir)),
       endpointFor: (s) => `memory://${s.name}`,
       random: () => 0, // retries exactly 1 s, 2 s, 4 s... (no jitter)
+      ...extra,
     });
     r.events.on((event) => timeline.add({ op: 'event', event }));
     made.push(r);
