@@ -9,6 +9,7 @@ import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { resumeCommand, suspendCommand } from './commands/suspend.js';
 import { syncCommand } from './commands/sync.js';
+import { toolsCommand } from './commands/tools.js';
 import { validateCommand } from './commands/validate.js';
 import { helpText, parseOptions, UsageError, type OptionTable, type Values } from './options.js';
 
@@ -36,6 +37,7 @@ export const COMMANDS: Command[] = [
   bridgeCommand,
   statusCommand,
   historyCommand,
+  toolsCommand,
   syncCommand,
   suspendCommand,
   resumeCommand,

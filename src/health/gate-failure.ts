@@ -9,6 +9,7 @@ export const GATE_FAILURE_REASONS: Readonly<Record<GateFailureCode, Reason>> = {
   timeout: 'HandshakeTimeout',
   'handshake-failed': 'HandshakeFailed',
   'missing-tools': 'ToolMissing',
+  'breaking-tools': 'BreakingToolChange',
   unhealthy: 'HealthCheckFailed',
   'check-failed': 'CheckFailed',
   cancelled: 'Cancelled',

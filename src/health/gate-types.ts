@@ -4,6 +4,7 @@ import type { DesiredServer } from '../spec/desired.js';
 import type { Clock } from './clock.js';
 import type { Logger } from '../runtimes/logger.js';
 import type { CheckContext } from './checks/check-context.js';
+import type { ListedTool, ToolSurface } from '../tools/surface.js';
 
 export interface GateOptions {
   runtime: Runtime;
@@ -22,10 +23,8 @@ export interface GateOptions {
   checks?: CheckContext;
 }
 
-export interface GateTool {
-  name: string;
-  description?: string;
-}
+/** A tool as the server listed it at the gate (what agents see of it: the tool surface). */
+export type GateTool = ListedTool;
 
 /** Why a gate failed, for code that must react (never branch on `reason`). */
 export type GateFailureCode =
@@ -34,8 +33,9 @@ export type GateFailureCode =
   | 'timeout' // no handshake / no tools/list answer within health.timeoutSeconds
   | 'handshake-failed' // the server answered, but the MCP handshake failed for good
   | 'missing-tools' // tools/list lacks some of health.expectTools
+  | 'breaking-tools' // the new version drops tools or narrows input schemas (src/tools/breaking.ts)
   | 'unhealthy' // stopped answering during stabilization
   | 'check-failed' // a critical health.checks entry failed (with its retries)
   | 'cancelled'; // the caller aborted
 
-export type GateResult = { ok: true; tools: GateTool[] } | { ok: false; reason: string; code: GateFailureCode };
+export type GateResult = { ok: true; tools: GateTool[]; surface: ToolSurface } | { ok: false; reason: string; code: GateFailureCode };

@@ -12,6 +12,7 @@ import { runGateChecks } from './checks/gate-checks.js';
 import { assertRunning, exitReason } from './instance-status.js';
 import { listAllTools, missingTools } from './list-tools.js';
 import { stabilize } from './stabilize.js';
+import { surfaceOf } from '../tools/surface.js';
 
 const DEFAULT_CLIENT_INFO = { name: 'mcp-gitops-health-gate', version: '1' };
 
@@ -77,7 +78,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
       });
     }
     o.logger?.info({ instanceId, server: server.name, tools: tools.length }, 'health gate passed');
-    return { ok: true, tools };
+    return { ok: true, tools, surface: surfaceOf(tools) };
   } catch (err) {
     const failure = latch.failure ?? (await explain(o, err));
     o.logger?.warn({ instanceId, server: server.name, reason: failure.reason }, 'health gate failed');

@@ -2,6 +2,7 @@
 // (same spec-hash, started no later than its gate passed). An instance of that spec started later,
 // e.g. by a revert a crash interrupted, never passed one and is gated again.
 import type { AppliedServer } from '../state/model.js';
+import type { ApprovedTools } from './view.js';
 
 /** The tools it showed when its gate passed, or null when it never passed one on record. */
 export function recordedTools(rec: AppliedServer | undefined, inst: { specHash: string; startedAt: string }): string[] | null {
@@ -17,4 +18,13 @@ export function versionFromRecords(
     const rec = records[inst.labels.server];
     return rec?.specHash === inst.labels.specHash ? rec.version : undefined;
   };
+}
+
+/** The tool surfaces on record, per server (records from before surfaces were kept have none). */
+export function approvedTools(records: Readonly<Record<string, AppliedServer>>): Record<string, ApprovedTools> {
+  const out: Record<string, ApprovedTools> = {};
+  for (const r of Object.values(records)) {
+    if (r.toolSurface) out[r.name] = { version: r.version, specHash: r.specHash, surface: r.toolSurface, inputSchemas: r.toolInputSchemas ?? {} };
+  }
+  return out;
 }

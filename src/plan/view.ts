@@ -2,6 +2,7 @@
 // the CLI and from a daemon's GET /plan, and rendered as one table for people.
 import { maskCredentials } from '../render/mask.js';
 import type { RolloutStrategy } from '../spec/desired.js';
+import type { ToolSurface } from '../tools/surface.js';
 import type { Plan, PruneStep, ServerAction, ServerStep } from './plan.js';
 
 /** Where the observed side came from. */
@@ -39,6 +40,15 @@ export interface StepView {
   note?: string;
 }
 
+/** A server's tool surface approved at its last passed gate (state): what a new version is compared with. */
+export interface ApprovedTools {
+  version: string;
+  specHash: string;
+  surface: ToolSurface;
+  /** Each tool's input schema then (for breaking-change checks: `plan --probe`). */
+  inputSchemas: Record<string, unknown>;
+}
+
 export interface PlanView {
   /** The commit whose servers are planned (null: nothing applied yet, the empty set). */
   commit: string | null;
@@ -52,6 +62,8 @@ export interface PlanView {
   prune: StepView[];
   /** Remarks for people (an invalid head, a failed commit not retried). */
   notes: string[];
+  /** Per recorded server, the tool surface approved now (absent: none recorded, or an older daemon). */
+  approved?: Record<string, ApprovedTools>;
 }
 
 export interface ViewMeta {
@@ -61,6 +73,7 @@ export interface ViewMeta {
   source: PlanSource;
   against: string;
   notes?: string[];
+  approved?: Record<string, ApprovedTools>;
 }
 
 function stepView(s: ServerStep, wave: number): StepView {
@@ -95,6 +108,7 @@ export function planView(p: Plan, meta: ViewMeta): PlanView {
     waves: p.waves.map((w, i) => w.map((s) => stepView(s, i + 1))),
     prune: p.prune.map(pruneView),
     notes: [...(meta.notes ?? [])],
+    ...(meta.approved && Object.keys(meta.approved).length > 0 && { approved: meta.approved }),
   };
 }
 
@@ -156,6 +170,13 @@ export function formatPlan(v: PlanView): string {
   const count = (a: StepView['action']): number => steps.filter((s) => s.action === a).length;
   const changes = steps.filter((s) => s.action !== 'keep').length;
   lines.push(changes === 0 ? 'no changes' : `${changes} change${changes === 1 ? '' : 's'}, ${count('keep')} kept`);
+  for (const s of steps) {
+    const a = s.action === 'keep' || s.action === 'prune' ? undefined : v.approved?.[s.server];
+    if (a)
+      lines.push(
+        `approved tools of ${s.server} (${a.surface.hash.replace(/^sha256:/, '').slice(0, 12)}): ${Object.keys(a.surface.tools).join(', ') || 'none'}`,
+      );
+  }
   for (const n of v.notes) lines.push(`note: ${n}`);
   return `${lines.join('\n')}\n`;
 }

@@ -33,7 +33,8 @@ export const REASONS = {
   RuntimeUnavailable:
     'The runtime failed for now (engine or API server down, resources exhausted). What runs stays; the retry converges from what is observed.',
   // ---- reserved for features that build on this list ----
-  BreakingToolChange: 'Reserved: a rollout would remove or change a tool clients rely on.',
+  BreakingToolChange:
+    "A new version drops a tool or narrows a tool's input schema, and spec.tools.allowRemoved / allowBreaking do not name it: its gate failed, the rollout was reverted.",
   ToolDrift: "Reserved: a running server's tools differ from the ones its gate saw.",
   CanaryFailed: 'Reserved: a canary step exceeded its error rate or latency budget.',
   CheckFailed:

@@ -13,6 +13,7 @@ import { GATE_FAILURE_REASONS, type GateResult, type GateTool } from '../health/
 import type { Reason } from '../reasons/reasons.js';
 import type { Instance, Runtime } from '../runtimes/runtime.js';
 import type { DesiredServer, RenderedServer } from '../spec/desired.js';
+import type { ToolSurface } from '../tools/surface.js';
 import { afterWaves } from '../plan/after-waves.js';
 import { plan, type ObservedInstance, type Plan, type ServerStep } from '../plan/plan.js';
 import type { EventSink } from './events.js';
@@ -36,6 +37,8 @@ export interface ConvergeDeps {
   retirements: Retirements;
   /** The tools an instance showed when it passed a gate (now or earlier); null = never gated: gate it. */
   verified: (instance: Instance) => GateTool[] | null;
+  /** The tool surface a verified instance was approved with (its gate, now or on record), if known. */
+  approvedSurface?: (instance: Instance) => ToolSurface | undefined;
   /**
    * true (a sync): the first failed gate cancels the wave's other gates and stops; nothing is pruned.
    * false (revert, drift repair): keep going past failures, then prune what is safe to prune.
@@ -58,6 +61,8 @@ export interface ServerOutcome {
   /** Why it failed, from the status vocabulary (failed only). */
   code?: Reason;
   tools?: GateTool[];
+  /** Its tool surface as approved at its gate (started: now; kept: earlier), when known. */
+  surface?: ToolSurface;
   /** How long the gate took, and when it passed (started only). */
   seconds?: number;
   passedAt?: string;
@@ -101,8 +106,14 @@ function pick(inst: Instance): Pick<Instance, 'id' | 'startedAt' | 'labels'> {
   return { id: inst.id, startedAt: inst.startedAt, labels: inst.labels };
 }
 
-function serves(deps: ConvergeDeps, inst: Instance, d: RenderedServer): void {
-  deps.router?.setActive(inst.labels.server, { id: inst.id, endpoint: inst.endpoint, server: d, ctx: { commit: inst.labels.commit, workdir: deps.workdir } });
+function serves(deps: ConvergeDeps, inst: Instance, d: RenderedServer, surface: ToolSurface | undefined): void {
+  deps.router?.setActive(inst.labels.server, {
+    id: inst.id,
+    endpoint: inst.endpoint,
+    server: d,
+    ctx: { commit: inst.labels.commit, workdir: deps.workdir },
+    ...(surface && { approvedSurface: surface }),
+  });
 }
 
 /** Gates `inst`; on failure removes it (unless the caller cancelled a gate of an instance it did not start). */
@@ -113,9 +124,17 @@ async function gateInstance(d: RenderedServer, inst: Instance, deps: ConvergeDep
   const t1 = (deps.now ?? Date.now)();
   const seconds = (t1 - t0) / 1000;
   if (result.ok) {
-    serves(deps, inst, d);
+    serves(deps, inst, d, result.surface);
     deps.emit({ type: 'gate.passed', server: name, commit: deps.commit, instanceId: inst.id, tools: result.tools.map((t) => t.name), seconds });
-    return { server: name, status: 'started', instance: pick(inst), tools: result.tools, seconds, passedAt: new Date(t1).toISOString() };
+    return {
+      server: name,
+      status: 'started',
+      instance: pick(inst),
+      tools: result.tools,
+      surface: result.surface,
+      seconds,
+      passedAt: new Date(t1).toISOString(),
+    };
   }
   if (result.code === 'cancelled') {
     if (fresh) await removeInstance(deps, inst, 'cancelled');
@@ -133,9 +152,11 @@ async function rollOne(step: ServerStep, byId: ReadonlyMap<string, Instance>, de
   const { server: name, desired: d } = step;
   const inst = step.instance === undefined ? undefined : byId.get(step.instance);
   switch (step.action) {
-    case 'keep':
-      serves(deps, inst!, d);
-      return { server: name, status: 'kept', instance: pick(inst!), tools: deps.verified(inst!) ?? [] };
+    case 'keep': {
+      const surface = deps.approvedSurface?.(inst!);
+      serves(deps, inst!, d, surface);
+      return { server: name, status: 'kept', instance: pick(inst!), tools: deps.verified(inst!) ?? [], ...(surface && { surface }) };
+    }
     case 'skip':
       return { server: name, status: 'skipped' };
     case 'verify':

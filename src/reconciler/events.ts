@@ -1,6 +1,7 @@
 // What the reconciler tells the world: one typed event stream feeding logs, /events and status.
 // `code` is always a status reason (docs/reference/status-reasons.md); `reason` and `message` are text.
 import type { EnvironmentReason, Reason } from '../reasons/reasons.js';
+import type { SurfaceDiff } from '../tools/diff.js';
 
 export type ReconcileEvent =
   | { type: 'sync.started'; syncId: number; commit: string; reason: string }
@@ -12,6 +13,8 @@ export type ReconcileEvent =
   | { type: 'server.waiting'; server: string; commit: string; message: string; reason?: string }
   | { type: 'gate.passed'; server: string; commit: string; instanceId: string; tools: string[]; seconds: number }
   | { type: 'gate.failed'; server: string; commit: string; reason: string; code: Reason; seconds: number }
+  /** A sync rolled out a server whose tool surface changed against the version it replaced. */
+  | { type: 'server.tools'; server: string; commit: string; added: string[]; removed: string[]; changed: SurfaceDiff['changed'] }
   | { type: 'server.removed'; server: string; instanceId: string; why: string }
   | { type: 'revert.started'; syncId: number; from: string; to: string | null; reason: string; code: Reason }
   | { type: 'drift.repaired'; server: string; instanceId: string; why: string }

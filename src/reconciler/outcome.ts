@@ -1,8 +1,10 @@
 // What a sync ended with, and how that is written into the durable state: the one place where
 // applied, lastGood, failedRevision, history and the server records change.
+import type { GateTool } from '../health/index.js';
 import type { Reason } from '../reasons/reasons.js';
 import type { RenderedServer } from '../spec/desired.js';
 import type { DaemonState, SyncResult } from '../state/model.js';
+import type { SurfaceDiff } from '../tools/diff.js';
 import { StateStore } from '../state/store.js';
 import type { ConvergeOutcome } from './converge.js';
 import type { SyncErrorCode } from './errors.js';
@@ -25,6 +27,8 @@ export type Outcome =
       commit: string;
       message: string;
       errors?: string[];
+      /** Per server rolled out, its tool-surface diff against the version it replaced (see toolChanges). */
+      toolChanges?: Record<string, SurfaceDiff>;
       landed?: Landed;
       /** the runtime may hold a mix of commits: repair from the applied commit at once. */
       repair?: boolean;
@@ -67,6 +71,7 @@ function writeResult(s: DaemonState, o: Extract<Outcome, { kind: 'result' }>, sy
     message: o.message,
     reason: o.reason,
     ...(o.errors && { errors: o.errors }),
+    ...(o.toolChanges && { toolChanges: o.toolChanges }),
   });
   const failed = (): void => {
     // a revert records the reason before it starts (crash-safe); keep that one
@@ -107,7 +112,12 @@ function writeRecords(s: DaemonState, landed: Landed): void {
       specHash: d.specHash,
       deployedAt: o.passedAt ?? o.instance.startedAt,
       tools: (o.tools ?? []).map((t) => t.name),
+      ...(o.surface && { toolSurface: o.surface, toolInputSchemas: inputSchemas(o.tools ?? []) }),
       ...(d.spec.port !== undefined && { port: d.spec.port }),
     };
   }
+}
+
+function inputSchemas(tools: readonly GateTool[]): Record<string, unknown> {
+  return Object.fromEntries(tools.map((t) => [t.name, t.inputSchema ?? null]));
 }

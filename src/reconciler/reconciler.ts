@@ -5,7 +5,7 @@ import type { EnvironmentReason, Reason } from '../reasons/reasons.js';
 import type { GateTool } from '../health/index.js';
 import type { CheckStatus } from '../health/checks/check-status.js';
 import type { ServingInstance } from '../health/checks/monitor.js';
-import { recordedTools, versionFromRecords } from '../plan/verified.js';
+import { approvedTools, recordedTools, versionFromRecords } from '../plan/verified.js';
 import { planView, type PlanView } from '../plan/view.js';
 import type { DesiredState } from '../render/desired-state.js';
 import type { Instance, Runtime } from '../runtimes/runtime.js';
@@ -27,6 +27,8 @@ import { ServerBoard, type CrashReason } from './server-board.js';
 import { daemonPhase, type ServerStatus, type StatusView } from './status.js';
 import { SyncSteps, type ConvergeMode, type Step, type SyncCtx } from './sync-steps.js';
 import { TriggerQueue, type Trigger } from './trigger-queue.js';
+import { refusedTools } from './tool-changes.js';
+import type { ToolSurface } from '../tools/surface.js';
 
 export interface SpecSource {
   head(): Promise<string>;
@@ -98,6 +100,8 @@ export class Reconciler {
   private readonly fault: (e: unknown, stage: FaultStage) => EnvironmentReason | null;
   /** Instances that passed a gate in this run, with their tools. */
   private readonly gated = new Map<string, GateTool[]>();
+  /** ... and the tool surface approved at that gate. */
+  private readonly surfaces = new Map<string, ToolSurface>();
   private nextSyncId: number;
   private current: SyncCtx | null = null;
   /** The status while a sync's outcome is being recorded. */
@@ -363,7 +367,7 @@ export class Reconciler {
   ): Promise<ConvergeOutcome> {
     return converge(desired, {
       runtime: this.deps.runtime,
-      gate: this.deps.gate,
+      gate: this.toolGate(mode.failFast),
       commit,
       workdir,
       signal,
@@ -371,6 +375,7 @@ export class Reconciler {
       emit: (e) => this.onEvent(e),
       now: () => this.clock.now(),
       verified: this.verified(),
+      approvedSurface: this.approvedSurface(),
       retirements: this.retirements,
       isTransient: (e) => this.fault(e, 'runtime') !== null,
       ...(this.deps.router && { router: this.deps.router }),
@@ -386,6 +391,31 @@ export class Reconciler {
       this.gated.get(i.id) ??
       recordedTools(records[i.labels.server], { specHash: i.labels.specHash, startedAt: i.startedAt })?.map((name) => ({ name })) ??
       null;
+  }
+
+  /**
+   * The health gate, then (a rollout: `checkBreaking`) the breaking-change check of the new tools
+   * against the version on record; what passes is remembered with its tools and surface.
+   */
+  private toolGate(checkBreaking: boolean): GateFn {
+    return async (o) => {
+      const result = await this.deps.gate(o);
+      if (!result.ok) return result;
+      const refused = checkBreaking ? refusedTools(this.deps.store.get().servers[o.server.name], o.server, result.tools) : null;
+      if (refused) return { ok: false, code: 'breaking-tools', reason: refused };
+      this.gated.set(o.instanceId, result.tools);
+      this.surfaces.set(o.instanceId, result.surface);
+      return result;
+    };
+  }
+
+  /** The surface approved for an instance: at its gate in this run, or on record for its spec. */
+  private approvedSurface(): (i: Instance) => ToolSurface | undefined {
+    const records = this.deps.store.get().servers;
+    return (i) => {
+      const rec = records[i.labels.server];
+      return this.surfaces.get(i.id) ?? (rec?.specHash === i.labels.specHash ? rec.toolSurface : undefined);
+    };
   }
 
   /**
@@ -429,6 +459,7 @@ export class Reconciler {
       source: 'daemon',
       against: `its ${this.deps.runtimeName ?? ''} runtime, live`.replace('  ', ' '),
       notes,
+      approved: approvedTools(st.servers),
     });
   }
 
@@ -538,6 +569,8 @@ export class Reconciler {
     }
     const level = o.result === 'succeeded' ? 'info' : 'warn';
     this.deps.logger[level]({ syncId: ctx.id, commit: o.commit, result: o.result, reason: ctx.reason, durationSeconds }, `sync ${o.result}: ${o.message}`);
+    for (const [server, d] of Object.entries(o.toolChanges ?? {}))
+      this.events.emit({ type: 'server.tools', server, commit: o.commit, added: d.added, removed: d.removed, changed: d.changed });
     this.events.emit({ type: 'sync.finished', syncId: ctx.id, commit: o.commit, result: o.result, code: o.reason, message: o.message, durationSeconds });
     if (o.repair) this.requestSync('repair');
   }
@@ -593,12 +626,15 @@ export class Reconciler {
   }
 
   private onEvent(e: ReconcileEvent): void {
-    if (e.type === 'gate.passed')
+    if (e.type === 'gate.passed' && !this.gated.has(e.instanceId))
       this.gated.set(
         e.instanceId,
         e.tools.map((name) => ({ name })),
       );
-    if (e.type === 'server.removed') this.gated.delete(e.instanceId);
+    if (e.type === 'server.removed') {
+      this.gated.delete(e.instanceId);
+      this.surfaces.delete(e.instanceId);
+    }
     this.board.onEvent(e);
     this.events.emit(e);
   }

@@ -96,7 +96,13 @@ export class ServerBoard {
       const base =
         rec && rec.specHash === d.specHash
           ? fromRecord(rec)
-          : { ...blank(name), version: d.masked.version, commit: o.instance.labels.commit, tools: (o.tools ?? []).map((t) => t.name) };
+          : {
+              ...blank(name),
+              version: d.masked.version,
+              commit: o.instance.labels.commit,
+              tools: (o.tools ?? []).map((t) => t.name),
+              ...(o.surface && { toolSurface: o.surface }),
+            };
       const what = o.status === 'started' ? `health gate passed in ${(o.seconds ?? 0).toFixed(1)}s` : 'running';
       this.servers.set(name, {
         ...base,
@@ -162,5 +168,12 @@ function blank(name: string): ServerStatus {
 }
 
 function fromRecord(rec: AppliedServer): ServerStatus {
-  return { ...blank(rec.name), version: rec.version, commit: rec.commit, deployedAt: rec.deployedAt, tools: rec.tools ?? [] };
+  return {
+    ...blank(rec.name),
+    version: rec.version,
+    commit: rec.commit,
+    deployedAt: rec.deployedAt,
+    tools: rec.tools ?? [],
+    ...(rec.toolSurface && { toolSurface: rec.toolSurface }),
+  };
 }

@@ -2,6 +2,7 @@
 // what happened, what happens now.
 import type { CheckStatus } from '../health/checks/check-status.js';
 import type { Reason } from '../reasons/reasons.js';
+import type { ToolSurface } from '../tools/surface.js';
 import { resultReason, type DaemonState, type FailedRevision, type HistoryEntry, type Suspension } from '../state/model.js';
 
 export type DaemonPhase = 'Pending' | 'Progressing' | 'Synced' | 'Degraded' | 'Failed' | 'Suspended';
@@ -20,6 +21,8 @@ export interface ServerStatus {
   reason: Reason;
   message: string;
   tools: string[];
+  /** Its tool surface approved at its gate: the overall hash and each tool's part hashes. */
+  toolSurface?: ToolSurface;
   restarts: number;
   /** The runtime instance serving it now (process: its record in <state-dir>/instances). */
   instanceId?: string | null;

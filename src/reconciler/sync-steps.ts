@@ -15,6 +15,7 @@ import type { EventBus } from './events.js';
 import type { FaultStage } from './faults.js';
 import type { Outcome } from './outcome.js';
 import type { RenderedCommits } from './rendered-commits.js';
+import { toolChanges } from './tool-changes.js';
 
 export type Phase = 'resolving' | 'loading' | 'rolling-out' | 'reverting' | 'repairing';
 
@@ -184,12 +185,14 @@ export class SyncSteps {
     if (out.ok) {
       this.env.rendered.remember({ commit, servers: desired, workdir });
       const n = [...out.outcomes.values()].filter((o) => o.status === 'started').length;
+      const changes = toolChanges(this.env.store.get().servers, out);
       return {
         kind: 'result',
         result: 'succeeded',
         reason: 'Synced',
         commit,
         message: `${n} server${n === 1 ? '' : 's'} rolled out, ${out.pruned.length} pruned`,
+        ...(changes && { toolChanges: changes }),
         landed: { out, desired, commit, workdir },
       };
     }

@@ -1,6 +1,8 @@
 // What the daemon remembers across restarts (state survives restarts: docs/reference/status-reasons.md
 // lists the reasons history entries carry).
 import type { Reason } from '../reasons/reasons.js';
+import type { SurfaceDiff } from '../tools/diff.js';
+import type { ToolSurface } from '../tools/surface.js';
 
 export type SyncResult = 'succeeded' | 'reverted' | 'invalid' | 'superseded' | 'failed';
 
@@ -16,6 +18,11 @@ export interface HistoryEntry {
   reason: Reason;
   /** Validation errors (invalid) or gate failures (reverted), secret-free. */
   errors?: string[];
+  /**
+   * Per server rolled out by this sync, what changed of its tool surface against the version it
+   * replaced (a first deploy: every tool added). Servers whose surface did not change are left out.
+   */
+  toolChanges?: Record<string, SurfaceDiff>;
 }
 
 export interface FailedRevision {
@@ -32,6 +39,10 @@ export interface AppliedServer {
   specHash: string;
   deployedAt: string;
   tools?: string[];
+  /** Its tool surface as its gate saw it (hashes): the approved surface. Absent in older state files. */
+  toolSurface?: ToolSurface;
+  /** Each tool's input schema as its gate saw it: what the next version is checked against (breaking changes). */
+  toolInputSchemas?: Record<string, unknown>;
   /** The port it listens on (HTTP transports), so a plan knows blue-green must recreate. */
   port?: number;
 }

@@ -22,6 +22,8 @@ export interface Spec {
   /** docker: the image, and the executable inside it (default: this node). */
   image?: string;
   command?: string;
+  /** spec.tools */
+  tools?: { allowRemoved?: string[]; allowBreaking?: string[] };
 }
 
 /** One MCPServer document; every process it starts carries E2E_RUN=<marker> in its environment. */
@@ -38,6 +40,7 @@ export function mcpServer(marker: string, name: string, s: Spec): string {
     ...(s.enabled === false && { enabled: false }),
     health: { timeoutSeconds: s.timeoutSeconds ?? 15, expectTools: s.expectTools ?? [], ...(s.checks && { checks: s.checks }) },
     ...(s.strategy && { rollout: { strategy: s.strategy } }),
+    ...(s.tools && { tools: s.tools }),
   };
   return `apiVersion: mcp-gitops/v1\nkind: MCPServer\nmetadata:\n  name: ${name}\nspec: ${JSON.stringify(spec)}\n`;
 }
@@ -63,3 +66,6 @@ export const partial = (o: Partial<Spec> = {}): Spec => ({ args: [fixture('parti
 
 /** A dependency-free MCP server (stdio, one `echo` tool): many fit in memory. */
 export const minimalStdio = (o: Partial<Spec> = {}): Spec => ({ args: [fixture('minimal-stdio.mjs')], expectTools: ['echo'], ...o });
+
+/** tool-surface.mjs: its tools, descriptions and input schemas from `env` (see the fixture). */
+export const toolSurface = (env: Record<string, string>, o: Partial<Spec> = {}): Spec => ({ args: [fixture('tool-surface.mjs')], env, ...o });

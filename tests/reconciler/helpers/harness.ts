@@ -25,6 +25,8 @@ export interface ServerOpts {
   expectTools?: string[];
   timeoutSeconds?: number;
   enabled?: boolean;
+  /** spec.tools.allowRemoved */
+  allowRemoved?: string[];
 }
 
 /** One MCPServer document as it would be committed. */
@@ -40,6 +42,7 @@ export function serverYaml(name: string, o: ServerOpts = {}): string {
     env,
     ...(o.dependsOn && { dependsOn: o.dependsOn }),
     ...(o.enabled === false && { enabled: false }),
+    ...(o.allowRemoved && { tools: { allowRemoved: o.allowRemoved } }),
     health: { timeoutSeconds: o.timeoutSeconds ?? 5, expectTools: o.expectTools ?? [] },
     rollout: { strategy: o.strategy ?? 'blue-green' },
   };
