@@ -27,10 +27,12 @@ export const REASONS = {
   DependencyNotReady: 'Reserved: not rolled out because a server it depends on (dependsOn) did not become healthy.',
   // ---- kubernetes: why a new pod waits (shown within one poll) or cannot start ----
   ContainerCreating: 'Kubernetes: the pod is scheduled and its container is being created (image pull, volumes); the start waits.',
-  Unschedulable: 'Kubernetes: no node can take the pod now (resources, taints, selectors); the start waits (an autoscaler may add a node) up to its 5 min readiness timeout.',
+  Unschedulable:
+    'Kubernetes: no node can take the pod now (resources, taints, selectors); the start waits (an autoscaler may add a node) up to its 5 min readiness timeout.',
   ImagePullBackOff: 'Kubernetes: the image cannot be pulled (missing, private, wrong tag); the start fails at once, without waiting for a timeout.',
   ErrImagePull: 'Kubernetes: pulling the image failed (missing, private, wrong tag); the start fails at once, without waiting for a timeout.',
-  CreateContainerConfigError: 'Kubernetes: the container cannot be configured (a Secret or ConfigMap key it needs is missing); the start fails at once, without waiting for a timeout.',
+  CreateContainerConfigError:
+    'Kubernetes: the container cannot be configured (a Secret or ConfigMap key it needs is missing); the start fails at once, without waiting for a timeout.',
   // ---- the machine, not the commit: retried with backoff, never quarantined (phase Degraded) ----
   StateWriteFailed:
     'The state directory cannot be written (disk full, read-only, permission, no file descriptors). Nothing acts until it can; what runs stays served.',

@@ -146,6 +146,7 @@ function normalize(input: RenderServerInput, version: string, f: ServerFields): 
       timeoutSeconds: f.health?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
       expectTools: f.health?.expectTools ?? [],
       stabilizationSeconds: f.health?.stabilizationSeconds ?? 0,
+      ...(f.health?.restartsAllowed !== undefined && { restartsAllowed: f.health.restartsAllowed }),
     },
     rollout: { strategy: f.rollout?.strategy ?? 'blue-green' },
     ...(f.gateway !== undefined && { gateway: { ...f.gateway } }),

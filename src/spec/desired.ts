@@ -19,7 +19,8 @@ export interface DesiredServer {
   path?: string;
   env: Record<string, string>;
   dependsOn: string[];
-  health: { timeoutSeconds: number; expectTools: string[]; stabilizationSeconds: number };
+  /** restartsAllowed: kubernetes only; absent unless written (so the spec hash of servers without it is unchanged). */
+  health: { timeoutSeconds: number; expectTools: string[]; stabilizationSeconds: number; restartsAllowed?: number };
   rollout: { strategy: RolloutStrategy };
   /** spec.gateway as written (absent when not set, so the spec hash of servers without it is unchanged). */
   gateway?: GatewaySettings;

@@ -74,6 +74,7 @@ export interface Health {
 timeoutSeconds?: number
 expectTools?: string[]
 stabilizationSeconds?: number
+restartsAllowed?: number
 }
 export interface Rollout {
 strategy?: ("blue-green" | "recreate")

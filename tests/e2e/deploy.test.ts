@@ -106,8 +106,7 @@ describe.each(RUNTIMES.map((rt) => [rt.name, rt] as const))('deploy on the %s ru
     const st = await w.converged(d, sha, ['a', 'b', 'c']);
     // the daemon's own account, in the order it happened (replayed from the first event)
     const sse = await SseStream.open(`${d.url}/events`, { 'last-event-id': '0' });
-    const at = (event: string, server: string): number =>
-      sse.events.findIndex((e) => e.event === event && e.data.server === server && e.data.commit === sha);
+    const at = (event: string, server: string): number => sse.events.findIndex((e) => e.event === event && e.data.server === server && e.data.commit === sha);
     try {
       await sse.until('c to pass its gate', () => at('gate.passed', 'c') >= 0);
     } finally {

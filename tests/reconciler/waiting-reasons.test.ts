@@ -24,7 +24,12 @@ describe('waiting reasons', () => {
     const y = h.source.commit({ ...file('a'), ...file('s', { version: '2' }) }); // the waiting start is given up
     h.r.requestSync('commit');
     await h.r.idle();
-    expect(h.r.status().history.slice(0, 2).map((e) => [e.commit, e.result])).toEqual([
+    expect(
+      h.r
+        .status()
+        .history.slice(0, 2)
+        .map((e) => [e.commit, e.result]),
+    ).toEqual([
       [y, 'succeeded'],
       [x, 'superseded'],
     ]);
