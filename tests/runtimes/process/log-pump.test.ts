@@ -38,12 +38,12 @@ async function writer(pipe: string): Promise<{ child: ChildProcess; write: (coun
   closeSync(fd);
   children.push(child);
   let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   return {
     child,
     write: async (count, size = 10) => {
       const before = out.split('done').length;
-      child.stdin.write(`${count} ${size}\n`);
+      child.stdin!.write(`${count} ${size}\n`);
       await waitFor('the writer to finish', () => out.split('done').length > before, 10_000);
     },
   };
