@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 /** A child whose stderr is the pipe: it writes `count` lines of `size` bytes on each line of stdin, then says done. */
-async function writer(pipe: string): Promise<{ child: ChildProcess; write: (count: number, size?: number) => Promise<void> }> {
+function writer(pipe: string): { child: ChildProcess; write: (count: number, size?: number) => Promise<void> } {
   const fd = openPipeForChild(pipe);
   const script = `
     const rl = require('node:readline').createInterface({ input: process.stdin });
@@ -61,7 +61,7 @@ describe('log pump', () => {
     const pipe = join(dir, 'a.pipe');
     expect(await makeLogPipe(pipe)).toBe(true);
     const log = join(dir, 'missing', 'a.log'); // cannot be written: its directory does not exist
-    const w = await writer(pipe);
+    const w = writer(pipe);
     const pump = pumpOf(pipe, log);
     await w.write(100);
     await waitFor('the pump to have read the lines', () => pump.tail().at(-1)?.startsWith('line 99 '));
@@ -75,7 +75,7 @@ describe('log pump', () => {
   it('nobody reads (a daemon restart): the server does not die of EPIPE; the next reader gets what it wrote meanwhile', async () => {
     const pipe = join(dir, 'b.pipe');
     expect(await makeLogPipe(pipe)).toBe(true);
-    const w = await writer(pipe);
+    const w = writer(pipe);
     await w.write(100); // under the pipe's 64 KiB buffer
     expect(w.child.exitCode).toBeNull();
     const log = join(dir, 'b.log');
@@ -89,7 +89,7 @@ describe('log pump', () => {
     const pipe = join(dir, 'c.pipe');
     expect(await makeLogPipe(pipe)).toBe(true);
     const log = join(dir, 'c.log');
-    const w = await writer(pipe);
+    const w = writer(pipe);
     const pump = pumpOf(pipe, log, 64 * 1024);
     for (let i = 0; i < 10; i++) await w.write(200, 500); // ~1 MiB in all
     await waitFor('the last line read', () => pump.tail().at(-1)?.startsWith('line 1999 '));
@@ -101,7 +101,7 @@ describe('log pump', () => {
   it('the pump reports the end once the server exits, with its last lines in memory', async () => {
     const pipe = join(dir, 'd.pipe');
     expect(await makeLogPipe(pipe)).toBe(true);
-    const w = await writer(pipe);
+    const w = writer(pipe);
     const pump = pumpOf(pipe, join(dir, 'd.log'));
     await w.write(60);
     w.child.stdin?.end();
