@@ -3,7 +3,7 @@
 // blamed (no failed or reverted entry, no failedRevision), /status says Degraded with the reason,
 // svc answers through the gateway throughout, and once the fault is gone the daemon converges to
 // the head by itself with a whole state file. Every server here writes to stderr all the time: a
-// full or read-only state dir costs log lines, not servers (docs/adr/0011-child-logs-through-a-pipe.md).
+// full or read-only state dir costs log lines, not servers (docs/adr/0012-child-logs-through-a-pipe.md).
 import { afterEach, describe, expect, it } from 'vitest';
 import { RUNTIMES } from '../e2e/helpers/runtimes.js';
 import { everythingStdio } from '../e2e/helpers/servers.js';

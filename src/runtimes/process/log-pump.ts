@@ -1,6 +1,6 @@
 // A child's stderr (and an http server's stdout) reaches its log through the daemon, never straight
 // from the child: a full or read-only state disk then costs log lines, not the server (a child that
-// writes to a file on a full disk dies of ENOSPC). See docs/adr/0011-child-logs-through-a-pipe.md.
+// writes to a file on a full disk dies of ENOSPC). See docs/adr/0012-child-logs-through-a-pipe.md.
 //
 // The child writes into a named pipe (`<logs>/<id>.pipe`) that it holds open for reading and writing,
 // so it never gets EPIPE/SIGPIPE when no daemon reads it (a daemon restart): the pipe buffers what it
