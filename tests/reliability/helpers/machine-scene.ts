@@ -62,8 +62,9 @@ export async function deployedOnTmpfs(size: string, opts: { rt?: RuntimeProbe; e
   const fs = Tmpfs.mount(w.stateDir, size);
   const scene: Partial<Scene> = { w, fs };
   current = scene;
-  // svc logs all the time (every 50 ms): the fault must cost it log lines, never its life
-  const good = w.repo.commit(w.server('svc', opts.svc ?? chattySlow(0, 50)));
+  // svc logs all the time (every 50 ms): the fault must cost it log lines, never its life. On docker
+  // (logs stay with the engine, and the test image has no MCP SDK beside the fixtures) server-everything.
+  const good = w.repo.commit(w.server('svc', opts.svc ?? (opts.rt?.name === 'docker' ? everythingStdio() : chattySlow(0, 50))));
   const d = await w.start({ ...(opts.env && { env: opts.env }) });
   scene.d = d;
   const st = await w.converged(d, good, ['svc']);
