@@ -23,9 +23,18 @@ export const REASONS = {
   ToolMissing: 'tools/list lacks a tool named in health.expectTools.',
   HealthCheckFailed: 'The server stopped answering while its health gate watched it stabilize.',
   Cancelled: 'The health gate was given up (another server of the wave failed, or a newer commit arrived).',
-  CrashLoopBackOff: 'The running instance exited; it is restarted with backoff (1 s doubling to 5 min).',
+  CrashLoopBackOff:
+    'The running instance exited; it is restarted with backoff (1 s doubling to 5 min). Kubernetes: a new pod crashed more often than health.restartsAllowed (default 0) allows; its start fails at once.',
   RemoteUnreachable: 'A remote MCP server (spec.url) stopped answering its periodic check; it is gated again with backoff (1 s doubling to 5 min).',
   DependencyNotReady: 'Reserved: not rolled out because a server it depends on (dependsOn) did not become healthy.',
+  // ---- kubernetes: why a new pod waits (shown within one poll) or cannot start ----
+  ContainerCreating: 'Kubernetes: the pod is scheduled and its container is being created (image pull, volumes); the start waits.',
+  Unschedulable:
+    'Kubernetes: no node can take the pod now (resources, taints, selectors); the start waits (an autoscaler may add a node) up to its 5 min readiness timeout.',
+  ImagePullBackOff: 'Kubernetes: the image cannot be pulled (missing, private, wrong tag); the start fails at once, without waiting for a timeout.',
+  ErrImagePull: 'Kubernetes: pulling the image failed (missing, private, wrong tag); the start fails at once, without waiting for a timeout.',
+  CreateContainerConfigError:
+    'Kubernetes: the container cannot be configured (a Secret or ConfigMap key it needs is missing); the start fails at once, without waiting for a timeout.',
   // ---- the machine, not the commit: retried with backoff, never quarantined (phase Degraded) ----
   StateWriteFailed:
     'The state directory cannot be written (disk full, read-only, permission, no file descriptors). Nothing acts until it can; what runs stays served.',
@@ -49,6 +58,22 @@ export const REASON_CODES = Object.keys(REASONS) as Reason[];
 export type EnvironmentReason = 'StateWriteFailed' | 'SourceUnavailable' | 'RuntimeUnavailable';
 
 export const ENVIRONMENT_REASONS: readonly EnvironmentReason[] = ['StateWriteFailed', 'SourceUnavailable', 'RuntimeUnavailable'];
+
+/** Why a start waits or failed, in the runtime's own word (kubernetes: the kubelet's and scheduler's). */
+export type WaitingReason = 'ContainerCreating' | 'Unschedulable' | 'ImagePullBackOff' | 'ErrImagePull' | 'CreateContainerConfigError' | 'CrashLoopBackOff';
+
+const WAITING_REASONS: ReadonlySet<string> = new Set<WaitingReason>([
+  'ContainerCreating',
+  'Unschedulable',
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'CreateContainerConfigError',
+  'CrashLoopBackOff',
+]);
+
+export function isWaitingReason(v: unknown): v is WaitingReason {
+  return typeof v === 'string' && WAITING_REASONS.has(v);
+}
 
 export function isReason(v: unknown): v is Reason {
   return typeof v === 'string' && Object.prototype.hasOwnProperty.call(REASONS, v);

@@ -10,7 +10,8 @@
 import { setMaxListeners } from 'node:events';
 import type { GatewayRouter } from '../gateway/router.js';
 import { GATE_FAILURE_REASONS, type GateResult, type GateTool } from '../health/index.js';
-import type { Reason } from '../reasons/reasons.js';
+import { isWaitingReason, type Reason } from '../reasons/reasons.js';
+import { isRuntimeError } from '../runtimes/errors.js';
 import type { Instance, Runtime } from '../runtimes/runtime.js';
 import type { DesiredServer, RenderedServer } from '../spec/desired.js';
 import type { ToolSurface } from '../tools/surface.js';
@@ -147,6 +148,12 @@ async function gateInstance(d: RenderedServer, inst: Instance, deps: ConvergeDep
   return { server: name, status: 'failed', reason, code };
 }
 
+/** A start failure's reason: the runtime's own word when it is one of ours (ImagePullBackOff...), else StartFailed. */
+function startFailureReason(e: unknown): Reason {
+  const said = isRuntimeError(e) ? e.data.reason : undefined;
+  return isWaitingReason(said) ? said : 'StartFailed';
+}
+
 /** Carries out one server's step of the plan. */
 async function rollOne(step: ServerStep, byId: ReadonlyMap<string, Instance>, deps: ConvergeDeps, signal: AbortSignal): Promise<ServerOutcome> {
   const { server: name, desired: d } = step;
@@ -182,8 +189,9 @@ async function rollOne(step: ServerStep, byId: ReadonlyMap<string, Instance>, de
     if (signal.aborted) return { server: name, status: 'cancelled', reason: 'cancelled while starting' };
     if (deps.isTransient?.(e)) throw e; // the engine, not the commit: retried with backoff, never reverted
     const reason = `${name}: failed to start: ${e instanceof Error ? e.message : String(e)}`;
-    deps.emit({ type: 'gate.failed', server: name, commit: deps.commit, reason, code: 'StartFailed', seconds: 0 });
-    return { server: name, status: 'failed', reason, code: 'StartFailed' };
+    const code = startFailureReason(e);
+    deps.emit({ type: 'gate.failed', server: name, commit: deps.commit, reason, code, seconds: 0 });
+    return { server: name, status: 'failed', reason, code };
   }
   deps.emit({ type: 'server.starting', server: name, commit: deps.commit, version: d.masked.version, instanceId: started.id });
   return gateInstance(d, started, deps, signal, true);

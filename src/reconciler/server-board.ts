@@ -1,6 +1,6 @@
 // The per-server half of /status: what serves each server now, and what is happening to it.
 // Fed by converge events while a rollout runs and settled from its outcome when it ends.
-import type { Reason } from '../reasons/reasons.js';
+import { isWaitingReason, type Reason } from '../reasons/reasons.js';
 import type { DesiredServer, RenderedServer } from '../spec/desired.js';
 import type { AppliedServer } from '../state/model.js';
 import type { CrashRecord } from './backoff.js';
@@ -46,8 +46,10 @@ export class ServerBoard {
         this.update(e.server, (p) => ({ ...progressing(p), message: `starting ${e.version} from ${short(e.commit)}` }));
         break;
       case 'server.waiting':
+        // a new server shows why its start waits (Unschedulable, ImagePullBackOff...); a running one
+        // keeps the reason of the instance that serves it, and says it in the message
         this.update(e.server, (p) => ({
-          phase: p.phase === 'Running' ? 'Running' : 'Progressing',
+          ...(p.phase === 'Running' ? { phase: 'Running' } : { phase: 'Progressing', reason: isWaitingReason(e.reason) ? e.reason : 'Progressing' }),
           message: `starting from ${short(e.commit)}: waiting: ${e.message}`,
         }));
         break;

@@ -203,7 +203,13 @@ export class SyncSteps {
   private async revert(ctx: SyncCtx, failed: ConvergeOutcome): Promise<Outcome> {
     const commit = ctx.head!;
     const failures = [...failed.outcomes.values()].filter((o) => o.status === 'failed');
-    const errors = failures.map((o) => o.reason ?? `${o.server}: failed`);
+    // the wave's other gates were given up because of these failures: name them too, as cancelled
+    const cause = failures.map((o) => o.server).join(', ');
+    const cancelled = failures.length === 0 ? [] : [...failed.outcomes.values()].filter((o) => o.status === 'cancelled');
+    const errors = [
+      ...failures.map((o) => o.reason ?? `${o.server}: failed`),
+      ...cancelled.map((o) => `${o.server}: ${o.reason ?? 'cancelled'} (${cause} failed in the same wave)`),
+    ];
     const reason = errors.join('; ') || 'health gate failed';
     const code: Reason = failures[0]?.code ?? 'RolloutFailed';
     ctx.phase = 'reverting';

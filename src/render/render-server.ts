@@ -162,6 +162,7 @@ function normalize(input: RenderServerInput, version: string, f: ServerFields): 
       expectTools: f.health?.expectTools ?? [],
       stabilizationSeconds: f.health?.stabilizationSeconds ?? 0,
       ...(f.health?.checks !== undefined && f.health.checks.length > 0 && { checks: f.health.checks.map(normalizeCheck) }),
+      ...(f.health?.restartsAllowed !== undefined && { restartsAllowed: f.health.restartsAllowed }),
     },
     rollout: { strategy: f.rollout?.strategy ?? 'blue-green' },
     ...(f.gateway !== undefined && { gateway: { ...f.gateway } }),

@@ -23,8 +23,8 @@ export interface DesiredServer {
   path?: string;
   env: Record<string, string>;
   dependsOn: string[];
-  /** `checks` only when some are declared (so the spec hash of servers without them is unchanged). */
-  health: { timeoutSeconds: number; expectTools: string[]; stabilizationSeconds: number; checks?: DesiredCheck[] };
+  /** `checks` only when some are declared, restartsAllowed (kubernetes) only when written: the spec hash of servers without them is unchanged. */
+  health: { timeoutSeconds: number; expectTools: string[]; stabilizationSeconds: number; checks?: DesiredCheck[]; restartsAllowed?: number };
   rollout: { strategy: RolloutStrategy };
   /** spec.gateway as written (absent when not set, so the spec hash of servers without it is unchanged). */
   gateway?: GatewaySettings;

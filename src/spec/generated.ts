@@ -90,6 +90,7 @@ stabilizationSeconds?: number
  * Probes beside the MCP gate (docs/reference/spec.md#health-checks): run at the gate (every critical one must pass) and every intervalSeconds while the server runs.
  */
 checks?: HealthCheck[]
+restartsAllowed?: number
 }
 export interface HttpCheck {
 type: "http"

@@ -42,13 +42,16 @@ describe('revert to last good', () => {
         .sort(),
     ).toEqual(['a', 'b', 'c']);
     expect(st.revision).toEqual({ head: bad, applied: good, lastGood: good });
+    // c's gate was given up because b failed: named too, as cancelled, not as failed
+    const why = 'b: expectTools missing read_graph; c: health gate cancelled (b failed in the same wave)';
     expect(st.history[0]).toMatchObject({
       commit: bad,
       result: 'reverted',
-      message: 'b: expectTools missing read_graph',
-      errors: ['b: expectTools missing read_graph'],
+      reason: 'ToolMissing',
+      message: why,
+      errors: ['b: expectTools missing read_graph', 'c: health gate cancelled (b failed in the same wave)'],
     });
-    expect(st.failedRevision).toMatchObject({ commit: bad, reason: 'b: expectTools missing read_graph' });
+    expect(st.failedRevision).toMatchObject({ commit: bad, reason: why });
     expect(st.phase).toBe('Failed');
     expect(st.servers.map((s) => [s.name, s.version, s.commit, s.phase, s.health])).toEqual([
       ['a', '1', good, 'Running', 'Healthy'],
@@ -76,6 +79,18 @@ describe('revert to last good', () => {
     expect(h.r.status()).toMatchObject({ phase: 'Failed', reason: code });
     expect(h.r.status().failedRevision?.reason).toMatch(reason);
     expect(h.runtime.only('s').id).toBe(old);
+  });
+
+  it('two servers of one wave that never answer: the revert names both, the one cancelled by the first failure as cancelled', async () => {
+    await startWith({ ...file('a'), ...file('b') });
+    const bad = await h.deploy({
+      ...file('a', { version: '2', behavior: 'hang', timeoutSeconds: 0.3 }),
+      ...file('b', { version: '2', behavior: 'hang', timeoutSeconds: 30 }), // its deadline is past the test's timeout
+    });
+    const st = h.r.status();
+    expect(st.history[0]).toMatchObject({ commit: bad, result: 'reverted', reason: 'HandshakeTimeout' });
+    expect(st.failedRevision?.reason).toMatch(/^a: no MCP handshake within 0\.3s[^;]*; b: health gate cancelled \(a failed in the same wave\)$/);
+    expect(h.timeline.events('gate.failed').map((e) => e.server)).toEqual(['a']);
   });
 
   it('recreate: a failed new version is replaced by a fresh instance of the last good one', async () => {

@@ -116,6 +116,20 @@ describe('valid specs', () => {
     expect(by.custom.path).toBe('/events');
   });
 
+  it('health.restartsAllowed is kept only when written (a server without it keeps its spec hash)', () => {
+    const base = (name: string, health: string): string =>
+      `apiVersion: mcp-gitops/v1\nkind: MCPServer\nmetadata: { name: ${name} }\nspec:\n  version: "1"\n  image: x:1\n  command: x\n${health}`;
+    const compile = (docs: Record<string, string>) => compiler.compile({ files: files(docs) }, { secrets, runtime: 'kubernetes' });
+    const out = compile({ 'a.yaml': base('plain', ''), 'b.yaml': base('flaky', '  health: { restartsAllowed: 3 }\n') });
+    expect(out.errors).toEqual([]);
+    const by = Object.fromEntries(out.servers.map((s) => [s.spec.name, s]));
+    expect(by.plain.spec.health).not.toHaveProperty('restartsAllowed');
+    expect(by.flaky.spec.health).toMatchObject({ restartsAllowed: 3 });
+    const zero = compile({ 'a.yaml': base('plain', '  health: { restartsAllowed: 0 }\n') });
+    expect(zero.servers[0].specHash).not.toBe(by.plain.specHash); // written, even as 0: part of the spec
+    expect(compile({ 'a.yaml': base('bad', '  health: { restartsAllowed: 1.5 }\n') }).errors).not.toEqual([]);
+  });
+
   it('orders enabled servers in dependency waves and lists disabled ones', () => {
     const s = (name: string, extra = ''): string =>
       `apiVersion: mcp-gitops/v1\nkind: MCPServer\nmetadata: { name: ${name} }\nspec:\n  version: "1"\n  command: x\n${extra}`;

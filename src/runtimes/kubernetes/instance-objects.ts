@@ -9,7 +9,7 @@ import type { RenderedServer } from '../../spec/desired.js';
 import { buildContainerInputs } from './container-inputs.js';
 import { BRIDGE_PATH, BRIDGE_PORT, podEndpoint, serviceUrl, type PodEndpoint } from './endpoint.js';
 import { RuntimeError } from '../errors.js';
-import { ANNOTATION_PATH, ANNOTATION_PORT, ANNOTATION_TRANSPORT, ANNOTATION_VERSION, LABEL_INSTANCE } from './names.js';
+import { ANNOTATION_PATH, ANNOTATION_PORT, ANNOTATION_RESTARTS_ALLOWED, ANNOTATION_TRANSPORT, ANNOTATION_VERSION, LABEL_INSTANCE } from './names.js';
 
 export const CONTAINER_NAME = 'server';
 export const PORT_NAME = 'mcp';
@@ -59,6 +59,7 @@ function deploymentObject(
     [ANNOTATION_TRANSPORT]: spec.transport,
     [ANNOTATION_PORT]: String(endpoint.port),
     [ANNOTATION_PATH]: endpoint.path,
+    ...(spec.health.restartsAllowed && { [ANNOTATION_RESTARTS_ALLOWED]: String(spec.health.restartsAllowed) }),
   };
   return {
     apiVersion: 'apps/v1',

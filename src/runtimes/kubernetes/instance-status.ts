@@ -2,8 +2,11 @@
 // status has caught up with its spec and every replica is available), starting (and why it waits),
 // or failed, with a line that reads like the other runtimes' exit messages. The reconciler owns
 // restarts (ADR 0003): a container that crashed once counts as failed even though the kubelet
-// restarts it, so every runtime reports a crash the same way.
+// restarts it, so every runtime reports a crash the same way; unless the spec allows the kubelet
+// some restarts (health.restartsAllowed, carried as a Deployment annotation): within them a crash
+// loop waits (reason CrashLoopBackOff), past them it fails.
 import type { V1ContainerStatus, V1ContainerStateTerminated, V1Deployment, V1Pod } from '@kubernetes/client-node';
+import { ANNOTATION_RESTARTS_ALLOWED } from './names.js';
 
 /**
  * `reason` is the API server's word for why a pod waits or failed (`Unschedulable`,
@@ -50,19 +53,52 @@ export function terminatedLine(t: V1ContainerStateTerminated): string {
   return `exited with code ${t.exitCode}${why}${tail ? `: ${tail}` : ''}`;
 }
 
-function containerFailure(cs: V1ContainerStatus): Why | undefined {
+/** The kubelet restarts of a container the spec allows (0 unless the Deployment says otherwise). */
+export function restartsAllowed(d: V1Deployment): number {
+  const n = Number(d.metadata?.annotations?.[ANNOTATION_RESTARTS_ALLOWED] ?? 0);
+  return Number.isInteger(n) && n > 0 ? n : 0;
+}
+
+/** The crash that put the container down now (terminated, or waiting for its restart after one). */
+function crashed(cs: V1ContainerStatus): V1ContainerStateTerminated | undefined {
+  return cs.state?.terminated ?? (cs.state?.waiting?.reason === 'CrashLoopBackOff' ? cs.lastState?.terminated : undefined);
+}
+
+/** The kubelet restarted it, or will, no more often than allowed (the restart a crash now needs counts). */
+function withinAllowance(cs: V1ContainerStatus, allowed: number): boolean {
+  return allowed > 0 && cs.restartCount + (crashed(cs) ? 1 : 0) <= allowed;
+}
+
+/** A crash loop still within the allowance: the start waits for the kubelet's restart. */
+function tolerated(cs: V1ContainerStatus, allowed: number): Why | undefined {
+  const down = crashed(cs);
+  if (!down || !withinAllowance(cs, allowed)) return undefined;
+  return { message: `restarted ${cs.restartCount} of ${allowed} allowed time${allowed === 1 ? '' : 's'}: ${terminatedLine(down)}`, reason: 'CrashLoopBackOff' };
+}
+
+function containerFailure(cs: V1ContainerStatus, allowed: number): Why | undefined {
   const w = cs.state?.waiting;
   const waitingReason = w?.reason && FAILED_WAITING.has(w.reason) ? w.reason : undefined;
+  // the allowance is for crashes only: an image that cannot be pulled fails however many are allowed
+  if ((waitingReason === undefined || waitingReason === 'CrashLoopBackOff') && withinAllowance(cs, allowed)) return undefined;
   const terminated = cs.state?.terminated ?? (cs.restartCount > 0 ? cs.lastState?.terminated : undefined);
   if (terminated)
     return {
       message: terminatedLine(terminated),
+      // restarted already: a crash loop past its allowance, whatever the last exit was
       reason:
-        waitingReason ?? (terminated.reason && terminated.reason !== 'Error' && terminated.reason !== 'Completed' ? terminated.reason : undefined) ?? 'Error',
+        waitingReason ??
+        (cs.restartCount > 0 ? 'CrashLoopBackOff' : undefined) ??
+        (terminated.reason && terminated.reason !== 'Error' && terminated.reason !== 'Completed' ? terminated.reason : undefined) ??
+        'Error',
     };
   if (waitingReason)
     return { message: `cannot start its container (${waitingReason})${w?.message ? `: ${w.message.slice(0, MAX_LINE)}` : ''}`, reason: waitingReason };
-  if (cs.restartCount > 0) return { message: `restarted ${cs.restartCount} time${cs.restartCount === 1 ? '' : 's'}`, reason: 'Restarted' };
+  if (cs.restartCount > allowed)
+    return {
+      message: `restarted ${cs.restartCount} time${cs.restartCount === 1 ? '' : 's'}${allowed > 0 ? ` (${allowed} allowed)` : ''}`,
+      reason: 'CrashLoopBackOff',
+    };
   return undefined;
 }
 
@@ -71,9 +107,9 @@ function live(pods: readonly V1Pod[]): V1Pod[] {
   return pods.filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
 }
 
-function podFailure(pod: V1Pod): Why | undefined {
+function podFailure(pod: V1Pod, allowed: number): Why | undefined {
   for (const cs of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
-    const f = containerFailure(cs);
+    const f = containerFailure(cs, allowed);
     if (f) return f;
   }
   return undefined;
@@ -100,9 +136,13 @@ export function isDeploymentReady(d: V1Deployment): boolean {
   );
 }
 
-function waitingReason(pods: readonly V1Pod[]): Why {
+function waitingReason(pods: readonly V1Pod[], allowed: number): Why {
   if (pods.length === 0) return { message: 'no pod yet' };
   for (const p of pods) {
+    for (const cs of p.status?.containerStatuses ?? []) {
+      const t = tolerated(cs, allowed);
+      if (t) return t;
+    }
     const unscheduled = p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
     // Unschedulable waits: an autoscaler may add a node
     if (unscheduled)
@@ -121,14 +161,15 @@ function waitingReason(pods: readonly V1Pod[]): Why {
 
 export function instanceStatus(d: V1Deployment, pods: readonly V1Pod[]): InstanceStatus {
   const own = live(pods);
+  const allowed = restartsAllowed(d);
   for (const p of own) {
-    const f = podFailure(p);
+    const f = podFailure(p, allowed);
     if (f) return { phase: 'failed', ...f };
   }
   const df = deploymentFailure(d);
   if (df) return { phase: 'failed', message: df };
   if (isDeploymentReady(d)) return { phase: 'ready' };
-  return { phase: 'starting', ...waitingReason(own) };
+  return { phase: 'starting', ...waitingReason(own, allowed) };
 }
 
 /** A ready pod's name, for a port-forward. */

@@ -10,6 +10,8 @@ export const ANNOTATION_VERSION = 'mcp-gitops/version';
 export const ANNOTATION_TRANSPORT = 'mcp-gitops/transport';
 export const ANNOTATION_PORT = 'mcp-gitops/port';
 export const ANNOTATION_PATH = 'mcp-gitops/path';
+/** health.restartsAllowed, read back by the status of the instance (so an adopting daemon applies it too). */
+export const ANNOTATION_RESTARTS_ALLOWED = 'mcp-gitops/restarts-allowed';
 
 const PREFIX = 'mcp-';
 const SUFFIX_LENGTH = 8;

@@ -2,14 +2,15 @@
 // - the process is gone (or its pid now belongs to another program): drop the record, touch nothing;
 // - it is a live stdio server: its pipes died with the old daemon, nobody can talk to it: stop it;
 // - it is a live http server: adopt it (it keeps serving; the reconciler sees it in observe()).
-// A log file without a record is a launch the old daemon did not get to record: whatever process
-// still writes its stderr there is stopped, since no record will ever name it.
+// A log file or pipe without a record is a launch the old daemon did not get to record: whatever
+// process still writes its stderr there is stopped, since no record will ever name it.
 import { mkdir, readdir, realpath, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TEMP_MARKER } from './atomic-write.js';
 import { isSameProcess } from './identity.js';
 import { deleteRecord, instancesDir, loadRecords, recordLabels, type InstanceRecord } from './instance-record.js';
-import { deleteLog, logsDir } from './log-file.js';
+import { deleteLog, logPath, logsDir, pipePath } from './log-file.js';
+import { LogPump } from './log-pump.js';
 import type { Logger } from '../logger.js';
 import { newManaged, type ManagedInstance } from './managed-instance.js';
 import { processesWritingTo, readBootId } from './proc.js';
@@ -45,7 +46,9 @@ export async function adoptRecords(o: AdoptOptions): Promise<ManagedInstance[]> 
       stops.push(stopStranded(o, record));
     } else {
       o.logger.info({ id: record.id, pid: record.pid, server: labels.server }, 'adopting running http server');
-      adopted.push(newManaged({ record, labels, secretValues: [], adopted: true }));
+      // its output waited in its pipe while no daemon read it: read on (an older instance logging to a file has none)
+      const pump = LogPump.attach({ pipe: pipePath(o.stateDir, record.id), log: logPath(o.stateDir, record.id), id: record.id, logger: o.logger });
+      adopted.push(newManaged({ record, labels, secretValues: [], adopted: true, ...(pump && { pump }) }));
       kept.add(record.id);
     }
   }
@@ -77,7 +80,7 @@ async function removeTempFiles(dir: string): Promise<void> {
 
 async function removeOrphanLogs(o: AdoptOptions, kept: Set<string>): Promise<void> {
   const dir = await realpath(logsDir(o.stateDir));
-  const orphans = (await readdir(dir)).filter((n) => n.endsWith('.log') && !kept.has(n.slice(0, -'.log'.length))).map((n) => join(dir, n));
+  const orphans = (await readdir(dir)).filter((n) => /\.(log|pipe)$/.test(n) && !kept.has(n.replace(/\.(log|pipe)$/, ''))).map((n) => join(dir, n));
   const writers = processesWritingTo(orphans);
   await Promise.all(
     [...writers].map(async ([file, procs]) => {

@@ -11,8 +11,8 @@ export interface LaunchOptions {
   env: Record<string, string>;
   /** stdio servers: the daemon owns stdin/stdout. http servers: no stdin, stdout to the log. */
   stdioPipes: boolean;
-  /** Appending fd of the log file; closed here once the child holds its own copy. */
-  logFd: number;
+  /** The child's end of its log pipe (closed here once the child holds its own copy), or no log at all. */
+  logFd: number | 'ignore';
 }
 
 export function spawnDetached(o: LaunchOptions): ChildProcess {
@@ -23,7 +23,7 @@ export function spawnDetached(o: LaunchOptions): ChildProcess {
   } catch (err) {
     throw startFailed(o.command, err);
   } finally {
-    closeSync(o.logFd); // spawn() forks synchronously: the child already has its copy
+    if (o.logFd !== 'ignore') closeSync(o.logFd); // spawn() forks synchronously: the child already has its copy
   }
 }
 

@@ -1,6 +1,6 @@
-// Each child's stderr (and an http server's stdout) goes to `<stateDir>/logs/<id>.log`, not to a
-// pipe: a file outlives the daemon, so an adopted http server never dies of EPIPE/SIGPIPE after a
-// daemon restart. The daemon reads only the tail (bounded) and trims the file when it grows.
+// Each child's stderr (and an http server's stdout) ends up in `<stateDir>/logs/<id>.log`, written
+// by the daemon from the child's named pipe `<id>.pipe` (log-pump.ts). The daemon reads only the
+// tail (bounded) and trims the file when it grows.
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
 import { open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,9 +16,9 @@ export function logPath(stateDir: string, id: string): string {
   return join(logsDir(stateDir), `${id}.log`);
 }
 
-/** Opens (creating) the log for appending; the caller hands the fd to spawn and closes its copy. */
-export function openLogForChild(path: string): number {
-  return openSync(path, 'a', 0o600);
+/** The named pipe the child writes its output into. */
+export function pipePath(stateDir: string, id: string): string {
+  return join(logsDir(stateDir), `${id}.pipe`);
 }
 
 /** The last `maxLines` lines of the file (at most the last 16 KiB); [] when it is missing. */
@@ -67,4 +67,5 @@ export async function trimLog(path: string, maxBytes = 1024 * 1024, keepBytes = 
 
 export async function deleteLog(stateDir: string, id: string): Promise<void> {
   await rm(logPath(stateDir, id), { force: true });
+  await rm(pipePath(stateDir, id), { force: true });
 }

@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Instance, InstanceLabels, InstanceState } from '../runtime.js';
 import type { InstanceRecord } from './instance-record.js';
 import type { StdioChannel } from '../stdio-channel.js';
+import type { LogPump } from './log-pump.js';
 
 export interface ManagedInstance {
   record: InstanceRecord;
@@ -16,6 +17,8 @@ export interface ManagedInstance {
   /** Set for stdio servers this runtime spawned: the pipes it owns. */
   stdio?: StdioChannel;
   adopted: boolean;
+  /** Reads the child's output into its log (absent when the pipe could not be made or opened). */
+  pump?: LogPump;
   /** Set once remove()/shutdown() took over: an exit is then expected, not reported. */
   removal?: Promise<void>;
   /** Resolves when the process has exited (whatever the cause). */

@@ -2,6 +2,7 @@
 // It launches, lists, stops and connects; it never restarts anything (the reconciler owns backoff)
 // and reports exits through instance state and onExit.
 import { randomBytes } from 'node:crypto';
+import { closeSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { toLabelMap, type ExitInfo, type Instance, type Runtime, type StartContext } from '../runtime.js';
@@ -14,7 +15,8 @@ import { isSameProcess } from './identity.js';
 import { deleteRecord, isValidInstanceId, writeRecord, type InstanceRecord } from './instance-record.js';
 import { assertDirectory, childEnv, endpointFor, requireCommand, requirePort, resolveCwd } from './launch-plan.js';
 import { spawnDetached, spawned } from './launch.js';
-import { deleteLog, logPath, openLogForChild, readTailLines, trimLog } from './log-file.js';
+import { deleteLog, logPath, pipePath, readTailLines, trimLog } from './log-file.js';
+import { LogPump, makeLogPipe, openPipeForChild } from './log-pump.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { newManaged, toInstance, type ManagedInstance } from './managed-instance.js';
 import { isPortListening } from '../port-probe.js';
@@ -48,6 +50,9 @@ export interface ProcessRuntime extends Runtime {
 export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRuntime {
   return new ProcessRuntimeImpl(options);
 }
+
+/** How long an exit waits for the rest of the server's output (its group may hold the pipe open). */
+const EXIT_DRAIN_MS = 500;
 
 const ADOPTED_EXIT_MESSAGE = 'exited (exit status unknown: the process was adopted from a previous daemon run)';
 
@@ -103,6 +108,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     }
     this.assertOpen();
     const id = `${spec.name}-${randomBytes(4).toString('hex')}`;
+    const { fd: logFd, pump } = await this.logPipe(id);
     let child: ChildProcess;
     let pid: number;
     try {
@@ -112,10 +118,11 @@ class ProcessRuntimeImpl implements ProcessRuntime {
         cwd,
         env: childEnv(spec.env, this.options.daemonEnv ?? process.env),
         stdioPipes: endpoint.kind === 'stdio',
-        logFd: openLogForChild(logPath(this.stateDir, id)),
+        logFd,
       });
       pid = await spawned(child, command);
     } catch (err) {
+      pump?.close();
       await deleteLog(this.stateDir, id);
       throw err;
     }
@@ -136,6 +143,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
       secretValues: server.secretValues,
       child,
       adopted: false,
+      ...(pump && { pump }),
       ...(child.stdin && child.stdout ? { stdio: new StdioChannel(child.stdin, child.stdout, this.logger, id) } : {}),
     });
     this.watchChild(m, child);
@@ -222,12 +230,35 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     if (this.closed) throw new RuntimeError('RUNTIME_SHUT_DOWN', 'the process runtime has been shut down');
   }
 
+  /**
+   * The child's end of the named pipe it will write its output into, and the pump that reads it; no
+   * log at all when the pipe cannot be made. The child's end is opened first: a pipe without a
+   * writer would read as ended at once.
+   */
+  private async logPipe(id: string): Promise<{ fd: number | 'ignore'; pump?: LogPump }> {
+    const pipe = pipePath(this.stateDir, id);
+    if (await makeLogPipe(pipe)) {
+      const fd = openPipeForChild(pipe);
+      const pump = LogPump.attach({ pipe, log: logPath(this.stateDir, id), id, logger: this.logger });
+      if (pump) return { fd, pump };
+      closeSync(fd);
+    }
+    this.logger.warn({ id, pipe }, 'cannot make the log pipe of a server (is the state dir writable?); its output is not kept');
+    return { fd: 'ignore' };
+  }
+
   private watchChild(m: ManagedInstance, child: ChildProcess): void {
     child.on('error', (err) => this.logger.warn({ id: m.record.id, err }, 'child process error'));
     child.once('exit', (code, signal) => {
-      const tail = readTailLines(logPath(this.stateDir, m.record.id));
-      this.markExited(m, formatExitMessage({ code, signal }, tail, m.secretValues));
+      void this.lastLines(m).then((tail) => this.markExited(m, formatExitMessage({ code, signal }, tail, m.secretValues)));
     });
+  }
+
+  /** What the server wrote last: from the pump once it read everything (from memory: there even on a full disk). */
+  private async lastLines(m: ManagedInstance): Promise<string[]> {
+    if (!m.pump) return readTailLines(logPath(this.stateDir, m.record.id));
+    await m.pump.drained(EXIT_DRAIN_MS);
+    return m.pump.tail();
   }
 
   /** Adopted processes are not our children: notice their exit by looking. */
@@ -257,6 +288,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     const id = m.record.id;
     if (m.state === 'running') await this.stop(m);
     this.instances.delete(id);
+    m.pump?.close();
     await deleteRecord(this.stateDir, id);
     await deleteLog(this.stateDir, id);
     this.logger.info({ id, server: m.labels.server }, 'instance removed');

@@ -18,7 +18,9 @@ import { Timeline } from './timeline.js';
 export interface ServerOpts {
   version?: string;
   tools?: string[];
-  behavior?: 'ok' | 'exit' | 'hang' | 'start-error' | 'slow-start';
+  behavior?: 'ok' | 'exit' | 'hang' | 'start-error' | 'slow-start' | 'pull-error';
+  /** With slow-start: the reason the start says it waits for (kubernetes: Unschedulable...). */
+  waiting?: string;
   hold?: string;
   dependsOn?: string[];
   strategy?: 'blue-green' | 'recreate';
@@ -35,6 +37,7 @@ export function serverYaml(name: string, o: ServerOpts = {}): string {
     TOOLS: (o.tools ?? ['echo']).join(','),
     ...(o.behavior && { BEHAVIOR: o.behavior }),
     ...(o.hold && { HOLD: o.hold }),
+    ...(o.waiting && { WAITING: o.waiting }),
   };
   const spec = {
     version: o.version ?? '1',

@@ -4,7 +4,9 @@
 //   TOOLS=a,b        tools offered (default "echo")
 //   BEHAVIOR=ok      answers (default) | exit: dies right after start, before answering | hang: never answers |
 //                    start-error: start() throws (image missing) | slow-start: start() waits until its
-//                    signal aborts (a kubernetes Deployment that never becomes available)
+//                    signal aborts (a kubernetes Deployment that never becomes available) |
+//                    pull-error: start() fails as kubernetes does for an image that does not exist
+//   WAITING=<reason> a slow start first says why it waits (ctx.onWaiting), as kubernetes does
 //   HOLD=<key>       while the test holds <key>, every message to the server waits (a slow gate)
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -71,7 +73,14 @@ export class MemoryRuntime implements Runtime {
     if (failing > 0) throw this.failure(`cannot start ${spec.name}: engine error`);
     if (behavior(spec) === 'start-error') throw new Error(`cannot start ${spec.name}: image not found`);
     if (ctx.signal?.aborted) throw startCancelled(spec.name);
+    if (behavior(spec) === 'pull-error') {
+      throw new RuntimeError('RUNTIME_START_FAILED', 'pod cannot start its container (ImagePullBackOff): Back-off pulling image "nope:1"', {
+        reason: 'ImagePullBackOff',
+      });
+    }
     if (behavior(spec) === 'slow-start') {
+      const waiting = spec.env.WAITING;
+      if (waiting) ctx.onWaiting?.({ reason: waiting, message: `${waiting}: pod not scheduled: 0/3 nodes are available` });
       this.timeline.add({ op: 'starting', id: '', server: spec.name, version: spec.version });
       await new Promise<void>((resolve) => ctx.signal?.addEventListener('abort', () => resolve(), { once: true }));
       throw startCancelled(spec.name);

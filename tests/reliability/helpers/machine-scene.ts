@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Daemon, Status } from '../../e2e/helpers/daemon.js';
 import { answersWith } from '../../e2e/helpers/mcp-probe.js';
-import { everythingStdio } from '../../e2e/helpers/servers.js';
+import { everythingStdio, fixture, type Spec } from '../../e2e/helpers/servers.js';
 import type { RuntimeProbe } from '../../e2e/helpers/runtimes.js';
 import { World } from '../../e2e/helpers/world.js';
 import { Tmpfs } from './tmpfs.js';
@@ -46,13 +46,25 @@ export interface Scene {
   svcInstance: string | null | undefined;
 }
 
+/**
+ * A stdio server with `echo` that passes its gate after `delayMs` and writes a line to stderr every
+ * `logEveryMs` from its start, forever: it must live through a full or read-only state disk.
+ */
+export const chattySlow = (delayMs: number, logEveryMs = 20): Spec => ({
+  args: [fixture('chatty-slow.mjs')],
+  env: { DELAY_MS: String(delayMs), LOG_EVERY_MS: String(logEveryMs) },
+  expectTools: ['echo'],
+});
+
 /** A world whose state dir is a fresh tmpfs of `size`, with svc deployed from the first commit. */
-export async function deployedOnTmpfs(size: string, opts: { rt?: RuntimeProbe; env?: Record<string, string> } = {}): Promise<Scene> {
+export async function deployedOnTmpfs(size: string, opts: { rt?: RuntimeProbe; env?: Record<string, string>; svc?: Spec } = {}): Promise<Scene> {
   const w = new World(opts.rt);
   const fs = Tmpfs.mount(w.stateDir, size);
   const scene: Partial<Scene> = { w, fs };
   current = scene;
-  const good = w.repo.commit(w.server('svc', everythingStdio()));
+  // svc logs all the time (every 50 ms): the fault must cost it log lines, never its life. On docker
+  // (logs stay with the engine, and the test image has no MCP SDK beside the fixtures) server-everything.
+  const good = w.repo.commit(w.server('svc', opts.svc ?? (opts.rt?.name === 'docker' ? everythingStdio() : chattySlow(0, 50))));
   const d = await w.start({ ...(opts.env && { env: opts.env }) });
   scene.d = d;
   const st = await w.converged(d, good, ['svc']);

@@ -49,8 +49,18 @@ export class Tmpfs {
     return Number(out.trim().split('\n')[1]);
   }
 
+  /**
+   * Remounts read-only or read-write. Linux refuses `ro` (EBUSY) while a file on it is open for
+   * writing: the daemon opens a server's log only for each batch it appends, so a retry soon finds
+   * a moment without one (as an operator's retry would).
+   */
   readOnly(on: boolean): void {
-    execFileSync('mount', ['-o', `remount,${on ? 'ro' : 'rw'}`, this.dir]);
+    for (let attempt = 1; ; attempt++) {
+      const r = spawnSync('mount', ['-o', `remount,${on ? 'ro' : 'rw'}`, this.dir], { encoding: 'utf8' });
+      if (r.status === 0) return;
+      if (attempt >= 100) throw new Error(`mount -o remount,${on ? 'ro' : 'rw'} ${this.dir} failed: ${r.stderr.trim()}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
   }
 
   /** Unmounts (lazily, so a file the daemon still holds open cannot keep it busy); idempotent. */

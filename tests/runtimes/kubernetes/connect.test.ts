@@ -125,7 +125,8 @@ describe('kubernetes runtime: connect through a port-forward', () => {
     expect(logged).toHaveLength(1); // once, not per retry
     expect(logged[0]).toMatchObject({ code: 'K8S_FORBIDDEN', err: expect.stringContaining('cannot create resource') as unknown });
     expect(JSON.stringify(lines)).not.toContain('[object Object]');
-    // many retries, no abort listener leak (MaxListenersExceededWarning)
+    // many retries and no MaxListenersExceededWarning; a 2 s gate retries too few times for the old
+    // leak to warn: tests/health/handshake-listeners.test.ts is the check that fails if it comes back
     expect(h.api.calls.filter((c) => c.resource === 'pods/portforward').length).toBeGreaterThan(3);
     expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
   });

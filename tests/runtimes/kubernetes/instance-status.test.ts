@@ -9,6 +9,16 @@ const deployment = (status: V1Deployment['status'] = {}, generation = 1): V1Depl
   spec: { replicas: 1, selector: {}, template: {} },
   status,
 });
+/** A Deployment whose spec allows the kubelet `n` restarts (health.restartsAllowed). */
+const allowing = (n: number): V1Deployment => {
+  const d = deployment();
+  return { ...d, metadata: { ...d.metadata, annotations: { 'mcp-gitops/restarts-allowed': String(n) } } };
+};
+const LOOPING = (restartCount: number): Partial<V1ContainerStatus> => ({
+  restartCount,
+  state: { waiting: { reason: 'CrashLoopBackOff' } },
+  lastState: { terminated: { exitCode: 2, reason: 'Error', message: 'fatal: bad config' } },
+});
 const READY = { observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 };
 
 function pod(
@@ -81,7 +91,43 @@ describe('instanceStatus', () => {
       title: 'restarted once and running again: still a crash',
       d: deployment(READY),
       pods: [pod({ ready: true, restartCount: 1, state: { running: {} } })],
-      want: { phase: 'failed', message: 'restarted 1 time', reason: 'Restarted' },
+      want: { phase: 'failed', message: 'restarted 1 time', reason: 'CrashLoopBackOff' },
+    },
+    {
+      title: 'health.restartsAllowed 3, restarted twice, in back-off: waits, saying so',
+      d: allowing(3),
+      pods: [pod(LOOPING(2))],
+      want: { phase: 'starting', message: 'restarted 2 of 3 allowed times: exited with code 2: fatal: bad config', reason: 'CrashLoopBackOff' },
+    },
+    {
+      title: 'health.restartsAllowed 3, restarted three times, in back-off: the fourth restart is one too many',
+      d: allowing(3),
+      pods: [pod(LOOPING(3))],
+      want: { phase: 'failed', message: 'exited with code 2: fatal: bad config', reason: 'CrashLoopBackOff' },
+    },
+    {
+      title: 'health.restartsAllowed 1, crashed now, never restarted: waits for its restart',
+      d: allowing(1),
+      pods: [pod({ state: { terminated: { exitCode: 1, message: 'boom' } } })],
+      want: { phase: 'starting', message: 'restarted 0 of 1 allowed time: exited with code 1: boom', reason: 'CrashLoopBackOff' },
+    },
+    {
+      title: 'health.restartsAllowed 2, restarted twice and running, ready: ready',
+      d: { ...allowing(2), status: READY },
+      pods: [pod({ ready: true, restartCount: 2, state: { running: {} }, lastState: { terminated: { exitCode: 1 } } })],
+      want: { phase: 'ready' },
+    },
+    {
+      title: 'health.restartsAllowed 2, restarted three times and running: failed',
+      d: { ...allowing(2), status: READY },
+      pods: [pod({ ready: true, restartCount: 3, state: { running: {} } })],
+      want: { phase: 'failed', message: 'restarted 3 times (2 allowed)', reason: 'CrashLoopBackOff' },
+    },
+    {
+      title: 'health.restartsAllowed does not excuse an image that cannot be pulled',
+      d: allowing(5),
+      pods: [pod({ state: { waiting: { reason: 'ImagePullBackOff', message: 'not found' } } })],
+      want: { phase: 'failed', message: 'cannot start its container (ImagePullBackOff): not found', reason: 'ImagePullBackOff' },
     },
     {
       title: 'image pull',

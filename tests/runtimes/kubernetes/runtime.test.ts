@@ -212,6 +212,23 @@ describe('kubernetes runtime (API server over HTTP)', () => {
     expect((err as Error).message).toBe('pod exited with code 3: boom');
   });
 
+  it('health.restartsAllowed: a crash loop within it waits (shown as CrashLoopBackOff); one restart more fails start() at once', async () => {
+    const s = httpServer('flaky');
+    const flaky = { ...s, spec: { ...s.spec, health: { ...s.spec.health, restartsAllowed: 2 } } };
+    h.api.onDeployment((name) => h.api.setPod(name, { crashed: 1, log: 'warming up failed', restarts: 1 }));
+    const told: { message: string; reason?: string }[] = [];
+    const started = rejection(h.runtime({ readyTimeoutMs: 60_000 }).start(flaky, { ...h.ctx, onWaiting: (w) => told.push(w) }));
+    await waitFor('the start to say it waits on the crash loop', () => told.length > 0);
+    expect(told[0]).toEqual({ reason: 'CrashLoopBackOff', message: 'CrashLoopBackOff: restarted 1 of 2 allowed times: exited with code 1: warming up failed' });
+    const [d] = h.api.objects('deployments');
+    expect(d.metadata.annotations).toMatchObject({ 'mcp-gitops/restarts-allowed': '2' });
+    h.api.setPod(d.metadata.name, { crashed: 1, log: 'still failing', restarts: 2 }); // the third restart would be one too many
+    const err = await started;
+    expect(isRuntimeError(err, 'RUNTIME_START_FAILED')).toBe(true);
+    expect((err as { data: { reason?: string } }).data.reason).toBe('CrashLoopBackOff');
+    expect((err as Error).message).toBe('pod exited with code 1: still failing');
+  });
+
   it('a follower replica (not active) does not poll for exits; once it leads, it does', async () => {
     h.api.onDeployment((name) => h.api.setPod(name, 'ready'));
     let leading = false;

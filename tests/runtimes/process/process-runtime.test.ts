@@ -168,7 +168,7 @@ describe('process runtime: stopping', () => {
     const inst = await rt.start(fixture('stubborn', 'hang.mjs', { args: ['--ignore-sigterm'] }), h.ctx);
     const pid = rt.pidOf(inst.id)!;
     const log = join(h.stateDir, 'logs', `${inst.id}.log`);
-    await waitFor('fixture ready', () => readFileSync(log, 'utf8').includes('hang: started'));
+    await waitFor('fixture ready', () => existsSync(log) && readFileSync(log, 'utf8').includes('hang: started'));
     const t0 = Date.now();
     await rt.remove(inst.id);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(400);
