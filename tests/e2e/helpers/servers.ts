@@ -17,6 +17,8 @@ export interface Spec {
   timeoutSeconds?: number;
   strategy?: 'blue-green' | 'recreate';
   enabled?: boolean;
+  /** spec.tools (allow, deny, pin, ...). */
+  tools?: Record<string, unknown>;
   /** docker: the image, and the executable inside it (default: this node). */
   image?: string;
   command?: string;
@@ -36,6 +38,7 @@ export function mcpServer(marker: string, name: string, s: Spec): string {
     ...(s.enabled === false && { enabled: false }),
     health: { timeoutSeconds: s.timeoutSeconds ?? 15, expectTools: s.expectTools ?? [] },
     ...(s.strategy && { rollout: { strategy: s.strategy } }),
+    ...(s.tools && { tools: s.tools }),
   };
   return `apiVersion: mcp-gitops/v1\nkind: MCPServer\nmetadata:\n  name: ${name}\nspec: ${JSON.stringify(spec)}\n`;
 }
