@@ -150,7 +150,16 @@ export class GatewayCore implements Gateway {
         const session: DownstreamSession =
           slot.via.kind === 'proxy'
             ? new ProxySession({ server, instanceId: slot.id, target: slot.via.target, metrics: this.metrics, limits: this.limits, onClosed, tools })
-            : await GatewaySession.open({ server, instanceId: slot.id, source: slot.via.source, init, metrics: this.metrics, limits: this.limits, onClosed, tools });
+            : await GatewaySession.open({
+                server,
+                instanceId: slot.id,
+                source: slot.via.source,
+                init,
+                metrics: this.metrics,
+                limits: this.limits,
+                onClosed,
+                tools,
+              });
         if (!slot.retiring && !this.closing) {
           slot.add(session);
           this.sessions.set(session.id, session);
@@ -242,8 +251,7 @@ export class GatewayCore implements Gateway {
   private toolsFor(server: string, instance: ActiveInstance, via: Via): InstanceTools {
     // isolated stdio sessions: no instance to watch until a client opens one
     const isolated = via.kind === 'sdk' && !via.source.shared && instance.endpoint.kind === 'stdio';
-    const watchSource =
-      via.kind === 'proxy' ? httpWatchSource(server, via.target.url, this.limits.connectTimeoutMs) : isolated ? undefined : via.source;
+    const watchSource = via.kind === 'proxy' ? httpWatchSource(server, via.target.url, this.limits.connectTimeoutMs) : isolated ? undefined : via.source;
     return new InstanceTools({
       server,
       instanceId: instance.id,

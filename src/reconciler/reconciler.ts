@@ -191,7 +191,12 @@ export class Reconciler {
    */
   toolDrift(r: ToolDriftInput): void {
     if (r.drift === null) {
-      this.onEvent({ type: 'server.toolDriftCleared', server: r.server, instanceId: r.instanceId, message: 'the tools are back to the surface approved at the gate' });
+      this.onEvent({
+        type: 'server.toolDriftCleared',
+        server: r.server,
+        instanceId: r.instanceId,
+        message: 'the tools are back to the surface approved at the gate',
+      });
       return;
     }
     const d = { at: r.at, added: r.drift.added, removed: r.drift.removed, changed: r.drift.changed, pin: r.pin };

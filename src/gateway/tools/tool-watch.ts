@@ -83,10 +83,10 @@ export class ToolWatch {
       const tools: ListedTool[] = [];
       let cursor: string | undefined;
       for (let page = 0; page < MAX_PAGES; page++) {
-        const r = (await up.request(
-          { method: 'tools/list', params: cursor === undefined ? {} : { cursor } },
-          { timeout: this.o.requestTimeoutMs },
-        )) as { tools?: ListedTool[]; nextCursor?: string };
+        const r = (await up.request({ method: 'tools/list', params: cursor === undefined ? {} : { cursor } }, { timeout: this.o.requestTimeoutMs })) as {
+          tools?: ListedTool[];
+          nextCursor?: string;
+        };
         tools.push(...(r.tools ?? []));
         cursor = r.nextCursor;
         if (cursor === undefined) break;
@@ -94,7 +94,8 @@ export class ToolWatch {
       if (cursor !== undefined) throw new Error(`tools/list still had more pages after ${MAX_PAGES}`);
       if (!this.closed) this.o.onList(tools);
     } catch (err) {
-      if (!this.closed) this.o.logger.warn({ server: this.o.server, instanceId: this.o.instanceId, err: describeError(err) }, 'tools: listing the tools failed');
+      if (!this.closed)
+        this.o.logger.warn({ server: this.o.server, instanceId: this.o.instanceId, err: describeError(err) }, 'tools: listing the tools failed');
     }
   }
 }
