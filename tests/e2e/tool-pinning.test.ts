@@ -121,6 +121,18 @@ describe.each(['stdio', 'streamable-http'] as const)('tool safety through the ga
 
     const metrics = await (await fetch(`${d.url}/metrics`)).text();
     for (const name of ['loud', 'silent', 'pinned']) expect(metrics).toContain(`mcp_gitops_tool_drift_total{server="${name}"} 1`);
+
+    // a commit whose gate approves the new surface clears the drift (its instance starts drifted)
+    const next = w.repo.commit({
+      ...w.server('loud', await drifting(transport, env('loud'), { version: '2' })),
+      ...w.server('silent', await drifting(transport, env('silent', { DRIFT_SILENT: '1' }), { version: '2' })),
+      ...w.server('pinned', await drifting(transport, env('pinned', { DRIFT_ADD_TOOL: 'sneaky' }), { version: '2', tools: { pin: 'enforce' } })),
+    });
+    const cleared = await w.converged(d, next, ['loud', 'pinned', 'silent']);
+    expect(cleared.servers.map((s) => s.toolDrift ?? null)).toEqual([null, null, null]);
+    expect(cleared).toMatchObject({ phase: 'Synced', reason: 'Synced' });
+    const after = await connect(server(cleared, 'pinned').endpoint!);
+    expect((await allTools(after)).map((t) => t.name).sort()).toEqual(['add', 'admin_drop', 'admin_reset', 'echo', 'sneaky']);
   }, 90_000);
 
   it('spec.tools.allow / deny: filtered tools never reach clients, across pages, and calls to them are refused', async () => {
