@@ -146,7 +146,9 @@ export class GatewayCore implements Gateway {
         const slot = this.active.get(server);
         if (!slot) throw this.notReady(server);
         const onClosed = (s: DownstreamSession, why: GatewayError): void => this.ended(slot, s, why);
-        const tools = this.tools.get(slot.id)?.guard;
+        // a session's own upstream sees the client's capabilities; the shared one and the gate declare none
+        const gateView = slot.via.kind === 'sdk' && slot.via.source.shared ? true : Object.keys(init.params.capabilities).length === 0;
+        const tools = this.tools.get(slot.id)?.guard.forSession(gateView);
         const session: DownstreamSession =
           slot.via.kind === 'proxy'
             ? new ProxySession({ server, instanceId: slot.id, target: slot.via.target, metrics: this.metrics, limits: this.limits, onClosed, tools })

@@ -85,6 +85,20 @@ describe('tool guard', () => {
     expect(reports[0]?.drift).toEqual({ added: [], removed: ['add'], changed: [] });
   });
 
+  it('a session that declared capabilities may see more tools than the gate: not drift, but still hidden with enforce', () => {
+    const warn = guard(undefined, [echo, add]);
+    const capable = warn.g.forSession(false);
+    capable.listResult({ tools: [echo, add, sneaky] }, undefined);
+    expect(warn.reports).toEqual([]);
+    capable.listResult({ tools: [poisoned, sneaky] }, undefined);
+    expect(warn.reports[0]?.drift).toEqual({ added: [], removed: ['add'], changed: [{ name: 'echo', parts: ['description'] }] });
+    const strict = guard({ pin: 'enforce' }, [echo, add]);
+    expect((strict.g.forSession(false).listResult({ tools: [echo, add, sneaky] }, undefined) as { tools: ListedTool[] }).tools.map((t) => t.name)).toEqual([
+      'echo',
+      'add',
+    ]);
+  });
+
   it('without an approved surface the first full list is pinned; off compares nothing', () => {
     const first = guard({ pin: 'enforce' }, undefined);
     first.names([echo], undefined, '1');

@@ -79,10 +79,30 @@ export class ToolGuard implements SessionTools {
   }
 
   listResult(result: Result, cursor: unknown): Result {
+    return this.filterList(result, cursor, true);
+  }
+
+  /**
+   * The guard as one session uses it. `gateView` false: the session's upstream was initialized with
+   * the client's own capabilities (sampling, roots...), and a server may offer such a client more
+   * tools than the gate (which declares none) saw: its extra tools are not counted as drift (with
+   * enforce they are still hidden); changed and missing approved tools are.
+   */
+  forSession(gateView: boolean): SessionTools {
+    if (gateView) return this;
+    return {
+      active: this.active,
+      listResult: (result, cursor) => this.filterList(result, cursor, false),
+      callRefusal: (tool) => this.callRefusal(tool),
+    };
+  }
+
+  private filterList(result: Result, cursor: unknown, gateView: boolean): Result {
     const tools = listedTools(result);
     const hashes = new Map(tools.map((t) => [t.name, hashTool(t)]));
     const full = cursor === undefined && (result as { nextCursor?: unknown }).nextCursor === undefined;
-    if (this.pinning) this.observe(hashes, full);
+    if (this.pinning && gateView) this.observe(hashes, full);
+    else if (this.pinning && this.approved) this.observe(new Map([...hashes].filter(([name]) => this.approved?.tools[name])), full);
     if (!this.active) return result;
     const kept = tools.filter((t) => !this.policy.refusal(t.name, hashes.get(t.name), this.pinning ? this.approved : undefined));
     return kept.length === tools.length ? result : { ...result, tools: kept };
