@@ -74,6 +74,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     passThroughHttp: runtime.capabilities.endpointsReachable,
     ...(cfg.gatewayToken && { token: cfg.gatewayToken }),
     servers: (name) => reconciler.status().servers.find((s) => s.name === name),
+    onToolDrift: (r) => reconciler.toolDrift(r),
   });
   const withSessions = (v: StatusView): StatusView => ({ ...v, servers: v.servers.map((s) => ({ ...s, sessions: gateway.sessionCount(s.name) })) });
   let publicBase = `http://${cfg.host}:${cfg.port}`;

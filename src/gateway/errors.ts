@@ -13,7 +13,9 @@ export type GatewayErrorCode =
   | 'SESSION_ENDED'
   | 'UPSTREAM_UNAVAILABLE'
   | 'DRAINED'
-  | 'INSTANCE_GONE';
+  | 'INSTANCE_GONE'
+  | 'TOOL_NOT_ALLOWED'
+  | 'TOOL_DRIFT';
 
 /** JSON-RPC codes: the spec's where one fits, -32001 for sessions (as the SDK), -3204x for ours. */
 export const RPC_CODES: Record<GatewayErrorCode, number> = {
@@ -28,6 +30,8 @@ export const RPC_CODES: Record<GatewayErrorCode, number> = {
   UPSTREAM_UNAVAILABLE: -32044,
   DRAINED: -32045,
   INSTANCE_GONE: -32046,
+  TOOL_NOT_ALLOWED: -32047,
+  TOOL_DRIFT: -32048,
 };
 
 const HTTP_STATUS: Record<GatewayErrorCode, number> = {
@@ -42,6 +46,9 @@ const HTTP_STATUS: Record<GatewayErrorCode, number> = {
   UPSTREAM_UNAVAILABLE: 502,
   DRAINED: 404,
   INSTANCE_GONE: 404,
+  // a refused tools/call is the answer to that request inside a working session
+  TOOL_NOT_ALLOWED: 200,
+  TOOL_DRIFT: 200,
 };
 
 export class GatewayError extends Error {

@@ -18,6 +18,8 @@ import { GatewaySession } from './downstream/session.js';
 import { isolatedSource, OwnedInstances } from './upstream/isolated-upstream.js';
 import { sharedSource } from './upstream/shared-upstream.js';
 import { Tombstones } from './tombstones.js';
+import { httpWatchSource } from './tools/http-watch-source.js';
+import { InstanceTools } from './tools/instance-tools.js';
 
 export interface Gateway extends GatewayRouter {
   readonly limits: GatewayLimits;
@@ -47,6 +49,8 @@ export class GatewayCore implements Gateway {
   /** Instances started for isolated sessions (the rollout neither keeps nor prunes them). */
   private readonly owned = new OwnedInstances();
   private readonly tombstones: Tombstones;
+  /** Each instance's tool guard (filter, pin, drift) and watch, by instance id. */
+  private readonly tools = new Map<string, InstanceTools>();
   private readonly unsubscribeExit: () => void;
   private closing: Promise<void> | undefined;
 
@@ -75,6 +79,7 @@ export class GatewayCore implements Gateway {
       this.viaFor(server, instance),
       instance.server?.spec.gateway?.maxSessions ?? this.limits.maxSessionsPerServer,
     );
+    if (!this.tools.has(instance.id)) this.tools.set(instance.id, this.toolsFor(server, instance, slot.via));
     this.slots.set(instance.id, slot);
     this.active.set(server, slot);
     this.logger.info({ server, instanceId: instance.id, previous: previous?.id }, 'gateway: new sessions go to this instance');
@@ -141,10 +146,22 @@ export class GatewayCore implements Gateway {
         const slot = this.active.get(server);
         if (!slot) throw this.notReady(server);
         const onClosed = (s: DownstreamSession, why: GatewayError): void => this.ended(slot, s, why);
+        // a session's own upstream sees the client's capabilities; the shared one and the gate declare none
+        const gateView = slot.via.kind === 'sdk' && slot.via.source.shared ? true : Object.keys(init.params.capabilities).length === 0;
+        const tools = this.tools.get(slot.id)?.guard.forSession(gateView);
         const session: DownstreamSession =
           slot.via.kind === 'proxy'
-            ? new ProxySession({ server, instanceId: slot.id, target: slot.via.target, metrics: this.metrics, limits: this.limits, onClosed })
-            : await GatewaySession.open({ server, instanceId: slot.id, source: slot.via.source, init, metrics: this.metrics, limits: this.limits, onClosed });
+            ? new ProxySession({ server, instanceId: slot.id, target: slot.via.target, metrics: this.metrics, limits: this.limits, onClosed, tools })
+            : await GatewaySession.open({
+                server,
+                instanceId: slot.id,
+                source: slot.via.source,
+                init,
+                metrics: this.metrics,
+                limits: this.limits,
+                onClosed,
+                tools,
+              });
         if (!slot.retiring && !this.closing) {
           slot.add(session);
           this.sessions.set(session.id, session);
@@ -232,6 +249,25 @@ export class GatewayCore implements Gateway {
     return { kind: 'sdk', source: dedicatedSource({ server, connect, connectTimeoutMs }) };
   }
 
+  /** spec.tools of the instance: what its sessions filter, and the watch that sees tool drift. */
+  private toolsFor(server: string, instance: ActiveInstance, via: Via): InstanceTools {
+    // isolated stdio sessions: no instance to watch until a client opens one
+    const isolated = via.kind === 'sdk' && !via.source.shared && instance.endpoint.kind === 'stdio';
+    const watchSource = via.kind === 'proxy' ? httpWatchSource(server, via.target.url, this.limits.connectTimeoutMs) : isolated ? undefined : via.source;
+    return new InstanceTools({
+      server,
+      instanceId: instance.id,
+      // no spec (the stdio bridge's child): nothing to pin or filter; the daemon's gateway does it
+      settings: instance.server ? instance.server.spec.tools : { pin: 'off' },
+      approved: instance.approvedSurface,
+      watchSource,
+      requestTimeoutMs: this.limits.connectTimeoutMs,
+      metrics: this.metrics,
+      logger: this.logger,
+      ...(this.o.onToolDrift && { onDrift: this.o.onToolDrift }),
+    });
+  }
+
   /** Sessions end on their own until `timeoutMs`; those left are expired with `why`; then the slot goes. */
   private async drain(slot: InstanceSlot, timeoutMs: number, why: GatewayError): Promise<void> {
     if (this.active.get(slot.server) === slot) this.active.delete(slot.server);
@@ -239,6 +275,8 @@ export class GatewayCore implements Gateway {
     if (pinned > 0) this.logger.info({ server: slot.server, instanceId: slot.id, sessions: pinned, timeoutMs }, 'gateway: draining instance');
     const emptied = await slot.drained(timeoutMs);
     if (!emptied) await Promise.all([...slot.sessions].map((s) => s.expire(why)));
+    await this.tools.get(slot.id)?.close();
+    this.tools.delete(slot.id);
     await slot.close().catch(() => undefined);
     this.slots.delete(slot.id);
     if (pinned > 0) this.logger.info({ server: slot.server, instanceId: slot.id, expired: emptied ? 0 : pinned }, 'gateway: instance drained');

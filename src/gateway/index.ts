@@ -6,3 +6,4 @@ export type { GatewayRouter, ActiveInstance } from './router.js';
 export type { GatewayOptions, GatewayLimits, GatewayLogger, ServerHint } from './options.js';
 export { DEFAULT_LIMITS } from './options.js';
 export { GatewayError, RPC_CODES, type GatewayErrorCode } from './errors.js';
+export type { ToolDriftReport, ToolDriftListener } from './tools/tool-guard.js';

@@ -37,9 +37,11 @@ export interface GatewayMetrics {
   rejected(server: string, method: string): void;
   /** A session closed to make room under the server's session limit. */
   evicted(server: string): void;
+  /** A running server's tool surface moved away from the approved one (each new drifted surface once). */
+  toolDrift(server: string): void;
 }
 
-export const noMetrics: GatewayMetrics = { start: () => () => undefined, rejected: () => undefined, evicted: () => undefined };
+export const noMetrics: GatewayMetrics = { start: () => () => undefined, rejected: () => undefined, evicted: () => undefined, toolDrift: () => undefined };
 
 export interface SessionCounts {
   active: number;
@@ -72,6 +74,12 @@ export function createGatewayMetrics(registry: Registry, sessions: () => Map<str
     labelNames: ['server'],
     registers: [registry],
   });
+  const drift = new Counter({
+    name: 'mcp_gitops_tool_drift_total',
+    help: "Tool drift seen by the gateway: a running server's tools changed away from the surface approved at its gate, without a commit.",
+    labelNames: ['server'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'mcp_gitops_gateway_sessions',
     help: 'Open gateway sessions by server; draining = pinned to a retired instance.',
@@ -97,6 +105,9 @@ export function createGatewayMetrics(registry: Registry, sessions: () => Map<str
     },
     evicted(server) {
       evicted.inc({ server });
+    },
+    toolDrift(server) {
+      drift.inc({ server });
     },
     rejected(server, method) {
       const labels = { server, method: methodLabel(method) };

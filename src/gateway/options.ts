@@ -2,6 +2,7 @@
 import type { Registry } from 'prom-client';
 import type { HostPolicy } from '../hosts/host-check.js';
 import type { Runtime } from '../runtimes/runtime.js';
+import type { ToolDriftListener } from './tools/tool-guard.js';
 
 export interface GatewayLogger {
   info(obj: object, msg?: string): void;
@@ -67,4 +68,6 @@ export interface GatewayOptions {
   passThroughHttp?: boolean;
   /** Which Host and Origin headers /mcp/<name> accepts (DNS rebinding); default: loopback names only. */
   hosts?: HostPolicy;
+  /** Tool drift of an active instance seen, or cleared (the daemon shows it in /status and /events). */
+  onToolDrift?: ToolDriftListener;
 }

@@ -41,10 +41,12 @@ export const REASONS = {
   SourceUnavailable: 'The git source cannot be read for now (unreachable, server error, timeout, auth refused, branch gone). What runs stays served.',
   RuntimeUnavailable:
     'The runtime failed for now (engine or API server down, resources exhausted). What runs stays; the retry converges from what is observed.',
+  // ---- one server at run time (its instance keeps serving) ----
+  ToolDrift:
+    "The serving instance's tools changed since its gate without a commit (servers[].toolDrift: added, removed, changed). pin warn: reported only; pin enforce: the gateway serves only the approved tools. Clears with a new commit's gate or when the tools are back.",
   // ---- reserved for features that build on this list ----
   BreakingToolChange:
     "A new version drops a tool or narrows a tool's input schema, and spec.tools.allowRemoved / allowBreaking do not name it: its gate failed, the rollout was reverted.",
-  ToolDrift: "Reserved: a running server's tools differ from the ones its gate saw.",
   CanaryFailed: 'Reserved: a canary step exceeded its error rate or latency budget.',
   CheckFailed:
     'A critical http, tcp or command health check (health.checks) failed with its retries: at the gate the commit is reverted; while running the server is restarted with backoff.',

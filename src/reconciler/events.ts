@@ -18,6 +18,22 @@ export type ReconcileEvent =
   | { type: 'server.removed'; server: string; instanceId: string; why: string }
   | { type: 'revert.started'; syncId: number; from: string; to: string | null; reason: string; code: Reason }
   | { type: 'drift.repaired'; server: string; instanceId: string; why: string }
+  /** The serving instance's tools differ from the surface approved at its gate, without a commit (tool drift). */
+  | {
+      type: 'server.toolDrift';
+      server: string;
+      instanceId: string;
+      code: 'ToolDrift';
+      /** When the gateway saw it (ISO). */
+      at: string;
+      pin: 'warn' | 'enforce' | 'off';
+      added: string[];
+      removed: string[];
+      changed: { name: string; parts: string[] }[];
+      message: string;
+    }
+  /** The instance's tools are back to the approved surface. */
+  | { type: 'server.toolDriftCleared'; server: string; instanceId: string; message: string }
   | { type: 'server.crashed'; server: string; code: 'CrashLoopBackOff' | 'RemoteUnreachable'; message: string; restarts: number; retryInSeconds: number }
   /** A critical health check of the serving instance failed: it is removed and restarted with backoff. */
   | { type: 'server.checkFailed'; server: string; instanceId: string; code: 'CheckFailed'; message: string; restarts: number; retryInSeconds: number }

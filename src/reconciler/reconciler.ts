@@ -23,7 +23,7 @@ import { needsWrite, writeOutcome, type Landed, type Outcome } from './outcome.j
 import { RenderedCommits } from './rendered-commits.js';
 import { Retirements } from './retirements.js';
 import { realScheduler, Timers, type Scheduler } from './scheduler.js';
-import { ServerBoard, type CrashReason } from './server-board.js';
+import { describeToolDrift, ServerBoard, type CrashReason } from './server-board.js';
 import { daemonPhase, type ServerStatus, type StatusView } from './status.js';
 import { SyncSteps, type ConvergeMode, type Step, type SyncCtx } from './sync-steps.js';
 import { TriggerQueue, type Trigger } from './trigger-queue.js';
@@ -87,6 +87,15 @@ export interface CheckWatcher {
 export const RETRY_MIN_MS = 1000;
 export const RETRY_MAX_MS = 5 * 60_000;
 const RETRY_JITTER = 0.2;
+
+/** What the gateway reports of one instance's tools (its ToolDriftReport, structurally). */
+export interface ToolDriftInput {
+  server: string;
+  instanceId: string;
+  at: string;
+  pin: 'warn' | 'enforce' | 'off';
+  drift: { added: string[]; removed: string[]; changed: { name: string; parts: string[] }[] } | null;
+}
 
 export class Reconciler {
   readonly events: EventBus;
@@ -235,6 +244,24 @@ export class Reconciler {
     }
     await saved;
     return { resumed: was !== null, syncId };
+  }
+
+  /**
+   * The gateway saw an instance's tools move away from the surface approved at its gate (drift), or
+   * come back to it (drift null). Shown in /status while that instance serves; an event either way.
+   */
+  toolDrift(r: ToolDriftInput): void {
+    if (r.drift === null) {
+      this.onEvent({
+        type: 'server.toolDriftCleared',
+        server: r.server,
+        instanceId: r.instanceId,
+        message: 'the tools are back to the surface approved at the gate',
+      });
+      return;
+    }
+    const d = { at: r.at, added: r.drift.added, removed: r.drift.removed, changed: r.drift.changed, pin: r.pin };
+    this.onEvent({ type: 'server.toolDrift', server: r.server, instanceId: r.instanceId, code: 'ToolDrift', ...d, message: describeToolDrift(d) });
   }
 
   /** Queues a sync; bursts coalesce into one. Returns the id the sync will have (-1 once stopped). */

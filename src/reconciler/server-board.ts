@@ -7,7 +7,7 @@ import type { CrashRecord } from './backoff.js';
 import type { ConvergeOutcome } from './converge.js';
 import { short } from './errors.js';
 import type { ReconcileEvent } from './events.js';
-import type { ServerStatus } from './status.js';
+import type { ServerStatus, ToolDriftStatus } from './status.js';
 
 /** Why a serving instance is gone: it crashed, or (a remote server) it cannot be reached. */
 export type CrashReason = Extract<Reason, 'CrashLoopBackOff' | 'RemoteUnreachable' | 'CheckFailed'>;
@@ -16,11 +16,22 @@ export class ServerBoard {
   private readonly servers = new Map<string, ServerStatus>();
   /** The instance serving each server: only its exit is a crash (a new instance's exit fails its gate). */
   private readonly serving = new Map<string, string>();
+  /** Tool drift the gateway saw, by server, for the instance it saw it on (shown while that one serves). */
+  private readonly drifts = new Map<string, { instanceId: string; drift: ToolDriftStatus }>();
 
   constructor(private readonly endpointFor?: (s: DesiredServer) => string | null) {}
 
   list(): ServerStatus[] {
-    return [...this.servers.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map((s) => ({ ...s, tools: [...s.tools] }));
+    return [...this.servers.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map((s) => this.withDrift({ ...s, tools: [...s.tools] }));
+  }
+
+  /** A server Running on the instance that drifted says so: toolDrift, reason ToolDrift, why. */
+  private withDrift(s: ServerStatus): ServerStatus {
+    const d = this.drifts.get(s.name);
+    if (!d || !s.instanceId || d.instanceId !== s.instanceId) return s;
+    const drifted = s.phase === 'Running' && s.reason === 'Healthy';
+    const what = describeToolDrift(d.drift);
+    return { ...s, toolDrift: d.drift, ...(drifted && { reason: 'ToolDrift', message: `${s.message}; ${what}` }) };
   }
 
   isServing(server: string, instanceId: string): boolean {
@@ -58,6 +69,15 @@ export class ServerBoard {
         break;
       case 'gate.passed':
         this.update(e.server, () => ({ message: `new instance passed its health gate in ${e.seconds.toFixed(1)}s; waiting for the rest of the rollout` }));
+        break;
+      case 'server.toolDrift':
+        this.drifts.set(e.server, {
+          instanceId: e.instanceId,
+          drift: { at: e.at, added: e.added, removed: e.removed, changed: e.changed, pin: e.pin },
+        });
+        break;
+      case 'server.toolDriftCleared':
+        if (this.drifts.get(e.server)?.instanceId === e.instanceId) this.drifts.delete(e.server);
         break;
       case 'gate.failed':
         this.update(e.server, () => ({ phase: 'Failed', health: 'Unhealthy', reason: e.code, message: e.reason }));
@@ -136,6 +156,7 @@ export class ServerBoard {
   }
 
   private forget(name: string): void {
+    this.drifts.delete(name);
     this.servers.delete(name);
     this.serving.delete(name);
   }
@@ -178,4 +199,11 @@ function fromRecord(rec: AppliedServer): ServerStatus {
     tools: rec.tools ?? [],
     ...(rec.toolSurface && { toolSurface: rec.toolSurface }),
   };
+}
+
+/** `tool drift (pin warn): +new -gone ~echo(description)`, for the server's message. */
+export function describeToolDrift(d: ToolDriftStatus): string {
+  const parts = [...d.added.map((n) => `+${n}`), ...d.removed.map((n) => `-${n}`), ...d.changed.map((c) => `~${c.name}(${c.parts.join(',')})`)];
+  const what = d.pin === 'enforce' ? 'the gateway serves only the approved tools' : 'reported only';
+  return `tool drift since the gate (pin ${d.pin}: ${what}): ${parts.join(' ')}`;
 }

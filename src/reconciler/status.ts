@@ -32,6 +32,19 @@ export interface ServerStatus {
   sessions?: number;
   /** Its health.checks while it runs (absent when it has none). */
   checks?: CheckStatus[];
+  /** Tools of the serving instance that changed since its gate without a commit; null = none seen. */
+  toolDrift?: ToolDriftStatus | null;
+}
+
+export interface ToolDriftStatus {
+  /** When the gateway saw it (ISO). */
+  at: string;
+  added: string[];
+  removed: string[];
+  /** Each changed tool with the parts that changed (description, inputSchema, outputSchema, annotations). */
+  changed: { name: string; parts: string[] }[];
+  /** spec.tools.pin: warn = reported only; enforce = the gateway serves the approved surface only. */
+  pin: 'warn' | 'enforce' | 'off';
 }
 
 export interface StatusView {
@@ -109,5 +122,6 @@ export function daemonPhase(o: PhaseInput): { phase: DaemonPhase; reason: Reason
   }
   const sick = o.servers.find((s) => s.phase !== 'Running' || s.health !== 'Healthy');
   if (sick) return { phase: 'Degraded', reason: sick.reason };
+  if (o.servers.some((s) => s.toolDrift)) return { phase: 'Degraded', reason: 'ToolDrift' };
   return { phase: 'Synced', reason: 'Synced' };
 }

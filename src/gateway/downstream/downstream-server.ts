@@ -7,7 +7,9 @@ import type { JSONRPCRequest, Result } from '@modelcontextprotocol/sdk/types.js'
 import { linkAbort } from './linked-abort.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { passthroughValidator } from '../upstream/passthrough-validator.js';
-import { errorReason, toForwarded } from '../upstream/rpc-error.js';
+import { refusalError } from '../tools/refusal.js';
+import type { SessionTools } from '../tools/tool-guard.js';
+import { errorReason, ForwardedError, toForwarded } from '../upstream/rpc-error.js';
 import type { Upstream } from '../upstream/upstream.js';
 
 export interface DownstreamOptions {
@@ -19,6 +21,8 @@ export interface DownstreamOptions {
   session: AbortSignal;
   /** Any request from the client (keeps the session from going idle). */
   onRequest: () => void;
+  /** The instance's tool filter and pin: tools/list results filtered, refused tools/call answered here. */
+  tools?: SessionTools;
 }
 
 export function createDownstreamServer(o: DownstreamOptions): Server {
@@ -43,6 +47,15 @@ type SendProgress = (n: {
 async function forward(o: DownstreamOptions, req: JSONRPCRequest, clientSignal: AbortSignal, sendProgress: SendProgress): Promise<Result> {
   o.onRequest();
   const done = o.metrics.start(o.server, req.method);
+  const tools = o.tools?.active ? o.tools : undefined;
+  if (tools && req.method === 'tools/call') {
+    const why = tools.callRefusal(typeof req.params?.name === 'string' ? req.params.name : '');
+    if (why) {
+      done('rejected');
+      const e = refusalError(why, o.server);
+      throw new ForwardedError(e.code, e.message, e.data);
+    }
+  }
   const link = linkAbort([clientSignal, o.session]);
   const token = req.params?._meta?.progressToken;
   // progress goes out on this request's stream, so it must be written before the result closes it
@@ -62,7 +75,7 @@ async function forward(o: DownstreamOptions, req: JSONRPCRequest, clientSignal: 
     );
     await Promise.all(sending);
     done(req.method === 'tools/call' && result.isError === true ? 'tool' : undefined);
-    return result;
+    return tools && req.method === 'tools/list' ? tools.listResult(result, req.params?.cursor) : result;
   } catch (err) {
     done(errorReason(err));
     throw toForwarded(err, o.server);

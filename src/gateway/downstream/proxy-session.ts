@@ -18,6 +18,9 @@ import type { DownstreamSession } from './downstream-session.js';
 import { GatewayError } from '../errors.js';
 import type { ErrorReason, GatewayMetrics } from '../metrics.js';
 import type { GatewayLimits } from '../options.js';
+import type { Readable } from 'node:stream';
+import { refusedAnswer, toolListRewriter, toolRequests } from '../tools/proxy-tools.js';
+import type { SessionTools } from '../tools/tool-guard.js';
 import type { ProxyTarget } from '../upstream/proxy-target.js';
 import { IdleTimer } from './idle-timer.js';
 import { watchResponses, type RpcResponse } from './response-watch.js';
@@ -46,6 +49,8 @@ export interface ProxySessionOptions {
   metrics: GatewayMetrics;
   limits: Pick<GatewayLimits, 'requestTimeoutMs' | 'idleTimeoutMs'>;
   onClosed: (session: DownstreamSession, why: GatewayError) => void;
+  /** The instance's tool filter and pin (tools/list answers rewritten, refused tools/call answered here). */
+  tools?: SessionTools;
 }
 
 type RpcId = string | number;
@@ -55,6 +60,10 @@ interface Exchange {
   res: ServerResponse;
   upstream?: ClientRequest;
   response?: IncomingMessage;
+  /** What is piped to the client: the response, or its tools/list results filtered. */
+  out?: Readable;
+  /** tools/list requests of this body, with their cursor. */
+  lists?: Map<RpcId, unknown>;
   /** The answer is a text/event-stream: late errors can still be sent as events. */
   sse: boolean;
   /** Requests of this body not answered yet, with their metrics timers. */
@@ -124,8 +133,14 @@ export class ProxySession implements DownstreamSession {
       if (isRequest(m) && m.method !== 'initialize') pending.set(m.id, this.o.metrics.start(this.o.server, m.method));
     }
     const initialize = body.messages.some((m) => isRequest(m) && m.method === 'initialize');
+    const tools = this.o.tools?.active ? toolRequests(body.messages, this.o.tools, this.o.server) : undefined;
+    if (tools && tools.refused.size > 0) {
+      for (const stop of pending.values()) stop('rejected');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(refusedAnswer(body, tools.refused, this.o.server));
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve) => {
-      const x: Exchange = { res, pending, finished: false, sse: false, done: () => undefined };
+      const x: Exchange = { res, pending, finished: false, sse: false, done: () => undefined, ...(tools?.lists.size && { lists: tools.lists }) };
       x.done = () => {
         if (x.finished) return;
         x.finished = true;
@@ -191,15 +206,16 @@ export class ProxySession implements DownstreamSession {
     if (initialize && status === 200) this.initialized = true;
     x.response = ur;
     x.sse = String(ur.headers['content-type'] ?? '').startsWith('text/event-stream');
+    const out = x.lists && this.o.tools ? ur.pipe(toolListRewriter(ur.headers['content-type'], x.lists, this.o.tools)) : ur;
+    if (out !== ur) delete headers['content-length'];
+    x.out = out;
     x.res.writeHead(status, headers);
     const watch = watchResponses(ur.headers['content-type'], (r) => this.answered(x, r));
     ur.on('data', (chunk: Buffer) => watch.push(chunk));
-    ur.on('end', () => {
-      watch.end();
-      x.res.end();
-    });
+    ur.on('end', () => watch.end());
+    out.on('end', () => x.res.end());
     ur.on('error', () => x.res.destroy());
-    ur.pipe(x.res, { end: false });
+    out.pipe(x.res, { end: false });
   }
 
   private answered(x: Exchange, r: RpcResponse): void {
@@ -216,7 +232,7 @@ export class ProxySession implements DownstreamSession {
     const ids = [...x.pending.keys()];
     for (const stop of x.pending.values()) stop(reason);
     x.pending.clear();
-    x.response?.unpipe(x.res);
+    x.out?.unpipe(x.res);
     x.response?.destroy();
     x.upstream?.destroy();
     const res = x.res;

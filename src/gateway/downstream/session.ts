@@ -14,6 +14,7 @@ import type { GatewayMetrics } from '../metrics.js';
 import type { GatewayLimits } from '../options.js';
 import { IdleTimer } from './idle-timer.js';
 import { TrackingTransport } from './tracking-transport.js';
+import type { SessionTools } from '../tools/tool-guard.js';
 import type { Upstream, UpstreamPeer, UpstreamSource } from '../upstream/upstream.js';
 
 /** How long a drained session waits for the errors of its in-flight requests to be written. */
@@ -26,6 +27,8 @@ export interface SessionOptions {
   init: InitializeRequest;
   metrics: GatewayMetrics;
   limits: Pick<GatewayLimits, 'requestTimeoutMs' | 'idleTimeoutMs'>;
+  /** The instance's tool filter and pin. */
+  tools?: SessionTools;
   /** Called once, when the session starts to close, with why. */
   onClosed: (session: DownstreamSession, why: GatewayError) => void;
 }
@@ -134,6 +137,7 @@ export class GatewaySession implements DownstreamSession {
       requestTimeoutMs: this.o.limits.requestTimeoutMs,
       session: this.abort.signal,
       onRequest: () => this.idle.arm(),
+      ...(this.o.tools && { tools: this.o.tools }),
     });
     this.mcp.onclose = () => void this.close(new GatewayError('SESSION_ENDED', 'the client ended the session', this.o.server));
     this.transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => this.id });

@@ -19,11 +19,11 @@ export interface Spec {
   enabled?: boolean;
   /** health.checks entries, as written. */
   checks?: object[];
+  /** spec.tools (allow, deny, pin, ...). */
+  tools?: Record<string, unknown>;
   /** docker: the image, and the executable inside it (default: this node). */
   image?: string;
   command?: string;
-  /** spec.tools */
-  tools?: { allowRemoved?: string[]; allowBreaking?: string[] };
 }
 
 /** One MCPServer document; every process it starts carries E2E_RUN=<marker> in its environment. */
