@@ -1,7 +1,7 @@
 // Renders one environment-overlaid MCPServer into its desired form: variables resolved and typed,
 // every string value through nunjucks (after YAML parsing), defaults applied, secrets masked on the
 // display twin (see mask.ts).
-import { DEFAULT_TIMEOUT_SECONDS, type DesiredServer, type RenderedServer } from '../spec/desired.js';
+import { CANARY_DEFAULTS, DEFAULT_TIMEOUT_SECONDS, type DesiredServer, type RenderedServer } from '../spec/desired.js';
 import { closest } from '../spec/did-you-mean.js';
 import type { Environment, ServerFields } from '../spec/generated.js';
 import type { PathSegment } from '../spec/positions.js';
@@ -147,7 +147,10 @@ function normalize(input: RenderServerInput, version: string, f: ServerFields): 
       expectTools: f.health?.expectTools ?? [],
       stabilizationSeconds: f.health?.stabilizationSeconds ?? 0,
     },
-    rollout: { strategy: f.rollout?.strategy ?? 'blue-green' },
+    rollout: {
+      strategy: f.rollout?.strategy ?? 'blue-green',
+      ...(f.rollout?.strategy === 'canary' && { canary: { ...CANARY_DEFAULTS, ...f.rollout.canary } }),
+    },
     ...(f.gateway !== undefined && { gateway: { ...f.gateway } }),
     source: input.source,
   };
