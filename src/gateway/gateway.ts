@@ -18,6 +18,8 @@ import { GatewaySession } from './downstream/session.js';
 import { isolatedSource, OwnedInstances } from './upstream/isolated-upstream.js';
 import { sharedSource } from './upstream/shared-upstream.js';
 import { Tombstones } from './tombstones.js';
+import { Canaries } from './canary/canaries.js';
+import type { CanaryFigures } from './canary/types.js';
 
 export interface Gateway extends GatewayRouter {
   readonly limits: GatewayLimits;
@@ -47,6 +49,7 @@ export class GatewayCore implements Gateway {
   /** Instances started for isolated sessions (the rollout neither keeps nor prunes them). */
   private readonly owned = new OwnedInstances();
   private readonly tombstones: Tombstones;
+  private readonly canaries: Canaries;
   private readonly unsubscribeExit: () => void;
   private closing: Promise<void> | undefined;
 
@@ -56,6 +59,7 @@ export class GatewayCore implements Gateway {
     this.hosts = o.hosts ?? new HostPolicy();
     this.tombstones = new Tombstones(this.limits.tombstones);
     this.metrics = o.registry ? createGatewayMetrics(o.registry, () => this.sessionCounts()) : noMetrics;
+    this.canaries = new Canaries(o.registry ? { registry: o.registry } : {});
     this.unsubscribeExit = o.runtime.onExit((info) => this.onExit(info));
   }
 
@@ -64,20 +68,31 @@ export class GatewayCore implements Gateway {
   setActive(server: string, instance: ActiveInstance): void {
     const previous = this.active.get(server);
     if (this.closing || previous?.id === instance.id) return;
-    let slot = this.slots.get(instance.id);
-    if (slot?.retiring) {
-      this.logger.warn({ server, instanceId: instance.id }, 'gateway: not routing to an instance that is being retired');
-      return;
-    }
-    slot ??= new InstanceSlot(
-      instance.id,
-      server,
-      this.viaFor(server, instance),
-      instance.server?.spec.gateway?.maxSessions ?? this.limits.maxSessionsPerServer,
-    );
-    this.slots.set(instance.id, slot);
+    const slot = this.slotFor(server, instance);
+    if (!slot) return;
     this.active.set(server, slot);
     this.logger.info({ server, instanceId: instance.id, previous: previous?.id }, 'gateway: new sessions go to this instance');
+  }
+
+  setCanary(server: string, instance: ActiveInstance, weight: number): void {
+    if (this.closing || !this.slotFor(server, instance)) return;
+    this.canaries.set(server, instance.id, weight);
+    this.logger.info({ server, instanceId: instance.id, weight }, 'gateway: canary gets this share of new sessions');
+  }
+
+  endCanary(server: string, o: { promote: boolean }): void {
+    const id = this.canaries.figures(server)?.canary;
+    this.canaries.end(server);
+    const slot = id === undefined ? undefined : this.slots.get(id);
+    if (o.promote && slot && !slot.retiring && !this.closing) this.active.set(server, slot);
+    this.logger.info(
+      { server, instanceId: id, promoted: o.promote },
+      o.promote ? 'gateway: canary promoted' : 'gateway: canary ended; new sessions go to the stable instance',
+    );
+  }
+
+  canaryFigures(server: string): CanaryFigures | undefined {
+    return this.canaries.figures(server);
   }
 
   retire(instanceId: string, o: { now?: boolean } = {}): Promise<void> {
@@ -95,6 +110,30 @@ export class GatewayCore implements Gateway {
 
   owns(instance: OwnedCandidate): boolean {
     return this.owned.has(instance);
+  }
+
+  /** The slot of `instance`, made on first use; none when it is being retired. */
+  private slotFor(server: string, instance: ActiveInstance): InstanceSlot | undefined {
+    let slot = this.slots.get(instance.id);
+    if (slot?.retiring) {
+      this.logger.warn({ server, instanceId: instance.id }, 'gateway: not routing to an instance that is being retired');
+      return undefined;
+    }
+    slot ??= new InstanceSlot(
+      instance.id,
+      server,
+      this.viaFor(server, instance),
+      instance.server?.spec.gateway?.maxSessions ?? this.limits.maxSessionsPerServer,
+    );
+    this.slots.set(instance.id, slot);
+    return slot;
+  }
+
+  /** Where a new session of `server` goes: the canary when the draw says so, else the active instance. */
+  private route(server: string): InstanceSlot | undefined {
+    const id = this.canaries.choose(server);
+    const canary = id === undefined ? undefined : this.slots.get(id);
+    return canary && !canary.retiring ? canary : this.active.get(server);
   }
 
   // ---- queries ---------------------------------------------------------------------------------
@@ -138,13 +177,14 @@ export class GatewayCore implements Gateway {
       await this.makeRoom(server);
       // an instance retired while its upstream was being opened: take the next active one
       for (let attempt = 0; attempt < 3; attempt++) {
-        const slot = this.active.get(server);
+        const slot = this.route(server);
         if (!slot) throw this.notReady(server);
         const onClosed = (s: DownstreamSession, why: GatewayError): void => this.ended(slot, s, why);
+        const metrics = this.canaries.metricsFor(slot.id, this.metrics);
         const session: DownstreamSession =
           slot.via.kind === 'proxy'
-            ? new ProxySession({ server, instanceId: slot.id, target: slot.via.target, metrics: this.metrics, limits: this.limits, onClosed })
-            : await GatewaySession.open({ server, instanceId: slot.id, source: slot.via.source, init, metrics: this.metrics, limits: this.limits, onClosed });
+            ? new ProxySession({ server, instanceId: slot.id, target: slot.via.target, metrics, limits: this.limits, onClosed })
+            : await GatewaySession.open({ server, instanceId: slot.id, source: slot.via.source, init, metrics, limits: this.limits, onClosed });
         if (!slot.retiring && !this.closing) {
           slot.add(session);
           this.sessions.set(session.id, session);
@@ -247,6 +287,7 @@ export class GatewayCore implements Gateway {
   private onExit(info: ExitInfo): void {
     const slot = this.slots.get(info.id);
     if (!slot) return;
+    this.canaries.lost(info.id, info.message);
     const why = new GatewayError(
       'INSTANCE_GONE',
       `instance ${info.id} of server ${slot.server} stopped (${info.message}); initialize a new session`,
@@ -272,7 +313,7 @@ export class GatewayCore implements Gateway {
     for (const server of this.active.keys()) counts.set(server, { active: 0, draining: 0 });
     for (const slot of this.slots.values()) {
       const c = counts.get(slot.server) ?? { active: 0, draining: 0 };
-      if (this.active.get(slot.server) === slot) c.active += slot.sessions.size;
+      if (this.active.get(slot.server) === slot || this.canaries.isCanary(slot.id)) c.active += slot.sessions.size;
       else c.draining += slot.sessions.size;
       counts.set(slot.server, c);
     }

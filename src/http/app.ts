@@ -9,6 +9,7 @@ import { HostPolicy, hostGuard } from '../hosts/host-check.js';
 import { STATUS_PAGE } from './status-page.js';
 import { registerPlan, type PlanRouteDeps } from './plan-route.js';
 import { PlainLogController } from './request-log.js';
+import { registerRollouts, ROLLOUTS_ROUTE, type RolloutsRouteDeps } from './rollouts-route.js';
 import { registerSync } from './sync-route.js';
 import { registerWebhook } from './webhook.js';
 
@@ -32,6 +33,8 @@ export interface AppDeps {
   metrics?: Pick<Metrics, 'registry' | 'webhookRequest'>;
   /** GET /plan: what the next sync does. */
   plan?: PlanRouteDeps['plan'];
+  /** POST /rollouts/<server>/promote | abort: end a running canary early. */
+  endCanary?: RolloutsRouteDeps['endCanary'];
   /** Host/Origin check (DNS rebinding) for POST /sync and /webhook; default: loopback names only. */
   hosts?: HostPolicy;
 }
@@ -67,8 +70,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   }
   if (deps.plan) registerPlan(app, { plan: deps.plan });
   const guard = hostGuard(deps.hosts ?? new HostPolicy());
-  app.addHook('onRequest', (req, reply) => (req.routeOptions.url === '/sync' || req.routeOptions.url === '/webhook' ? guard(req, reply) : Promise.resolve()));
+  app.addHook('onRequest', (req, reply) =>
+    req.routeOptions.url === '/sync' || req.routeOptions.url === '/webhook' || req.routeOptions.url === ROLLOUTS_ROUTE ? guard(req, reply) : Promise.resolve(),
+  );
   registerSync(app, { requestSync: deps.requestSync, ...(deps.apiToken !== undefined && { apiToken: deps.apiToken }) });
+  if (deps.endCanary) registerRollouts(app, { endCanary: deps.endCanary, ...(deps.apiToken !== undefined && { apiToken: deps.apiToken }) });
   registerWebhook(app, {
     ...(deps.webhookSecret !== undefined && { secret: deps.webhookSecret }),
     branch: deps.branch ?? (() => undefined),

@@ -1,6 +1,6 @@
 // POST /sync: queue a sync now; {"force": true} retries a failed commit. Bearer MCP_GITOPS_API_TOKEN.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { bearer, safeEqual } from './auth.js';
+import { refuseWithoutApiToken } from './auth.js';
 import { NOT_JSON } from './json-body.js';
 
 export interface SyncRouteDeps {
@@ -16,9 +16,8 @@ function errorHandler(err: FastifyError, _req: FastifyRequest, reply: FastifyRep
 
 export function registerSync(app: FastifyInstance, deps: SyncRouteDeps): void {
   app.post('/sync', { errorHandler }, async (req, reply) => {
-    if (deps.apiToken === undefined) return reply.code(403).send({ error: 'POST /sync is disabled: MCP_GITOPS_API_TOKEN is not set' });
-    const token = bearer(typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
-    if (token === undefined || !safeEqual(token, deps.apiToken)) return reply.code(401).send({ error: 'missing or wrong bearer token' });
+    const refused = refuseWithoutApiToken(deps.apiToken, 'POST /sync', req, reply);
+    if (refused) return refused;
     let force = false;
     // any parsed body that is not raw JSON bytes came as another content type (text/plain: a string)
     if (req.body !== undefined && req.body !== null && !Buffer.isBuffer(req.body)) return reply.code(415).send({ error: NOT_JSON });

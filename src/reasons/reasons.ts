@@ -23,6 +23,9 @@ export const REASONS = {
   HealthCheckFailed: 'The server stopped answering while its health gate watched it stabilize.',
   Cancelled: 'The health gate was given up (another server of the wave failed, or a newer commit arrived).',
   CrashLoopBackOff: 'The running instance exited; it is restarted with backoff (1 s doubling to 5 min).',
+  CanaryFailed:
+    'A canary step exceeded its error rate or tools/call p99 bound (or its instance exited, or it had too little traffic with onInsufficientTraffic: revert): new sessions went back to the stable instance and the commit was reverted.',
+  CanaryAborted: 'A person ended the canary early (POST /rollouts/<server>/abort): new sessions went back to the stable instance and the commit was reverted.',
   DependencyNotReady: 'Reserved: not rolled out because a server it depends on (dependsOn) did not become healthy.',
   // ---- the machine, not the commit: retried with backoff, never quarantined (phase Degraded) ----
   StateWriteFailed:
@@ -33,7 +36,6 @@ export const REASONS = {
   // ---- reserved for features that build on this list ----
   BreakingToolChange: 'Reserved: a rollout would remove or change a tool clients rely on.',
   ToolDrift: "Reserved: a running server's tools differ from the ones its gate saw.",
-  CanaryFailed: 'Reserved: a canary step exceeded its error rate or latency budget.',
   CheckFailed: 'Reserved: an http, tcp or command health check failed.',
   RemoteUnreachable: 'Reserved: a remote MCP server (spec.url) cannot be reached.',
 } as const;

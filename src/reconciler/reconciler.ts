@@ -12,6 +12,7 @@ import type { DesiredServer, RenderedServer } from '../spec/desired.js';
 import { StateWriteError } from '../state/state-error.js';
 import type { StateStore } from '../state/store.js';
 import { RestartBackoff } from './backoff.js';
+import { CanaryRuns, type CanaryRequest } from './canary-runs.js';
 import { converge, planNow, type ConvergeDeps, type ConvergeOutcome, type GateFn } from './converge.js';
 import { errText, short } from './errors.js';
 import { EventBus, type ReconcileEvent } from './events.js';
@@ -81,6 +82,8 @@ export class Reconciler {
   private readonly fault: (e: unknown, stage: FaultStage) => EnvironmentReason | null;
   /** Instances that passed a gate in this run, with their tools. */
   private readonly gated = new Map<string, GateTool[]>();
+  /** Canaries running now: their step, and what a person asked of them. */
+  private readonly canaries = new CanaryRuns();
   private nextSyncId: number;
   private current: SyncCtx | null = null;
   /** The status while a sync's outcome is being recorded. */
@@ -202,7 +205,10 @@ export class Reconciler {
   status(): StatusView {
     if (this.recording) return this.recording;
     const state = this.deps.store.get();
-    const servers = this.board.list();
+    const servers = this.board.list().map((s) => {
+      const canary = this.canaries.status(s.name, this.deps.router?.canaryFigures?.(s.name));
+      return canary ? { ...s, canary } : s;
+    });
     const syncing = this.current !== null && (this.current.phase === 'rolling-out' || this.current.phase === 'reverting');
     const { phase, reason } = daemonPhase({ started: this.started, syncing, state, head: this.head, servers, lastError: this.lastError });
     return {
@@ -217,6 +223,14 @@ export class Reconciler {
       checks: this.checks,
       lastCheckedAt: this.lastCheckedAt,
     };
+  }
+
+  /**
+   * A person ends a canary early (POST /rollouts/<server>/promote | abort): acted on by its step
+   * controller within a tick. False when no canary of `server` runs.
+   */
+  endCanary(server: string, what: CanaryRequest): boolean {
+    return this.canaries.request(server, what);
   }
 
   get ready(): boolean {
@@ -299,6 +313,8 @@ export class Reconciler {
       now: () => this.clock.now(),
       verified: this.verified(),
       retirements: this.retirements,
+      canaries: this.canaries,
+      versionOf: versionFromRecords(this.deps.store.get().servers),
       isTransient: (e) => this.fault(e, 'runtime') !== null,
       ...(this.deps.router && { router: this.deps.router }),
       ...mode,

@@ -53,6 +53,15 @@ export class ServerBoard {
       case 'gate.passed':
         this.update(e.server, () => ({ message: `new instance passed its health gate in ${e.seconds.toFixed(1)}s; waiting for the rest of the rollout` }));
         break;
+      case 'canary.step':
+        this.update(e.server, () => ({ message: `canary step ${e.step} of ${e.of}: ${e.weight} % of new sessions on the new version` }));
+        break;
+      case 'canary.reverted':
+        this.update(e.server, () => ({ message: `canary reverted: ${e.message}; the stable version serves` }));
+        break;
+      case 'canary.promoted':
+        this.update(e.server, () => ({ message: `canary promoted: ${e.message}` }));
+        break;
       case 'gate.failed':
         this.update(e.server, () => ({ phase: 'Failed', health: 'Unhealthy', reason: e.code, message: e.reason }));
         break;

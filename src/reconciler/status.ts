@@ -1,6 +1,7 @@
 // The live view behind GET /status (docs/reference/status-reasons.md for the reasons): what runs,
 // what happened, what happens now.
 import type { Reason } from '../reasons/reasons.js';
+import type { CanaryStatus } from './canary-runs.js';
 import { resultReason, type DaemonState, type FailedRevision, type HistoryEntry } from '../state/model.js';
 
 export type DaemonPhase = 'Pending' | 'Progressing' | 'Synced' | 'Degraded' | 'Failed' | 'Suspended';
@@ -26,6 +27,8 @@ export interface ServerStatus {
   startedAt?: string | null;
   /** Client sessions open at /mcp/<name> now (the daemon adds it from the gateway). */
   sessions?: number;
+  /** A canary of a new version runs now: its step, weight, versions and the figures of this step. */
+  canary?: CanaryStatus;
 }
 
 export interface StatusView {

@@ -75,10 +75,16 @@ function checkCanary(s: OverlaidServer, runtime: RuntimeKind | undefined, transp
     );
   const steps = r.canary?.steps;
   if (steps !== undefined) {
-    const bad = steps.findIndex((v, i) => i > 0 && v <= steps[i - 1]!);
+    const bad = steps.findIndex((v, i) => i > 0 && v <= steps[i - 1]);
     if (bad > 0) errors.push(at(s, ['rollout', 'canary', 'steps', bad], `steps must increase: ${steps[bad]} follows ${steps[bad - 1]}`));
     else if (steps[steps.length - 1] !== 100)
-      errors.push(at(s, ['rollout', 'canary', 'steps', steps.length - 1], `the last step must be 100 (every new session on the new version), not ${steps[steps.length - 1]}`));
+      errors.push(
+        at(
+          s,
+          ['rollout', 'canary', 'steps', steps.length - 1],
+          `the last step must be 100 (every new session on the new version), not ${steps[steps.length - 1]}`,
+        ),
+      );
   }
   return errors;
 }
