@@ -49,7 +49,7 @@ function desired(rollout: object, version = '2'): RenderedServer {
     { secrets: staticSecrets({}), runtime: 'process' },
   );
   expect(out.errors).toEqual([]);
-  return out.servers[0]!;
+  return out.servers[0];
 }
 
 const inst = (id: string, specHash: string, o: Partial<ObservedInstance> = {}): ObservedInstance => ({
@@ -72,26 +72,26 @@ describe('canary: spec and plan', () => {
 
   it('a new spec starts beside the gated stable instance, judged as a canary', () => {
     const d = desired({ strategy: 'canary' });
-    const s = plan([d], [inst('old', 'h-old')]).waves[0]![0]!;
+    const s = plan([d], [inst('old', 'h-old')]).waves[0][0];
     expect(s).toMatchObject({ action: 'start-beside', strategy: 'canary', canary: { stable: 'old' }, retire: ['old'], remove: [] });
   });
 
   it('a first deployment has nothing to judge beside: a plain create', () => {
-    const s = plan([desired({ strategy: 'canary' })], []).waves[0]![0]!;
+    const s = plan([desired({ strategy: 'canary' })], []).waves[0][0];
     expect(s.action).toBe('create');
     expect(s.canary).toBeUndefined();
   });
 
   it('a canary left ungated by an earlier run is removed and runs again from its first step, never gated into service', () => {
     const d = desired({ strategy: 'canary' });
-    const s = plan([d], [inst('old', 'h-old'), inst('left', d.specHash, { verified: false })]).waves[0]![0]!;
+    const s = plan([d], [inst('old', 'h-old'), inst('left', d.specHash, { verified: false })]).waves[0][0];
     expect(s).toMatchObject({ action: 'start-beside', canary: { stable: 'old' }, remove: ['left'], retire: ['old'] });
     expect(s.note).toMatch(/runs again from its first step/);
   });
 
   it('a promoted canary (gated, recorded) is kept', () => {
     const d = desired({ strategy: 'canary' });
-    const s = plan([d], [inst('new', d.specHash)]).waves[0]![0]!;
+    const s = plan([d], [inst('new', d.specHash)]).waves[0][0];
     expect(s).toMatchObject({ action: 'keep', instance: 'new' });
   });
 });

@@ -15,7 +15,9 @@ export interface Spec {
   dependsOn?: string[];
   expectTools?: string[];
   timeoutSeconds?: number;
-  strategy?: 'blue-green' | 'recreate';
+  strategy?: 'blue-green' | 'recreate' | 'canary';
+  /** spec.rollout.canary (with strategy canary). */
+  canary?: Record<string, unknown>;
   enabled?: boolean;
   /** docker: the image, and the executable inside it (default: this node). */
   image?: string;
@@ -35,7 +37,7 @@ export function mcpServer(marker: string, name: string, s: Spec): string {
     ...(s.dependsOn && { dependsOn: s.dependsOn }),
     ...(s.enabled === false && { enabled: false }),
     health: { timeoutSeconds: s.timeoutSeconds ?? 15, expectTools: s.expectTools ?? [] },
-    ...(s.strategy && { rollout: { strategy: s.strategy } }),
+    ...(s.strategy && { rollout: { strategy: s.strategy, ...(s.canary && { canary: s.canary }) } }),
   };
   return `apiVersion: mcp-gitops/v1\nkind: MCPServer\nmetadata:\n  name: ${name}\nspec: ${JSON.stringify(spec)}\n`;
 }
@@ -51,6 +53,15 @@ export const delayedHttp = (port: number, delayMs: number, o: Partial<Spec> = {}
   port,
   env: { PORT: String(port), DELAY_MS: String(delayMs) },
   expectTools: ['echo'],
+  ...o,
+});
+
+/** tests/fixtures/servers/flaky-tools.mjs as `version`: `work` fails at `errorRate` and answers after `delayMs`. */
+export const flaky = (version: string, errorRate: number, delayMs = 0, o: Partial<Spec> = {}): Spec => ({
+  args: [fixture('flaky-tools.mjs')],
+  version,
+  env: { VERSION: version, ERROR_RATE: String(errorRate), DELAY_MS: String(delayMs) },
+  expectTools: ['work'],
   ...o,
 });
 
