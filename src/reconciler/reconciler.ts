@@ -89,6 +89,8 @@ export class Reconciler {
   /** The status while a sync's outcome is being recorded. */
   private recording: StatusView | null = null;
   private checkingHead = false;
+  /** The daemon found an interrupted sync at start and no rollout ran since (see SyncSteps.restoreStable). */
+  private interrupted = false;
   private started = false;
   private stopped = false;
   private head: string | null = null;
@@ -143,6 +145,11 @@ export class Reconciler {
         if (this.queue.hasPending) this.checkSupersede();
       },
       inBackoff: (server) => this.backoff.waitFor(server) > 0,
+      takeInterrupted: () => {
+        const was = this.interrupted;
+        this.interrupted = false;
+        return was;
+      },
     }).steps;
   }
 
@@ -152,6 +159,7 @@ export class Reconciler {
     this.board.adopt(st.servers);
     this.unsubscribeExit = this.deps.runtime.onExit((info) => this.onInstanceExit(info.id, info.server, info.message));
     const interrupted = st.inFlight;
+    this.interrupted = interrupted !== null;
     if (interrupted) {
       // a disk that refuses this write keeps it in memory; the first sync's outcome retries it
       await this.deps.store

@@ -11,6 +11,9 @@ import { World } from './helpers/world.js';
 
 const CANARY = { steps: [10, 50, 100], stepSeconds: 3, minCalls: 5, maxErrorRate: 0.05, maxLatencyP99Ms: 1000 };
 const version = (v: string, errorRate: number, delayMs = 0): Spec => flaky(v, errorRate, delayMs, { strategy: 'canary', canary: CANARY });
+/** Steps far longer than any test: only a person, a newer commit or a restart ends them. */
+const slow = (v: string): Spec => flaky(v, 0, 0, { strategy: 'canary', canary: { ...CANARY, stepSeconds: 3600 } });
+const TOKEN = 'canary-api-token-for-tests';
 
 describe.each(RUNTIMES.map((rt) => [rt.name, rt] as const))('canary on the %s runtime', (_name, rt) => {
   let w: World;
@@ -78,6 +81,52 @@ describe.each(RUNTIMES.map((rt) => [rt.name, rt] as const))('canary on the %s ru
     expect(stable.length).toBeGreaterThan(50);
     expect(stable.filter((c) => !c.ok || c.toolError)).toEqual([]);
     expect(load.calls.filter((c) => c.version === null)).toEqual([]);
+    await w.noOrphans(['svc']);
+  }, 240_000);
+
+  const post = (d: Daemon, path: string, token = TOKEN): Promise<Response> =>
+    fetch(`${d.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  const inCanary = (d: Daemon, v: string): Promise<Status> =>
+    d.until(`${v} in canary`, (s) => s.servers[0]?.canary?.canaryVersion === v && s.servers[0].canary.weight === 10, 60_000);
+
+  it('a person promotes or aborts a canary; a newer commit supersedes one; kill -9 mid-canary comes back with the stable version and the canary from its first step', async () => {
+    const v1 = w.repo.commit(w.server('svc', slow('v1')));
+    let d = await w.start({ env: { MCP_GITOPS_API_TOKEN: TOKEN, MCP_GITOPS_DRAIN_TIMEOUT: '2' } });
+    let st = await w.converged(d, v1, ['svc']);
+    expect((await post(d, '/rollouts/svc/promote')).status).toBe(409); // no canary runs
+
+    const v2 = w.repo.commit(w.server('svc', slow('v2')));
+    await inCanary(d, 'v2');
+    expect((await post(d, '/rollouts/svc/promote', 'wrong')).status).toBe(401);
+    expect((await post(d, '/rollouts/svc/restart')).status).toBe(404);
+    expect((await post(d, '/rollouts/svc/promote')).status).toBe(202);
+    st = await finished(d, v2, 'succeeded');
+    expect(st.servers[0]).toMatchObject({ version: 'v2' });
+
+    const v3 = w.repo.commit(w.server('svc', slow('v3')));
+    await inCanary(d, 'v3');
+    expect((await post(d, '/rollouts/svc/abort')).status).toBe(202);
+    st = await finished(d, v3, 'reverted');
+    expect(st.history[0]).toMatchObject({ reason: 'CanaryAborted', message: 'svc: aborted by a person (POST /rollouts/svc/abort) at step 10 %' });
+    expect(st.servers[0]).toMatchObject({ version: 'v2' });
+
+    // a newer commit supersedes the canary: it is removed, the stable version keeps serving
+    w.repo.commit(w.server('svc', slow('v4')));
+    await inCanary(d, 'v4');
+    const v5 = w.repo.commit(w.server('svc', slow('v5')));
+    st = await inCanary(d, 'v5');
+    expect(st.history.find((h) => h.result === 'superseded')).toBeDefined();
+    expect(st.servers[0].canary).toMatchObject({ stableVersion: 'v2', step: 1 });
+
+    // kill -9 mid-canary: the restart puts the stable version back and runs the canary from step 1
+    await d.kill();
+    d = await w.start({ env: { MCP_GITOPS_API_TOKEN: TOKEN, MCP_GITOPS_DRAIN_TIMEOUT: '2' } });
+    st = await inCanary(d, 'v5');
+    expect(st.servers[0].canary).toMatchObject({ stableVersion: 'v2', step: 1 });
+    expect(st.history.some((h) => h.reason === 'Interrupted')).toBe(true);
+    expect((await post(d, '/rollouts/svc/promote')).status).toBe(202);
+    st = await finished(d, v5, 'succeeded');
+    expect(st.servers[0]).toMatchObject({ version: 'v5' });
     await w.noOrphans(['svc']);
   }, 240_000);
 });
