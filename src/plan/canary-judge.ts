@@ -29,12 +29,15 @@ export function errorRate(f: Pick<StepFigures, 'calls' | 'errors'>): number {
   return f.calls === 0 ? 0 : f.errors / f.calls;
 }
 
-/** `elapsedMs`: since this step began; `weight`: its share of new sessions (%), for the message. */
+/**
+ * `elapsedMs`: since this step began; `weight`: its share of new sessions (%), for the message.
+ * minCalls 0 judges a step even without calls (error rate 0: it passes on time alone).
+ */
 export function judgeStep(f: StepFigures, elapsedMs: number, weight: number, c: CanarySettings): Verdict {
   const stepMs = c.stepSeconds * 1000;
   if (elapsedMs < stepMs) return { kind: 'wait' };
   const at = `at step ${weight} %`;
-  if (f.calls < c.minCalls || f.calls === 0) {
+  if (f.calls < c.minCalls) {
     if (elapsedMs < INSUFFICIENT_AFTER_STEPS * stepMs) return { kind: 'wait' };
     const seconds = Math.round(elapsedMs / 1000);
     return {

@@ -38,7 +38,7 @@ describe('canary: judging one step', () => {
     expect(judgeStep(fig(19, 19), 29_999, 10, c)).toEqual({ kind: 'wait' });
     expect(judgeStep(fig(3, 0), 30_000, 10, c)).toMatchObject({ kind: 'insufficient', then: 'promote' });
     expect(judgeStep(fig(0, 0), 30_000, 10, { ...c, onInsufficientTraffic: 'revert' })).toMatchObject({ kind: 'insufficient', then: 'revert' });
-    expect(judgeStep(fig(0, 0), 30_000, 10, { ...c, minCalls: 0 })).toMatchObject({ kind: 'insufficient' });
+    expect(judgeStep(fig(0, 0, null), 10_000, 10, { ...c, minCalls: 0 })).toMatchObject({ kind: 'pass' }); // minCalls 0: judged on time alone
   });
 });
 
