@@ -42,11 +42,17 @@ describe('canary: judging one step', () => {
   });
 });
 
-function desired(rollout: object, version = '2'): RenderedServer {
-  const spec = { version, command: 'node', args: ['s.js'], rollout };
+function desired(rollout: object, version = '2', http?: { runtime: 'kubernetes' | 'process'; port: number }): RenderedServer {
+  const spec = {
+    version,
+    command: 'node',
+    args: ['s.js'],
+    rollout,
+    ...(http && { image: 'example/s:1', transport: 'streamable-http', port: http.port }),
+  };
   const out = createCompiler().compile(
     { files: files({ 'a.yaml': `apiVersion: mcp-gitops/v1\nkind: MCPServer\nmetadata:\n  name: a\nspec: ${JSON.stringify(spec)}\n` }) },
-    { secrets: staticSecrets({}), runtime: 'process' },
+    { secrets: staticSecrets({}), runtime: http?.runtime ?? 'process' },
   );
   expect(out.errors).toEqual([]);
   return out.servers[0];
@@ -93,5 +99,12 @@ describe('canary: spec and plan', () => {
     const d = desired({ strategy: 'canary' });
     const s = plan([d], [inst('new', d.specHash)]).waves[0][0];
     expect(s).toMatchObject({ action: 'keep', instance: 'new' });
+  });
+
+  it('kubernetes: an HTTP server on a fixed port can be canaried (each pod has its own address): judged beside the stable pod', () => {
+    const d = desired({ strategy: 'canary' }, '2', { runtime: 'kubernetes', port: 8080 });
+    const s = plan([d], [inst('old', 'h-old', { port: 8080 })], { sharedPorts: false }).waves[0][0];
+    expect(s).toMatchObject({ action: 'start-beside', strategy: 'canary', canary: { stable: 'old' } });
+    expect(s.freePort).toBeUndefined();
   });
 });
