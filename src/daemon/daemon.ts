@@ -166,6 +166,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     logger: logger.child({ component: 'http' }),
     requestSync: (reason, force) => reconciler.requestSync(reason, force),
     plan: () => reconciler.preview(),
+    endCanary: (server, what) => reconciler.endCanary(server, what),
     branch: () => followedBranch,
     hosts,
     ...(cfg.apiToken && { apiToken: cfg.apiToken }),

@@ -20,6 +20,8 @@ import { sharedSource } from './upstream/shared-upstream.js';
 import { Tombstones } from './tombstones.js';
 import { httpWatchSource } from './tools/http-watch-source.js';
 import { InstanceTools } from './tools/instance-tools.js';
+import { Canaries } from './canary/canaries.js';
+import type { CanaryFigures } from './canary/types.js';
 
 export interface Gateway extends GatewayRouter {
   readonly limits: GatewayLimits;
@@ -51,6 +53,7 @@ export class GatewayCore implements Gateway {
   private readonly tombstones: Tombstones;
   /** Each instance's tool guard (filter, pin, drift) and watch, by instance id. */
   private readonly tools = new Map<string, InstanceTools>();
+  private readonly canaries: Canaries;
   private readonly unsubscribeExit: () => void;
   private closing: Promise<void> | undefined;
 
@@ -60,6 +63,7 @@ export class GatewayCore implements Gateway {
     this.hosts = o.hosts ?? new HostPolicy();
     this.tombstones = new Tombstones(this.limits.tombstones);
     this.metrics = o.registry ? createGatewayMetrics(o.registry, () => this.sessionCounts()) : noMetrics;
+    this.canaries = new Canaries(o.registry ? { registry: o.registry } : {});
     this.unsubscribeExit = o.runtime.onExit((info) => this.onExit(info));
   }
 
@@ -68,21 +72,31 @@ export class GatewayCore implements Gateway {
   setActive(server: string, instance: ActiveInstance): void {
     const previous = this.active.get(server);
     if (this.closing || previous?.id === instance.id) return;
-    let slot = this.slots.get(instance.id);
-    if (slot?.retiring) {
-      this.logger.warn({ server, instanceId: instance.id }, 'gateway: not routing to an instance that is being retired');
-      return;
-    }
-    slot ??= new InstanceSlot(
-      instance.id,
-      server,
-      this.viaFor(server, instance),
-      instance.server?.spec.gateway?.maxSessions ?? this.limits.maxSessionsPerServer,
-    );
-    if (!this.tools.has(instance.id)) this.tools.set(instance.id, this.toolsFor(server, instance, slot.via));
-    this.slots.set(instance.id, slot);
+    const slot = this.slotFor(server, instance);
+    if (!slot) return;
     this.active.set(server, slot);
     this.logger.info({ server, instanceId: instance.id, previous: previous?.id }, 'gateway: new sessions go to this instance');
+  }
+
+  setCanary(server: string, instance: ActiveInstance, weight: number): void {
+    if (this.closing || !this.slotFor(server, instance)) return;
+    this.canaries.set(server, instance.id, weight);
+    this.logger.info({ server, instanceId: instance.id, weight }, 'gateway: canary gets this share of new sessions');
+  }
+
+  endCanary(server: string, o: { promote: boolean }): void {
+    const id = this.canaries.figures(server)?.canary;
+    this.canaries.end(server);
+    const slot = id === undefined ? undefined : this.slots.get(id);
+    if (o.promote && slot && !slot.retiring && !this.closing) this.active.set(server, slot);
+    this.logger.info(
+      { server, instanceId: id, promoted: o.promote },
+      o.promote ? 'gateway: canary promoted' : 'gateway: canary ended; new sessions go to the stable instance',
+    );
+  }
+
+  canaryFigures(server: string): CanaryFigures | undefined {
+    return this.canaries.figures(server);
   }
 
   retire(instanceId: string, o: { now?: boolean } = {}): Promise<void> {
@@ -100,6 +114,31 @@ export class GatewayCore implements Gateway {
 
   owns(instance: OwnedCandidate): boolean {
     return this.owned.has(instance);
+  }
+
+  /** The slot of `instance`, made on first use; none when it is being retired. */
+  private slotFor(server: string, instance: ActiveInstance): InstanceSlot | undefined {
+    let slot = this.slots.get(instance.id);
+    if (slot?.retiring) {
+      this.logger.warn({ server, instanceId: instance.id }, 'gateway: not routing to an instance that is being retired');
+      return undefined;
+    }
+    slot ??= new InstanceSlot(
+      instance.id,
+      server,
+      this.viaFor(server, instance),
+      instance.server?.spec.gateway?.maxSessions ?? this.limits.maxSessionsPerServer,
+    );
+    if (!this.tools.has(instance.id)) this.tools.set(instance.id, this.toolsFor(server, instance, slot.via));
+    this.slots.set(instance.id, slot);
+    return slot;
+  }
+
+  /** Where a new session of `server` goes: the canary when the draw says so, else the active instance. */
+  private route(server: string): InstanceSlot | undefined {
+    const id = this.canaries.choose(server);
+    const canary = id === undefined ? undefined : this.slots.get(id);
+    return canary && !canary.retiring ? canary : this.active.get(server);
   }
 
   // ---- queries ---------------------------------------------------------------------------------
@@ -143,21 +182,22 @@ export class GatewayCore implements Gateway {
       await this.makeRoom(server);
       // an instance retired while its upstream was being opened: take the next active one
       for (let attempt = 0; attempt < 3; attempt++) {
-        const slot = this.active.get(server);
+        const slot = this.route(server);
         if (!slot) throw this.notReady(server);
         const onClosed = (s: DownstreamSession, why: GatewayError): void => this.ended(slot, s, why);
         // a session's own upstream sees the client's capabilities; the shared one and the gate declare none
         const gateView = slot.via.kind === 'sdk' && slot.via.source.shared ? true : Object.keys(init.params.capabilities).length === 0;
         const tools = this.tools.get(slot.id)?.guard.forSession(gateView);
+        const metrics = this.canaries.metricsFor(slot.id, this.metrics);
         const session: DownstreamSession =
           slot.via.kind === 'proxy'
-            ? new ProxySession({ server, instanceId: slot.id, target: slot.via.target, metrics: this.metrics, limits: this.limits, onClosed, tools })
+            ? new ProxySession({ server, instanceId: slot.id, target: slot.via.target, metrics, limits: this.limits, onClosed, tools })
             : await GatewaySession.open({
                 server,
                 instanceId: slot.id,
                 source: slot.via.source,
                 init,
-                metrics: this.metrics,
+                metrics,
                 limits: this.limits,
                 onClosed,
                 tools,
@@ -285,6 +325,7 @@ export class GatewayCore implements Gateway {
   private onExit(info: ExitInfo): void {
     const slot = this.slots.get(info.id);
     if (!slot) return;
+    this.canaries.lost(info.id, info.message);
     const why = new GatewayError(
       'INSTANCE_GONE',
       `instance ${info.id} of server ${slot.server} stopped (${info.message}); initialize a new session`,
@@ -310,7 +351,7 @@ export class GatewayCore implements Gateway {
     for (const server of this.active.keys()) counts.set(server, { active: 0, draining: 0 });
     for (const slot of this.slots.values()) {
       const c = counts.get(slot.server) ?? { active: 0, draining: 0 };
-      if (this.active.get(slot.server) === slot) c.active += slot.sessions.size;
+      if (this.active.get(slot.server) === slot || this.canaries.isCanary(slot.id)) c.active += slot.sessions.size;
       else c.draining += slot.sessions.size;
       counts.set(slot.server, c);
     }

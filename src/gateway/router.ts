@@ -3,6 +3,7 @@
 import type { InstanceEndpoint } from '../runtimes/runtime.js';
 import type { RenderedServer } from '../spec/desired.js';
 import type { ToolSurface } from '../tools/surface.js';
+import type { CanaryFigures } from './canary/types.js';
 
 export interface ActiveInstance {
   id: string;
@@ -30,6 +31,15 @@ export interface GatewayRouter {
    * `now`: do not wait for sessions to end (recreate, shutdown); also cuts short a drain under way.
    */
   retire(instanceId: string, o?: { now?: boolean }): Promise<void>;
+  /**
+   * Canary: `weight` % of NEW sessions of `server` go to `instance`, the others to the active one
+   * (sessions stay where they started). A first call, or a new weight, starts a new step window.
+   */
+  setCanary?(server: string, instance: ActiveInstance, weight: number): void;
+  /** Ends the canary at once: promote = it becomes the active instance; else every new session goes to the active one. */
+  endCanary?(server: string, o: { promote: boolean }): void;
+  /** What the canary's and the stable instance's sessions did in the current step. */
+  canaryFigures?(server: string): CanaryFigures | undefined;
   /** An instance the gateway started itself (an isolated session's): not the rollout's to keep or prune. */
   owns?(instance: OwnedCandidate): boolean;
 }

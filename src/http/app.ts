@@ -10,6 +10,7 @@ import { STATUS_PAGE } from './status-page.js';
 import { registerPlan, type PlanRouteDeps } from './plan-route.js';
 import { PlainLogController } from './request-log.js';
 import { registerSuspend, type SuspendRouteDeps } from './suspend-route.js';
+import { registerRollouts, ROLLOUTS_ROUTE, type RolloutsRouteDeps } from './rollouts-route.js';
 import { registerSync } from './sync-route.js';
 import { registerWebhook } from './webhook.js';
 
@@ -33,6 +34,8 @@ export interface AppDeps {
   metrics?: Pick<Metrics, 'registry' | 'webhookRequest'>;
   /** GET /plan: what the next sync does. */
   plan?: PlanRouteDeps['plan'];
+  /** POST /rollouts/<server>/promote | abort: end a running canary early. */
+  endCanary?: RolloutsRouteDeps['endCanary'];
   /** Host/Origin check (DNS rebinding) for POST /sync and /webhook; default: loopback names only. */
   hosts?: HostPolicy;
   /** POST /suspend and /resume (with the API token); while suspended, POST /sync is refused (409). */
@@ -40,7 +43,7 @@ export interface AppDeps {
 }
 
 /** The POST routes that change something: each also checks Host and Origin (DNS rebinding). */
-const GUARDED = new Set(['/sync', '/webhook', '/suspend', '/resume']);
+const GUARDED = new Set(['/sync', '/webhook', '/suspend', '/resume', ROLLOUTS_ROUTE]);
 
 export const BODY_LIMIT = 1024 * 1024;
 export const REQUEST_TIMEOUT_MS = 10_000;
@@ -77,6 +80,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const apiToken = deps.apiToken !== undefined ? { apiToken: deps.apiToken } : {};
   registerSync(app, { requestSync: deps.requestSync, ...apiToken, ...(deps.suspension && { suspended: deps.suspension.suspended }) });
   if (deps.suspension) registerSuspend(app, { ...apiToken, suspend: deps.suspension.suspend, resume: deps.suspension.resume });
+  if (deps.endCanary) registerRollouts(app, { endCanary: deps.endCanary, ...apiToken });
   registerWebhook(app, {
     ...(deps.webhookSecret !== undefined && { secret: deps.webhookSecret }),
     branch: deps.branch ?? (() => undefined),

@@ -35,6 +35,17 @@ export const STATUS_PAGE = `<!doctype html>
   const short = (s) => (s ? s.slice(0, 7) : '-');
   const cell = (text, cls) => { const td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; return td; };
   const badge = (text) => { const td = document.createElement('td'); const s = document.createElement('span'); s.className = 'phase ' + text; s.textContent = text; td.append(s); return td; };
+  // a server in canary: its progress and this step's figures above the message
+  function message(s) {
+    const td = cell(s.message || '', 'muted');
+    const c = s.canary;
+    if (!c) return td;
+    const div = document.createElement('div'); div.className = 'canary';
+    const p99 = c.p99Ms === null ? 'no tools/call yet' : 'p99 ' + c.p99Ms + ' ms';
+    div.textContent = 'canary ' + c.canaryVersion + ' beside ' + (c.stableVersion || 'stable') + ': step ' + c.step + ' of ' + c.steps.length + ', ' + c.weight + ' % of new sessions; ' + c.calls + ' calls, ' + c.errors + ' errors (rate ' + c.errorRate.toFixed(2) + '), ' + p99;
+    td.prepend(div);
+    return td;
+  }
   function row(cells) { const tr = document.createElement('tr'); tr.append(...cells); return tr; }
   async function refresh() {
     const res = await fetch('status', { headers: { accept: 'application/json' } });
@@ -46,7 +57,7 @@ export const STATUS_PAGE = `<!doctype html>
     for (const k of ['head', 'applied', 'lastGood']) document.getElementById(k).textContent = short(st.revision[k]);
     document.getElementById('failed').textContent = st.failedRevision ? 'failed ' + short(st.failedRevision.commit) + ': ' + st.failedRevision.reason : '';
     const servers = document.getElementById('servers');
-    servers.replaceChildren(...st.servers.map((s) => { const tr = row([cell(s.name), cell(s.version), cell(short(s.commit)), badge(s.phase), badge(s.health), cell(s.endpoint || '-'), cell((s.tools || []).join(', '), 'tools'), cell(s.message || '', 'muted'), cell(s.reason || '')]); tr.dataset.server = s.name; return tr; }));
+    servers.replaceChildren(...st.servers.map((s) => { const tr = row([cell(s.name), cell(s.version), cell(short(s.commit)), badge(s.phase), badge(s.health), cell(s.endpoint || '-'), cell((s.tools || []).join(', '), 'tools'), message(s), cell(s.reason || '')]); tr.dataset.server = s.name; return tr; }));
     const history = document.getElementById('history');
     history.replaceChildren(...st.history.slice(0, 20).map((h) => row([cell(short(h.commit)), badge(h.result), cell(h.reason || ''), cell(h.finishedAt), cell(h.message, 'muted')])));
   }
@@ -55,7 +66,7 @@ export const STATUS_PAGE = `<!doctype html>
   refresh().catch(() => {});
   const es = new EventSource('events');
   es.onmessage = soon;
-  for (const t of ['sync.started', 'sync.finished', 'wave.started', 'server.starting', 'server.waiting', 'server.verifying', 'gate.passed', 'gate.failed', 'server.removed', 'revert.started', 'drift.repaired', 'server.crashed', 'source.error', 'sync.retrying', 'sync.suspended', 'sync.resumed', 'writeback.pushed', 'writeback.failed']) es.addEventListener(t, soon);
+  for (const t of ['sync.started', 'sync.finished', 'wave.started', 'server.starting', 'server.waiting', 'server.verifying', 'gate.passed', 'gate.failed', 'server.removed', 'revert.started', 'drift.repaired', 'server.crashed', 'source.error', 'sync.retrying', 'sync.suspended', 'sync.resumed', 'writeback.pushed', 'writeback.failed', 'canary.step', 'canary.judged', 'canary.promoted', 'canary.reverted']) es.addEventListener(t, soon);
   // a slow poll besides the events, in case the stream is cut by a proxy; ?refresh=<seconds>, 0 = off
   const every = Number(new URLSearchParams(location.search).get('refresh') ?? '10');
   if (every > 0) setInterval(() => refresh().catch(() => {}), every * 1000);

@@ -57,6 +57,12 @@ export interface ServerStep {
   retire: string[];
   /** Before starting: drains still holding this host port are cut short (shared host ports only). */
   freePort?: number;
+  /**
+   * Strategy canary with a gated instance serving (start-beside): the instance that keeps serving
+   * while the new one is judged step by step. A canary left by an earlier run (never judged to its
+   * end) is in `remove` and runs again from its first step.
+   */
+  canary?: { stable: string };
   /** skip: what it would have done. */
   held?: Exclude<ServerAction, 'keep' | 'skip'>;
   /** What runs now (or ran last) for it, when that has another spec. */
@@ -116,11 +122,22 @@ function fromOf(o: ObservedInstance): NonNullable<ServerStep['from']> {
   };
 }
 
+/** The gated running instance of another spec a canary is judged beside: the newest. */
+function stableFor(running: readonly ObservedInstance[], hash: string): ObservedInstance | undefined {
+  return running.filter((i) => i.verified && i.specHash !== hash).sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0];
+}
+
 function decide(d: RenderedServer, existing: readonly ObservedInstance[], opts: PlanOptions): ServerStep {
   const server = d.spec.name;
   const wanted = d.spec.rollout.strategy;
   const running = existing.filter((i) => i.state === 'running');
-  const ready = readyInstance(existing, d.specHash);
+  const stable = wanted === 'canary' ? stableFor(running, d.specHash) : undefined;
+  // a canary never serves without its judgment: one left ungated by an earlier run starts over
+  const leftover = stable ? existing.filter((i) => i.state === 'running' && i.specHash === d.specHash && !i.verified) : [];
+  const ready = readyInstance(
+    existing.filter((i) => !leftover.includes(i)),
+    d.specHash,
+  );
   const others = (keep: ObservedInstance): string[] => running.filter((i) => i !== keep).map((i) => i.id);
   if (ready?.verified) return { server, action: 'keep', desired: d, strategy: wanted, instance: ready.id, remove: [], retire: others(ready) };
   const base = (): ServerStep => {
@@ -140,13 +157,17 @@ function decide(d: RenderedServer, existing: readonly ObservedInstance[], opts: 
     const strategy: RolloutStrategy = held ? 'recreate' : wanted;
     const action: StartAction = existing.length === 0 ? 'create' : running.length === 0 ? 'restart' : strategy === 'recreate' ? 'recreate' : 'start-beside';
     const last = current(existing);
+    const canary = action === 'start-beside' && stable !== undefined;
     return {
       server,
       action,
       desired: d,
       strategy,
-      remove: existing.filter((i) => action === 'recreate' || i.state !== 'running').map((i) => i.id),
-      retire: action === 'start-beside' ? running.map((i) => i.id) : [],
+      remove: existing.filter((i) => action === 'recreate' || i.state !== 'running' || leftover.includes(i)).map((i) => i.id),
+      retire: action === 'start-beside' ? running.filter((i) => !leftover.includes(i)).map((i) => i.id) : [],
+      ...(canary && { canary: { stable: stable.id } }),
+      ...(canary &&
+        leftover.length > 0 && { note: 'a canary left by an earlier run was never judged to its end: it is removed and runs again from its first step' }),
       ...(opts.sharedPorts && port !== undefined && { freePort: port }),
       ...(last && last.specHash !== d.specHash && { from: fromOf(last) }),
       ...(action === 'restart' && last && { from: fromOf(last) }),

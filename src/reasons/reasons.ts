@@ -23,10 +23,16 @@ export const REASONS = {
   ToolMissing: 'tools/list lacks a tool named in health.expectTools.',
   HealthCheckFailed: 'The server stopped answering while its health gate watched it stabilize.',
   Cancelled: 'The health gate was given up (another server of the wave failed, or a newer commit arrived).',
+  BreakingToolChange:
+    "A new version drops a tool or narrows a tool's input schema, and spec.tools.allowRemoved / allowBreaking do not name it: its gate failed, the rollout was reverted.",
+  CheckFailed:
+    'A critical http, tcp or command health check (health.checks) failed with its retries: at the gate the commit is reverted; while running the server is restarted with backoff.',
   CrashLoopBackOff:
     'The running instance exited; it is restarted with backoff (1 s doubling to 5 min). Kubernetes: a new pod crashed more often than health.restartsAllowed (default 0) allows; its start fails at once.',
   RemoteUnreachable: 'A remote MCP server (spec.url) stopped answering its periodic check; it is gated again with backoff (1 s doubling to 5 min).',
-  DependencyNotReady: 'Reserved: not rolled out because a server it depends on (dependsOn) did not become healthy.',
+  CanaryFailed:
+    'A canary step exceeded its error rate or tools/call p99 bound (or its instance exited, or it had too little traffic with onInsufficientTraffic: revert): new sessions went back to the stable instance and the commit was reverted.',
+  CanaryAborted: 'A person ended the canary early (POST /rollouts/<server>/abort): new sessions went back to the stable instance and the commit was reverted.',
   // ---- kubernetes: why a new pod waits (shown within one poll) or cannot start ----
   ContainerCreating: 'Kubernetes: the pod is scheduled and its container is being created (image pull, volumes); the start waits.',
   Unschedulable:
@@ -45,11 +51,7 @@ export const REASONS = {
   ToolDrift:
     "The serving instance's tools changed since its gate without a commit (servers[].toolDrift: added, removed, changed). pin warn: reported only; pin enforce: the gateway serves only the approved tools. Clears with a new commit's gate or when the tools are back.",
   // ---- reserved for features that build on this list ----
-  BreakingToolChange:
-    "A new version drops a tool or narrows a tool's input schema, and spec.tools.allowRemoved / allowBreaking do not name it: its gate failed, the rollout was reverted.",
-  CanaryFailed: 'Reserved: a canary step exceeded its error rate or latency budget.',
-  CheckFailed:
-    'A critical http, tcp or command health check (health.checks) failed with its retries: at the gate the commit is reverted; while running the server is restarted with backoff.',
+  DependencyNotReady: 'Reserved: not rolled out because a server it depends on (dependsOn) did not become healthy.',
 } as const;
 
 export type Reason = keyof typeof REASONS;

@@ -17,6 +17,8 @@ import type { DesiredServer, RenderedServer } from '../spec/desired.js';
 import type { ToolSurface } from '../tools/surface.js';
 import { afterWaves } from '../plan/after-waves.js';
 import { plan, type ObservedInstance, type Plan, type ServerStep } from '../plan/plan.js';
+import { canaryRollout } from './canary-rollout.js';
+import { CanaryRuns } from './canary-runs.js';
 import type { EventSink } from './events.js';
 import type { Leaving, Retirements } from './retirements.js';
 
@@ -51,6 +53,10 @@ export interface ConvergeDeps {
   skip?: (server: string) => boolean;
   onWave?: (index: number, of: number, servers: string[]) => void;
   now?: () => number;
+  /** Canaries running now (their step for /status, a person's promote / abort). */
+  canaries?: CanaryRuns;
+  /** The version an instance runs, when known (what a canary is judged against). */
+  versionOf?: (i: Instance) => string | undefined;
 }
 
 export interface ServerOutcome {
@@ -117,15 +123,18 @@ function serves(deps: ConvergeDeps, inst: Instance, d: RenderedServer, surface: 
   });
 }
 
-/** Gates `inst`; on failure removes it (unless the caller cancelled a gate of an instance it did not start). */
-async function gateInstance(d: RenderedServer, inst: Instance, deps: ConvergeDeps, signal: AbortSignal, fresh: boolean): Promise<ServerOutcome> {
+/**
+ * Gates `inst`; on failure removes it (unless the caller cancelled a gate of an instance it did not
+ * start). `route`: once it passed, new sessions go to it (a canary's share is set by its steps).
+ */
+async function gateInstance(d: RenderedServer, inst: Instance, deps: ConvergeDeps, signal: AbortSignal, fresh: boolean, route = true): Promise<ServerOutcome> {
   const name = d.spec.name;
   const t0 = (deps.now ?? Date.now)();
   const result = await deps.gate({ instanceId: inst.id, server: d.spec, signal, workdir: deps.workdir });
   const t1 = (deps.now ?? Date.now)();
   const seconds = (t1 - t0) / 1000;
   if (result.ok) {
-    serves(deps, inst, d, result.surface);
+    if (route) serves(deps, inst, d, result.surface);
     deps.emit({ type: 'gate.passed', server: name, commit: deps.commit, instanceId: inst.id, tools: result.tools.map((t) => t.name), seconds });
     return {
       server: name,
@@ -172,7 +181,11 @@ async function rollOne(step: ServerStep, byId: ReadonlyMap<string, Instance>, de
     default:
       break;
   }
-  for (const id of step.remove) await removeInstance(deps, byId.get(id)!, step.action === 'recreate' ? 'recreate' : 'exited');
+  for (const id of step.remove)
+    await removeInstance(deps, byId.get(id)!, step.action === 'recreate' ? 'recreate' : step.canary ? 'canary left by an earlier run' : 'exited');
+  // a canary is judged beside the stable instance, which serves every new session until its first step
+  const stable = step.canary ? byId.get(step.canary.stable) : undefined;
+  if (stable) deps.router?.setActive(name, { id: stable.id, endpoint: stable.endpoint });
   // an instance still draining on the port this one needs: its sessions end now
   const port = step.freePort;
   if (port !== undefined) await deps.retirements.cut((i) => portOf(i) === port);
@@ -194,7 +207,26 @@ async function rollOne(step: ServerStep, byId: ReadonlyMap<string, Instance>, de
     return { server: name, status: 'failed', reason, code };
   }
   deps.emit({ type: 'server.starting', server: name, commit: deps.commit, version: d.masked.version, instanceId: started.id });
-  return gateInstance(d, started, deps, signal, true);
+  if (!stable) return gateInstance(d, started, deps, signal, true);
+  const gated = await gateInstance(d, started, deps, signal, true, false);
+  if (gated.status !== 'started') return gated;
+  return canaryRollout(
+    d,
+    started,
+    stable,
+    gated,
+    {
+      ...(deps.router && { router: deps.router }),
+      emit: deps.emit,
+      runs: deps.canaries ?? new CanaryRuns(),
+      retirements: deps.retirements,
+      commit: deps.commit,
+      workdir: deps.workdir,
+      now: deps.now ?? Date.now,
+      stableVersion: deps.versionOf?.(stable) ?? null,
+    },
+    signal,
+  );
 }
 
 /** What deciding a plan takes; converge passes its own deps, a preview the same from elsewhere. */

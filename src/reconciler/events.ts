@@ -15,6 +15,21 @@ export type ReconcileEvent =
   | { type: 'gate.failed'; server: string; commit: string; reason: string; code: Reason; seconds: number }
   /** A sync rolled out a server whose tool surface changed against the version it replaced. */
   | { type: 'server.tools'; server: string; commit: string; added: string[]; removed: string[]; changed: SurfaceDiff['changed'] }
+  /** A canary step began: `weight` % of new sessions go to the new instance (step `step` of `of`). */
+  | { type: 'canary.step'; server: string; commit: string; instanceId: string; step: number; of: number; weight: number }
+  /** A step was judged: pass, fail, or too little traffic (then onInsufficientTraffic decides). */
+  | (CanaryCounts & {
+      type: 'canary.judged';
+      server: string;
+      commit: string;
+      step: number;
+      weight: number;
+      verdict: 'pass' | 'fail' | 'insufficient';
+      message: string;
+    })
+  /** The canary ended: promoted (every new session on it, the stable one drained) or reverted (every new session on the stable one). */
+  | { type: 'canary.promoted'; server: string; commit: string; instanceId: string; message: string }
+  | { type: 'canary.reverted'; server: string; commit: string; instanceId: string; code: Reason; message: string }
   | { type: 'server.removed'; server: string; instanceId: string; why: string }
   | { type: 'revert.started'; syncId: number; from: string; to: string | null; reason: string; code: Reason }
   | { type: 'drift.repaired'; server: string; instanceId: string; why: string }
@@ -49,6 +64,13 @@ export type ReconcileEvent =
   | { type: 'writeback.pushed'; commit: string; revert: string; branch: string }
   /** --write-back revert could not push (rejected, unreachable) or had nothing to push; never retried. */
   | { type: 'writeback.failed'; commit: string; code: string; message: string };
+
+/** What the canary's sessions did in the step judged. */
+export interface CanaryCounts {
+  calls: number;
+  errors: number;
+  p99Ms: number | null;
+}
 
 export type EventSink = (e: ReconcileEvent) => void;
 

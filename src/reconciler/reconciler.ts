@@ -15,6 +15,7 @@ import { StateWriteError } from '../state/state-error.js';
 import type { StateStore } from '../state/store.js';
 import type { Suspension } from '../state/model.js';
 import { RestartBackoff } from './backoff.js';
+import { CanaryRuns, type CanaryRequest } from './canary-runs.js';
 import { converge, planNow, type ConvergeDeps, type ConvergeOutcome, type GateFn } from './converge.js';
 import { errText, short } from './errors.js';
 import { EventBus, type ReconcileEvent } from './events.js';
@@ -111,11 +112,15 @@ export class Reconciler {
   private readonly gated = new Map<string, GateTool[]>();
   /** ... and the tool surface approved at that gate. */
   private readonly surfaces = new Map<string, ToolSurface>();
+  /** Canaries running now: their step, and what a person asked of them. */
+  private readonly canaries = new CanaryRuns();
   private nextSyncId: number;
   private current: SyncCtx | null = null;
   /** The status while a sync's outcome is being recorded. */
   private recording: StatusView | null = null;
   private checkingHead = false;
+  /** The daemon found an interrupted sync at start and no rollout ran since (see SyncSteps.restoreStable). */
+  private interrupted = false;
   private started = false;
   private stopped = false;
   private head: string | null = null;
@@ -172,6 +177,11 @@ export class Reconciler {
       inBackoff: (server) => this.backoff.waitFor(server) > 0,
       // what the daemon starts after its own restart is not drift: started even with repair off
       held: () => (this.deps.store.get().suspended ? (this.deps.suspendRepair !== false || !this.started ? 'repair' : 'hold') : null),
+      takeInterrupted: () => {
+        const was = this.interrupted;
+        this.interrupted = false;
+        return was;
+      },
     }).steps;
   }
 
@@ -181,6 +191,7 @@ export class Reconciler {
     this.board.adopt(st.servers);
     this.unsubscribeExit = this.deps.runtime.onExit((info) => this.onInstanceExit(info.id, info.server, info.message, info.reason));
     const interrupted = st.inFlight;
+    this.interrupted = interrupted !== null;
     if (interrupted) {
       // a disk that refuses this write keeps it in memory; the first sync's outcome retries it
       await this.deps.store
@@ -291,7 +302,10 @@ export class Reconciler {
   status(): StatusView {
     if (this.recording) return this.recording;
     const state = this.deps.store.get();
-    const servers = this.withChecks(this.board.list());
+    const servers = this.withChecks(this.board.list()).map((s) => {
+      const canary = this.canaries.status(s.name, this.deps.router?.canaryFigures?.(s.name));
+      return canary ? { ...s, canary } : s;
+    });
     const syncing = this.current !== null && (this.current.phase === 'rolling-out' || this.current.phase === 'reverting');
     const { phase, reason } = daemonPhase({
       started: this.started,
@@ -320,6 +334,14 @@ export class Reconciler {
   /** Suspended now (POST /suspend, --suspended): no new commit is applied. */
   get suspended(): boolean {
     return this.deps.store.get().suspended !== null;
+  }
+
+  /**
+   * A person ends a canary early (POST /rollouts/<server>/promote | abort): acted on by its step
+   * controller within a tick. False when no canary of `server` runs.
+   */
+  endCanary(server: string, what: CanaryRequest): boolean {
+    return this.canaries.request(server, what);
   }
 
   get ready(): boolean {
@@ -404,6 +426,8 @@ export class Reconciler {
       verified: this.verified(),
       approvedSurface: this.approvedSurface(),
       retirements: this.retirements,
+      canaries: this.canaries,
+      versionOf: versionFromRecords(this.deps.store.get().servers),
       isTransient: (e) => this.fault(e, 'runtime') !== null,
       ...(this.deps.router && { router: this.deps.router }),
       ...mode,

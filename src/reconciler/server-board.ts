@@ -79,6 +79,15 @@ export class ServerBoard {
       case 'server.toolDriftCleared':
         if (this.drifts.get(e.server)?.instanceId === e.instanceId) this.drifts.delete(e.server);
         break;
+      case 'canary.step':
+        this.update(e.server, () => ({ message: `canary step ${e.step} of ${e.of}: ${e.weight} % of new sessions on the new version` }));
+        break;
+      case 'canary.reverted':
+        this.update(e.server, () => ({ message: `canary reverted: ${e.message}; the stable version serves` }));
+        break;
+      case 'canary.promoted':
+        this.update(e.server, () => ({ message: `canary promoted: ${e.message}` }));
+        break;
       case 'gate.failed':
         this.update(e.server, () => ({ phase: 'Failed', health: 'Unhealthy', reason: e.code, message: e.reason }));
         break;

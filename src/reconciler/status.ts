@@ -3,6 +3,7 @@
 import type { CheckStatus } from '../health/checks/check-status.js';
 import type { Reason } from '../reasons/reasons.js';
 import type { ToolSurface } from '../tools/surface.js';
+import type { CanaryStatus } from './canary-runs.js';
 import { resultReason, type DaemonState, type FailedRevision, type HistoryEntry, type Suspension } from '../state/model.js';
 
 export type DaemonPhase = 'Pending' | 'Progressing' | 'Synced' | 'Degraded' | 'Failed' | 'Suspended';
@@ -34,6 +35,8 @@ export interface ServerStatus {
   checks?: CheckStatus[];
   /** Tools of the serving instance that changed since its gate without a commit; null = none seen. */
   toolDrift?: ToolDriftStatus | null;
+  /** A canary of a new version runs now: its step, weight, versions and the figures of this step. */
+  canary?: CanaryStatus;
 }
 
 export interface ToolDriftStatus {

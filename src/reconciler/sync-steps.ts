@@ -65,6 +65,8 @@ export interface StepEnv {
   inBackoff: (server: string) => boolean;
   /** Suspended: 'repair' (put back what drifted from applied) or 'hold' (touch nothing); null = not suspended. */
   held?: () => 'repair' | 'hold' | null;
+  /** True once, for the first rollout after the daemon found an interrupted sync at start. */
+  takeInterrupted: () => boolean;
 }
 
 export class SyncSteps {
@@ -174,6 +176,11 @@ export class SyncSteps {
     ctx.phase = 'rolling-out';
     this.env.rollingOut();
     this.env.events.emit({ type: 'sync.started', syncId: ctx.id, commit, reason: ctx.reason });
+    await this.restoreStable(ctx, desired);
+    if (ctx.abort.signal.aborted)
+      return ctx.halt.signal.aborted
+        ? { kind: 'halted' }
+        : { kind: 'result', result: 'superseded', reason: 'Superseded', commit, message: 'a newer commit arrived while the last good commit was restored' };
     this.env.say(`Applying ${short(commit)}`);
     const out = await this.env.converge(desired, commit, workdir, ctx.abort.signal, { failFast: true }, (i, of, servers) => {
       this.env.say(`Applying ${short(commit)}: wave ${i + 1} of ${of}`);
@@ -197,6 +204,21 @@ export class SyncSteps {
       };
     }
     return this.revert(ctx, out);
+  }
+
+  /**
+   * A canary is judged beside the stable version. After an interrupted sync the stable instance may
+   * be gone with the daemon (process runtime: stdio servers die with it) and an ungated canary may
+   * be left: the last good commit is put back first, so the canary runs again from its first step
+   * beside it and never serves without its judgment.
+   */
+  private async restoreStable(ctx: SyncCtx, desired: RenderedServer[]): Promise<void> {
+    if (!desired.some((d) => d.spec.rollout.strategy === 'canary') || !this.env.takeInterrupted()) return;
+    const lastGood = this.env.store.get().lastGood;
+    if (lastGood === null) return;
+    const good = await this.env.rendered.get(lastGood);
+    this.env.say(`Restoring ${short(lastGood)} before the canary of ${short(ctx.head!)}`);
+    await this.env.converge(good.servers, lastGood, good.workdir, ctx.abort.signal, { failFast: false });
   }
 
   /** Puts every server back to the last good commit's spec, whichever commit changed it. */

@@ -1,7 +1,7 @@
 // Renders one environment-overlaid MCPServer into its desired form: variables resolved and typed,
 // every string value through nunjucks (after YAML parsing), defaults applied, secrets masked on the
 // display twin (see mask.ts).
-import { CHECK_DEFAULTS, DEFAULT_TIMEOUT_SECONDS, type DesiredCheck, type DesiredServer, type RenderedServer } from '../spec/desired.js';
+import { CANARY_DEFAULTS, CHECK_DEFAULTS, DEFAULT_TIMEOUT_SECONDS, type DesiredCheck, type DesiredServer, type RenderedServer } from '../spec/desired.js';
 import { closest } from '../spec/did-you-mean.js';
 import type { Environment, HealthCheck, ServerFields } from '../spec/generated.js';
 import type { PathSegment } from '../spec/positions.js';
@@ -164,7 +164,10 @@ function normalize(input: RenderServerInput, version: string, f: ServerFields): 
       ...(f.health?.checks !== undefined && f.health.checks.length > 0 && { checks: f.health.checks.map(normalizeCheck) }),
       ...(f.health?.restartsAllowed !== undefined && { restartsAllowed: f.health.restartsAllowed }),
     },
-    rollout: { strategy: f.rollout?.strategy ?? 'blue-green' },
+    rollout: {
+      strategy: f.rollout?.strategy ?? 'blue-green',
+      ...(f.rollout?.strategy === 'canary' && { canary: { ...CANARY_DEFAULTS, ...f.rollout.canary } }),
+    },
     ...(f.gateway !== undefined && { gateway: { ...f.gateway } }),
     ...(f.tools !== undefined && { tools: structuredClone(f.tools) }),
     source: input.source,

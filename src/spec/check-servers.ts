@@ -58,7 +58,40 @@ function checkOne(s: OverlaidServer, runtime: RuntimeKind | undefined): SpecErro
     else if (runtime === 'kubernetes')
       errors.push(at(s, ['gateway', 'sessions'], 'isolated sessions are not available on the kubernetes runtime (process and docker only)'));
   }
+  errors.push(...checkCanary(s, runtime, transport));
   if (f.cwd !== undefined && escapesRoot(f.cwd)) errors.push(at(s, ['cwd'], CWD_ESCAPE_MESSAGE));
+  return errors;
+}
+
+/** A canary needs two instances at once and steps that grow to 100 %. */
+function checkCanary(s: OverlaidServer, runtime: RuntimeKind | undefined, transport: string): SpecError[] {
+  const r = s.overlaid.fields.rollout;
+  if (r === undefined) return [];
+  const errors: SpecError[] = [];
+  if (r.canary !== undefined && r.strategy !== 'canary')
+    errors.push(atNear(s, ['rollout', 'canary'], ['rollout'], 'only used with strategy: canary; set rollout.strategy: canary or remove it'));
+  if (r.strategy !== 'canary') return errors;
+  if ((runtime === 'process' || runtime === 'docker') && transport !== 'stdio')
+    errors.push(
+      at(
+        s,
+        ['rollout', 'strategy'],
+        `a canary runs the new version beside the stable one, but on the ${runtime} runtime both would need host port ${s.overlaid.fields.port ?? '(spec.port)'}; use blue-green, a stdio server, or the kubernetes runtime`,
+      ),
+    );
+  const steps = r.canary?.steps;
+  if (steps !== undefined) {
+    const bad = steps.findIndex((v, i) => i > 0 && v <= steps[i - 1]);
+    if (bad > 0) errors.push(at(s, ['rollout', 'canary', 'steps', bad], `steps must increase: ${steps[bad]} follows ${steps[bad - 1]}`));
+    else if (steps[steps.length - 1] !== 100)
+      errors.push(
+        at(
+          s,
+          ['rollout', 'canary', 'steps', steps.length - 1],
+          `the last step must be 100 (every new session on the new version), not ${steps[steps.length - 1]}`,
+        ),
+      );
+  }
   return errors;
 }
 

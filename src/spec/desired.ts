@@ -2,7 +2,7 @@
 // Defaults are applied here once so runtimes never guess.
 
 export type Transport = 'stdio' | 'streamable-http' | 'sse';
-export type RolloutStrategy = 'blue-green' | 'recreate';
+export type RolloutStrategy = 'blue-green' | 'recreate' | 'canary';
 
 export interface DesiredServer {
   name: string;
@@ -25,7 +25,8 @@ export interface DesiredServer {
   dependsOn: string[];
   /** `checks` only when some are declared, restartsAllowed (kubernetes) only when written: the spec hash of servers without them is unchanged. */
   health: { timeoutSeconds: number; expectTools: string[]; stabilizationSeconds: number; checks?: DesiredCheck[]; restartsAllowed?: number };
-  rollout: { strategy: RolloutStrategy };
+  /** canary: set (with defaults applied) only for strategy canary, so other spec hashes are unchanged. */
+  rollout: { strategy: RolloutStrategy; canary?: CanarySettings };
   /** spec.gateway as written (absent when not set, so the spec hash of servers without it is unchanged). */
   gateway?: GatewaySettings;
   /** spec.tools as written (absent when not set, like gateway). */
@@ -48,6 +49,26 @@ export interface CheckCommon {
 }
 
 export const CHECK_DEFAULTS = { intervalSeconds: 10, timeoutSeconds: 5, retries: 3, critical: true, expectStatus: 200 } as const;
+
+/** spec.rollout.canary with defaults applied (docs/reference/canary.md). */
+export interface CanarySettings {
+  /** Share (%) of new sessions sent to the new version at each step; increasing, the last is 100. */
+  steps: number[];
+  stepSeconds: number;
+  minCalls: number;
+  maxErrorRate: number;
+  maxLatencyP99Ms: number;
+  onInsufficientTraffic: 'promote' | 'revert';
+}
+
+export const CANARY_DEFAULTS: CanarySettings = {
+  steps: [10, 50, 100],
+  stepSeconds: 60,
+  minCalls: 20,
+  maxErrorRate: 0.05,
+  maxLatencyP99Ms: 2000,
+  onInsufficientTraffic: 'promote',
+};
 
 export type GatewaySessions = 'shared' | 'isolated';
 

@@ -181,7 +181,41 @@ retries?: number
 critical?: boolean
 }
 export interface Rollout {
-strategy?: ("blue-green" | "recreate")
+/**
+ * blue-green (default): the new instance starts beside the old one and takes every new session once its gate passed; recreate: the old one is removed first; canary: the new instance takes a growing share of new sessions, judged by the gateway on its errors and latency (docs/reference/canary.md).
+ */
+strategy?: ("blue-green" | "recreate" | "canary")
+/**
+ * strategy canary: the steps and the bounds each step is judged by.
+ */
+canary?: {
+/**
+ * Share (%) of NEW sessions sent to the new version at each step; increasing, ending in 100 (default [10, 50, 100]).
+ * 
+ * @minItems 1
+ */
+steps?: [number, ...(number)[]]
+/**
+ * How long each step is observed (default 60).
+ */
+stepSeconds?: number
+/**
+ * Calls the new version must have served in a step to judge it (default 20).
+ */
+minCalls?: number
+/**
+ * Errors / calls on the new version, per step (default 0.05).
+ */
+maxErrorRate?: number
+/**
+ * tools/call p99 of the new version per step, in ms (default 2000).
+ */
+maxLatencyP99Ms?: number
+/**
+ * When minCalls is not reached within 3 x stepSeconds (default promote).
+ */
+onInsufficientTraffic?: ("promote" | "revert")
+}
 }
 /**
  * How /mcp/<name> serves this server's clients (docs/reference/gateway.md).
@@ -197,7 +231,7 @@ sessions?: ("shared" | "isolated")
 maxSessions?: number
 }
 /**
- * The server's tool surface: what may change in a rollout, what the gateway exposes, and what it does when the surface changes at run time (docs/reference/tool-safety.md).
+ * The server's tool surface: what may change in a rollout, what the gateway exposes, and what it does when the surface changes at run time (docs/reference/tool-surface.md).
  */
 export interface Tools {
 /**

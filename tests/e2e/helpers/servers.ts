@@ -15,7 +15,9 @@ export interface Spec {
   dependsOn?: string[];
   expectTools?: string[];
   timeoutSeconds?: number;
-  strategy?: 'blue-green' | 'recreate';
+  strategy?: 'blue-green' | 'recreate' | 'canary';
+  /** spec.rollout.canary (with strategy canary). */
+  canary?: Record<string, unknown>;
   enabled?: boolean;
   /** health.checks entries, as written. */
   checks?: object[];
@@ -39,7 +41,7 @@ export function mcpServer(marker: string, name: string, s: Spec): string {
     ...(s.dependsOn && { dependsOn: s.dependsOn }),
     ...(s.enabled === false && { enabled: false }),
     health: { timeoutSeconds: s.timeoutSeconds ?? 15, expectTools: s.expectTools ?? [], ...(s.checks && { checks: s.checks }) },
-    ...(s.strategy && { rollout: { strategy: s.strategy } }),
+    ...(s.strategy && { rollout: { strategy: s.strategy, ...(s.canary && { canary: s.canary }) } }),
     ...(s.tools && { tools: s.tools }),
   };
   return `apiVersion: mcp-gitops/v1\nkind: MCPServer\nmetadata:\n  name: ${name}\nspec: ${JSON.stringify(spec)}\n`;
@@ -56,6 +58,15 @@ export const delayedHttp = (port: number, delayMs: number, o: Partial<Spec> = {}
   port,
   env: { PORT: String(port), DELAY_MS: String(delayMs) },
   expectTools: ['echo'],
+  ...o,
+});
+
+/** tests/fixtures/servers/flaky-tools.mjs as `version`: `work` fails at `errorRate` and answers after `delayMs`. */
+export const flaky = (version: string, errorRate: number, delayMs = 0, o: Partial<Spec> = {}): Spec => ({
+  args: [fixture('flaky-tools.mjs')],
+  version,
+  env: { VERSION: version, ERROR_RATE: String(errorRate), DELAY_MS: String(delayMs) },
+  expectTools: ['work'],
   ...o,
 });
 

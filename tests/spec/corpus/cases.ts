@@ -495,6 +495,28 @@ export const CASES: CorpusCase[] = [
     expected: ['a.yaml:8:14: spec.port: required for transport streamable-http: the port the server listens on'],
   },
   {
+    name: 'canary: an HTTP server on a fixed host port cannot run two instances on the process runtime',
+    files: { 'a.yaml': server('a', '  transport: streamable-http\n  port: 3000\n  rollout:\n    strategy: canary\n') },
+    expected: [
+      'a.yaml:11:15: spec.rollout.strategy: a canary runs the new version beside the stable one, but on the process runtime both would need host port 3000; use blue-green, a stdio server, or the kubernetes runtime',
+    ],
+  },
+  {
+    name: 'canary: steps must increase',
+    files: { 'a.yaml': server('a', '  rollout:\n    strategy: canary\n    canary:\n      steps: [10, 5, 100]\n') },
+    expected: ['a.yaml:11:19: spec.rollout.canary.steps[1]: steps must increase: 5 follows 10'],
+  },
+  {
+    name: 'canary: the last step must be 100',
+    files: { 'a.yaml': server('a', '  rollout:\n    strategy: canary\n    canary:\n      steps: [10, 50]\n') },
+    expected: ['a.yaml:11:19: spec.rollout.canary.steps[1]: the last step must be 100 (every new session on the new version), not 50'],
+  },
+  {
+    name: 'canary: a canary block without strategy canary',
+    files: { 'a.yaml': server('a', '  rollout:\n    canary:\n      stepSeconds: 5\n') },
+    expected: ['a.yaml:9:5: spec.rollout.canary: only used with strategy: canary; set rollout.strategy: canary or remove it'],
+  },
+  {
     name: 'port: out of range',
     files: { 'a.yaml': server('a', '  transport: sse\n  port: 70000\n') },
     expected: ['a.yaml:9:9: spec.port: must be at most 65535, got 70000'],
