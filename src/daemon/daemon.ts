@@ -156,7 +156,9 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   const app = buildApp({
     status: () =>
       mask.deep(
-        withNotifiers(withOps(withSessions(leadership ? withLeadership(reconciler.status(), leadership, () => new Date().toISOString()) : reconciler.status()))),
+        withNotifiers(
+          withOps(withSessions(leadership ? withLeadership(reconciler.status(), leadership, () => new Date().toISOString()) : reconciler.status())),
+        ),
         IDENTITY_KEYS,
       ),
     metrics,

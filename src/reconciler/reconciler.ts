@@ -566,7 +566,14 @@ export class Reconciler {
     const rec = this.backoff.crashed(server, message);
     const wait = this.backoff.waitFor(server);
     this.board.crashed(server, message, rec, wait, reason);
-    this.events.emit({ type: 'server.crashed', server, code: reason === 'CheckFailed' ? 'CrashLoopBackOff' : reason, message, restarts: rec.failures, retryInSeconds: Math.ceil(wait / 1000) });
+    this.events.emit({
+      type: 'server.crashed',
+      server,
+      code: reason === 'CheckFailed' ? 'CrashLoopBackOff' : reason,
+      message,
+      restarts: rec.failures,
+      retryInSeconds: Math.ceil(wait / 1000),
+    });
     this.deps.logger.warn({ server, message, restarts: rec.failures, retryInMs: wait }, 'server crashed; restarting with backoff');
     this.timers.after(wait + 10, () => this.requestSync('restart'));
   }
@@ -651,7 +658,11 @@ export class Reconciler {
       // a remote (spec.url) whose re-check fails stays RemoteUnreachable while it is retried
       const remote = landed.desired.some((d) => d.spec.name === x.server && d.spec.url !== undefined);
       if (x.status === 'failed')
-        this.crashed(x.server, x.reason ?? 'restart failed its health gate', x.code === 'CheckFailed' ? 'CheckFailed' : remote ? 'RemoteUnreachable' : undefined);
+        this.crashed(
+          x.server,
+          x.reason ?? 'restart failed its health gate',
+          x.code === 'CheckFailed' ? 'CheckFailed' : remote ? 'RemoteUnreachable' : undefined,
+        );
       if (x.status === 'skipped') this.timers.after(this.backoff.waitFor(x.server) + 10, () => this.requestSync('restart'));
     }
   }
