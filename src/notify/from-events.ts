@@ -1,6 +1,7 @@
-// Which reconciler events are notifications, and the servers each concerns. Only outcomes that are
-// already written to the state are sent: sync.finished and drift.repaired are emitted after the write.
-// toolDrift and canary are the names of those features' events once they emit them.
+// Which reconciler events are notifications, and the servers each concerns. Sync outcomes are sent
+// only once written to the state: sync.finished and drift.repaired are emitted after the write. Tool
+// drift (seen at run time) and a canary's decision (promoted or reverted, just before its sync's own
+// outcome) are sent as they happen.
 import type { ReconcileEvent } from '../reconciler/events.js';
 import type { NotifyEventName } from '../spec/desired-notifier.js';
 import type { NotifyEvent } from './notify-event.js';
@@ -52,6 +53,12 @@ export class EventTranslator {
           servers: [e.server],
           at: this.iso(),
         };
+      case 'server.toolDrift':
+        return { event: 'toolDrift', commit: null, result: 'drifted', reason: e.code, message: e.message, servers: [e.server], at: this.iso() };
+      case 'canary.promoted':
+        return { event: 'canary', commit: e.commit, result: 'promoted', reason: 'Synced', message: e.message, servers: [e.server], at: this.iso() };
+      case 'canary.reverted':
+        return { event: 'canary', commit: e.commit, result: 'reverted', reason: e.code, message: e.message, servers: [e.server], at: this.iso() };
       default:
         return undefined;
     }

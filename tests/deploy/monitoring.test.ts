@@ -91,6 +91,7 @@ describe.skipIf(promtool.skip)(`monitoring files${promtool.skip ? ` (skipped: ${
       'MCPGitOpsNoSuccessfulSync',
       'MCPGitOpsGitSourceFailing',
       'MCPGitOpsGatewayErrors',
+      'MCPGitOpsToolDrift',
     ]);
     expect(rules.find((r) => r.alert === 'MCPGitOpsServerUnhealthy')?.for).toBe('5m');
     expect(rules.find((r) => r.alert === 'MCPGitOpsNoSuccessfulSync')?.for).toBe('1h');

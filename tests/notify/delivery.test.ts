@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/health/clock.js';
 import { EventTranslator } from '../../src/notify/from-events.js';
+import type { ReconcileEvent } from '../../src/reconciler/events.js';
 import { concerns, matchesGlob } from '../../src/notify/glob.js';
 import { body } from '../../src/notify/payload.js';
 import { DeliveryQueue, MAX_ATTEMPTS } from '../../src/notify/queue.js';
@@ -113,6 +114,35 @@ describe('what is sent', () => {
       t.translate({ type: 'sync.finished', syncId: 2, commit: 'c2', result: 'superseded', code: 'Superseded', message: '', durationSeconds: 1 }),
     ).toBeUndefined();
     expect(t.translate({ type: 'drift.repaired', server: 's', instanceId: 'i', why: 'exited' })).toMatchObject({ event: 'driftRepaired', servers: ['s'] });
+  });
+
+  it('tool drift and a canary decision are notifications of their own', () => {
+    const t = new EventTranslator(() => 0);
+    const drift: ReconcileEvent = {
+      type: 'server.toolDrift',
+      server: 's',
+      instanceId: 'i',
+      code: 'ToolDrift',
+      at: 'x',
+      pin: 'warn',
+      added: ['new'],
+      removed: [],
+      changed: [],
+      message: 'tools drifted: +new',
+    };
+    expect(t.translate(drift)).toMatchObject({ event: 'toolDrift', result: 'drifted', reason: 'ToolDrift', servers: ['s'], message: 'tools drifted: +new' });
+    expect(
+      t.translate({ type: 'canary.reverted', server: 's', commit: 'c3', instanceId: 'i', code: 'CanaryFailed', message: 'error rate 0.31' }),
+    ).toMatchObject({
+      event: 'canary',
+      commit: 'c3',
+      result: 'reverted',
+      reason: 'CanaryFailed',
+    });
+    expect(t.translate({ type: 'canary.promoted', server: 's', commit: 'c3', instanceId: 'i', message: 'all steps passed' })).toMatchObject({
+      event: 'canary',
+      result: 'promoted',
+    });
   });
 
   it('slack gets only {text}; webhook our fields and the status link', () => {
