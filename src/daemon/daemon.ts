@@ -23,6 +23,7 @@ import { createLogger } from './logger.js';
 import { notLeadingReason, withLeadership } from './leadership.js';
 import { createRuntime } from './runtimes.js';
 import { DEFAULT_AUTHOR, WriteBack } from './write-back.js';
+import { startTracing, traceSyncs, traceVersions } from '../telemetry/index.js';
 
 export interface Daemon {
   reconciler: Reconciler;
@@ -41,6 +42,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   // every secret value known so far (tokens now, spec secrets as they render) masks every output
   const mask = new Masker([cfg.webhookSecret, cfg.apiToken, cfg.gitToken, cfg.gatewayToken].filter((x): x is string => !!x));
   const logger = createLogger({ level: cfg.logLevel, mask });
+  const tracing = startTracing({ serviceVersion: CLIENT_INFO.version, ...(cfg.otelEndpoint && { endpoint: cfg.otelEndpoint }) }, env);
   const { store, recovered } = await StateStore.open(cfg.stateDir, { mask });
   if (recovered) logger.warn({ stateDir: cfg.stateDir }, recovered);
   const source = new GitSource({
@@ -99,6 +101,11 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     ...(cfg.suspended && { startSuspended: { reason: null } }),
   });
   reconciler.events.on((e) => logger.debug({ event: e }, e.type));
+  const untrace = tracing.enabled ? traceSyncs({ tracer: tracing.tracer, events, mask: (t) => mask.text(t) }) : () => undefined;
+  if (tracing.enabled) traceVersions((id) => {
+    const v = reconciler.status().servers.find((s) => s.instanceId === id)?.version;
+    return v === undefined ? undefined : mask.text(v);
+  });
   const writeBack = cfg.writeBack
     ? new WriteBack({
         source,
@@ -181,6 +188,8 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
         await leadership?.stop();
         await app.close();
         await runtime.shutdown();
+        untrace();
+        await tracing.shutdown().catch((err: unknown) => logger.warn({ err: String(err) }, 'flushing traces failed'));
         logger.info({}, 'stopped');
       })();
       return stopping;

@@ -19,6 +19,7 @@ import { GatewayError } from '../errors.js';
 import type { ErrorReason, GatewayMetrics } from '../metrics.js';
 import type { GatewayLimits } from '../options.js';
 import type { ProxyTarget } from '../upstream/proxy-target.js';
+import { injectTrace } from '../../telemetry/gateway-spans.js';
 import { IdleTimer } from './idle-timer.js';
 import { watchResponses, type RpcResponse } from './response-watch.js';
 
@@ -163,6 +164,7 @@ export class ProxySession implements DownstreamSession {
     const headers = forwardHeaders(req.headers);
     if (this.upstreamId !== undefined) headers['mcp-session-id'] = this.upstreamId;
     if (raw !== undefined) headers['content-length'] = String(raw.length);
+    injectTrace(headers);
     const up = httpRequest(this.o.target.url, { method: req.method, headers, agent: this.o.target.agent });
     x.upstream = up;
     if (req.method === 'POST')
