@@ -23,7 +23,8 @@ import { createLogger } from './logger.js';
 import { notLeadingReason, withLeadership } from './leadership.js';
 import { createRuntime } from './runtimes.js';
 import { DEFAULT_AUTHOR, WriteBack } from './write-back.js';
-import { startTracing, traceSyncs, traceVersions } from '../telemetry/index.js';
+import { startTracing, traceVersions } from '../telemetry/index.js';
+import { traceSyncs } from './trace-syncs.js';
 
 export interface Daemon {
   reconciler: Reconciler;
@@ -102,10 +103,11 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   });
   reconciler.events.on((e) => logger.debug({ event: e }, e.type));
   const untrace = tracing.enabled ? traceSyncs({ tracer: tracing.tracer, events, mask: (t) => mask.text(t) }) : () => undefined;
-  if (tracing.enabled) traceVersions((id) => {
-    const v = reconciler.status().servers.find((s) => s.instanceId === id)?.version;
-    return v === undefined ? undefined : mask.text(v);
-  });
+  if (tracing.enabled)
+    traceVersions((id) => {
+      const v = reconciler.status().servers.find((s) => s.instanceId === id)?.version;
+      return v === undefined ? undefined : mask.text(v);
+    });
   const writeBack = cfg.writeBack
     ? new WriteBack({
         source,

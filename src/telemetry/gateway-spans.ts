@@ -4,7 +4,6 @@
 // With tracing off the API's tracer is a no-op and `traced` only runs `fn`.
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
-import type { ErrorReason, GatewayMetrics } from '../gateway/metrics.js';
 import { ATTR, TRACER_NAME } from './names.js';
 
 interface RpcLike {
@@ -27,7 +26,7 @@ function firstRpc(body: unknown): RpcLike | undefined {
   return typeof m.method === 'string' ? (m as unknown as RpcLike) : undefined;
 }
 
-function one(h: IncomingHttpHeaders | ReturnType<ServerResponse['getHeaders']>, name: string): string | undefined {
+function one(h: IncomingHttpHeaders, name: string): string | undefined {
   const v = h[name];
   return Array.isArray(v) ? v[0] : typeof v === 'string' ? v : undefined;
 }
@@ -40,7 +39,12 @@ export function traceVersions(lookup: (instanceId: string) => string | undefined
 }
 
 /** Runs one /mcp/<server> request inside its span; the span ends when the response does. */
-export function traced(req: { headers: IncomingHttpHeaders; body?: unknown; method: string }, res: ServerResponse, server: string, fn: () => Promise<void>): Promise<void> {
+export function traced(
+  req: { headers: IncomingHttpHeaders; body?: unknown; method: string },
+  res: ServerResponse,
+  server: string,
+  fn: () => Promise<void>,
+): Promise<void> {
   const tracer = trace.getTracer(TRACER_NAME);
   const rpc = req.method === 'POST' ? firstRpc(req.body) : undefined;
   if (!rpc) return fn();
@@ -56,13 +60,11 @@ export function traced(req: { headers: IncomingHttpHeaders; body?: unknown; meth
     ...(prompt !== undefined && { 'gen_ai.prompt.name': prompt }),
   };
   const sid = one(req.headers, 'mcp-session-id');
-  if (sid) attributes['mcp.session.id'] = sid;
+  if (sid) attributes['mcp.session.id'] = sid; // the gateway's own session id (traceSession adds it for initialize)
   const target = tool ?? prompt;
   const span = tracer.startSpan(target ? `${rpc.method} ${target}` : rpc.method, { kind: SpanKind.SERVER, attributes }, parent);
   if (!span.isRecording()) return fn();
   const end = (): void => {
-    const out = one(res.getHeaders(), 'mcp-session-id');
-    if (out && !sid) span.setAttribute('mcp.session.id', out);
     if (res.statusCode >= 400) {
       span.setAttribute('error.type', String(res.statusCode));
       span.setStatus({ code: SpanStatusCode.ERROR });
@@ -73,28 +75,36 @@ export function traced(req: { headers: IncomingHttpHeaders; body?: unknown; meth
   return context.with(trace.setSpan(parent, span), fn);
 }
 
-/** The session a request landed on: its instance (and that instance's version) on the request's span. */
-export function traceSession(session: { instanceId: string }): void {
+/** The session a request landed on: its id, instance (and that instance's version) on the request's span. */
+export function traceSession(session: { id: string; instanceId: string }): void {
   const span = trace.getActiveSpan();
   if (!span?.isRecording()) return;
+  span.setAttribute('mcp.session.id', session.id);
   span.setAttribute(ATTR.instance, session.instanceId);
   const v = versionOf(session.instanceId);
   if (v !== undefined) span.setAttribute(ATTR.version, v);
 }
 
-function failed(span: Span | undefined, reason: ErrorReason | undefined): void {
+/** The gateway's metrics, as far as tracing needs them (src/gateway imports this folder, not the other way). */
+export interface MetricsLike<R extends string> {
+  start(server: string, method: string): (error?: R) => void;
+  rejected(server: string, method: string): void;
+  evicted(server: string): void;
+}
+
+function failed(span: Span | undefined, reason: string | undefined): void {
   if (!reason || !span?.isRecording()) return;
   span.setAttribute('error.type', reason === 'tool' ? 'tool_error' : reason);
   span.setStatus({ code: SpanStatusCode.ERROR });
 }
 
 /** The gateway's metrics, also marking the request's span with the error they record. */
-export function tracedMetrics(inner: GatewayMetrics): GatewayMetrics {
+export function tracedMetrics<R extends string>(inner: MetricsLike<R>): MetricsLike<R> {
   return {
     start(server, method) {
       const span = trace.getActiveSpan();
       const stop = inner.start(server, method);
-      return (reason) => {
+      return (reason?: R) => {
         failed(span, reason);
         stop(reason);
       };

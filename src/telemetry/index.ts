@@ -1,3 +1,3 @@
 export { startTracing, type Tracing, type TracingOptions } from './tracing.js';
-export { traceSyncs } from './sync-spans.js';
+export { ATTR, TRACER_NAME } from './names.js';
 export { injectTrace, traced, tracedMetrics, traceSession, traceVersions } from './gateway-spans.js';

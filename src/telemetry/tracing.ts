@@ -11,7 +11,6 @@ import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trac
 import { TRACER_NAME } from './names.js';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 
-
 export interface Tracing {
   readonly enabled: boolean;
   readonly tracer: Tracer;

@@ -1,10 +1,10 @@
-// The spans of a sync, built from the reconciler's own event stream (no hook in the reconciler):
+// The spans of a sync, built from the reconciler's own event stream (no hook in the reconciler; here,
+// not in src/telemetry, because the gateway imports telemetry and the reconciler imports the gateway):
 // sync → wave N → server start / gate, and revert → its servers. Starts without an event of their
 // own (a server's start) begin where their wave began. Every text goes through the Masker.
 import { ROOT_CONTEXT, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { EventBus, ReconcileEvent } from '../reconciler/events.js';
-import { ATTR } from './names.js';
-
+import { ATTR } from '../telemetry/names.js';
 
 interface Step {
   span: Span;
@@ -69,7 +69,11 @@ export function traceSyncs(o: SyncSpansOptions): () => void {
       case 'wave.started':
         if (!cur || cur.id !== e.syncId) return;
         closeWave(cur);
-        cur.wave = open(`wave ${e.wave}`, (cur.revert ?? cur.root).ctx, { [ATTR.wave]: e.wave, 'mcp_gitops.wave.of': e.of, 'mcp_gitops.wave.servers': e.servers });
+        cur.wave = open(`wave ${e.wave}`, (cur.revert ?? cur.root).ctx, {
+          [ATTR.wave]: e.wave,
+          'mcp_gitops.wave.of': e.of,
+          'mcp_gitops.wave.servers': e.servers,
+        });
         return;
       case 'revert.started':
         if (!cur || cur.id !== e.syncId) return;
