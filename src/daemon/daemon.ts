@@ -92,7 +92,10 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
       for (const s of out.servers) mask.add(s.secretValues);
       return out;
     },
-    gate: ({ instanceId, server, signal }) => runGate({ runtime, instanceId, server, signal, clientInfo: CLIENT_INFO }),
+    gate: ({ instanceId, server, signal }) => {
+      const run = (): ReturnType<typeof runGate> => runGate({ runtime, instanceId, server, signal, clientInfo: CLIENT_INFO });
+      return syncSpans ? syncSpans.inGate(server.name, run) : run();
+    },
     workdirFor: (snap) => materialize(snap, join(cfg.stateDir, 'checkouts', snap.commit)),
     intervalMs: cfg.intervalSeconds * 1000,
     sharedPorts: runtime.capabilities.sharedHostPorts,
@@ -102,7 +105,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     ...(cfg.suspended && { startSuspended: { reason: null } }),
   });
   reconciler.events.on((e) => logger.debug({ event: e }, e.type));
-  const untrace = tracing.enabled ? traceSyncs({ tracer: tracing.tracer, events, mask: (t) => mask.text(t) }) : () => undefined;
+  const syncSpans = tracing.enabled ? traceSyncs({ tracer: tracing.tracer, events, mask: (t) => mask.text(t) }) : undefined;
   if (tracing.enabled)
     traceVersions((id) => {
       const v = reconciler.status().servers.find((s) => s.instanceId === id)?.version;
@@ -190,7 +193,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
         await leadership?.stop();
         await app.close();
         await runtime.shutdown();
-        untrace();
+        syncSpans?.stop();
         await tracing.shutdown().catch((err: unknown) => logger.warn({ err: String(err) }, 'flushing traces failed'));
         logger.info({}, 'stopped');
       })();

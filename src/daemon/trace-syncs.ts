@@ -2,7 +2,7 @@
 // not in src/telemetry, because the gateway imports telemetry and the reconciler imports the gateway):
 // sync → wave N → server start / gate, and revert → its servers. Starts without an event of their
 // own (a server's start) begin where their wave began. Every text goes through the Masker.
-import { ROOT_CONTEXT, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { EventBus, ReconcileEvent } from '../reconciler/events.js';
 import { ATTR } from '../telemetry/names.js';
 
@@ -27,8 +27,14 @@ export interface SyncSpansOptions {
   now?: () => number;
 }
 
-/** Subscribes; returns the unsubscribe, which also ends whatever sync is still open. */
-export function traceSyncs(o: SyncSpansOptions): () => void {
+export interface SyncSpans {
+  /** Runs a server's health gate inside its open `gate` span (so the gate's steps become its children). */
+  inGate<T>(server: string, fn: () => Promise<T>): Promise<T>;
+  /** Unsubscribes and ends whatever sync is still open. */
+  stop(): void;
+}
+
+export function traceSyncs(o: SyncSpansOptions): SyncSpans {
   const now = o.now ?? Date.now;
   let cur: SyncTrace | undefined;
 
@@ -127,9 +133,15 @@ export function traceSyncs(o: SyncSpansOptions): () => void {
     }
   };
   const off = o.events.on(on);
-  return () => {
-    off();
-    if (cur) finish(cur);
-    cur = undefined;
+  return {
+    inGate(server, fn) {
+      const g = cur?.gates.get(server);
+      return g ? context.with(trace.setSpan(ROOT_CONTEXT, g), fn) : fn();
+    },
+    stop() {
+      off();
+      if (cur) finish(cur);
+      cur = undefined;
+    },
   };
 }

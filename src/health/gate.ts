@@ -11,6 +11,7 @@ import { handshake } from './handshake.js';
 import { assertRunning, exitReason } from './instance-status.js';
 import { listAllTools, missingTools } from './list-tools.js';
 import { stabilize } from './stabilize.js';
+import { traceStep } from '../telemetry/step.js';
 
 const DEFAULT_CLIENT_INFO = { name: 'mcp-gitops-health-gate', version: '1' };
 
@@ -44,21 +45,24 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
   let client: Client | undefined;
   try {
     await latch.guard(assertRunning(runtime, instanceId));
-    client = await handshake({
-      runtime,
-      instanceId,
-      latch,
-      clock,
-      deadline,
-      retry: server.transport !== 'stdio',
-      clientInfo: o.clientInfo ?? DEFAULT_CLIENT_INFO,
-      onAttemptFailed: (error) => {
-        lastAttemptError = error;
-        o.logger?.debug({ instanceId, error }, 'MCP handshake attempt failed; retrying');
-      },
-    });
+    client = await traceStep('handshake', () =>
+      handshake({
+        runtime,
+        instanceId,
+        latch,
+        clock,
+        deadline,
+        retry: server.transport !== 'stdio',
+        clientInfo: o.clientInfo ?? DEFAULT_CLIENT_INFO,
+        onAttemptFailed: (error) => {
+          lastAttemptError = error;
+          o.logger?.debug({ instanceId, error }, 'MCP handshake attempt failed; retrying');
+        },
+      }),
+    );
     phase = 'tools/list';
-    const tools = await latch.guard(listAllTools(client, latch.signal, Math.max(1, deadline - clock.now()) + 1000));
+    const c = client;
+    const tools = await traceStep('tools/list', () => latch.guard(listAllTools(c, latch.signal, Math.max(1, deadline - clock.now()) + 1000)));
     deadlineTimer.abort();
     const missing = missingTools(expectTools, tools);
     if (missing.length > 0) throw new GateFailure('missing-tools', `expectTools missing ${missing.join(', ')}`);

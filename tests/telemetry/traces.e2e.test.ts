@@ -90,6 +90,11 @@ describe('OpenTelemetry traces (OTLP/HTTP)', () => {
     const gate1 = children(wave1!).find((s) => s.name === 'gate svc')!;
     expect(gate1.attributes['mcp_gitops.server']).toBe('svc');
     expect(gate1.attributes['mcp_gitops.tools.count']).toBeGreaterThan(0);
+    expect(
+      children(gate1)
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['handshake', 'tools/list']);
 
     // the reverted sync: sync (reverted) → wave 1 → failed start/gate of svc; and → revert
     const sync2 = await find(
