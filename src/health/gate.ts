@@ -2,6 +2,7 @@
 // present, then healthy for stabilizationSeconds. It fails as soon as failure is certain (the
 // instance exits, the caller cancels), not only at the deadline, and always closes its client.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { traceStep } from '../telemetry/step.js';
 import { systemClock } from './clock.js';
 import { closeClient } from './close-client.js';
 import { describeError, seconds } from './describe-error.js';
@@ -11,7 +12,6 @@ import { handshake } from './handshake.js';
 import { assertRunning, exitReason } from './instance-status.js';
 import { listAllTools, missingTools } from './list-tools.js';
 import { stabilize } from './stabilize.js';
-import { traceStep } from '../telemetry/step.js';
 
 const DEFAULT_CLIENT_INFO = { name: 'mcp-gitops-health-gate', version: '1' };
 
