@@ -45,10 +45,13 @@ export function traced(
   server: string,
   fn: () => Promise<void>,
 ): Promise<void> {
-  const tracer = trace.getTracer(TRACER_NAME);
-  const rpc = req.method === 'POST' ? firstRpc(req.body) : undefined;
-  if (!rpc) return fn();
+  if (req.method !== 'POST') return fn();
+  // off, the no-op tracer answers first: the body is only looked at for a span that records
   const parent = propagation.extract(context.active(), req.headers);
+  const span = trace.getTracer(TRACER_NAME).startSpan('mcp', { kind: SpanKind.SERVER }, parent);
+  if (!span.isRecording()) return fn();
+  const rpc = firstRpc(req.body);
+  if (!rpc) return fn(); // never ended, so never exported
   const tool = rpc.method === 'tools/call' && typeof rpc.params?.name === 'string' ? rpc.params.name : undefined;
   const prompt = rpc.method === 'prompts/get' && typeof rpc.params?.name === 'string' ? rpc.params.name : undefined;
   const attributes: Attributes = {
@@ -62,8 +65,8 @@ export function traced(
   const sid = one(req.headers, 'mcp-session-id');
   if (sid) attributes['mcp.session.id'] = sid; // the gateway's own session id (traceSession adds it for initialize)
   const target = tool ?? prompt;
-  const span = tracer.startSpan(target ? `${rpc.method} ${target}` : rpc.method, { kind: SpanKind.SERVER, attributes }, parent);
-  if (!span.isRecording()) return fn();
+  span.updateName(target ? `${rpc.method} ${target}` : rpc.method);
+  span.setAttributes(attributes);
   const end = (): void => {
     if (res.statusCode >= 400) {
       span.setAttribute('error.type', String(res.statusCode));
