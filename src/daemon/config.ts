@@ -40,4 +40,6 @@ export interface DaemonConfig {
   writeBack?: 'revert';
   /** --write-back-author "Name <email>" of those commits (default mcp-gitops <mcp-gitops@localhost>). */
   writeBackAuthor?: { name: string; email: string };
+  /** --otel-endpoint: OTLP/HTTP collector base URL for traces (OTEL_EXPORTER_OTLP_ENDPOINT also turns them on). */
+  otelEndpoint?: string;
 }

@@ -26,6 +26,8 @@ import { createLogger } from './logger.js';
 import { notLeadingReason, withLeadership } from './leadership.js';
 import { createRuntime } from './runtimes.js';
 import { DEFAULT_AUTHOR, WriteBack } from './write-back.js';
+import { startTracing, traceVersions } from '../telemetry/index.js';
+import { traceSyncs } from './trace-syncs.js';
 
 export interface Daemon {
   reconciler: Reconciler;
@@ -44,6 +46,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   // every secret value known so far (tokens now, spec secrets as they render) masks every output
   const mask = new Masker([cfg.webhookSecret, cfg.apiToken, cfg.gitToken, cfg.gatewayToken].filter((x): x is string => !!x));
   const logger = createLogger({ level: cfg.logLevel, mask });
+  const tracing = startTracing({ serviceVersion: CLIENT_INFO.version, ...(cfg.otelEndpoint && { endpoint: cfg.otelEndpoint }) }, env);
   const { store, recovered } = await StateStore.open(cfg.stateDir, { mask });
   if (recovered) logger.warn({ stateDir: cfg.stateDir }, recovered);
   const source = new GitSource({
@@ -114,15 +117,18 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
       if (out.errors.length === 0) notifications.learn(snap.commit, out.notifiers ?? []);
       return out;
     },
-    gate: ({ instanceId, server, signal, workdir }) =>
-      runGate({
-        runtime,
-        instanceId,
-        server,
-        signal,
-        clientInfo: CLIENT_INFO,
-        ...(server.health.checks && workdir !== undefined && { checks: checkContext(server, workdir, env) }),
-      }),
+    gate: ({ instanceId, server, signal, workdir }) => {
+      const run = (): ReturnType<typeof runGate> =>
+        runGate({
+          runtime,
+          instanceId,
+          server,
+          signal,
+          clientInfo: CLIENT_INFO,
+          ...(server.health.checks && workdir !== undefined && { checks: checkContext(server, workdir, env) }),
+        });
+      return syncSpans ? syncSpans.inGate(server.name, run) : run();
+    },
     checks,
     workdirFor: (snap) => materialize(snap, join(cfg.stateDir, 'checkouts', snap.commit)),
     intervalMs: cfg.intervalSeconds * 1000,
@@ -133,6 +139,12 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     ...(cfg.suspended && { startSuspended: { reason: null } }),
   });
   reconciler.events.on((e) => logger.debug({ event: e }, e.type));
+  const syncSpans = tracing.enabled ? traceSyncs({ tracer: tracing.tracer, events, mask: (t) => mask.text(t) }) : undefined;
+  if (tracing.enabled)
+    traceVersions((id) => {
+      const v = reconciler.status().servers.find((s) => s.instanceId === id)?.version;
+      return v === undefined ? undefined : mask.text(v);
+    });
   const writeBack = cfg.writeBack
     ? new WriteBack({
         source,
@@ -219,6 +231,8 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
         await leadership?.stop();
         await app.close();
         await runtime.shutdown();
+        syncSpans?.stop();
+        await tracing.shutdown().catch((err: unknown) => logger.warn({ err: String(err) }, 'flushing traces failed'));
         logger.info({}, 'stopped');
       })();
       return stopping;

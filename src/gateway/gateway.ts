@@ -8,7 +8,8 @@ import { GatewayError } from './errors.js';
 import { HostPolicy } from '../hosts/host-check.js';
 import { InstanceSlot, type Via } from './instance-slot.js';
 import { silentLogger } from './logger.js';
-import { createGatewayMetrics, noMetrics, type GatewayMetrics, type SessionCounts } from './metrics.js';
+import { tracedMetrics } from '../telemetry/gateway-spans.js';
+import { createGatewayMetrics, noMetrics, type ErrorReason, type GatewayMetrics, type SessionCounts } from './metrics.js';
 import { DEFAULT_LIMITS, type GatewayLimits, type GatewayLogger, type GatewayOptions } from './options.js';
 import type { ActiveInstance, GatewayRouter, OwnedCandidate } from './router.js';
 import type { DownstreamSession } from './downstream/downstream-session.js';
@@ -62,7 +63,7 @@ export class GatewayCore implements Gateway {
     this.logger = o.logger ?? silentLogger;
     this.hosts = o.hosts ?? new HostPolicy();
     this.tombstones = new Tombstones(this.limits.tombstones);
-    this.metrics = o.registry ? createGatewayMetrics(o.registry, () => this.sessionCounts()) : noMetrics;
+    this.metrics = tracedMetrics<ErrorReason, GatewayMetrics>(o.registry ? createGatewayMetrics(o.registry, () => this.sessionCounts()) : noMetrics);
     this.canaries = new Canaries(o.registry ? { registry: o.registry } : {});
     this.unsubscribeExit = o.runtime.onExit((info) => this.onExit(info));
   }

@@ -2,6 +2,7 @@
 // present, then healthy for stabilizationSeconds. It fails as soon as failure is certain (the
 // instance exits, the caller cancels), not only at the deadline, and always closes its client.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { traceStep } from '../telemetry/step.js';
 import { systemClock } from './clock.js';
 import { closeClient } from './close-client.js';
 import { describeError, seconds } from './describe-error.js';
@@ -46,21 +47,24 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
   let client: Client | undefined;
   try {
     await latch.guard(assertRunning(runtime, instanceId));
-    client = await handshake({
-      runtime,
-      instanceId,
-      latch,
-      clock,
-      deadline,
-      retry: server.transport !== 'stdio',
-      clientInfo: o.clientInfo ?? DEFAULT_CLIENT_INFO,
-      onAttemptFailed: (error) => {
-        lastAttemptError = error;
-        o.logger?.debug({ instanceId, error }, 'MCP handshake attempt failed; retrying');
-      },
-    });
+    client = await traceStep('handshake', () =>
+      handshake({
+        runtime,
+        instanceId,
+        latch,
+        clock,
+        deadline,
+        retry: server.transport !== 'stdio',
+        clientInfo: o.clientInfo ?? DEFAULT_CLIENT_INFO,
+        onAttemptFailed: (error) => {
+          lastAttemptError = error;
+          o.logger?.debug({ instanceId, error }, 'MCP handshake attempt failed; retrying');
+        },
+      }),
+    );
     phase = 'tools/list';
-    const tools = await latch.guard(listAllTools(client, latch.signal, Math.max(1, deadline - clock.now()) + 1000));
+    const c = client;
+    const tools = await traceStep('tools/list', () => latch.guard(listAllTools(c, latch.signal, Math.max(1, deadline - clock.now()) + 1000)));
     deadlineTimer.abort();
     const missing = missingTools(expectTools, tools);
     if (missing.length > 0) throw new GateFailure('missing-tools', `expectTools missing ${missing.join(', ')}`);

@@ -10,6 +10,10 @@ export const OPS_OPTIONS = {
   },
   'write-back': { type: 'string', description: 'off | revert: an automatic revert also pushes a revert commit to the followed branch (default off)' },
   'write-back-author': { type: 'string', description: 'author of write-back commits, "Name <email>" (default mcp-gitops <mcp-gitops@localhost>)' },
+  'otel-endpoint': {
+    type: 'string',
+    description: 'export OpenTelemetry traces over OTLP/HTTP to this collector base URL (default: OTEL_EXPORTER_OTLP_ENDPOINT; unset = off)',
+  },
 } satisfies OptionTable;
 
 function bool(v: Values, flag: string): boolean | undefined {
@@ -26,14 +30,16 @@ function author(raw: string): { name: string; email: string } {
   return { name: m[1], email: m[2] };
 }
 
-export function opsConfig(v: Values): Pick<DaemonConfig, 'suspended' | 'suspendRepair' | 'writeBack' | 'writeBackAuthor'> {
+export function opsConfig(v: Values): Pick<DaemonConfig, 'suspended' | 'suspendRepair' | 'writeBack' | 'writeBackAuthor' | 'otelEndpoint'> {
   const writeBack = str(v, 'write-back') ?? 'off';
   if (writeBack !== 'off' && writeBack !== 'revert') throw new UsageError(`--write-back must be off or revert, got "${writeBack}"`);
   const who = str(v, 'write-back-author');
+  const otel = str(v, 'otel-endpoint');
   return {
     ...(v.suspended === true && { suspended: true }),
     suspendRepair: bool(v, 'suspend-repair') ?? true,
     ...(writeBack === 'revert' && { writeBack }),
     ...(who !== undefined && { writeBackAuthor: author(who) }),
+    ...(otel !== undefined && otel !== '' && { otelEndpoint: otel }),
   };
 }

@@ -22,6 +22,7 @@ import type { Readable } from 'node:stream';
 import { refusedAnswer, toolListRewriter, toolRequests } from '../tools/proxy-tools.js';
 import type { SessionTools } from '../tools/tool-guard.js';
 import type { ProxyTarget } from '../upstream/proxy-target.js';
+import { injectTrace } from '../../telemetry/gateway-spans.js';
 import { IdleTimer } from './idle-timer.js';
 import { watchResponses, type RpcResponse } from './response-watch.js';
 
@@ -178,6 +179,7 @@ export class ProxySession implements DownstreamSession {
     const headers = forwardHeaders(req.headers);
     if (this.upstreamId !== undefined) headers['mcp-session-id'] = this.upstreamId;
     if (raw !== undefined) headers['content-length'] = String(raw.length);
+    injectTrace(headers);
     const up = httpRequest(this.o.target.url, { method: req.method, headers, agent: this.o.target.agent });
     x.upstream = up;
     if (req.method === 'POST')

@@ -8,6 +8,7 @@ import { describeError } from '../upstream/client-lifecycle.js';
 import { GatewayError } from '../errors.js';
 import type { GatewayCore } from '../gateway.js';
 import type { DownstreamSession } from '../downstream/downstream-session.js';
+import { traceSession } from '../../telemetry/gateway-spans.js';
 
 export type McpRequest = FastifyRequest<{ Params: { name: string } }>;
 
@@ -37,6 +38,7 @@ export async function handleMcp(core: GatewayCore, req: McpRequest, reply: Fasti
     else if (core.knows(server)) for (const m of requestMethods(body)) core.metrics.rejected(server, m);
     return refuse(reply, e, singleRequestId(body));
   }
+  traceSession(session);
   reply.hijack();
   try {
     await session.handle(req.raw, reply.raw, body, Buffer.isBuffer(req.body) ? req.body : undefined);

@@ -2,6 +2,7 @@
 // whatever JSON parser the app registered, and the MCP transport writes the response itself.
 import type { FastifyInstance } from 'fastify';
 import { hostGuard } from '../../hosts/host-check.js';
+import { traced } from '../../telemetry/gateway-spans.js';
 import type { GatewayCore } from '../gateway.js';
 import { handleMcp, type McpRequest } from './http-handler.js';
 
@@ -21,7 +22,7 @@ export function registerGateway(app: FastifyInstance, core: GatewayCore): void {
       url: GATEWAY_ROUTE,
       bodyLimit: core.limits.bodyLimit,
       onRequest: hostGuard(core.hosts),
-      handler: (req: McpRequest, reply) => handleMcp(core, req, reply),
+      handler: (req: McpRequest, reply) => traced(req, reply.raw, req.params.name, () => handleMcp(core, req, reply)),
     });
     done();
   });

@@ -1,0 +1,4 @@
+export { startTracing, type Tracing, type TracingOptions } from './tracing.js';
+export { ATTR, TRACER_NAME } from './names.js';
+export { injectTrace, traced, tracedMetrics, traceSession, traceVersions } from './gateway-spans.js';
+export { traceStep } from './step.js';
