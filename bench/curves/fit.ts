@@ -1,5 +1,6 @@
-// How a cost grows with the work: a power law fitted on log-log axes gives the shape (the exponent),
-// a straight line gives the cost per unit. Anything growing faster than linear is flagged.
+// How a cost grows with the work: a straight line gives the cost per unit and the fixed part; a power
+// law fitted on log-log axes to what lies above the fixed part gives the shape (the exponent).
+// Anything growing faster than linear is flagged.
 
 export interface Point {
   x: number;
@@ -19,8 +20,9 @@ export interface Fit {
   flagged: boolean;
 }
 
-/** Exponent bands: measurements on a busy 2-core box wobble, so "linear" is 0.8–1.25. */
-const FLAT_BELOW = 0.2;
+/** Flat: the fitted line moves less than this share of the mean over the measured range. */
+const FLAT_SHARE = 0.1;
+/** Exponent bands of the part above the fixed cost: measurements wobble, so "linear" is 0.8–1.25. */
 const LINEAR_FROM = 0.8;
 const SUPER_ABOVE = 1.25;
 
@@ -42,19 +44,29 @@ function leastSquares(xs: number[], ys: number[]): { slope: number; intercept: n
 
 export function fitCurve(points: readonly Point[]): Fit {
   if (points.length < 2) throw new Error('a curve needs at least two points');
+  const xs = points.map((p) => p.x);
   const line = leastSquares(
-    points.map((p) => p.x),
+    xs,
     points.map((p) => p.y),
   );
-  const positive = points.filter((p) => p.x > 0 && p.y > 0);
+  const mean = points.reduce((a, p) => a + p.y, 0) / points.length;
+  const span = Math.max(...xs) - Math.min(...xs);
+  // flat: over the whole range the line moves less than a tenth of the typical value
+  if (Math.abs(line.slope * span) < FLAT_SHARE * Math.abs(mean)) return { exponent: 0, ...line, shape: 'flat', flagged: false };
+  // the shape from the marginal cost between neighbouring sizes, so a fixed part does not hide the
+  // growth (100 MB + 0.2 MB per server is linear): marginal ∝ x^(k-1) for y ∝ x^k
+  const sorted = [...points].sort((p, q) => p.x - q.x);
+  const marginal = sorted.slice(1).map((p, i) => ({ x: (p.x + sorted[i].x) / 2, m: (p.y - sorted[i].y) / (p.x - sorted[i].x) }));
+  const rising = marginal.filter((d) => d.x > 0 && d.m > 0);
   const exponent =
-    positive.length >= 2
-      ? leastSquares(
-          positive.map((p) => Math.log(p.x)),
-          positive.map((p) => Math.log(p.y)),
+    rising.length >= 2
+      ? 1 +
+        leastSquares(
+          rising.map((d) => Math.log(d.x)),
+          rising.map((d) => Math.log(d.m)),
         ).slope
-      : 0;
-  const shape = exponent < FLAT_BELOW ? 'flat' : exponent < LINEAR_FROM ? 'sub-linear' : exponent <= SUPER_ABOVE ? 'linear' : 'super-linear';
+      : 1;
+  const shape = exponent < LINEAR_FROM ? 'sub-linear' : exponent <= SUPER_ABOVE ? 'linear' : 'super-linear';
   return { exponent, ...line, shape, flagged: shape === 'super-linear' };
 }
 
@@ -68,7 +80,7 @@ export function describeFit(f: Fit, points: readonly Point[], unit: string, per:
   const mean = points.reduce((a, p) => a + p.y, 0) / points.length;
   switch (f.shape) {
     case 'flat':
-      return `flat, ≈ ${num(mean)} ${unit} whatever the ${per}s (x^${f.exponent.toFixed(2)})`;
+      return `flat, ≈ ${num(mean)} ${unit} whatever the ${per}s`;
     case 'sub-linear':
       return `sub-linear (x^${f.exponent.toFixed(2)}), ${num(f.slope)} ${unit} per ${per} on the straight line over ${num(f.intercept)} ${unit}`;
     case 'linear':

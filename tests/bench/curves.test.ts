@@ -34,6 +34,14 @@ describe('bench curves', () => {
     ).toContain('WORSE THAN LINEAR');
   });
 
+  it('a large fixed cost does not hide a per-unit cost: 100 MB + 0.17 MB per server is linear', () => {
+    const pts = [10, 50, 100, 200].map((x) => ({ x, y: 100 + 0.17 * x }));
+    const f = fitCurve(pts);
+    expect(f.shape).toBe('linear');
+    expect(f.slope).toBeCloseTo(0.17, 6);
+    expect(fitCurve([10, 50, 100, 200].map((x) => ({ x, y: 100 + 0.01 * x }))).shape).toBe('flat');
+  });
+
   it('draws every measured point and escapes its texts', () => {
     const pts = at((x) => 0.5 * x);
     const svg = renderChart({ title: 'a < b', subtitle: 's', xLabel: 'x', yLabel: 'y', points: pts, fit: fitCurve(pts) });
