@@ -51,8 +51,8 @@ export function fitCurve(points: readonly Point[]): Fit {
   );
   const mean = points.reduce((a, p) => a + p.y, 0) / points.length;
   const span = Math.max(...xs) - Math.min(...xs);
-  // flat: over the whole range the line moves less than a tenth of the typical value
-  if (Math.abs(line.slope * span) < FLAT_SHARE * Math.abs(mean)) return { exponent: 0, ...line, shape: 'flat', flagged: false };
+  // flat: it does not grow, or over the whole range the line moves less than a tenth of the typical value
+  if (line.slope <= 0 || line.slope * span < FLAT_SHARE * Math.abs(mean)) return { exponent: 0, ...line, shape: 'flat', flagged: false };
   // the shape from the marginal cost between neighbouring sizes, so a fixed part does not hide the
   // growth (100 MB + 0.2 MB per server is linear): marginal ∝ x^(k-1) for y ∝ x^k
   const sorted = [...points].sort((p, q) => p.x - q.x);

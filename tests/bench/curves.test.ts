@@ -40,6 +40,7 @@ describe('bench curves', () => {
     expect(f.shape).toBe('linear');
     expect(f.slope).toBeCloseTo(0.17, 6);
     expect(fitCurve([10, 50, 100, 200].map((x) => ({ x, y: 100 + 0.01 * x }))).shape).toBe('flat');
+    expect(fitCurve([10, 100, 1000].map((x) => ({ x, y: 8 - 0.002 * x }))).shape).toBe('flat');
   });
 
   it('draws every measured point and escapes its texts', () => {
