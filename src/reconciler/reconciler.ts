@@ -14,7 +14,7 @@ import type { DesiredServer, RenderedServer } from '../spec/desired.js';
 import { StateWriteError } from '../state/state-error.js';
 import type { StateStore } from '../state/store.js';
 import type { Suspension } from '../state/model.js';
-import { RestartBackoff } from './backoff.js';
+import { RestartBackoff, type CrashRecord } from './backoff.js';
 import { CanaryRuns, type CanaryRequest } from './canary-runs.js';
 import { converge, planNow, type ConvergeDeps, type ConvergeOutcome, type GateFn } from './converge.js';
 import { errText, short } from './errors.js';
@@ -527,9 +527,7 @@ export class Reconciler {
    */
   checkFailed(server: string, instanceId: string, message: string): void {
     if (this.stopped || !this.board.isServing(server, instanceId)) return;
-    const rec = this.backoff.crashed(server, message);
-    const wait = this.backoff.waitFor(server);
-    this.board.crashed(server, message, rec, wait, 'CheckFailed');
+    const { rec, wait } = this.restartWithBackoff(server, message, 'CheckFailed');
     this.events.emit({
       type: 'server.checkFailed',
       server,
@@ -549,7 +547,6 @@ export class Reconciler {
       .catch((err: unknown) =>
         this.deps.logger.warn({ server, instanceId, err: errText(err) }, 'removing an instance that failed its health check failed; the next sync replaces it'),
       );
-    this.timers.after(wait + 10, () => this.requestSync('restart'));
   }
 
   private withChecks(servers: ServerStatus[]): ServerStatus[] {
@@ -563,9 +560,7 @@ export class Reconciler {
 
   private crashed(server: string, message: string, reason: CrashReason = 'CrashLoopBackOff'): void {
     this.deps.checks?.unwatch(server);
-    const rec = this.backoff.crashed(server, message);
-    const wait = this.backoff.waitFor(server);
-    this.board.crashed(server, message, rec, wait, reason);
+    const { rec, wait } = this.restartWithBackoff(server, message, reason);
     this.events.emit({
       type: 'server.crashed',
       server,
@@ -575,7 +570,15 @@ export class Reconciler {
       retryInSeconds: Math.ceil(wait / 1000),
     });
     this.deps.logger.warn({ server, message, restarts: rec.failures, retryInMs: wait }, 'server crashed; restarting with backoff');
+  }
+
+  /** Counts the failure, shows the server Unhealthy with `reason`, and syncs again once its backoff passed. */
+  private restartWithBackoff(server: string, message: string, reason: CrashReason): { rec: CrashRecord; wait: number } {
+    const rec = this.backoff.crashed(server, message);
+    const wait = this.backoff.waitFor(server);
+    this.board.crashed(server, message, rec, wait, reason);
     this.timers.after(wait + 10, () => this.requestSync('restart'));
+    return { rec, wait };
   }
 
   // ---- outcome: written in one place ---------------------------------------------------------
