@@ -85,7 +85,7 @@ export class Daemon {
         if (d.exitCode !== undefined) throw new Error(`daemon exited with ${String(d.exitCode)} before serving:\n${d.stderr}`);
         return d.logs.find((l) => l.msg === 'mcp-gitops serving');
       },
-      { what: 'the "mcp-gitops serving" log line', timeoutMs: 15_000, intervalMs: 20 },
+      { what: 'the "mcp-gitops serving" log line', timeoutMs: 25_000, intervalMs: 20 },
     ).catch((e: unknown) => {
       d.child.kill('SIGKILL');
       throw e;
