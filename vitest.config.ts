@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     pool: 'forks',
     // Two files at a time even on 2 cores (vitest's default there is one): most of a file's time is
     // spent waiting for child processes (daemons, MCP servers, git, dockerd), so a second fork roughly

@@ -109,7 +109,7 @@ export class Daemon {
   }
 
   /** Polls /status until `pred` holds; returns that status. */
-  async until(what: string, pred: (s: Status) => boolean, timeoutMs = 20_000): Promise<Status> {
+  async until(what: string, pred: (s: Status) => boolean, timeoutMs = 30_000): Promise<Status> {
     let last: Status | undefined;
     try {
       return await waitFor(

@@ -57,7 +57,7 @@ export class SseStream {
   }
 
   /** Waits until `pred` over the events so far returns a value; throws with the event types seen. */
-  until<T>(what: string, pred: (events: SseEvent[]) => T | undefined | null | false, timeoutMs = 20_000): Promise<T> {
+  until<T>(what: string, pred: (events: SseEvent[]) => T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
     return waitFor(() => pred(this.events), { what, timeoutMs, intervalMs: 10 }).catch((e: unknown) => {
       throw new Error(`${e instanceof Error ? e.message : String(e)}; events: ${this.events.map((x) => `${x.id} ${x.event}`).join(', ')}`);
     });

@@ -10,7 +10,7 @@ export interface WaitOptions {
 
 /** Polls `check` until it returns a value other than undefined/false/null; throws after the deadline. */
 export async function waitFor<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, o: WaitOptions = {}): Promise<T> {
-  const timeoutMs = o.timeoutMs ?? 20_000;
+  const timeoutMs = o.timeoutMs ?? 30_000;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
