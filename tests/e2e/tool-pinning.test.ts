@@ -215,9 +215,16 @@ describe.each(DOCKER.map((rt) => [rt.name, rt] as const))('tool safety through t
     d = await w.start();
     st = await w.converged(d, head, all);
     expect(st.servers.map((s) => [s.name, s.instanceId, s.toolSurface])).toEqual(before.servers.map((s) => [s.name, s.instanceId, s.toolSurface]));
-    await onlyApproved(await connect(scene, server(st, 'pinned').endpoint!));
-    const again = await drifted(d, 'pinned');
+    // the gateway lists the adopted servers' tools by itself: the drift is back before any client asks
+    const again = await d.until('tool drift of loud, pinned and silent again', (s) =>
+      ['loud', 'pinned', 'silent'].every((n) => server(s, n).toolDrift != null),
+    );
     expect(server(again, 'pinned').toolDrift).toMatchObject({ added: ['sneaky'], changed: [{ name: 'echo', parts: ['description'] }], pin: 'enforce' });
+    expect(server(again, 'silent').toolDrift).toMatchObject({ changed: [{ name: 'echo', parts: ['description'] }], pin: 'warn' });
+    // a new session's first request is a call of the changed tool: refused
+    const pc = await connect(scene, server(st, 'pinned').endpoint!);
+    expect((await refusal(pc.callTool({ name: 'echo', arguments: { message: 'hi' } }))).code).toBe(RPC_CODES.TOOL_DRIFT);
+    await onlyApproved(pc);
     await filteredServed(scene, again);
   }, 150_000);
 });

@@ -1,21 +1,16 @@
-// The tool surface through real rollouts on the process runtime: recorded at the gate and shown by
-// /status and `mcp-gitops tools`, a removed tool or a new required property reverted with
-// BreakingToolChange, an allowed removal rolled out with its diff in history, durable across a restart.
+// The tool surface through real rollouts: recorded at the gate and shown by /status and
+// `mcp-gitops tools`, a removed tool or a new required property reverted with BreakingToolChange, an
+// allowed removal rolled out with its diff in history, durable across a restart. All of it on the
+// process runtime; on the docker runtime one scenario for what the runtime takes part in (the gate
+// on a container, the revert, the container a restarted daemon adopts with its recorded surface).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cli } from '../cli/helpers/run-cli.js';
 import type { Daemon, Status } from './helpers/daemon.js';
+import { RUNTIMES } from './helpers/runtimes.js';
 import { toolSurface } from './helpers/servers.js';
-import { World } from './helpers/world.js';
-
-let w: World;
-beforeEach(() => {
-  w = new World();
-});
-afterEach(async () => {
-  await w.cleanup();
-});
+import { useWorld } from './helpers/use-world.js';
 
 const V1 = { TOOLS: 'echo,add,fetch', PROPS_echo: 'message', REQUIRED_add: 'a,b' };
 
@@ -23,8 +18,14 @@ async function reverted(d: Daemon, commit: string): Promise<Status> {
   return d.until(`${commit.slice(0, 7)} reverted`, (s) => s.history[0]?.commit === commit && s.history[0].result === 'reverted' && s.phase === 'Failed');
 }
 
-describe('tool surface on the process runtime', () => {
+const PROCESS = RUNTIMES.filter((rt) => rt.name === 'process');
+const DOCKER = RUNTIMES.filter((rt) => rt.name === 'docker');
+
+describe.each(PROCESS.map((rt) => [rt.name, rt] as const))('tool surface on the %s runtime', (_name, rt) => {
+  const scene = useWorld(rt);
+
   it('records, diffs and gates the tool surface; it survives a restart', { timeout: 180_000 }, async () => {
+    const w = scene.w;
     const first = w.repo.commit(w.server('svc', toolSurface(V1)));
     let d = await w.start();
     let st = await w.converged(d, first, ['svc']);
@@ -117,4 +118,52 @@ describe('tool surface on the process runtime', () => {
     expect(st.servers[0].toolSurface).toEqual(approved);
     expect(st.history[0]).toMatchObject({ commit: required, result: 'reverted' });
   });
+});
+
+describe.each(DOCKER.map((rt) => [rt.name, rt] as const))('tool surface on the %s runtime', (_name, rt) => {
+  const scene = useWorld(rt);
+
+  it('recorded at the gate of a container, a removal reverted with BreakingToolChange, an allowed one rolled out with its diff; the adopted container keeps its recorded surface across a daemon restart', async () => {
+    const w = scene.w;
+    const first = w.repo.commit(w.server('svc', toolSurface(V1)));
+    let d = await w.start();
+    let st = await w.converged(d, first, ['svc']);
+    const surface = st.servers[0].toolSurface!;
+    expect(Object.keys(surface.tools)).toEqual(['add', 'echo', 'fetch']);
+    expect(st.history[0].toolChanges).toEqual({ svc: { added: ['add', 'echo', 'fetch'], removed: [], changed: [] } });
+    const serving = st.servers[0].instanceId;
+
+    // a version that drops fetch: reverted, the old container serves on
+    const drop = w.repo.commit(w.server('svc', toolSurface({ ...V1, TOOLS: 'echo,add' }, { version: '2' })));
+    st = await reverted(d, drop);
+    expect(st.history[0]).toMatchObject({ reason: 'BreakingToolChange', message: 'svc: breaking tool change: removed: fetch' });
+    expect(st.servers[0]).toMatchObject({ instanceId: serving, toolSurface: surface });
+    await w.noOrphans(['svc']);
+
+    // allowed in the spec (and a new description for echo): rolled out, the diff in history
+    const allowed = w.repo.commit(
+      w.server(
+        'svc',
+        toolSurface({ ...V1, TOOLS: 'echo,add', TOOL_DESC_echo: 'Echoes the message back' }, { version: '3', tools: { allowRemoved: ['fetch'] } }),
+      ),
+    );
+    st = await w.converged(d, allowed, ['svc']);
+    expect(st.history[0]).toMatchObject({
+      commit: allowed,
+      result: 'succeeded',
+      toolChanges: { svc: { added: [], removed: ['fetch'], changed: [{ name: 'echo', parts: ['description'] }] } },
+    });
+    const approved = st.servers[0].toolSurface!;
+    expect(Object.keys(approved.tools)).toEqual(['add', 'echo']);
+    const container = st.servers[0].instanceId;
+    expect(container).not.toBe(serving);
+
+    // durable: a restarted daemon adopts the running container and shows the surface on record
+    expect(await d.stop()).toBe(0);
+    d = await w.start();
+    st = await w.converged(d, allowed, ['svc']);
+    expect(st.servers[0]).toMatchObject({ instanceId: container, toolSurface: approved });
+    expect(JSON.parse((await cli(['tools', 'svc', '--server', d.url, '-o', 'json'])).out)).toMatchObject({ toolSurface: approved });
+    await w.noOrphans(['svc']);
+  }, 150_000);
 });
