@@ -11,11 +11,48 @@ import type { Daemon, Status } from './helpers/daemon.js';
 import { RUNTIMES } from './helpers/runtimes.js';
 import { toolSurface } from './helpers/servers.js';
 import { useWorld } from './helpers/use-world.js';
+import type { World } from './helpers/world.js';
+import type { ToolSurface } from '../../src/tools/surface.js';
 
 const V1 = { TOOLS: 'echo,add,fetch', PROPS_echo: 'message', REQUIRED_add: 'a,b' };
 
 async function reverted(d: Daemon, commit: string): Promise<Status> {
   return d.until(`${commit.slice(0, 7)} reverted`, (s) => s.history[0]?.commit === commit && s.history[0].result === 'reverted' && s.phase === 'Failed');
+}
+
+/** V1 deployed: its surface recorded at the gate, every tool added in history. */
+async function firstDeployed(w: World): Promise<{ d: Daemon; first: string; st: Status; surface: ToolSurface }> {
+  const first = w.repo.commit(w.server('svc', toolSurface(V1)));
+  const d = await w.start();
+  const st = await w.converged(d, first, ['svc']);
+  const surface = st.servers[0].toolSurface!;
+  expect(Object.keys(surface.tools)).toEqual(['add', 'echo', 'fetch']);
+  expect(st.history[0].toolChanges).toEqual({ svc: { added: ['add', 'echo', 'fetch'], removed: [], changed: [] } });
+  return { d, first, st, surface };
+}
+
+/** A version that drops fetch: reverted with BreakingToolChange, the old instance serves on. */
+async function removalReverted(w: World, d: Daemon, before: Status): Promise<Status> {
+  const drop = w.repo.commit(w.server('svc', toolSurface({ ...V1, TOOLS: 'echo,add' }, { version: '2' })));
+  const st = await reverted(d, drop);
+  expect(st.history[0]).toMatchObject({ reason: 'BreakingToolChange', message: 'svc: breaking tool change: removed: fetch' });
+  expect(st.servers[0]).toMatchObject({ instanceId: before.servers[0].instanceId, toolSurface: before.servers[0].toolSurface });
+  return st;
+}
+
+/** The same removal allowed in the spec (and a new description for echo): rolled out, the diff in history. */
+async function allowedRemoval(w: World, d: Daemon): Promise<{ allowed: string; st: Status }> {
+  const allowed = w.repo.commit(
+    w.server('svc', toolSurface({ ...V1, TOOLS: 'echo,add', TOOL_DESC_echo: 'Echoes the message back' }, { version: '3', tools: { allowRemoved: ['fetch'] } })),
+  );
+  const st = await w.converged(d, allowed, ['svc']);
+  expect(st.history[0]).toMatchObject({
+    commit: allowed,
+    result: 'succeeded',
+    toolChanges: { svc: { added: [], removed: ['fetch'], changed: [{ name: 'echo', parts: ['description'] }] } },
+  });
+  expect(Object.keys(st.servers[0].toolSurface!.tools)).toEqual(['add', 'echo']);
+  return { allowed, st };
 }
 
 const PROCESS = RUNTIMES.filter((rt) => rt.name === 'process');
@@ -26,13 +63,10 @@ describe.each(PROCESS.map((rt) => [rt.name, rt] as const))('tool surface on the 
 
   it('records, diffs and gates the tool surface; it survives a restart', { timeout: 180_000 }, async () => {
     const w = scene.w;
-    const first = w.repo.commit(w.server('svc', toolSurface(V1)));
-    let d = await w.start();
-    let st = await w.converged(d, first, ['svc']);
-    const surface = st.servers[0].toolSurface!;
-    expect(Object.keys(surface.tools)).toEqual(['add', 'echo', 'fetch']);
+    const deployed = await firstDeployed(w);
+    const { first, surface } = deployed;
+    let { d, st } = deployed;
     expect(surface.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(st.history[0].toolChanges).toEqual({ svc: { added: ['add', 'echo', 'fetch'], removed: [], changed: [] } });
     const serving = st.servers[0].instanceId;
 
     // mcp-gitops tools <server>: a row per tool with its short hashes; -o json is the surface
@@ -45,12 +79,8 @@ describe.each(PROCESS.map((rt) => [rt.name, rt] as const))('tool surface on the 
     expect(json.toolSurface).toEqual(surface);
     expect((await cli(['tools', 'nope', '--server', d.url])).code).toBe(2);
 
-    // a version that drops fetch: reverted, the old instance serves on
-    const drop = w.repo.commit(w.server('svc', toolSurface({ ...V1, TOOLS: 'echo,add' }, { version: '2' })));
-    st = await reverted(d, drop);
-    expect(st.history[0]).toMatchObject({ reason: 'BreakingToolChange', message: 'svc: breaking tool change: removed: fetch' });
+    st = await removalReverted(w, d, st);
     expect(st).toMatchObject({ reason: 'BreakingToolChange', revision: { applied: first } });
-    expect(st.servers[0]).toMatchObject({ instanceId: serving, toolSurface: surface });
 
     // plan --probe: a pull-request commit on another branch, against the tools the daemon approved;
     // it runs the new version on a scratch runtime and touches nothing of what runs
@@ -86,20 +116,7 @@ describe.each(PROCESS.map((rt) => [rt.name, rt] as const))('tool surface on the 
     expect(st.servers[0]).toMatchObject({ instanceId: serving, toolSurface: surface });
     expect(st.history).toHaveLength(historyBefore);
 
-    // the same, allowed in the spec (and a new description for echo): rolled out, the diff in history
-    const allowed = w.repo.commit(
-      w.server(
-        'svc',
-        toolSurface({ ...V1, TOOLS: 'echo,add', TOOL_DESC_echo: 'Echoes the message back' }, { version: '3', tools: { allowRemoved: ['fetch'] } }),
-      ),
-    );
-    st = await w.converged(d, allowed, ['svc']);
-    expect(st.history[0]).toMatchObject({
-      commit: allowed,
-      result: 'succeeded',
-      toolChanges: { svc: { added: [], removed: ['fetch'], changed: [{ name: 'echo', parts: ['description'] }] } },
-    });
-    expect(Object.keys(st.servers[0].toolSurface!.tools)).toEqual(['add', 'echo']);
+    const { allowed } = await allowedRemoval(w, d);
 
     // a new required property on add: reverted
     const required = w.repo.commit(
@@ -125,36 +142,16 @@ describe.each(DOCKER.map((rt) => [rt.name, rt] as const))('tool surface on the %
 
   it('recorded at the gate of a container, a removal reverted with BreakingToolChange, an allowed one rolled out with its diff; the adopted container keeps its recorded surface across a daemon restart', async () => {
     const w = scene.w;
-    const first = w.repo.commit(w.server('svc', toolSurface(V1)));
-    let d = await w.start();
-    let st = await w.converged(d, first, ['svc']);
-    const surface = st.servers[0].toolSurface!;
-    expect(Object.keys(surface.tools)).toEqual(['add', 'echo', 'fetch']);
-    expect(st.history[0].toolChanges).toEqual({ svc: { added: ['add', 'echo', 'fetch'], removed: [], changed: [] } });
+    const deployed = await firstDeployed(w);
+    let { d, st } = deployed;
     const serving = st.servers[0].instanceId;
-
-    // a version that drops fetch: reverted, the old container serves on
-    const drop = w.repo.commit(w.server('svc', toolSurface({ ...V1, TOOLS: 'echo,add' }, { version: '2' })));
-    st = await reverted(d, drop);
-    expect(st.history[0]).toMatchObject({ reason: 'BreakingToolChange', message: 'svc: breaking tool change: removed: fetch' });
-    expect(st.servers[0]).toMatchObject({ instanceId: serving, toolSurface: surface });
+    // the new container is removed with the revert
+    await removalReverted(w, d, st);
     await w.noOrphans(['svc']);
-
-    // allowed in the spec (and a new description for echo): rolled out, the diff in history
-    const allowed = w.repo.commit(
-      w.server(
-        'svc',
-        toolSurface({ ...V1, TOOLS: 'echo,add', TOOL_DESC_echo: 'Echoes the message back' }, { version: '3', tools: { allowRemoved: ['fetch'] } }),
-      ),
-    );
-    st = await w.converged(d, allowed, ['svc']);
-    expect(st.history[0]).toMatchObject({
-      commit: allowed,
-      result: 'succeeded',
-      toolChanges: { svc: { added: [], removed: ['fetch'], changed: [{ name: 'echo', parts: ['description'] }] } },
-    });
+    const rolled = await allowedRemoval(w, d);
+    const { allowed } = rolled;
+    st = rolled.st;
     const approved = st.servers[0].toolSurface!;
-    expect(Object.keys(approved.tools)).toEqual(['add', 'echo']);
     const container = st.servers[0].instanceId;
     expect(container).not.toBe(serving);
 
