@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../cli/helpers/run-cli.js';
-import type { Daemon, Status } from './helpers/daemon.js';
+import type { Daemon, DaemonOptions, Status } from './helpers/daemon.js';
 import { RUNTIMES } from './helpers/runtimes.js';
 import { toolSurface } from './helpers/servers.js';
 import { useWorld } from './helpers/use-world.js';
@@ -21,9 +21,9 @@ async function reverted(d: Daemon, commit: string): Promise<Status> {
 }
 
 /** V1 deployed: its surface recorded at the gate, every tool added in history. */
-async function firstDeployed(w: World): Promise<{ d: Daemon; first: string; st: Status; surface: ToolSurface }> {
+async function firstDeployed(w: World, o: Partial<DaemonOptions> = {}): Promise<{ d: Daemon; first: string; st: Status; surface: ToolSurface }> {
   const first = w.repo.commit(w.server('svc', toolSurface(V1)));
-  const d = await w.start();
+  const d = await w.start(o);
   const st = await w.converged(d, first, ['svc']);
   const surface = st.servers[0].toolSurface!;
   expect(Object.keys(surface.tools)).toEqual(['add', 'echo', 'fetch']);
@@ -63,7 +63,9 @@ describe.each(PROCESS.map((rt) => [rt.name, rt] as const))('tool surface on the 
 
   it('records, diffs and gates the tool surface; it survives a restart', { timeout: 180_000 }, async () => {
     const w = scene.w;
-    const deployed = await firstDeployed(w);
+    // the daemon follows main by name: the pull-request branch checked out below is never its head
+    const followMain = { args: ['--branch', 'main'] };
+    const deployed = await firstDeployed(w, followMain);
     const { first, surface } = deployed;
     let { d, st } = deployed;
     expect(surface.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -88,7 +90,7 @@ describe.each(PROCESS.map((rt) => [rt.name, rt] as const))('tool surface on the 
     w.repo.git('checkout', '-q', '-b', 'pr');
     const pr = w.repo.commit(w.server('svc', toolSurface({ ...V1, TOOLS: 'echo,add,search', REQUIRED_add: 'a,b,c' }, { version: '9' })));
     w.repo.git('checkout', '-q', main);
-    const historyBefore = st.history.length;
+    const historyBefore = st.history;
     const cliState = join(w.dir, 'cli-state');
     const probed = await cli(['plan', '--probe', '--repo', w.repo.dir, '--rev', pr, '--server', d.url, '--state-dir', cliState]);
     expect(probed.code, probed.out + probed.err).toBe(1);
@@ -114,7 +116,7 @@ describe.each(PROCESS.map((rt) => [rt.name, rt] as const))('tool surface on the 
     expect(planned.out).toContain(`approved tools of svc (${surface.hash.slice(7, 19)}): add, echo, fetch`);
     st = await d.status();
     expect(st.servers[0]).toMatchObject({ instanceId: serving, toolSurface: surface });
-    expect(st.history).toHaveLength(historyBefore);
+    expect(st.history).toEqual(historyBefore);
 
     const { allowed } = await allowedRemoval(w, d);
 
@@ -130,7 +132,7 @@ describe.each(PROCESS.map((rt) => [rt.name, rt] as const))('tool surface on the 
     expect(await d.stop()).toBe(0);
     const saved = JSON.parse(readFileSync(join(w.stateDir, 'state.json'), 'utf8')) as { servers: Record<string, { toolSurface?: unknown }> };
     expect(saved.servers.svc.toolSurface).toEqual(approved);
-    d = await w.start();
+    d = await w.start(followMain);
     st = await w.converged(d, allowed, ['svc']);
     expect(st.servers[0].toolSurface).toEqual(approved);
     expect(st.history[0]).toMatchObject({ commit: required, result: 'reverted' });
