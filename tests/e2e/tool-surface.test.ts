@@ -1,21 +1,18 @@
-// The tool surface through real rollouts on the process runtime: recorded at the gate and shown by
-// /status and `mcp-gitops tools`, a removed tool or a new required property reverted with
-// BreakingToolChange, an allowed removal rolled out with its diff in history, durable across a restart.
+// The tool surface through real rollouts: recorded at the gate and shown by /status and
+// `mcp-gitops tools`, a removed tool or a new required property reverted with BreakingToolChange, an
+// allowed removal rolled out with its diff in history, durable across a restart. All of it on the
+// process runtime; on the docker runtime one scenario for what the runtime takes part in (the gate
+// on a container, the revert, the container a restarted daemon adopts with its recorded surface).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cli } from '../cli/helpers/run-cli.js';
-import type { Daemon, Status } from './helpers/daemon.js';
+import type { Daemon, DaemonOptions, Status } from './helpers/daemon.js';
+import { RUNTIMES } from './helpers/runtimes.js';
 import { toolSurface } from './helpers/servers.js';
-import { World } from './helpers/world.js';
-
-let w: World;
-beforeEach(() => {
-  w = new World();
-});
-afterEach(async () => {
-  await w.cleanup();
-});
+import { useWorld } from './helpers/use-world.js';
+import type { World } from './helpers/world.js';
+import type { ToolSurface } from '../../src/tools/surface.js';
 
 const V1 = { TOOLS: 'echo,add,fetch', PROPS_echo: 'message', REQUIRED_add: 'a,b' };
 
@@ -23,15 +20,55 @@ async function reverted(d: Daemon, commit: string): Promise<Status> {
   return d.until(`${commit.slice(0, 7)} reverted`, (s) => s.history[0]?.commit === commit && s.history[0].result === 'reverted' && s.phase === 'Failed');
 }
 
-describe('tool surface on the process runtime', () => {
+/** V1 deployed: its surface recorded at the gate, every tool added in history. */
+async function firstDeployed(w: World, o: Partial<DaemonOptions> = {}): Promise<{ d: Daemon; first: string; st: Status; surface: ToolSurface }> {
+  const first = w.repo.commit(w.server('svc', toolSurface(V1)));
+  const d = await w.start(o);
+  const st = await w.converged(d, first, ['svc']);
+  const surface = st.servers[0].toolSurface!;
+  expect(Object.keys(surface.tools)).toEqual(['add', 'echo', 'fetch']);
+  expect(st.history[0].toolChanges).toEqual({ svc: { added: ['add', 'echo', 'fetch'], removed: [], changed: [] } });
+  return { d, first, st, surface };
+}
+
+/** A version that drops fetch: reverted with BreakingToolChange, the old instance serves on. */
+async function removalReverted(w: World, d: Daemon, before: Status): Promise<Status> {
+  const drop = w.repo.commit(w.server('svc', toolSurface({ ...V1, TOOLS: 'echo,add' }, { version: '2' })));
+  const st = await reverted(d, drop);
+  expect(st.history[0]).toMatchObject({ reason: 'BreakingToolChange', message: 'svc: breaking tool change: removed: fetch' });
+  expect(st.servers[0]).toMatchObject({ instanceId: before.servers[0].instanceId, toolSurface: before.servers[0].toolSurface });
+  return st;
+}
+
+/** The same removal allowed in the spec (and a new description for echo): rolled out, the diff in history. */
+async function allowedRemoval(w: World, d: Daemon): Promise<{ allowed: string; st: Status }> {
+  const allowed = w.repo.commit(
+    w.server('svc', toolSurface({ ...V1, TOOLS: 'echo,add', TOOL_DESC_echo: 'Echoes the message back' }, { version: '3', tools: { allowRemoved: ['fetch'] } })),
+  );
+  const st = await w.converged(d, allowed, ['svc']);
+  expect(st.history[0]).toMatchObject({
+    commit: allowed,
+    result: 'succeeded',
+    toolChanges: { svc: { added: [], removed: ['fetch'], changed: [{ name: 'echo', parts: ['description'] }] } },
+  });
+  expect(Object.keys(st.servers[0].toolSurface!.tools)).toEqual(['add', 'echo']);
+  return { allowed, st };
+}
+
+const PROCESS = RUNTIMES.filter((rt) => rt.name === 'process');
+const DOCKER = RUNTIMES.filter((rt) => rt.name === 'docker');
+
+describe.each(PROCESS.map((rt) => [rt.name, rt] as const))('tool surface on the %s runtime', (_name, rt) => {
+  const scene = useWorld(rt);
+
   it('records, diffs and gates the tool surface; it survives a restart', { timeout: 180_000 }, async () => {
-    const first = w.repo.commit(w.server('svc', toolSurface(V1)));
-    let d = await w.start();
-    let st = await w.converged(d, first, ['svc']);
-    const surface = st.servers[0].toolSurface!;
-    expect(Object.keys(surface.tools)).toEqual(['add', 'echo', 'fetch']);
+    const w = scene.w;
+    // the daemon follows main by name: the pull-request branch checked out below is never its head
+    const followMain = { args: ['--branch', 'main'] };
+    const deployed = await firstDeployed(w, followMain);
+    const { first, surface } = deployed;
+    let { d, st } = deployed;
     expect(surface.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(st.history[0].toolChanges).toEqual({ svc: { added: ['add', 'echo', 'fetch'], removed: [], changed: [] } });
     const serving = st.servers[0].instanceId;
 
     // mcp-gitops tools <server>: a row per tool with its short hashes; -o json is the surface
@@ -44,12 +81,8 @@ describe('tool surface on the process runtime', () => {
     expect(json.toolSurface).toEqual(surface);
     expect((await cli(['tools', 'nope', '--server', d.url])).code).toBe(2);
 
-    // a version that drops fetch: reverted, the old instance serves on
-    const drop = w.repo.commit(w.server('svc', toolSurface({ ...V1, TOOLS: 'echo,add' }, { version: '2' })));
-    st = await reverted(d, drop);
-    expect(st.history[0]).toMatchObject({ reason: 'BreakingToolChange', message: 'svc: breaking tool change: removed: fetch' });
+    st = await removalReverted(w, d, st);
     expect(st).toMatchObject({ reason: 'BreakingToolChange', revision: { applied: first } });
-    expect(st.servers[0]).toMatchObject({ instanceId: serving, toolSurface: surface });
 
     // plan --probe: a pull-request commit on another branch, against the tools the daemon approved;
     // it runs the new version on a scratch runtime and touches nothing of what runs
@@ -57,6 +90,7 @@ describe('tool surface on the process runtime', () => {
     w.repo.git('checkout', '-q', '-b', 'pr');
     const pr = w.repo.commit(w.server('svc', toolSurface({ ...V1, TOOLS: 'echo,add,search', REQUIRED_add: 'a,b,c' }, { version: '9' })));
     w.repo.git('checkout', '-q', main);
+    const historyBefore = st.history;
     const cliState = join(w.dir, 'cli-state');
     const probed = await cli(['plan', '--probe', '--repo', w.repo.dir, '--rev', pr, '--server', d.url, '--state-dir', cliState]);
     expect(probed.code, probed.out + probed.err).toBe(1);
@@ -82,22 +116,9 @@ describe('tool surface on the process runtime', () => {
     expect(planned.out).toContain(`approved tools of svc (${surface.hash.slice(7, 19)}): add, echo, fetch`);
     st = await d.status();
     expect(st.servers[0]).toMatchObject({ instanceId: serving, toolSurface: surface });
-    expect(st.history.map((h) => h.commit)).not.toContain(pr);
+    expect(st.history).toEqual(historyBefore);
 
-    // the same, allowed in the spec (and a new description for echo): rolled out, the diff in history
-    const allowed = w.repo.commit(
-      w.server(
-        'svc',
-        toolSurface({ ...V1, TOOLS: 'echo,add', TOOL_DESC_echo: 'Echoes the message back' }, { version: '3', tools: { allowRemoved: ['fetch'] } }),
-      ),
-    );
-    st = await w.converged(d, allowed, ['svc']);
-    expect(st.history[0]).toMatchObject({
-      commit: allowed,
-      result: 'succeeded',
-      toolChanges: { svc: { added: [], removed: ['fetch'], changed: [{ name: 'echo', parts: ['description'] }] } },
-    });
-    expect(Object.keys(st.servers[0].toolSurface!.tools)).toEqual(['add', 'echo']);
+    const { allowed } = await allowedRemoval(w, d);
 
     // a new required property on add: reverted
     const required = w.repo.commit(
@@ -111,9 +132,37 @@ describe('tool surface on the process runtime', () => {
     expect(await d.stop()).toBe(0);
     const saved = JSON.parse(readFileSync(join(w.stateDir, 'state.json'), 'utf8')) as { servers: Record<string, { toolSurface?: unknown }> };
     expect(saved.servers.svc.toolSurface).toEqual(approved);
-    d = await w.start();
+    d = await w.start(followMain);
     st = await w.converged(d, allowed, ['svc']);
     expect(st.servers[0].toolSurface).toEqual(approved);
     expect(st.history[0]).toMatchObject({ commit: required, result: 'reverted' });
   });
+});
+
+describe.each(DOCKER.map((rt) => [rt.name, rt] as const))('tool surface on the %s runtime', (_name, rt) => {
+  const scene = useWorld(rt);
+
+  it('recorded at the gate of a container, a removal reverted with BreakingToolChange, an allowed one rolled out with its diff; the adopted container keeps its recorded surface across a daemon restart', async () => {
+    const w = scene.w;
+    const deployed = await firstDeployed(w);
+    let { d, st } = deployed;
+    const serving = st.servers[0].instanceId;
+    // the new container is removed with the revert
+    await removalReverted(w, d, st);
+    await w.noOrphans(['svc']);
+    const rolled = await allowedRemoval(w, d);
+    const { allowed } = rolled;
+    st = rolled.st;
+    const approved = st.servers[0].toolSurface!;
+    const container = st.servers[0].instanceId;
+    expect(container).not.toBe(serving);
+
+    // durable: a restarted daemon adopts the running container and shows the surface on record
+    expect(await d.stop()).toBe(0);
+    d = await w.start();
+    st = await w.converged(d, allowed, ['svc']);
+    expect(st.servers[0]).toMatchObject({ instanceId: container, toolSurface: approved });
+    expect(JSON.parse((await cli(['tools', 'svc', '--server', d.url, '-o', 'json'])).out)).toMatchObject({ toolSurface: approved });
+    await w.noOrphans(['svc']);
+  }, 150_000);
 });

@@ -1,6 +1,7 @@
 // Registers a fresh World per test and its cleanup, plus whatever else a test opened (streams,
 // browsers, served repositories): closed first, newest first, then the world itself.
 import { afterEach, beforeEach } from 'vitest';
+import type { RuntimeProbe } from './runtimes.js';
 import { World } from './world.js';
 
 export interface Scene {
@@ -10,11 +11,12 @@ export interface Scene {
   later<T>(thing: T, close: (t: T) => unknown): T;
 }
 
-export function useWorld(): Scene {
+/** `rt`: the runtime of every world (default: process). */
+export function useWorld(rt?: RuntimeProbe): Scene {
   let world: World | undefined;
   const closers: (() => unknown)[] = [];
   beforeEach(() => {
-    world = new World();
+    world = new World(rt);
   });
   afterEach(async () => {
     for (const close of closers.splice(0).reverse()) await close();
