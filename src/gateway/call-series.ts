@@ -60,7 +60,7 @@ export class CallSeries {
     for (let i = current - this.size + 1; i <= current; i++) {
       const at = i % this.size;
       const live = ring !== undefined && ring.index[at] === i;
-      points.push({ at: new Date(i * this.bucketMs).toISOString(), calls: live ? ring.calls[at]! : 0, errors: live ? ring.errors[at]! : 0 });
+      points.push({ at: new Date(i * this.bucketMs).toISOString(), calls: live ? ring.calls[at] : 0, errors: live ? ring.errors[at] : 0 });
     }
     return { bucketSeconds: this.bucketMs / 1000, points };
   }

@@ -11,7 +11,18 @@ const TYPES: Readonly<Record<string, string>> = {
 };
 
 /** The page's files, in src/http/page/. */
-export const PAGE_FILES = ['index.html', 'page.css', 'app.js', 'dom.js', 'server-list.js', 'server-detail.js', 'history.js', 'banner.js', 'sparkline.js', 'live.js'];
+export const PAGE_FILES = [
+  'index.html',
+  'page.css',
+  'app.js',
+  'dom.js',
+  'server-list.js',
+  'server-detail.js',
+  'history.js',
+  'banner.js',
+  'sparkline.js',
+  'live.js',
+];
 
 const HEADERS = {
   'content-security-policy':
@@ -23,7 +34,9 @@ const HEADERS = {
 
 function load(): Map<string, { type: string; body: Buffer }> {
   const dir = new URL('./page/', import.meta.url);
-  return new Map(PAGE_FILES.map((f) => [f, { type: TYPES[f.slice(f.lastIndexOf('.') + 1)]!, body: readFileSync(new URL(f, dir)) }]));
+  return new Map(
+    PAGE_FILES.map((f) => [f, { type: TYPES[f.slice(f.lastIndexOf('.') + 1)] ?? 'application/octet-stream', body: readFileSync(new URL(f, dir)) }]),
+  );
 }
 
 export function registerStatusPage(app: FastifyInstance): void {

@@ -199,7 +199,7 @@ export class GitSource {
 const MESSAGE_MAX = 200;
 
 function commitInfo(c: CommitObject): CommitInfo {
-  const first = c.message.split('\n', 1)[0]!.trim();
+  const first = c.message.split('\n', 1)[0].trim();
   return { author: c.author.name, message: first.length > MESSAGE_MAX ? `${first.slice(0, MESSAGE_MAX - 1)}…` : first };
 }
 
