@@ -57,7 +57,7 @@ describe.skipIf(chromium.skip)(`status page in Chromium${chromium.skip ? ` (skip
       await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
       await page.click('li[data-server="everything"] button.copy');
       await page.waitForSelector('li[data-server="everything"] button.copy:text-is("Copied")', { timeout: 5000 });
-      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${base}/mcp/everything`);
+      expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(`${base}/mcp/everything`);
 
       // calls through the gateway fill the sparkline; the detail view shows tools and the diff
       for (let i = 0; i < 5; i++) calls.call('everything');
@@ -106,7 +106,7 @@ describe.skipIf(chromium.skip)(`status page in Chromium${chromium.skip ? ` (skip
       expect(await page.locator('#banner .banner').count()).toBe(0);
       status.phase = 'Suspended';
       status.suspended = { by: 'api', at: new Date().toISOString(), reason: 'release freeze' };
-      bus.emit({ type: 'sync.suspended', by: 'api', reason: 'release freeze' });
+      bus.emit({ type: 'sync.suspended', code: 'Suspended', by: 'api', reason: 'release freeze', at: status.suspended.at });
       const banner = await page.waitForSelector('#banner-suspended', { timeout: 15_000 });
       expect(await banner.textContent()).toContain('release freeze');
       expect(await page.getAttribute('#banner', 'aria-live')).toBe('polite');
@@ -129,21 +129,21 @@ describe.skipIf(chromium.skip)(`status page in Chromium${chromium.skip ? ` (skip
       await page.waitForSelector('li[data-server="memory"]', { timeout: 15_000 });
       expect(await page.textContent('#banner-quarantined')).toContain('memory: health gate failed');
       // nothing wider than the screen
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
       // Tab until the link to memory's detail has the focus, then Enter
       let focused = '';
       for (let i = 0; i < 30 && focused !== 'server:memory'; i++) {
         await page.keyboard.press('Tab');
-        focused = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.key ?? '');
+        focused = await page.evaluate<string>("document.activeElement?.dataset.key ?? ''");
       }
       expect(focused).toBe('server:memory');
       await page.keyboard.press('Enter');
       await page.waitForSelector('#detail-h:has-text("memory")', { timeout: 15_000 });
-      await page.waitForFunction(() => document.activeElement?.id === 'detail-h', null, { timeout: 15_000 });
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await page.waitForFunction("document.activeElement?.id === 'detail-h'", null, { timeout: 15_000 });
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
       // the page draws a visible focus ring
       await page.keyboard.press('Tab');
-      const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+      const outline = await page.evaluate<string>('getComputedStyle(document.activeElement).outlineStyle');
       expect(outline).toBe('solid');
       expect(errors).toEqual([]);
     } finally {
