@@ -40,7 +40,8 @@ describe.skipIf(chromium.skip)(`status page of the real daemon in Chromium${chro
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${d.url}/?refresh=0`); // no polling: only /events updates the page
     await page.waitForSelector('li[data-server="tools"]', { timeout: 15_000 });
-    expect(await page.locator('li[data-server]').evaluateAll((els) => els.map((e) => e.getAttribute('data-server')))).toEqual(['svc', 'tools']);
+    const names = await Promise.all((await page.locator('li[data-server]').all()).map((li) => li.getAttribute('data-server')));
+    expect(names).toEqual(['svc', 'tools']);
     expect(await page.textContent('li[data-server="svc"] .endpoint code')).toBe(`${d.url}/mcp/svc`);
     const newest = page.locator('#history li').first();
     expect(await newest.locator('.subject').textContent()).toBe('first deploy');

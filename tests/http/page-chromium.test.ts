@@ -15,9 +15,11 @@ async function scene() {
   const calls = new CallSeries();
   const t = await listeningApp({ series: (name) => (name === 'everything' || name === 'memory' ? calls.series(name) : undefined) });
   const s = t.status;
-  s.servers[0]!.endpoint = `${t.base}/mcp/everything`;
+  s.servers[0].endpoint = `${t.base}/mcp/everything`;
+  // replicas ready/desired, as /status has them on runtimes with replicas
+  Object.assign(s.servers[1], { replicas: { ready: 1, desired: 2 } });
   s.history[0] = {
-    ...s.history[0]!,
+    ...s.history[0],
     author: 'Ada Lovelace',
     commitMessage: 'everything: add get-sum',
     toolChanges: { everything: { added: ['get-sum'], removed: ['old-tool'], changed: [{ name: 'echo', parts: ['description'] }] } },
@@ -48,6 +50,8 @@ describe.skipIf(chromium.skip)(`status page in Chromium${chromium.skip ? ` (skip
       expect(card).toContain('Healthy');
       expect(card).toContain('v2026.8.31');
       expect(await page.textContent('li[data-server="everything"] .endpoint code')).toBe(`${base}/mcp/everything`);
+      expect(await page.textContent('li[data-server="memory"] .replicas')).toBe('1/2 ready');
+      expect(await page.locator('li[data-server="everything"] .replicas').count()).toBe(0);
       const sync = page.locator('#history li').first();
       expect(await sync.textContent()).toContain('everything: add get-sum');
       expect(await sync.locator('.author').textContent()).toBe('Ada Lovelace');
@@ -76,7 +80,7 @@ describe.skipIf(chromium.skip)(`status page in Chromium${chromium.skip ? ` (skip
 
       // a canary step: the detail view follows /events
       status.servers[0] = {
-        ...status.servers[0]!,
+        ...status.servers[0],
         canary: {
           server: 'everything',
           commit: 'b'.repeat(40),

@@ -22,7 +22,7 @@ function route() {
 function keepingFocus(render) {
   const key = document.activeElement?.dataset?.key;
   render();
-  if (key) document.querySelector(`[data-key="${CSS.escape(key)}"]`)?.focus();
+  if (key) document.querySelector(`section:not([hidden]) [data-key="${CSS.escape(key)}"]`)?.focus();
 }
 
 function render() {
