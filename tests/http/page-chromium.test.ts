@@ -5,6 +5,7 @@
 import { chromium as pw, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { CallSeries } from '../../src/gateway/call-series.js';
+import { LOW_CONTRAST } from './contrast.js';
 import { listeningApp } from './helpers.js';
 import { CHROMIUM_FLAGS, requireTool } from './tools.js';
 
@@ -150,6 +151,30 @@ describe.skipIf(chromium.skip)(`status page in Chromium${chromium.skip ? ` (skip
       const outline = await page.evaluate<string>('getComputedStyle(document.activeElement).outlineStyle');
       expect(outline).toBe('solid');
       expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await app.close();
+    }
+  }, 90_000);
+
+  it('keeps every text at WCAG AA contrast (4.5:1), light and dark, on the list and a detail view', async () => {
+    const { app, base, status } = await scene();
+    status.suspended = { by: 'api', at: new Date().toISOString(), reason: 'release freeze' };
+    status.revision.head = 'c'.repeat(40);
+    status.failedRevision = { commit: 'c'.repeat(40), reason: 'memory: health gate failed', at: new Date().toISOString() };
+    status.history.push({ ...status.history[0]!, id: 2, result: 'reverted', reason: 'ToolMissing' });
+    const browser = await launch();
+    try {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const page = await browser.newPage({ colorScheme });
+        await page.goto(`${base}/?refresh=0`);
+        await page.waitForSelector('#banner-quarantined', { timeout: 15_000 });
+        expect(await page.evaluate<string[]>(LOW_CONTRAST), `${colorScheme} list`).toEqual([]);
+        await page.goto(`${base}/?refresh=0#/servers/everything`);
+        await page.waitForSelector('#detail .diff li', { timeout: 15_000 });
+        expect(await page.evaluate<string[]>(LOW_CONTRAST), `${colorScheme} detail`).toEqual([]);
+        await page.close();
+      }
     } finally {
       await browser.close();
       await app.close();
