@@ -162,7 +162,7 @@ describe.skipIf(chromium.skip)(`status page in Chromium${chromium.skip ? ` (skip
     status.suspended = { by: 'api', at: new Date().toISOString(), reason: 'release freeze' };
     status.revision.head = 'c'.repeat(40);
     status.failedRevision = { commit: 'c'.repeat(40), reason: 'memory: health gate failed', at: new Date().toISOString() };
-    status.history.push({ ...status.history[0]!, id: 2, result: 'reverted', reason: 'ToolMissing' });
+    status.history.push({ ...status.history[0], id: 2, result: 'reverted', reason: 'ToolMissing' });
     const browser = await launch();
     try {
       for (const colorScheme of ['light', 'dark'] as const) {
