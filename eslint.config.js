@@ -61,4 +61,9 @@ export default tseslint.config(
     files: ['eslint.config.js', 'scripts/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // the status page's browser modules: plain JavaScript, no build step, outside the TypeScript project
+    files: ['src/http/page/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
 );

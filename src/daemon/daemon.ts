@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { createGateway, gatewayPath, registerGateway } from '../gateway/index.js';
+import { CallSeries, createGateway, gatewayPath, registerGateway } from '../gateway/index.js';
 import { runGate, systemClock } from '../health/index.js';
 import { checkContext } from '../health/checks/check-context.js';
 import { CheckMonitor } from '../health/checks/monitor.js';
@@ -67,10 +67,13 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     ...(cfg.allowedHosts && { allowedHosts: cfg.allowedHosts }),
     ...(cfg.allowedOrigins && { allowedOrigins: cfg.allowedOrigins }),
   });
+  const series = new CallSeries();
+  events.on((e) => (e.type === 'server.removed' ? series.forget(e.server) : undefined));
   const gateway = createGateway({
     runtime,
     hosts,
     registry: metrics.registry,
+    series,
     clientInfo: CLIENT_INFO,
     logger: logger.child({ component: 'gateway' }),
     limits: { drainTimeoutMs: cfg.drainTimeoutSeconds * 1000 },
@@ -177,6 +180,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
     ready: () => reconciler.ready && (leadership?.leading() ?? true),
     readyReason: () => (leadership && !leadership.leading() ? notLeadingReason(leadership) : 'the first sync has not finished'),
     events: eventLog,
+    series: (name) => (reconciler.status().servers.some((s) => s.name === name) ? series.series(name) : undefined),
     logger: logger.child({ component: 'http' }),
     requestSync: (reason, force) => reconciler.requestSync(reason, force),
     plan: () => reconciler.preview(),

@@ -63,7 +63,7 @@ export class GatewayCore implements Gateway {
     this.logger = o.logger ?? silentLogger;
     this.hosts = o.hosts ?? new HostPolicy();
     this.tombstones = new Tombstones(this.limits.tombstones);
-    this.metrics = tracedMetrics<ErrorReason, GatewayMetrics>(o.registry ? createGatewayMetrics(o.registry, () => this.sessionCounts()) : noMetrics);
+    this.metrics = tracedMetrics<ErrorReason, GatewayMetrics>(o.registry ? createGatewayMetrics(o.registry, () => this.sessionCounts(), o.series) : noMetrics);
     this.canaries = new Canaries(o.registry ? { registry: o.registry } : {});
     this.unsubscribeExit = o.runtime.onExit((info) => this.onExit(info));
   }

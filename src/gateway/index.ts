@@ -1,5 +1,6 @@
 // Public surface of the MCP gateway: /mcp/<name> for every deployed server, and the router the
 // reconciler drives cut-overs with.
+export { CallSeries, type ServerSeries, type SeriesPoint } from './call-series.js';
 export { createGateway, type Gateway, type GatewayCore } from './gateway.js';
 export { registerGateway, gatewayPath, GATEWAY_ROUTE } from './http/register.js';
 export type { GatewayRouter, ActiveInstance } from './router.js';

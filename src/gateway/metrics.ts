@@ -2,6 +2,7 @@
 // JSON-RPC method, and open sessions. Labels stay bounded: methods outside MCP's are "other",
 // and only servers the gateway knows get a series.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { CallSeries } from './call-series.js';
 
 const METHODS = new Set([
   'initialize',
@@ -48,7 +49,8 @@ export interface SessionCounts {
   draining: number;
 }
 
-export function createGatewayMetrics(registry: Registry, sessions: () => Map<string, SessionCounts>): GatewayMetrics {
+/** `series`: also counts each request and error into the per-server time series (the status page's sparkline). */
+export function createGatewayMetrics(registry: Registry, sessions: () => Map<string, SessionCounts>, series?: CallSeries): GatewayMetrics {
   const requests = new Counter({
     name: 'mcp_gitops_gateway_requests_total',
     help: 'JSON-RPC requests received by the gateway, by server and method.',
@@ -97,10 +99,13 @@ export function createGatewayMetrics(registry: Registry, sessions: () => Map<str
     start(server, method) {
       const labels = { server, method: methodLabel(method) };
       requests.inc(labels);
+      series?.call(server);
       const end = latency.startTimer(labels);
       return (reason) => {
         end();
-        if (reason) errors.inc({ ...labels, reason });
+        if (!reason) return;
+        errors.inc({ ...labels, reason });
+        series?.error(server);
       };
     },
     evicted(server) {
@@ -113,6 +118,8 @@ export function createGatewayMetrics(registry: Registry, sessions: () => Map<str
       const labels = { server, method: methodLabel(method) };
       requests.inc(labels);
       errors.inc({ ...labels, reason: 'rejected' });
+      series?.call(server);
+      series?.error(server);
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { HostPolicy } from '../hosts/host-check.js';
 import type { Runtime } from '../runtimes/runtime.js';
 import type { ToolDriftListener } from './tools/tool-guard.js';
+import type { CallSeries } from './call-series.js';
 
 export interface GatewayLogger {
   info(obj: object, msg?: string): void;
@@ -52,6 +53,8 @@ export interface GatewayOptions {
   runtime: Pick<Runtime, 'connect' | 'onExit'> & Partial<Pick<Runtime, 'start' | 'remove'>>;
   /** prom-client registry for the gateway metrics; none = no metrics. */
   registry?: Registry;
+  /** Per-server calls and errors in time buckets, counted with the metrics (needs `registry`). */
+  series?: CallSeries;
   /** MCP_GITOPS_GATEWAY_TOKEN (or a per-server lookup); undefined = no auth. */
   token?: string | ((server: string) => string | undefined);
   /** Servers the daemon deploys (for 404 vs 503) and what /status says about them. */

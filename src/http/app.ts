@@ -6,7 +6,8 @@ import type { StatusView } from '../reconciler/status.js';
 import type { EventLog } from './event-log.js';
 import { registerEvents } from './events-route.js';
 import { HostPolicy, hostGuard } from '../hosts/host-check.js';
-import { STATUS_PAGE } from './status-page.js';
+import { registerStatusPage } from './status-page.js';
+import { registerSeries, type SeriesRouteDeps } from './series-route.js';
 import { registerPlan, type PlanRouteDeps } from './plan-route.js';
 import { PlainLogController } from './request-log.js';
 import { registerSuspend, type SuspendRouteDeps } from './suspend-route.js';
@@ -29,6 +30,8 @@ export interface AppDeps {
   branch?: () => string | undefined;
   /** pino logger for request logs (info; debug for /healthz, /readyz and /metrics), one line per request. */
   logger?: FastifyBaseLogger;
+  /** GET /servers/<name>/series: a deployed server's gateway calls and errors in time buckets. */
+  series?: SeriesRouteDeps['series'];
   /** Reconciler events for GET /events and the status page. */
   events?: EventLog;
   metrics?: Pick<Metrics, 'registry' | 'webhookRequest'>;
@@ -68,7 +71,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return reply.code(503).send({ status: 'not ready', reason: deps.readyReason?.() ?? 'the first sync has not finished' });
   });
   app.get('/status', () => deps.status());
-  app.get('/', (_req, reply) => reply.type('text/html; charset=utf-8').send(STATUS_PAGE));
+  registerStatusPage(app);
+  if (deps.series) registerSeries(app, { series: deps.series });
   if (deps.events) registerEvents(app, deps.events);
   if (deps.metrics) {
     const registry = deps.metrics.registry;

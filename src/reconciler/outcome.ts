@@ -5,6 +5,7 @@ import type { Reason } from '../reasons/reasons.js';
 import type { RenderedServer } from '../spec/desired.js';
 import type { DaemonState, SyncResult } from '../state/model.js';
 import type { SurfaceDiff } from '../tools/diff.js';
+import type { CommitInfo } from '../source/snapshot.js';
 import { StateStore } from '../state/store.js';
 import type { ConvergeOutcome } from './converge.js';
 import type { SyncErrorCode } from './errors.js';
@@ -45,6 +46,8 @@ export interface SyncInfo {
   startedAt: string;
   finishedAt: string;
   nextSyncId: number;
+  /** Author and message of the commit the sync read, for history. */
+  commit?: { sha: string } & CommitInfo;
 }
 
 /** True when `writeOutcome` would change something worth a disk write. */
@@ -69,6 +72,7 @@ function writeResult(s: DaemonState, o: Extract<Outcome, { kind: 'result' }>, sy
     startedAt: sync.startedAt,
     finishedAt: sync.finishedAt,
     message: o.message,
+    ...(sync.commit?.sha === o.commit && { author: sync.commit.author, commitMessage: sync.commit.message }),
     reason: o.reason,
     ...(o.errors && { errors: o.errors }),
     ...(o.toolChanges && { toolChanges: o.toolChanges }),

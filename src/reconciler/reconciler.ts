@@ -589,7 +589,14 @@ export class Reconciler {
       this.deps.logger.warn({ syncId: ctx.id, commit: ctx.head }, 'sync stopped by shutdown; the next start finishes it');
       return;
     }
-    const info = { id: ctx.id, startedAt: new Date(ctx.startedAt).toISOString(), finishedAt: this.iso(), nextSyncId: this.nextSyncId };
+    const read = ctx.snapshot?.info && { sha: ctx.snapshot.commit, ...ctx.snapshot.info };
+    const info = {
+      id: ctx.id,
+      startedAt: new Date(ctx.startedAt).toISOString(),
+      finishedAt: this.iso(),
+      nextSyncId: this.nextSyncId,
+      ...(read && { commit: read }),
+    };
     // the outcome lands in memory even when the disk refuses it: nothing is forgotten, and the file
     // catches up (flush) at the first sync that can write
     let unwritten: StateWriteError | null = null;

@@ -1,6 +1,6 @@
 // The spec repository as commits: branch head, the files of a commit, revisions, and change notifications.
 import * as fs from 'node:fs';
-import git from 'isomorphic-git';
+import git, { type CommitObject } from 'isomorphic-git';
 import { toSourceError, type NotFoundMeaning } from './error-map.js';
 import { createHttpClient } from './http-client.js';
 import { LocalBackend } from './local-backend.js';
@@ -11,7 +11,7 @@ import { RemoteBackend } from './remote-backend.js';
 import type { BackendContext, RepoBackend } from './repo-backend.js';
 import { parseRepoLocation } from './repo-location.js';
 import type { RevResult } from './resolve-rev.js';
-import type { Snapshot } from './snapshot.js';
+import type { CommitInfo, Snapshot } from './snapshot.js';
 import { SourceError } from './source-error.js';
 import { noopWatch, watchRefs, type WatchHandle } from './watch-refs.js';
 import { moved, publishLocal, publishRemote, revertTree, WriteBackError, writeRevertCommit, type RemoteTarget, type RevertCommit } from './write-back.js';
@@ -155,19 +155,22 @@ export class GitSource {
 
   private async readSnapshot(sha: string): Promise<Snapshot> {
     const gitdir = await this.backend.gitdir();
-    if (!(await this.hasCommit(gitdir, sha))) await this.backend.refresh();
-    if (!(await this.hasCommit(gitdir, sha))) {
-      throw new SourceError('REV_NOT_FOUND', `repository ${this.repo}: commit ${sha} not found`, { repo: this.repo });
+    let commit = await this.readCommit(gitdir, sha);
+    if (!commit) {
+      await this.backend.refresh();
+      commit = await this.readCommit(gitdir, sha);
     }
-    return freeze(await readSnapshot({ gitdir, commit: sha, path: this.path, repo: this.repo, cache: this.ctx.cache }));
+    if (!commit) throw new SourceError('REV_NOT_FOUND', `repository ${this.repo}: commit ${sha} not found`, { repo: this.repo });
+    const snap = await readSnapshot({ gitdir, commit: sha, path: this.path, repo: this.repo, cache: this.ctx.cache });
+    return freeze({ ...snap, info: commitInfo(commit) });
   }
 
-  private async hasCommit(gitdir: string, oid: string): Promise<boolean> {
+  /** The commit object, or undefined when the object database does not have it (yet). */
+  private async readCommit(gitdir: string, oid: string): Promise<CommitObject | undefined> {
     try {
-      await git.readCommit({ fs, gitdir, oid, cache: this.ctx.cache });
-      return true;
+      return (await git.readCommit({ fs, gitdir, oid, cache: this.ctx.cache })).commit;
     } catch {
-      return false;
+      return undefined;
     }
   }
 
@@ -191,6 +194,13 @@ export class GitSource {
       throw toSourceError(err, this.ctx.errors, notFound);
     }
   }
+}
+
+const MESSAGE_MAX = 200;
+
+function commitInfo(c: CommitObject): CommitInfo {
+  const first = c.message.split('\n', 1)[0].trim();
+  return { author: c.author.name, message: first.length > MESSAGE_MAX ? `${first.slice(0, MESSAGE_MAX - 1)}…` : first };
 }
 
 /** Snapshots are shared between callers (cache): make accidental mutation fail loudly. */

@@ -8,6 +8,13 @@ export interface SnapshotFile {
   executable?: boolean;
 }
 
+/** Who wrote the commit and what it says, as shown in history (the author's name only, no email). */
+export interface CommitInfo {
+  author: string;
+  /** The first line of the commit message (at most 200 characters). */
+  message: string;
+}
+
 export interface Snapshot {
   /** Full 40-hex commit SHA. */
   commit: string;
@@ -20,4 +27,6 @@ export interface Snapshot {
    * Set by GitSource; absent in hand-made snapshots, which then count as the root.
    */
   path?: string;
+  /** Author and message of the commit (set by GitSource from the commit it reads anyway). */
+  info?: CommitInfo;
 }

@@ -14,6 +14,9 @@ export interface HistoryEntry {
   startedAt: string;
   finishedAt: string;
   message: string;
+  /** The commit's author (name) and the first line of its message, when the sync read the commit. */
+  author?: string;
+  commitMessage?: string;
   /** Why it ended so, for programs (docs/reference/status-reasons.md); files written before it existed get one on load. */
   reason: Reason;
   /** Validation errors (invalid) or gate failures (reverted), secret-free. */

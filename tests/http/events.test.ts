@@ -78,12 +78,13 @@ describe('GET /events', () => {
     stuck.destroy();
   }, 30_000);
 
-  it('serves the status page', async () => {
+  it('serves the status page, whose script follows /events', async () => {
     const l = await listeningApp();
     app = l.app;
     const res = await l.app.inject({ method: 'GET', url: '/' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/html');
-    expect(res.body).toContain('new EventSource');
+    const live = await l.app.inject({ method: 'GET', url: '/page/live.js' });
+    expect(live.body).toContain("new EventSource('events')");
   });
 });

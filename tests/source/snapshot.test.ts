@@ -27,6 +27,14 @@ describe('GitSource.snapshot', () => {
     expect(text(await src.snapshot(second))).toEqual({ 'a.yaml': 'v: 2\n', 'c.yaml': 'c\n' });
   });
 
+  it("carries the commit's author name and the first line of its message", async () => {
+    const sha = commit(work, { 'a.yaml': 'v: 1\n' }, `servers: add memory\n\nA body that stays out of history.`);
+    const long = commit(work, { 'a.yaml': 'v: 2\n' }, 'x'.repeat(300));
+    const src = source();
+    expect((await src.snapshot(sha)).info).toEqual({ author: git(work, 'log', '-1', '--format=%an', sha), message: 'servers: add memory' });
+    expect((await src.snapshot(long)).info?.message).toBe(`${'x'.repeat(199)}…`);
+  });
+
   it('reads a bare repository and binary content byte for byte', async () => {
     const bytes = Buffer.from([0, 1, 2, 255, 10, 13]);
     writeFileSync(join(work, 'bin.dat'), bytes);
