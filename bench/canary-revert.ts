@@ -11,7 +11,7 @@ import { extraMedian, type Bench } from './harness.js';
 import { startLoad, type Load } from '../tests/e2e/helpers/canary-load.js';
 import { flaky } from '../tests/e2e/helpers/servers.js';
 
-const STEP_SECONDS = 2;
+const STEP_SECONDS = 1;
 const canary = { steps: [50, 100], stepSeconds: STEP_SECONDS, minCalls: 2, maxErrorRate: 0.05, maxLatencyP99Ms: 2000, onInsufficientTraffic: 'revert' };
 
 /** The serverInfo.version a new session through the gateway gets. */
@@ -25,7 +25,8 @@ async function newSessionVersion(url: string): Promise<string | undefined> {
   }
 }
 
-export async function canaryRevertBench(runs: number): Promise<Bench> {
+export async function canaryRevertBench(fullRuns: number, quick: boolean): Promise<Bench> {
+  const runs = quick ? 2 : fullRuns; // ~7 s a run: a new server's start and gate, then its step
   const w = await DaemonWorld.start('canary', (doc) => doc('svc', flaky('stable', 0, 0, { strategy: 'canary', canary })));
   let load: Load | undefined;
   try {

@@ -7,7 +7,8 @@ import { createWorld } from '../tests/gateway/helpers.js';
 import { sharedRuns, type Bench } from './harness.js';
 import { cpuNote as cpu, gatewayThreadCpu, loadConfig, SESSIONS, sideBySide, startLoadWorker, type LoadWorker } from './load-worker.js';
 
-export async function gatewayCanaryBench(runs: number, quick: boolean): Promise<Bench> {
+export async function gatewayCanaryBench(fullRuns: number, quick: boolean): Promise<Bench> {
+  const runs = quick ? 2 : fullRuns;
   const w = await createWorld();
   let worker: LoadWorker | undefined;
   const cleanup = async (): Promise<void> => {
