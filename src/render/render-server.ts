@@ -85,7 +85,7 @@ export function renderServer(input: RenderServerInput): { rendered?: RenderedSer
         rec.secretValues.forEach((v) => secretValues.add(v));
       } catch (e) {
         const message = new Masker([...secretValues, ...rec.secretValues]).text(explain(e, rec, known, input.secrets));
-        problems.push({ where: { in: 'server', path: origin([...path]) }, message });
+        problems.push({ where: { in: 'server', path: origin(path) }, message });
         return { real: src, masked: src };
       }
     }
@@ -93,33 +93,15 @@ export function renderServer(input: RenderServerInput): { rendered?: RenderedSer
     for (const piece of secretPieces(String(out.real), String(out.masked))) secretValues.add(piece);
     return out as Walked;
   };
-  // `path` is one array pushed and popped along the walk (copied only where a problem is reported):
-  // a copy per field was most of a warm compile's garbage.
   const walk = (v: unknown, path: PathSegment[]): Walked => {
     if (typeof v === 'string') return renderString(v, path);
     if (Array.isArray(v)) {
-      const real: unknown[] = [];
-      const masked: unknown[] = [];
-      for (let i = 0; i < v.length; i++) {
-        path.push(i);
-        const x = walk(v[i], path);
-        path.pop();
-        real.push(x.real);
-        masked.push(x.masked);
-      }
-      return { real, masked };
+      const items = v.map((x, i) => walk(x, [...path, i]));
+      return { real: items.map((x) => x.real), masked: items.map((x) => x.masked) };
     }
     if (v && typeof v === 'object') {
-      const real: [string, unknown][] = [];
-      const masked: [string, unknown][] = [];
-      for (const [k, y] of Object.entries(v)) {
-        path.push(k);
-        const x = walk(y, path);
-        path.pop();
-        real.push([k, x.real]);
-        masked.push([k, x.masked]);
-      }
-      return { real: Object.fromEntries(real), masked: Object.fromEntries(masked) };
+      const entries = Object.entries(v).map(([k, x]) => [k, walk(x, [...path, k])] as const);
+      return { real: Object.fromEntries(entries.map(([k, x]) => [k, x.real])), masked: Object.fromEntries(entries.map(([k, x]) => [k, x.masked])) };
     }
     return { real: v, masked: v };
   };
@@ -140,16 +122,17 @@ export function renderServer(input: RenderServerInput): { rendered?: RenderedSer
   const values = [...secretValues].filter((s) => s.length > 0);
   const cwdTemplated = typeof fields.cwd === 'string' && input.engine.isTemplate(fields.cwd);
   problems.push(...checkRendered(spec, cwdTemplated).map((p) => ({ where: { in: 'server' as const, path: origin(p.path) }, message: p.message })));
-  const mask = new Masker(values);
+  const hostMask = new Masker(values);
   problems.push(
     ...checkCheckHosts(spec.health.checks, input.allowCheckHosts).map((p) => ({
       where: { in: 'server' as const, path: origin(p.path) },
-      message: mask.text(p.message),
+      message: hostMask.text(p.message),
     })),
   );
   if (problems.length > 0) return { problems };
   // Values from secrets are already *** in the masked twin; a secret that also reaches it some
   // other way (the same text in a plain field or an Environment variable) is masked as well.
+  const mask = new Masker(values);
   const masked = normalize(input, mask.text(String(version.masked)), mask.deep(out.masked) as ServerFields);
   return {
     rendered: { spec, masked, specHash: specHash({ spec: { ...spec, source: undefined }, workdir: input.workdirDigest }), secretValues: values },
