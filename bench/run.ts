@@ -5,7 +5,9 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCurves } from './curves/curves.js';
+import { canaryRevertBench } from './canary-revert.js';
 import { gatewayBench } from './gateway.js';
+import { gatewayCanaryBench } from './gateway-canary.js';
 import { gatewayStdioBench } from './gateway-stdio.js';
 import { gitBench } from './git-fetch.js';
 import { errorRow, runRow, table, type Bench, type Row } from './harness.js';
@@ -32,6 +34,8 @@ const BENCHES: [string, (runs: number, quick: boolean) => Promise<Bench>][] = [
   ['rollout', rolloutBench],
   ['gateway', gatewayBench],
   ['gateway-stdio', gatewayStdioBench],
+  ['gateway-canary', gatewayCanaryBench],
+  ['canary', canaryRevertBench],
 ];
 
 async function main(): Promise<void> {

@@ -40,7 +40,7 @@ const GROUPS: Group[] = [
         id: 'specs-plan',
         title: 'validate + render + plan vs specs',
         xLabel: 'specs in the repository',
-        yLabel: 'ms (median, warm compiler)',
+        yLabel: 'CPU ms (median, warm compiler, one spec changed)',
         unit: 'ms',
         per: 'spec',
         sizes: [100, 500, 1000, 2000, 5000],

@@ -7,7 +7,7 @@ import { checkServers, type OverlaidServer, type RuntimeKind } from '../spec/che
 import { waves } from '../spec/graph.js';
 import { errorAt, loadSpecs } from '../spec/load.js';
 import { overlay } from '../spec/overlay.js';
-import { positionOf } from '../spec/positions.js';
+import { createParseCache, type ParseCache } from '../spec/parse-cache.js';
 import { createSchemaValidator, type SchemaValidator } from '../spec/schema-validator.js';
 import { sortSpecErrors, type SpecError } from '../spec/spec-error.js';
 import type { SpecFile } from '../spec/yaml-docs.js';
@@ -43,7 +43,7 @@ export interface DesiredState {
   skipped?: SpecError[];
 }
 
-/** Reusable compiler: keeps the compiled JSON Schemas and template cache between commits. */
+/** Reusable compiler: keeps the compiled JSON Schemas, the template cache and the parsed files between commits. */
 export interface Compiler {
   compile(input: CompileInput, options: CompileOptions): DesiredState;
 }
@@ -71,11 +71,12 @@ function digestUnder(files: readonly SpecFile[], dir: string): string {
 export function createCompiler(deps: { validator?: SchemaValidator; engine?: TemplateEngine } = {}): Compiler {
   const validator = deps.validator ?? createSchemaValidator();
   const engine = deps.engine ?? createTemplateEngine();
-  return { compile: (input, options) => compileWith(validator, engine, input, options) };
+  const parsed = createParseCache();
+  return { compile: (input, options) => compileWith(validator, engine, parsed, input, options) };
 }
 
-function compileWith(validator: SchemaValidator, engine: TemplateEngine, input: CompileInput, options: CompileOptions): DesiredState {
-  const loaded = loadSpecs(input, validator);
+function compileWith(validator: SchemaValidator, engine: TemplateEngine, parsed: ParseCache, input: CompileInput, options: CompileOptions): DesiredState {
+  const loaded = loadSpecs(input, validator, parsed);
   const secrets = withoutDaemonSecrets(options.secrets);
   const errors = [...loaded.errors];
   const env = options.environment;
@@ -91,14 +92,13 @@ function compileWith(validator: SchemaValidator, engine: TemplateEngine, input: 
       continue;
     }
     const doc = s.loaded.doc;
-    const namePos = positionOf(doc.doc, doc.lc, ['metadata', 'name']);
     const cwd = s.overlaid.fields.cwd;
     const result = renderServer({
       name: s.loaded.name,
       labels: s.loaded.value.metadata.labels ?? {},
       fields: s.overlaid.fields,
       origin: s.overlaid.origin,
-      source: { file: doc.file, line: namePos.line },
+      source: { file: doc.file, line: doc.nameLine },
       environmentName: env,
       environment: envDoc?.value,
       secrets,

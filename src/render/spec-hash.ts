@@ -4,12 +4,12 @@ import { createHash } from 'node:crypto';
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
   if (v && typeof v === 'object') {
-    return Object.fromEntries(
-      Object.keys(v)
-        .sort()
-        .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
-    );
+    const entries: [string, unknown][] = [];
+    for (const k of Object.keys(v).sort()) {
+      const x = (v as Record<string, unknown>)[k];
+      if (x !== undefined) entries.push([k, canonical(x)]);
+    }
+    return Object.fromEntries(entries);
   }
   return v;
 }

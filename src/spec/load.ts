@@ -5,6 +5,7 @@ import type { Environment, MCPServer, Notifier } from './generated.js';
 import { formatPath, positionOf, type PathSegment } from './positions.js';
 import { KINDS, type Kind, type SchemaValidator } from './schema-validator.js';
 import type { SpecError } from './spec-error.js';
+import type { ParseCache } from './parse-cache.js';
 import { isSpecFile, parseYamlFile, type SpecFile, type YamlDoc } from './yaml-docs.js';
 
 export const API_VERSION = 'mcp-gitops/v1';
@@ -97,7 +98,8 @@ function duplicateNames<T>(docs: LoadedDoc<T>[], kind: Kind): SpecError[] {
   return errors;
 }
 
-export function loadSpecs(input: LoadInput, validator: SchemaValidator): LoadedSpecs {
+/** `cache`: files parsed by earlier calls (a compiler keeps one across commits). */
+export function loadSpecs(input: LoadInput, validator: SchemaValidator, cache?: ParseCache): LoadedSpecs {
   const errors: SpecError[] = [];
   const servers: LoadedDoc<MCPServer>[] = [];
   const environments: LoadedDoc<Environment>[] = [];
@@ -109,7 +111,7 @@ export function loadSpecs(input: LoadInput, validator: SchemaValidator): LoadedS
   }
   const files = [...input.files].filter((f) => isSpecFile(f.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
   for (const file of files) {
-    const parsed = parseYamlFile(file);
+    const parsed = cache ? cache.parse(file) : parseYamlFile(file);
     const namesGroup = new TextDecoder().decode(file.content).includes(API_GROUP);
     errors.push(...parsed.errors);
     for (const doc of parsed.docs) {
@@ -142,5 +144,6 @@ export function loadSpecs(input: LoadInput, validator: SchemaValidator): LoadedS
     }
   }
   errors.push(...duplicateNames(servers, 'MCPServer'), ...duplicateNames(environments, 'Environment'), ...duplicateNames(notifiers, 'Notifier'));
+  cache?.sweep();
   return { servers, environments, notifiers, invalidServerNames, errors, skipped };
 }

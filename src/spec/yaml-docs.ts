@@ -1,7 +1,7 @@
 // Splits every YAML file of a snapshot into documents, keeping positions for every later error.
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
 import { flowTooDeep } from './flow-depth.js';
-import { formatPath, type PathSegment } from './positions.js';
+import { formatPath, positionOf, type PathSegment } from './positions.js';
 import type { SpecError } from './spec-error.js';
 
 export interface SpecFile {
@@ -19,6 +19,8 @@ export interface YamlDoc {
   lc: LineCounter;
   /** Plain JS value of the document. */
   value: unknown;
+  /** Line of `metadata.name` (of its nearest ancestor when missing): where a rendered server's source points. */
+  nameLine: number;
 }
 
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -80,7 +82,7 @@ export function parseYamlFile(file: SpecFile): { docs: YamlDoc[]; errors: SpecEr
       return;
     }
     if (value === null || value === undefined) return; // `---` followed by nothing but comments
-    docs.push({ file: file.path, index, doc, lc, value });
+    docs.push({ file: file.path, index, doc, lc, value, nameLine: positionOf(doc, lc, ['metadata', 'name']).line });
   });
   return { docs, errors };
 }

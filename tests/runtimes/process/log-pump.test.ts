@@ -109,4 +109,15 @@ describe('log pump', () => {
     expect(pump.tail()).toHaveLength(50);
     expect(pump.tail().at(-1)).toMatch(/^line 59 /);
   });
+
+  it('pipes asked for together are made together, each one judged by itself', async () => {
+    const paths = Array.from({ length: 50 }, (_, i) => join(dir, `w${i}.pipe`));
+    const blocked = join(dir, 'no-such-dir', 'x.pipe'); // its directory is missing: this one fails
+    const taken = join(dir, 'taken.pipe');
+    mkdirSync(taken); // a directory already stands there
+    const made = await Promise.all([...paths, blocked, taken].map((p) => makeLogPipe(p)));
+    expect(made).toEqual([...paths.map(() => true), false, false]);
+    for (const p of paths) expect(statSync(p).isFIFO()).toBe(true);
+    expect(await makeLogPipe(join(dir, 'later.pipe'))).toBe(true); // a batch that failed in part does not stop the next
+  });
 });
