@@ -25,7 +25,13 @@ export function registerGateway(app: FastifyInstance, core: GatewayCore): void {
       onRequest: hostGuard(core.hosts),
       handler: (req: McpRequest, reply) => {
         const body = bodyOnce(req.body);
-        return traced(req, reply.raw, req.params.name, () => body().messages, () => handleMcp(core, req, reply, body));
+        return traced(
+          req,
+          reply.raw,
+          req.params.name,
+          () => body().messages,
+          () => handleMcp(core, req, reply, body),
+        );
       },
     });
     done();
