@@ -17,6 +17,8 @@ export interface ReceivedSpan {
   parentSpanId?: string;
   name: string;
   kind: number;
+  startTimeUnixNano?: string;
+  endTimeUnixNano?: string;
   status?: { code?: number; message?: string };
   attributes: Record<string, unknown>;
   resource: Record<string, unknown>;
