@@ -14,6 +14,7 @@ import { noopPollBench } from './noop-poll.js';
 import { revertBench } from './revert.js';
 import { rolloutBench } from './rollout-100.js';
 import { specsBench } from './specs-1000.js';
+import { tracingBench } from './tracing.js';
 import { webhookBench } from './webhook-to-healthy.js';
 
 const quick = process.argv.includes('--quick');
@@ -32,6 +33,7 @@ const BENCHES: [string, (runs: number, quick: boolean) => Promise<Bench>][] = [
   ['rollout', rolloutBench],
   ['gateway', gatewayBench],
   ['gateway-stdio', gatewayStdioBench],
+  ['tracing', tracingBench],
 ];
 
 async function main(): Promise<void> {
