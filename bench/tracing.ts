@@ -11,7 +11,7 @@ import { createWorld } from '../tests/gateway/helpers.js';
 import { everythingStdio } from '../tests/e2e/helpers/servers.js';
 import { DaemonWorld } from './daemon-world.js';
 import { extraMedian, quantile, sharedRuns, type Bench, type Sample } from './harness.js';
-import { loadConfig, startLoadWorker, type LoadWorker } from './load-worker.js';
+import { gatewayThreadCpu, loadConfig, startLoadWorker, type LoadWorker } from './load-worker.js';
 
 const ms = (s: Sample[], key: string, digits = 2): string => `${extraMedian(s, key).toFixed(digits)} ms`;
 
@@ -63,27 +63,32 @@ export async function tracingBench(runs: number, quick: boolean): Promise<Bench>
     const cfg = loadConfig(inst.endpoint.url, w.url('svc').href, quick);
     worker = await startLoadWorker(cfg);
     const ask = worker.ask;
-    const p50s = async (): Promise<{ gw: number; added: number }> => {
+    // the gateway thread's CPU per call too (the receiver's, on, included): less at the mercy of a busy box than latency
+    const p50s = async (): Promise<{ gw: number; added: number; cpu: number }> => {
+      const c0 = gatewayThreadCpu();
       const { direct, gateway } = await ask({ phase: 'latency' });
-      return { gw: quantile(gateway!, 0.5), added: quantile(gateway!, 0.5) - quantile(direct!, 0.5) };
+      return { gw: quantile(gateway!, 0.5), added: quantile(gateway!, 0.5) - quantile(direct!, 0.5), cpu: (gatewayThreadCpu() - c0) / cfg.sequential };
     };
-    const on = async (): Promise<{ gw: number; added: number }> => {
+    const on = async (): Promise<{ gw: number; added: number; cpu: number }> => {
       const before = spanCount(otlp);
+      const c0 = gatewayThreadCpu();
       const t = startTracing({ endpoint: otlp.url, serviceVersion: 'bench' }, {});
+      let r: { gw: number; added: number };
       try {
-        return await p50s();
+        r = await p50s();
       } finally {
-        await t.shutdown();
-        const spans = spanCount(otlp) - before;
-        if (spans < cfg.sequential) throw new Error(`tracing on exported ${spans} spans for ${cfg.sequential} calls`);
+        await t.shutdown(); // the export of every span is part of the cost
       }
+      const spans = spanCount(otlp) - before;
+      if (spans < cfg.sequential) throw new Error(`tracing on exported ${spans} spans for ${cfg.sequential} calls`);
+      return { ...r, cpu: (gatewayThreadCpu() - c0) / cfg.sequential };
     };
     const pick = sharedRuns(async (run: number): Promise<Record<'on' | 'off', Sample>> => {
       const [a, b] = run % 2 ? [await p50s(), await on()] : [await on(), await p50s()];
       const [off, traced] = run % 2 ? [a, b] : [b, a];
       const hookUs = offHookMicros(quick ? 50_000 : 200_000);
       return {
-        on: { value: traced.gw, baseline: off.gw, extra: { addedOn: traced.added, addedOff: off.added } },
+        on: { value: traced.gw, baseline: off.gw, extra: { addedOn: traced.added, addedOff: off.added, cpuOn: traced.cpu, cpuOff: off.cpu } },
         off: { value: hookUs / 1000, baseline: off.gw, extra: { hookUs } },
       };
     });
@@ -120,7 +125,7 @@ export async function tracingBench(runs: number, quick: boolean): Promise<Bench>
           pass: (r) => r <= 1.1,
           measure: pick('on'),
           note: (s) =>
-            `${what}; ${cfg.sequential} sequential calls per run and side; on = every span exported (OTLP/HTTP JSON, batch) to a receiver in this process; added over direct: on ${ms(s, 'addedOn')}, off ${ms(s, 'addedOff')}`,
+            `${what}; ${cfg.sequential} sequential calls per run and side; on = every span exported (OTLP/HTTP JSON, batch) to a receiver in this process; added over direct: on ${ms(s, 'addedOn')}, off ${ms(s, 'addedOff')}; gateway thread CPU per call: on ${ms(s, 'cpuOn', 3)}, off ${ms(s, 'cpuOff', 3)}`,
         },
         {
           name: 'tracing off: request-path hooks per request vs gateway p50',
