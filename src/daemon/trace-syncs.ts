@@ -1,5 +1,5 @@
-// The spans of a sync, built from the reconciler's own event stream (no hook in the reconciler; here,
-// not in src/telemetry, because the gateway imports telemetry and the reconciler imports the gateway):
+// The spans of a sync, built from the reconciler's own event stream plus its step hook (here, not in
+// src/telemetry, because the gateway imports telemetry and the reconciler imports the gateway):
 // sync → fetch, validate, wave N → server start / gate, and revert → its servers. Starts without an
 // event of their own (a server's start) begin where their wave began. Fetch and validate run before
 // the sync is known to roll anything out: they are timed as they run (the reconciler's step hook)
