@@ -97,20 +97,21 @@ export async function tracingBench(runs: number, quick: boolean): Promise<Bench>
       DaemonWorld.start(name, (doc) => doc('svc', everythingStdio({ version: '1' })), 60_000, flags).then((d) => (worlds.push(d), d));
     // made when the sync row begins: a daemon with tracing on sets the process's global tracer, which the gateway rows switch themselves
     let daemons: Promise<[DaemonWorld, DaemonWorld]> | undefined;
-    const syncOnce = async (d: DaemonWorld, version: string): Promise<number> => {
+    /** webhook -> sync finished, and -> sync.started (fetch and validate: no process spawn in it). */
+    const syncOnce = async (d: DaemonWorld, version: string): Promise<{ total: number; loaded: number }> => {
       const commit = await d.repo.commit(d.doc('svc', everythingStdio({ version })), `svc ${version}`);
       const sent = await d.webhook();
       const done = await d.finished(commit, sent);
       if (done.e.type === 'sync.finished' && done.e.result !== 'succeeded') throw new Error(`sync of svc ${version}: ${done.e.result}: ${done.e.message}`);
-      return done.at - sent;
+      return { total: done.at - sent, loaded: (d.events('sync.started', commit, sent)[0]?.at ?? NaN) - sent };
     };
     const syncRun = async (run: number): Promise<Sample> => {
       daemons ??= (async () => [await syncWorld('tracing-off', {}), await syncWorld('tracing-on', { 'otel-endpoint': otlp.url })])();
       const [off, onWorld] = await daemons;
       const v = String(run + 2);
       const [a, b] = run % 2 ? [await syncOnce(off, v), await syncOnce(onWorld, v)] : [await syncOnce(onWorld, v), await syncOnce(off, v)];
-      const [offMs, onMs] = run % 2 ? [a, b] : [b, a];
-      return { value: onMs, baseline: offMs };
+      const [offS, onS] = run % 2 ? [a, b] : [b, a];
+      return { value: onS.total, baseline: offS.total, extra: { loadedOn: onS.loaded, loadedOff: offS.loaded } };
     };
 
     const what = 'server-everything streamable HTTP, echo tools/call, clients in a worker thread';
@@ -146,7 +147,8 @@ export async function tracingBench(runs: number, quick: boolean): Promise<Bench>
           ratio: true,
           pass: (r) => r <= 1.1,
           measure: syncRun,
-          note: 'two daemons in this process (one with --otel-endpoint to the receiver), a new version of a stdio server-everything each per run, blue-green; order alternates',
+          note: (s) =>
+            `two daemons in this process (one with --otel-endpoint to the receiver), a new version of a stdio server-everything each per run, blue-green; order alternates; the spawn dominates (and varies): webhook -> sync.started (fetch + validate) on ${ms(s, 'loadedOn', 0)}, off ${ms(s, 'loadedOff', 0)}`,
         },
       ],
       cleanup,
