@@ -40,7 +40,13 @@ export class DaemonWorld {
   }
 
   /** `files(world marker)`: the repository's first commit; resolves once that commit synced. */
-  static async start(name: string, files: (doc: (server: string, spec: Spec) => Files) => Files, timeoutMs = 60_000): Promise<DaemonWorld> {
+  /** `flags`: more `serve` flags (e.g. otel-endpoint). */
+  static async start(
+    name: string,
+    files: (doc: (server: string, spec: Spec) => Files) => Files,
+    timeoutMs = 60_000,
+    flags: Record<string, string> = {},
+  ): Promise<DaemonWorld> {
     const dir = mkdtempSync(join(tmpdir(), `mcp-gitops-bench-${name}-`));
     const marker = randomBytes(6).toString('hex');
     try {
@@ -49,7 +55,7 @@ export class DaemonWorld {
         files((server, spec) => docOf(marker, server, spec)),
       );
       const cfg = serveConfig(
-        { repo: repo.url, port: '0', interval: '3600', 'state-dir': join(dir, 'state'), 'log-level': 'silent' },
+        { repo: repo.url, port: '0', interval: '3600', 'state-dir': join(dir, 'state'), 'log-level': 'silent', ...flags },
         { MCP_GITOPS_WEBHOOK_SECRET: SECRET },
       );
       const daemon = await startDaemon(cfg, {});

@@ -16,6 +16,7 @@ import { noopPollBench } from './noop-poll.js';
 import { revertBench } from './revert.js';
 import { rolloutBench } from './rollout-100.js';
 import { specsBench } from './specs-1000.js';
+import { tracingBench } from './tracing.js';
 import { webhookBench } from './webhook-to-healthy.js';
 
 const quick = process.argv.includes('--quick');
@@ -36,6 +37,7 @@ const BENCHES: [string, (runs: number, quick: boolean) => Promise<Bench>][] = [
   ['gateway-stdio', gatewayStdioBench],
   ['gateway-canary', gatewayCanaryBench],
   ['canary', canaryRevertBench],
+  ['tracing', tracingBench],
 ];
 
 async function main(): Promise<void> {

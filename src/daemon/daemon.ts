@@ -132,6 +132,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
         });
       return syncSpans ? syncSpans.inGate(server.name, run) : run();
     },
+    observeStep: (syncId, step, run) => (syncSpans ? syncSpans.step(syncId, step, run) : run()),
     checks,
     workdirFor: (snap) => materialize(snap, join(cfg.stateDir, 'checkouts', snap.commit)),
     intervalMs: cfg.intervalSeconds * 1000,

@@ -1,7 +1,10 @@
-// The spans of a sync, built from the reconciler's own event stream (no hook in the reconciler; here,
-// not in src/telemetry, because the gateway imports telemetry and the reconciler imports the gateway):
-// sync → wave N → server start / gate, and revert → its servers. Starts without an event of their
-// own (a server's start) begin where their wave began. Every text goes through the Masker.
+// The spans of a sync, built from the reconciler's own event stream plus its step hook (here, not in
+// src/telemetry, because the gateway imports telemetry and the reconciler imports the gateway):
+// sync → fetch, validate, wave N → server start / gate, and revert → its servers. Starts without an
+// event of their own (a server's start) begin where their wave began. Fetch and validate run before
+// the sync is known to roll anything out: they are timed as they run (the reconciler's step hook)
+// and become spans once `sync.started` (or the `sync.finished` of an invalid commit) says the sync
+// is one; a poll that finds nothing new leaves no trace. Every text goes through the Masker.
 import { context, ROOT_CONTEXT, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { EventBus, ReconcileEvent } from '../reconciler/events.js';
 import { ATTR } from '../telemetry/names.js';
@@ -10,6 +13,13 @@ interface Step {
   span: Span;
   ctx: Context;
   at: number;
+}
+
+interface TimedStep {
+  name: 'fetch' | 'validate';
+  start: number;
+  end: number;
+  failed: boolean;
 }
 
 interface SyncTrace {
@@ -28,6 +38,8 @@ export interface SyncSpansOptions {
 }
 
 export interface SyncSpans {
+  /** The reconciler's step hook: times a sync's fetch / validate (spans once the sync turns out to be one). */
+  step<T>(syncId: number, step: 'fetch' | 'validate', run: () => Promise<T>): Promise<T>;
   /** Runs a server's health gate inside its open `gate` span (so the gate's steps become its children). */
   inGate<T>(server: string, fn: () => Promise<T>): Promise<T>;
   /** Unsubscribes and ends whatever sync is still open. */
@@ -37,6 +49,7 @@ export interface SyncSpans {
 export function traceSyncs(o: SyncSpansOptions): SyncSpans {
   const now = o.now ?? Date.now;
   let cur: SyncTrace | undefined;
+  let early: { syncId: number; steps: TimedStep[] } | undefined;
 
   const open = (name: string, parent: Context, attributes: Record<string, string | number | string[]>, startTime = now()): Step => {
     const span = o.tracer.startSpan(name, { attributes, startTime }, parent);
@@ -62,15 +75,28 @@ export function traceSyncs(o: SyncSpansOptions): SyncSpans {
     s.root.span.end();
   };
 
+  /** The sync's span, begun when its first step did, with the steps timed so far as children. */
+  const begin = (e: { syncId: number; commit: string; reason?: string; result?: string; message?: string }): SyncTrace => {
+    const steps = early?.syncId === e.syncId ? early.steps : [];
+    early = undefined;
+    const attrs = { [ATTR.syncId]: e.syncId, [ATTR.commit]: e.commit, ...(e.reason !== undefined && { [ATTR.reason]: o.mask(e.reason) }) };
+    const root = open('sync', ROOT_CONTEXT, attrs, steps[0]?.start);
+    for (const t of steps) {
+      const span = o.tracer.startSpan(t.name, { startTime: t.start }, root.ctx);
+      // an invalid commit's validate returned its errors rather than throwing them
+      const invalid = t.name === 'validate' && e.result === 'invalid';
+      if (t.failed || invalid) span.setStatus({ code: SpanStatusCode.ERROR, ...(invalid && { message: o.mask(e.message ?? '') }) });
+      if (invalid) span.setAttribute('error.type', 'ValidationFailed');
+      span.end(t.end);
+    }
+    return { id: e.syncId, root, gates: new Map() };
+  };
+
   const on = (e: ReconcileEvent): void => {
     switch (e.type) {
       case 'sync.started':
         if (cur) finish(cur);
-        cur = {
-          id: e.syncId,
-          root: open('sync', ROOT_CONTEXT, { [ATTR.syncId]: e.syncId, [ATTR.commit]: e.commit, [ATTR.reason]: o.mask(e.reason) }),
-          gates: new Map(),
-        };
+        cur = begin(e);
         return;
       case 'wave.started':
         if (!cur || cur.id !== e.syncId) return;
@@ -124,6 +150,8 @@ export function traceSyncs(o: SyncSpansOptions): SyncSpans {
         return;
       }
       case 'sync.finished':
+        // an invalid commit (or one that could not be loaded) ends before it starts: its sync is its fetch and validate
+        if (!cur && early?.syncId === e.syncId) cur = begin(e);
         if (!cur || cur.id !== e.syncId) return;
         finish(cur, e);
         cur = undefined;
@@ -134,6 +162,19 @@ export function traceSyncs(o: SyncSpansOptions): SyncSpans {
   };
   const off = o.events.on(on);
   return {
+    async step(syncId, name, run) {
+      if (early?.syncId !== syncId) early = { syncId, steps: [] };
+      const steps = early.steps;
+      const start = now();
+      let failed = true;
+      try {
+        const out = await run();
+        failed = false;
+        return out;
+      } finally {
+        steps.push({ name, start, end: now(), failed });
+      }
+    },
     inGate(server, fn) {
       const g = cur?.gates.get(server);
       return g ? context.with(trace.setSpan(ROOT_CONTEXT, g), fn) : fn();

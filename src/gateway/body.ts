@@ -22,6 +22,22 @@ export function parseBody(raw: unknown): Body {
   return { value, messages: value === undefined ? [] : Array.isArray(value) ? value : [value] };
 }
 
+/** parseBody(raw) on first call, kept (value or error): the request's span and its handler share one parse. */
+export function bodyOnce(raw: unknown): () => Body {
+  let parsed: { body: Body } | { err: unknown } | undefined;
+  return () => {
+    if (!parsed) {
+      try {
+        parsed = { body: parseBody(raw) };
+      } catch (err) {
+        parsed = { err };
+      }
+    }
+    if ('err' in parsed) throw parsed.err;
+    return parsed.body;
+  };
+}
+
 export function initializeRequest(body: Body): InitializeRequest | undefined {
   return body.messages.length === 1 && isInitializeRequest(body.messages[0]) ? body.messages[0] : undefined;
 }

@@ -26,7 +26,7 @@ import { Retirements } from './retirements.js';
 import { realScheduler, Timers, type Scheduler } from './scheduler.js';
 import { describeToolDrift, ServerBoard, type CrashReason } from './server-board.js';
 import { daemonPhase, type ServerStatus, type StatusView } from './status.js';
-import { SyncSteps, type ConvergeMode, type Step, type SyncCtx } from './sync-steps.js';
+import { SyncSteps, type ConvergeMode, type Step, type StepObserver, type SyncCtx } from './sync-steps.js';
 import { TriggerQueue, type Trigger } from './trigger-queue.js';
 import { refusedTools } from './tool-changes.js';
 import type { ToolSurface } from '../tools/surface.js';
@@ -74,6 +74,8 @@ export interface ReconcilerDeps {
   startSuspended?: { reason: string | null };
   /** Runs health.checks of the serving instances between syncs (reports back through checkFailed). */
   checks?: CheckWatcher;
+  /** Runs a sync's fetch and validate (tracing times them; nothing else is told). */
+  observeStep?: StepObserver;
 }
 
 /** What the reconciler needs of the health-check monitor (src/health/checks/monitor.ts). */
@@ -160,6 +162,7 @@ export class Reconciler {
       workdirFor: deps.workdirFor,
       events: this.events,
       rendered: this.rendered,
+      ...(deps.observeStep && { observe: deps.observeStep }),
       now: () => this.clock.now(),
       nextSyncId: () => this.nextSyncId,
       converge: (...a) => this.convergeTo(...a),

@@ -36,6 +36,9 @@ export interface SyncCtx {
 
 export type Step = (ctx: SyncCtx) => Promise<Outcome | undefined>;
 
+/** Wraps one step of a sync that happens before `sync.started` (fetch: read the head; validate: load, render, validate). */
+export type StepObserver = <T>(syncId: number, step: 'fetch' | 'validate', run: () => Promise<T>) => Promise<T>;
+
 export type ConvergeMode = Pick<ConvergeDeps, 'failFast' | 'skip'>;
 
 /** What the steps need from the loop around them. */
@@ -46,6 +49,7 @@ export interface StepEnv {
   workdirFor: (snapshot: Snapshot) => Promise<string>;
   events: EventBus;
   rendered: RenderedCommits;
+  observe?: StepObserver;
   now: () => number;
   /** The lowest sync id not handed out yet (persisted with inFlight). */
   nextSyncId: () => number;
@@ -123,8 +127,12 @@ export class SyncSteps {
     }
   }
 
+  private step<T>(ctx: SyncCtx, name: 'fetch' | 'validate', run: () => Promise<T>): Promise<T> {
+    return this.env.observe ? this.env.observe(ctx.id, name, run) : run();
+  }
+
   private async resolveHead(ctx: SyncCtx): Promise<Outcome | undefined> {
-    ctx.head = await this.env.source.head();
+    ctx.head = await this.step(ctx, 'fetch', () => this.env.source.head());
     this.env.sawHead(ctx.head);
     return undefined;
   }
@@ -147,8 +155,10 @@ export class SyncSteps {
     const commit = ctx.head!;
     ctx.phase = 'loading';
     this.env.say(`Loading ${short(commit)}`);
-    ctx.snapshot = await this.env.source.snapshot(commit);
-    ctx.desired = this.env.compile(ctx.snapshot);
+    ctx.desired = await this.step(ctx, 'validate', async () => {
+      ctx.snapshot = await this.env.source.snapshot(commit);
+      return this.env.compile(ctx.snapshot);
+    });
     if (ctx.desired.errors.length === 0) return undefined;
     const errors = ctx.desired.errors.map(formatSpecError);
     // touches nothing of the commit; the repair that follows only puts back what drifted from applied

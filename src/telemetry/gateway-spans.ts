@@ -5,22 +5,21 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { ATTR, TRACER_NAME } from './names.js';
+import { tracingOn } from './switch.js';
 
 interface RpcLike {
   method: string;
   id?: string | number;
-  params?: { name?: unknown };
+  params?: { name?: unknown; _meta?: Record<string, unknown> };
 }
 
-function firstRpc(body: unknown): RpcLike | undefined {
-  let v = body;
+function firstRpc(messages: () => unknown[] | undefined): RpcLike | undefined {
+  let first: unknown;
   try {
-    if (Buffer.isBuffer(v)) v = v.length ? JSON.parse(v.toString('utf8')) : undefined;
-    else if (typeof v === 'string') v = v.trim() ? JSON.parse(v) : undefined;
+    first = messages()?.[0];
   } catch {
-    return undefined;
+    return undefined; // not JSON: the handler answers that, untraced
   }
-  const first: unknown = Array.isArray(v) ? v[0] : v;
   if (typeof first !== 'object' || first === null) return undefined;
   const m = first as Record<string, unknown>;
   return typeof m.method === 'string' ? (m as unknown as RpcLike) : undefined;
@@ -38,20 +37,26 @@ export function traceVersions(lookup: (instanceId: string) => string | undefined
   versionOf = lookup;
 }
 
-/** Runs one /mcp/<server> request inside its span; the span ends when the response does. */
+/**
+ * Runs one /mcp/<server> request inside its span; the span ends when the response does. `messages`
+ * is the body's JSON-RPC messages as the handler parses them (once: it keeps what it parsed); the
+ * parent is the first message's `params._meta` trace context, else the request's traceparent header.
+ */
 export function traced(
-  req: { headers: IncomingHttpHeaders; body?: unknown; method: string },
+  req: { headers: IncomingHttpHeaders; method: string },
   res: ServerResponse,
   server: string,
+  messages: () => unknown[] | undefined,
   fn: () => Promise<void>,
 ): Promise<void> {
-  if (req.method !== 'POST') return fn();
-  // off, the no-op tracer answers first: the body is only looked at for a span that records
-  const parent = propagation.extract(context.active(), req.headers);
+  // off: the body is not looked at, no context is made
+  if (req.method !== 'POST' || !tracingOn()) return fn();
+  const rpc = firstRpc(messages);
+  if (!rpc) return fn();
+  const meta = rpc.params?._meta;
+  const parent = propagation.extract(context.active(), typeof meta?.traceparent === 'string' ? meta : req.headers);
   const span = trace.getTracer(TRACER_NAME).startSpan('mcp', { kind: SpanKind.SERVER }, parent);
   if (!span.isRecording()) return fn();
-  const rpc = firstRpc(req.body);
-  if (!rpc) return fn(); // never ended, so never exported
   const tool = rpc.method === 'tools/call' && typeof rpc.params?.name === 'string' ? rpc.params.name : undefined;
   const prompt = rpc.method === 'prompts/get' && typeof rpc.params?.name === 'string' ? rpc.params.name : undefined;
   const attributes: Attributes = {
@@ -118,9 +123,4 @@ export function tracedMetrics<R extends string, M extends MetricsLike<R>>(inner:
       inner.rejected(server, method);
     },
   };
-}
-
-/** The request's trace context into headers going to an HTTP upstream (replacing the client's). */
-export function injectTrace(headers: Record<string, unknown>): void {
-  propagation.inject(context.active(), headers);
 }

@@ -9,6 +9,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { TRACER_NAME } from './names.js';
+import { setTracingOn } from './switch.js';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 
 export interface Tracing {
@@ -44,12 +45,14 @@ export function startTracing(o: TracingOptions, env: NodeJS.ProcessEnv): Tracing
   context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
+  setTracingOn(true);
   let done: Promise<void> | undefined;
   return {
     enabled: true,
     tracer: provider.getTracer(TRACER_NAME, o.serviceVersion),
     shutdown() {
       done ??= provider.shutdown().finally(() => {
+        setTracingOn(false);
         trace.disable();
         propagation.disable();
         context.disable();

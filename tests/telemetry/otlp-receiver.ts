@@ -17,6 +17,8 @@ export interface ReceivedSpan {
   parentSpanId?: string;
   name: string;
   kind: number;
+  startTimeUnixNano?: string;
+  endTimeUnixNano?: string;
   status?: { code?: number; message?: string };
   attributes: Record<string, unknown>;
   resource: Record<string, unknown>;
@@ -44,7 +46,8 @@ export class OtlpReceiver {
   readonly contentTypes = new Set<string>();
   private readonly server: Server;
 
-  private constructor() {
+  /** decode=false keeps only the raw bytes (a bench's receiver: nothing decoded on the exporter's event loop). */
+  private constructor(private readonly decodes: boolean) {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -52,14 +55,14 @@ export class OtlpReceiver {
         const body = Buffer.concat(chunks);
         this.raw.push(body);
         this.contentTypes.add(String(req.headers['content-type']));
-        if (req.url === '/v1/traces') this.decode(body);
+        if (req.url === '/v1/traces' && this.decodes) this.decode(body);
         res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });
     });
   }
 
-  static async start(): Promise<OtlpReceiver> {
-    const r = new OtlpReceiver();
+  static async start(o: { decode?: boolean } = {}): Promise<OtlpReceiver> {
+    const r = new OtlpReceiver(o.decode ?? true);
     await new Promise<void>((resolve) => r.server.listen(0, '127.0.0.1', resolve));
     return r;
   }

@@ -4,6 +4,7 @@
 // session, progress tokens are mapped back, and a client's cancellation cancels upstream.
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { JSONRPCRequest, Result } from '@modelcontextprotocol/sdk/types.js';
+import { traceMeta } from '../../telemetry/propagate.js';
 import { linkAbort } from './linked-abort.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { passthroughValidator } from '../upstream/passthrough-validator.js';
@@ -62,7 +63,7 @@ async function forward(o: DownstreamOptions, req: JSONRPCRequest, clientSignal: 
   const sending: Promise<void>[] = [];
   try {
     const result = await o.upstream.request(
-      { method: req.method, params: req.params },
+      { method: req.method, params: traceMeta(req.params) },
       {
         signal: link.signal,
         timeout: o.requestTimeoutMs,

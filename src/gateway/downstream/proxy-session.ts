@@ -22,7 +22,7 @@ import type { Readable } from 'node:stream';
 import { refusedAnswer, toolListRewriter, toolRequests } from '../tools/proxy-tools.js';
 import type { SessionTools } from '../tools/tool-guard.js';
 import type { ProxyTarget } from '../upstream/proxy-target.js';
-import { injectTrace } from '../../telemetry/gateway-spans.js';
+import { injectTrace } from '../../telemetry/propagate.js';
 import { IdleTimer } from './idle-timer.js';
 import { watchResponses, type RpcResponse } from './response-watch.js';
 

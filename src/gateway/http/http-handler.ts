@@ -3,7 +3,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authorized } from './auth.js';
-import { initializeRequest, parseBody, requestMethods, singleRequestId, type Body } from '../body.js';
+import { initializeRequest, requestMethods, singleRequestId, type Body } from '../body.js';
 import { describeError } from '../upstream/client-lifecycle.js';
 import { GatewayError } from '../errors.js';
 import type { GatewayCore } from '../gateway.js';
@@ -12,7 +12,8 @@ import { traceSession } from '../../telemetry/gateway-spans.js';
 
 export type McpRequest = FastifyRequest<{ Params: { name: string } }>;
 
-export async function handleMcp(core: GatewayCore, req: McpRequest, reply: FastifyReply): Promise<void> {
+/** `parse`: the body parsed once for the request (bodyOnce; its span may have asked first). */
+export async function handleMcp(core: GatewayCore, req: McpRequest, reply: FastifyReply, parse: () => Body): Promise<void> {
   const server = req.params.name;
   let body: Body = { value: undefined, messages: [] };
   let session: DownstreamSession;
@@ -21,7 +22,7 @@ export async function handleMcp(core: GatewayCore, req: McpRequest, reply: Fasti
     if (!authorized(core.token, server, req.headers.authorization)) {
       throw new GatewayError('UNAUTHORIZED', 'Unauthorized: send Authorization: Bearer <MCP_GITOPS_GATEWAY_TOKEN>');
     }
-    body = parseBody(req.body);
+    body = parse();
     const sessionId = header(req, 'mcp-session-id');
     if (sessionId !== undefined) {
       session = core.find(sessionId, server);

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { hostGuard } from '../../hosts/host-check.js';
 import { traced } from '../../telemetry/gateway-spans.js';
+import { bodyOnce } from '../body.js';
 import type { GatewayCore } from '../gateway.js';
 import { handleMcp, type McpRequest } from './http-handler.js';
 
@@ -22,7 +23,16 @@ export function registerGateway(app: FastifyInstance, core: GatewayCore): void {
       url: GATEWAY_ROUTE,
       bodyLimit: core.limits.bodyLimit,
       onRequest: hostGuard(core.hosts),
-      handler: (req: McpRequest, reply) => traced(req, reply.raw, req.params.name, () => handleMcp(core, req, reply)),
+      handler: (req: McpRequest, reply) => {
+        const body = bodyOnce(req.body);
+        return traced(
+          req,
+          reply.raw,
+          req.params.name,
+          () => body().messages,
+          () => handleMcp(core, req, reply, body),
+        );
+      },
     });
     done();
   });
