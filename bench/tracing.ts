@@ -72,7 +72,7 @@ export async function tracingBench(runs: number, quick: boolean): Promise<Bench>
     const on = async (): Promise<{ gw: number; added: number; cpu: number }> => {
       const before = spanCount(otlp);
       const c0 = gatewayThreadCpu();
-      const t = startTracing({ endpoint: otlp.url, serviceVersion: 'bench' }, {});
+      const t = await startTracing({ endpoint: otlp.url, serviceVersion: 'bench' }, {});
       let r: { gw: number; added: number };
       try {
         r = await p50s();

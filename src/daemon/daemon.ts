@@ -46,7 +46,7 @@ export async function startDaemon(cfg: DaemonConfig, env: NodeJS.ProcessEnv): Pr
   // every secret value known so far (tokens now, spec secrets as they render) masks every output
   const mask = new Masker([cfg.webhookSecret, cfg.apiToken, cfg.gitToken, cfg.gatewayToken].filter((x): x is string => !!x));
   const logger = createLogger({ level: cfg.logLevel, mask });
-  const tracing = startTracing({ serviceVersion: CLIENT_INFO.version, ...(cfg.otelEndpoint && { endpoint: cfg.otelEndpoint }) }, env);
+  const tracing = await startTracing({ serviceVersion: CLIENT_INFO.version, ...(cfg.otelEndpoint && { endpoint: cfg.otelEndpoint }) }, env);
   const { store, recovered } = await StateStore.open(cfg.stateDir, { mask });
   if (recovered) logger.warn({ stateDir: cfg.stateDir }, recovered);
   const source = new GitSource({

@@ -12,7 +12,7 @@ describe('tracing off', () => {
       { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1', OTEL_SDK_DISABLED: 'true' },
       { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1', OTEL_TRACES_EXPORTER: 'none' },
     ]) {
-      const t = startTracing({ serviceVersion: '0' }, env);
+      const t = await startTracing({ serviceVersion: '0' }, env);
       expect(t.enabled, JSON.stringify(env)).toBe(false);
       const span = t.tracer.startSpan('x');
       expect(span.isRecording()).toBe(false);

@@ -25,7 +25,7 @@ describe('trace context on the SDK path to an HTTP upstream', () => {
 
   it('sends the gateway span as traceparent header to an HTTP upstream reached through the SDK', async () => {
     otlp = await OtlpReceiver.start();
-    tracing = startTracing({ endpoint: otlp.url, serviceVersion: '0' }, {});
+    tracing = await startTracing({ endpoint: otlp.url, serviceVersion: '0' }, {});
     w = await createWorld({ passThroughHttp: false });
     const port = await freePort();
     const log = join(w.h.base, 'traceparent.log');
