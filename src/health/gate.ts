@@ -84,7 +84,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     o.logger?.info({ instanceId, server: server.name, tools: tools.length }, 'health gate passed');
     return { ok: true, tools, surface: surfaceOf(tools) };
   } catch (err) {
-    const failure = latch.failure ?? (await explain(o, err));
+    const failure = latch.failure ?? (await exitedSoon(latch, err)) ?? (await explain(o, err));
     o.logger?.warn({ instanceId, server: server.name, reason: failure.reason }, 'health gate failed');
     return { ok: false, reason: failure.reason, code: failure.code };
   } finally {
@@ -93,6 +93,28 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     o.signal?.removeEventListener('abort', onAbort);
     if (client) await closeClient(client);
   }
+}
+
+/**
+ * A server that exits at start breaks the handshake first (EPIPE, connection closed): its exit is
+ * reported a moment later, and on a busy machine that moment can pass the failed step. The exit
+ * (with the server's last stderr line) says more than the symptom, so a transport error waits
+ * briefly for it. A gate's own verdicts (missing tools, a failed check) do not wait.
+ */
+const EXIT_GRACE_MS = 2000;
+
+async function exitedSoon(latch: FailureLatch, err: unknown): Promise<GateFailure | undefined> {
+  if (err instanceof GateFailure) return undefined;
+  await new Promise<void>((done) => {
+    const timer = setTimeout(finish, EXIT_GRACE_MS);
+    function finish(): void {
+      clearTimeout(timer);
+      latch.signal.removeEventListener('abort', finish);
+      done();
+    }
+    latch.signal.addEventListener('abort', finish, { once: true });
+  });
+  return latch.failure;
 }
 
 /** A step failed without tripping the latch: prefer what the runtime knows (it exited) over the symptom. */

@@ -2,9 +2,9 @@
 // (ServedRepo) that can go down (connection refused), revoke the token (401 for every request), fail
 // on its side (500), or forward again, without the daemon's --repo URL ever changing.
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { GitRepo } from '../../e2e/helpers/git-repo.js';
 import { ServedRepo } from '../../e2e/helpers/served-repo.js';
+import { freePort } from '../../runtimes/process/helpers/system.js';
 
 /** 'hang-mid-fetch': the ref advertisement goes through; the pack (POST git-upload-pack) sends its status, headers and part of its body, then nothing. */
 export type RemoteMode = 'up' | 'down' | 'unauthorized' | 'server-error' | 'hang-mid-fetch';
@@ -22,10 +22,8 @@ export class FaultyRemote {
 
   static async start(repo: GitRepo, root: string): Promise<FaultyRemote> {
     const served = await ServedRepo.start(repo, root);
-    const probe = createServer();
-    const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as AddressInfo).port)));
-    await new Promise((r) => probe.close(r));
-    const remote = new FaultyRemote(served, port);
+    // below the ephemeral range: it listens on this port again after each 'down'
+    const remote = new FaultyRemote(served, await freePort());
     await remote.listen();
     return remote;
   }

@@ -1,20 +1,13 @@
 // Processes for the packaging and pod tests: free ports, and the built bridge as its own process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { paths } from '../../process/helpers/servers.js';
 
 export const BUILT_BRIDGE = join(paths.root, 'dist/src/cli/commands/bridge.js');
 export const bridgeBuilt = (): boolean => existsSync(BUILT_BRIDGE);
 
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+export { freePort } from '../../process/helpers/system.js';
 
 /**
  * `mcp-gitops bridge <argv>` from dist/, as its own process. It runs the command module directly

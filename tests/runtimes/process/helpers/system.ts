@@ -41,10 +41,14 @@ export function envOf(pid: number): Record<string, string> {
   );
 }
 
-/** A free port in a high random range on 127.0.0.1. */
+/**
+ * A free port on 127.0.0.1, at random below Linux's ephemeral range (32768-60999): a port from that
+ * range can be taken between this check and the server's listen by any outgoing connection (seen:
+ * "Port ... is already in use" with two test files and another test run side by side).
+ */
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 30_000);
+    const port = 20_000 + Math.floor(Math.random() * 12_700);
     if (await canListen(port)) return port;
   }
   throw new Error('no free port found');
