@@ -123,6 +123,7 @@ function typeHint(expected: string[], data: unknown, source: string | undefined)
 
 export const DNS_LABEL = '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$';
 const NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
+const TEMPLATE = '\\{\\{';
 
 function dnsLabelProblem(v: string): string {
   const fixed = v
@@ -151,6 +152,12 @@ function patternMessage(pattern: string, value: unknown): string {
   if (pattern === DNS_LABEL) return dnsLabelProblem(v);
   if (pattern === NAME) return nameProblem(v);
   if (pattern === '^/') return `must start with "/" (did you mean "/${v}"?)`;
+  if (pattern === TEMPLATE) {
+    // spec.port: a number, or a template that renders to one ({{ replica.index }})
+    const n = Number(v.trim());
+    if (Number.isInteger(n)) return `must be an integer, got a string (remove the quotes: ${v.trim()})`;
+    return 'must be an integer, got a string';
+  }
   return `must match ${pattern}`;
 }
 
