@@ -55,7 +55,7 @@ describe.skipIf(!docker || !engine?.ok)('replicas on the docker runtime', () => 
   it(
     '3 replicas are each gated; sessions spread; a killed replica ends only its sessions and is repaired',
     () =>
-      withWorld(new World(docker!), async (w) => {
+      withWorld(new World(docker), async (w) => {
         const sha = w.repo.commit(w.server('ev', everythingStdio({ replicas: 3, env: { REPLICA: '{{ replica.index }}' }, expectTools: ['echo', 'get-env'] })));
         const d: Daemon = await w.start();
         const st = await w.converged(d, sha, ['ev']);
