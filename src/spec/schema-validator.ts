@@ -197,7 +197,11 @@ function toSpecErrors(e: ErrorObject, doc: YamlDoc, root: Schema): SpecError[] {
     case 'propertyNames':
       return []; // the nested error (with propertyName) says it better
     case 'type': {
-      const expected = String(params.type).split(',');
+      // spec.port: a string there is only a template ({{ replica.index }}); people mean a number
+      const templated = (e.parentSchema as Schema | undefined)?.pattern === TEMPLATE;
+      const expected = String(params.type)
+        .split(',')
+        .filter((t) => !templated || t !== 'string');
       const node = nodeAt(doc.doc, base);
       const source = isScalar(node) ? (node as { source?: string }).source : undefined;
       const got = e.data === null && !source ? 'an empty value' : typeName(e.data, source);

@@ -64,6 +64,8 @@ describe.skipIf(!docker || !engine?.ok)('replicas on the docker runtime', () => 
         expect(reps.instances.map((i) => i.index)).toEqual([0, 1, 2]);
         expect(new Set(reps.instances.map((i) => i.instanceId)).size).toBe(3);
         expect((await w.rt.instanceIds(w.stateDir, w.marker)).sort()).toEqual(reps.instances.map((i) => i.instanceId).sort());
+        const metrics = await (await fetch(`${d.url}/metrics`)).text();
+        expect(metrics).toContain('mcp_gitops_server_replicas{server="ev",state="ready"} 3');
         const url = st.servers[0].endpoint!;
 
         // six sessions, opened one after another: two on each replica
