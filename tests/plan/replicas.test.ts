@@ -1,6 +1,9 @@
 // spec.replicas in the pure core: each replica renders its own port/env and hash, the plan decides
 // per replica (scaling keeps the replicas that stay; a dead one restarts alone), and what goes after
 // the waves is every instance outside the serving set.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { afterWaves } from '../../src/plan/after-waves.js';
 import { isEmptyPlan, plan, type ObservedInstance } from '../../src/plan/plan.js';
@@ -9,7 +12,10 @@ import { createCompiler } from '../../src/render/desired-state.js';
 import { staticSecrets } from '../../src/render/secrets.js';
 import type { RenderedServer } from '../../src/spec/desired.js';
 import { replicaCount, replicaOf } from '../../src/spec/replicas.js';
+import { StateStore } from '../../src/state/store.js';
+import { GitRepo } from '../e2e/helpers/git-repo.js';
 import { files } from '../helpers/spec-files.js';
+import { runCli } from './helpers/run-cli.js';
 
 function compile(spec: Record<string, unknown>, runtime: 'process' | 'docker' = 'process'): RenderedServer {
   const yaml = `apiVersion: mcp-gitops/v1\nkind: MCPServer\nmetadata:\n  name: web\nspec: ${JSON.stringify(spec)}\n`;
@@ -140,5 +146,51 @@ describe('afterWaves with replicas', () => {
     const i = (id: string) => ({ id, server: 'web', state: 'running' as const });
     const out = afterWaves(new Set(['web']), new Map([['web', new Set(['a', 'b'])]]), [i('a'), i('b'), i('c')]);
     expect(out.departures).toEqual([{ id: 'c', server: 'web', how: 'drain', why: 'replaced' }]);
+  });
+});
+
+describe('plan from the state file with replicas', () => {
+  it('every recorded replica is kept; a count change shows as one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-gitops-replicas-plan-'));
+    try {
+      const repo = new GitRepo(join(dir, 'repo'));
+      const spec = (replicas: number) => ({
+        'web.yaml': `apiVersion: mcp-gitops/v1\nkind: MCPServer\nmetadata:\n  name: web\nspec: ${JSON.stringify({
+          version: '1',
+          command: 'node',
+          transport: 'streamable-http',
+          port: '{{ 8100 + replica.index }}',
+          replicas,
+        })}\n`,
+      });
+      const sha = repo.commit(spec(2));
+      const d = compile({ version: '1', command: 'node', transport: 'streamable-http', port: '{{ 8100 + replica.index }}', replicas: 2 });
+      const { store } = await StateStore.open(join(dir, 'state'));
+      await store.update((s) => {
+        s.applied = sha;
+        s.servers.web = {
+          name: 'web',
+          version: '1',
+          commit: sha,
+          specHash: d.specHash,
+          deployedAt: new Date().toISOString(),
+          tools: [],
+          port: 8100,
+          replicaHashes: d.replicaSpecs!.map((r) => r.specHash),
+        };
+      });
+      const kept = await runCli(['plan', '--repo', repo.dir, '--state-dir', join(dir, 'state'), '-o', 'json']);
+      const view = JSON.parse(kept.out) as { waves: { action: string; replica?: number }[][] };
+      expect(view.waves.flat().map((s) => [s.replica, s.action])).toEqual([
+        [0, 'keep'],
+        [1, 'keep'],
+      ]);
+      repo.commit(spec(3));
+      const up = await runCli(['plan', '--repo', repo.dir, '--state-dir', join(dir, 'state')]);
+      expect(up.out).toContain('web[2]');
+      expect(up.out).toContain('replicas 2 -> 3');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
