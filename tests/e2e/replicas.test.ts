@@ -12,6 +12,7 @@ import { RUNTIMES, PROCESS } from './helpers/runtimes.js';
 import { everythingStdio, fixture } from './helpers/servers.js';
 import { World } from './helpers/world.js';
 import { probeEngine } from '../helpers/docker/engine.js';
+import { IN_IMAGE } from '../helpers/docker/images.js';
 
 const docker = RUNTIMES.find((r) => r.name === 'docker');
 const engine = docker ? await probeEngine() : undefined;
@@ -100,6 +101,30 @@ describe.skipIf(!docker || !engine?.ok)('replicas on the docker runtime', () => 
         expect(fresh.replica).toBe('1'); // the repaired replica has the fewest sessions
         expect(await echo(fresh.client, 'new')).toBe('Echo: new');
         for (const s of [...sessions, fresh]) await s.client.close().catch(() => undefined);
+      }),
+    180_000,
+  );
+});
+
+describe.skipIf(!docker || !engine?.ok)('replicas on the docker runtime: one failing replica', () => {
+  it(
+    'a version whose replica 1 fails its gate is reverted; the old set keeps serving',
+    () =>
+      withWorld(new World(docker), async (w) => {
+        const env = { REPLICA: '{{ replica.index }}' };
+        const v1 = w.repo.commit(w.server('ev', everythingStdio({ replicas: 2, env, expectTools: ['echo', 'get-env'] })));
+        const d = await w.start();
+        const before = replicasOf(await w.converged(d, v1, ['ev']), 'ev')!;
+        // v2: replica 1 exits at start (replica 0 would pass)
+        const script = `if (process.env.REPLICA === '1') { console.error('replica 1 refuses'); process.exit(3); } else { import('${IN_IMAGE.everything}'); }`;
+        const v2 = w.repo.commit(w.server('ev', { ...everythingStdio({ replicas: 2, env, expectTools: ['echo'], version: '2' }), args: ['-e', script] }));
+        const st = await d.until('v2 reverted', (s) => s.history[0]?.commit === v2 && s.history[0].result === 'reverted', 60_000);
+        expect(st.history[0].message).toMatch(/replica 1 of 2/);
+        const after = await w.converged(d, v1, ['ev']);
+        expect(replicasOf(after, 'ev')!.instances).toEqual(before.instances);
+        const s = await open(after.servers[0].endpoint!, 'after');
+        expect(await echo(s.client, 'v1')).toBe('Echo: v1');
+        await s.client.close();
       }),
     180_000,
   );
