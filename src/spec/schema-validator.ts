@@ -198,7 +198,7 @@ function toSpecErrors(e: ErrorObject, doc: YamlDoc, root: Schema): SpecError[] {
       return []; // the nested error (with propertyName) says it better
     case 'type': {
       // spec.port: a string there is only a template ({{ replica.index }}); people mean a number
-      const templated = (e.parentSchema as Schema | undefined)?.pattern === TEMPLATE;
+      const templated = e.parentSchema?.pattern === TEMPLATE;
       const expected = String(params.type)
         .split(',')
         .filter((t) => !templated || t !== 'string');
