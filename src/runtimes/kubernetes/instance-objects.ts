@@ -21,7 +21,7 @@ export interface InstanceObjectsOptions {
   commit: string;
   /** How images start the stdio bridge (default ["mcp-gitops", "bridge"]). */
   bridgeCommand: readonly string[];
-  /** Which replica of its server (spec.replicas; absent = 0): in its labels. Each replica is its own instance (ADR 0017). */
+  /** Which replica of its server (spec.replicas; absent = 0): in its labels. Each replica is its own instance (ADR 0018). */
   replica?: number;
 }
 
@@ -69,7 +69,7 @@ function deploymentObject(
     metadata: { name: o.name, namespace: o.namespace, labels, annotations },
     spec: {
       // one pod: each replica of spec.replicas is its own instance (own Deployment and Service), so
-      // the gateway can keep a session on its pod and gate each one (ADR 0017)
+      // the gateway can keep a session on its pod and gate each one (ADR 0018)
       replicas: 1,
       // one Deployment per instance, never updated to another spec: a rollout is a new instance
       revisionHistoryLimit: 1,

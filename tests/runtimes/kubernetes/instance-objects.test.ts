@@ -189,7 +189,7 @@ describe('buildInstanceObjects', () => {
   });
 });
 
-describe('buildInstanceObjects: replicas (ADR 0017)', () => {
+describe('buildInstanceObjects: replicas (ADR 0018)', () => {
   it('each replica is its own instance: one pod, its own Service, the replica in its labels (none on replica 0)', () => {
     const input: ServerInput = { name: 'memory', command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'] };
     const first = buildInstanceObjects(rendered(input), opts);
