@@ -28,8 +28,10 @@ export interface Gateway extends GatewayRouter {
   readonly limits: GatewayLimits;
   /** Sessions open now, for one server or all. */
   sessionCount(server?: string): number;
-  /** The instance new sessions of `server` go to, if any. */
+  /** The instance new sessions of `server` go to, if any (several replicas: the first). */
   activeInstance(server: string): string | undefined;
+  /** Every instance new sessions of `server` may go to (its replicas), in the reconciler's order. */
+  activeInstances(server: string): string[];
   /** Ends every session and lets go of every upstream (daemon shutdown). Idempotent. */
   close(): Promise<void>;
 }
@@ -45,7 +47,8 @@ export class GatewayCore implements Gateway {
   readonly metrics: GatewayMetrics;
   readonly hosts: HostPolicy;
   private readonly logger: GatewayLogger;
-  private readonly active = new Map<string, InstanceSlot>();
+  /** The instances new sessions of each server go to (several: its replicas). */
+  private readonly active = new Map<string, InstanceSlot[]>();
   private readonly slots = new Map<string, InstanceSlot>();
   private readonly sessions = new Map<string, DownstreamSession>();
   private readonly opening = new Map<string, number>();
@@ -70,13 +73,16 @@ export class GatewayCore implements Gateway {
 
   // ---- GatewayRouter ---------------------------------------------------------------------------
 
-  setActive(server: string, instance: ActiveInstance): void {
-    const previous = this.active.get(server);
-    if (this.closing || previous?.id === instance.id) return;
-    const slot = this.slotFor(server, instance);
-    if (!slot) return;
-    this.active.set(server, slot);
-    this.logger.info({ server, instanceId: instance.id, previous: previous?.id }, 'gateway: new sessions go to this instance');
+  setActive(server: string, instances: ActiveInstance | readonly ActiveInstance[]): void {
+    const list = isList(instances) ? instances : [instances];
+    const previous = (this.active.get(server) ?? []).map((s) => s.id);
+    if (this.closing || (previous.length === list.length && list.every((i, k) => previous[k] === i.id))) return;
+    const slots = list.map((i) => this.slotFor(server, i)).filter((s): s is InstanceSlot => s !== undefined);
+    if (slots.length === 0) return;
+    this.active.set(server, slots);
+    const ids = slots.map((s) => s.id);
+    if (ids.length === 1) this.logger.info({ server, instanceId: ids[0], previous: previous[0] }, 'gateway: new sessions go to this instance');
+    else this.logger.info({ server, instanceIds: ids, previous }, 'gateway: new sessions go to these replicas (fewest open sessions first)');
   }
 
   setCanary(server: string, instance: ActiveInstance, weight: number): void {
@@ -89,7 +95,7 @@ export class GatewayCore implements Gateway {
     const id = this.canaries.figures(server)?.canary;
     this.canaries.end(server);
     const slot = id === undefined ? undefined : this.slots.get(id);
-    if (o.promote && slot && !slot.retiring && !this.closing) this.active.set(server, slot);
+    if (o.promote && slot && !slot.retiring && !this.closing) this.active.set(server, [slot]);
     this.logger.info(
       { server, instanceId: id, promoted: o.promote },
       o.promote ? 'gateway: canary promoted' : 'gateway: canary ended; new sessions go to the stable instance',
@@ -135,11 +141,16 @@ export class GatewayCore implements Gateway {
     return slot;
   }
 
-  /** Where a new session of `server` goes: the canary when the draw says so, else the active instance. */
+  /**
+   * Where a new session of `server` goes: the canary when the draw says so, else the active instance
+   * with the fewest sessions (open or opening) among those not on their way out (spec.replicas).
+   */
   private route(server: string): InstanceSlot | undefined {
     const id = this.canaries.choose(server);
     const canary = id === undefined ? undefined : this.slots.get(id);
-    return canary && !canary.retiring ? canary : this.active.get(server);
+    if (canary && !canary.retiring) return canary;
+    const load = (s: InstanceSlot): number => s.sessions.size + s.opening;
+    return (this.active.get(server) ?? []).filter((s) => !s.retiring).reduce<InstanceSlot | undefined>((a, s) => (a && load(a) <= load(s) ? a : s), undefined);
   }
 
   // ---- queries ---------------------------------------------------------------------------------
@@ -150,7 +161,11 @@ export class GatewayCore implements Gateway {
   }
 
   activeInstance(server: string): string | undefined {
-    return this.active.get(server)?.id;
+    return this.active.get(server)?.[0]?.id;
+  }
+
+  activeInstances(server: string): string[] {
+    return (this.active.get(server) ?? []).map((s) => s.id);
   }
 
   /** A server the gateway routes now, or one the daemon deploys (maybe not ready). */
@@ -190,19 +205,25 @@ export class GatewayCore implements Gateway {
         const gateView = slot.via.kind === 'sdk' && slot.via.source.shared ? true : Object.keys(init.params.capabilities).length === 0;
         const tools = this.tools.get(slot.id)?.guard.forSession(gateView);
         const metrics = this.canaries.metricsFor(slot.id, this.metrics);
-        const session: DownstreamSession =
-          slot.via.kind === 'proxy'
-            ? new ProxySession({ server, instanceId: slot.id, target: slot.via.target, metrics, limits: this.limits, onClosed, tools })
-            : await GatewaySession.open({
-                server,
-                instanceId: slot.id,
-                source: slot.via.source,
-                init,
-                metrics,
-                limits: this.limits,
-                onClosed,
-                tools,
-              });
+        slot.opening++; // counts for the spread while its upstream opens
+        let session: DownstreamSession;
+        try {
+          session =
+            slot.via.kind === 'proxy'
+              ? new ProxySession({ server, instanceId: slot.id, target: slot.via.target, metrics, limits: this.limits, onClosed, tools })
+              : await GatewaySession.open({
+                  server,
+                  instanceId: slot.id,
+                  source: slot.via.source,
+                  init,
+                  metrics,
+                  limits: this.limits,
+                  onClosed,
+                  tools,
+                });
+        } finally {
+          slot.opening--;
+        }
         if (!slot.retiring && !this.closing) {
           slot.add(session);
           this.sessions.set(session.id, session);
@@ -223,7 +244,7 @@ export class GatewayCore implements Gateway {
    * sessions in a loop cannot push out one that is working.
    */
   private async makeRoom(server: string): Promise<void> {
-    const max = this.active.get(server)?.maxSessions ?? this.limits.maxSessionsPerServer;
+    const max = this.active.get(server)?.[0]?.maxSessions ?? this.limits.maxSessionsPerServer;
     const open = [...this.sessions.values()].filter((s) => s.server === server);
     let excess = open.length + (this.opening.get(server) ?? 0) - max; // opening counts this one
     if (excess <= 0) return;
@@ -311,7 +332,13 @@ export class GatewayCore implements Gateway {
 
   /** Sessions end on their own until `timeoutMs`; those left are expired with `why`; then the slot goes. */
   private async drain(slot: InstanceSlot, timeoutMs: number, why: GatewayError): Promise<void> {
-    if (this.active.get(slot.server) === slot) this.active.delete(slot.server);
+    // out of the set at once: new sessions go to the other replicas (none left: not ready)
+    const set = this.active.get(slot.server);
+    if (set?.includes(slot)) {
+      const rest = set.filter((s) => s !== slot);
+      if (rest.length > 0) this.active.set(slot.server, rest);
+      else this.active.delete(slot.server);
+    }
     const pinned = slot.sessions.size;
     if (pinned > 0) this.logger.info({ server: slot.server, instanceId: slot.id, sessions: pinned, timeoutMs }, 'gateway: draining instance');
     const emptied = await slot.drained(timeoutMs);
@@ -352,10 +379,14 @@ export class GatewayCore implements Gateway {
     for (const server of this.active.keys()) counts.set(server, { active: 0, draining: 0 });
     for (const slot of this.slots.values()) {
       const c = counts.get(slot.server) ?? { active: 0, draining: 0 };
-      if (this.active.get(slot.server) === slot || this.canaries.isCanary(slot.id)) c.active += slot.sessions.size;
+      if (this.active.get(slot.server)?.includes(slot) || this.canaries.isCanary(slot.id)) c.active += slot.sessions.size;
       else c.draining += slot.sessions.size;
       counts.set(slot.server, c);
     }
     return counts;
   }
+}
+
+function isList(v: ActiveInstance | readonly ActiveInstance[]): v is readonly ActiveInstance[] {
+  return Array.isArray(v);
 }

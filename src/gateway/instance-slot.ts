@@ -9,6 +9,8 @@ export type Via = { kind: 'sdk'; source: UpstreamSource } | { kind: 'proxy'; tar
 
 export class InstanceSlot {
   readonly sessions = new Set<DownstreamSession>();
+  /** Sessions being opened on it now (not in `sessions` yet): counted when new sessions are spread. */
+  opening = 0;
   /** Set once retire() (or the instance's exit) started; resolves when the slot is gone. */
   retiring: Promise<void> | undefined;
   private waiters: (() => void)[] = [];

@@ -1,4 +1,4 @@
-// What the reconciler tells the gateway, and nothing else: which instance serves a server now, and
+// What the reconciler tells the gateway, and nothing else: which instances serve a server now, and
 // which instance is about to be removed. Converge calls these; the gateway never decides rollouts.
 import type { InstanceEndpoint } from '../runtimes/runtime.js';
 import type { RenderedServer } from '../spec/desired.js';
@@ -21,10 +21,11 @@ export interface ActiveInstance {
 
 export interface GatewayRouter {
   /**
-   * New sessions of `server` go to `instance` from now on (it passed its gate, or it is the one kept).
-   * Sessions already open stay on the instance they started on. Idempotent.
+   * New sessions of `server` go to `instance` from now on (it passed its gate, or it is the one kept);
+   * several (spec.replicas): to the healthy one of the set with the fewest open sessions. Sessions
+   * already open stay on the instance they started on. Idempotent.
    */
-  setActive(server: string, instance: ActiveInstance): void;
+  setActive(server: string, instance: ActiveInstance | readonly ActiveInstance[]): void;
   /**
    * The instance is about to be removed: no new sessions go to it; resolves once its sessions ended
    * or the drain timeout passed (those get a clean JSON-RPC error). Safe for any id, known or not.

@@ -93,6 +93,20 @@ export function createMetrics(deps: { events: EventBus; status: () => StatusView
     },
   });
   new Gauge({
+    name: 'mcp_gitops_server_replicas',
+    help: 'Servers with spec.replicas above 1: replicas wanted (desired) and passing their gate (ready).',
+    labelNames: ['server', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const s of deps.status().servers) {
+        if (!s.replicas) continue;
+        this.set({ server: s.name, state: 'desired' }, s.replicas.desired);
+        this.set({ server: s.name, state: 'ready' }, s.replicas.ready);
+      }
+    },
+  });
+  new Gauge({
     name: 'mcp_gitops_status_info',
     help: "The daemon's phase and its reason (value 1), as /status shows them.",
     labelNames: ['phase', 'reason'],

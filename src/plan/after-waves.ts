@@ -20,12 +20,12 @@ export interface AfterWaves {
 
 /**
  * Instances of servers no longer desired go, exited instances go, and so does every instance of a
- * desired server other than the one now serving it. A desired server that failed or is in backoff
+ * desired server other than the ones now serving it (its replicas). A desired server that failed or is in backoff
  * (no serving instance) keeps whatever still runs for it: a working older instance beats none.
  */
 export function afterWaves(
   desired: ReadonlySet<string>,
-  serving: ReadonlyMap<string, string>,
+  serving: ReadonlyMap<string, ReadonlySet<string>>,
   observed: readonly Pick<ObservedInstance, 'id' | 'server' | 'state'>[],
 ): AfterWaves {
   const departures: Departure[] = [];
@@ -35,7 +35,7 @@ export function afterWaves(
     if (!wanted) pruned.add(i.server);
     if (i.state !== 'running') departures.push({ id: i.id, server: i.server, how: 'now', why: 'exited' });
     else if (!wanted) departures.push({ id: i.id, server: i.server, how: 'drain', why: 'no longer desired' });
-    else if (serving.has(i.server) && serving.get(i.server) !== i.id) departures.push({ id: i.id, server: i.server, how: 'drain', why: 'replaced' });
+    else if (serving.has(i.server) && !serving.get(i.server)!.has(i.id)) departures.push({ id: i.id, server: i.server, how: 'drain', why: 'replaced' });
   }
   return { departures, pruned: [...pruned].sort() };
 }

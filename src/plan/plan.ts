@@ -5,6 +5,7 @@
 // Nothing here acts or reads: the caller observes, this decides.
 import type { RenderedServer, RolloutStrategy } from '../spec/desired.js';
 import { waves as layers } from '../spec/graph.js';
+import { replicaCount, replicaOf } from '../spec/replicas.js';
 
 /** One instance the runtime reports (or, without a runtime, one the state file recorded). */
 export interface ObservedInstance {
@@ -23,6 +24,8 @@ export interface ObservedInstance {
   version?: string;
   /** Exited: why (secret-free). */
   message?: string;
+  /** Which replica of its server it is (absent = 0). */
+  replica?: number;
 }
 
 export type ServerAction =
@@ -45,6 +48,13 @@ export type StartAction = Extract<ServerAction, 'create' | 'start-beside' | 'rec
 
 export interface ServerStep {
   server: string;
+  /** Which replica this step is for: set when the server has (or had) more than one. */
+  replica?: number;
+  /**
+   * Replica 0 of a server with (or scaling from) several replicas: how many it wants and how many
+   * run now. Replicas above the count are in this step's `retire`; the others are left as they are.
+   */
+  replicas?: { desired: number; running: number };
   action: ServerAction;
   desired: RenderedServer;
   /** The spec's strategy, or recreate when blue-green cannot run two instances on the port. */
@@ -192,11 +202,41 @@ function decide(d: RenderedServer, existing: readonly ObservedInstance[], opts: 
   };
 }
 
+/**
+ * One step per replica, each decided on its own instances (its own spec and hash): scaling keeps the
+ * replicas that stay, and a dead replica is restarted without touching the others. Replicas above
+ * the count are drained with replica 0's step.
+ */
+function decideReplicas(d: RenderedServer, existing: readonly ObservedInstance[], opts: PlanOptions): ServerStep[] {
+  const n = replicaCount(d);
+  const index = (i: ObservedInstance): number => i.replica ?? 0;
+  const running = new Set(existing.filter((i) => i.state === 'running').map(index)).size;
+  if (n === 1 && existing.every((i) => index(i) === 0)) return [decide(d, existing, opts)];
+  const steps = Array.from({ length: n }, (_, r): ServerStep => ({
+    ...decide(
+      replicaOf(d, r),
+      existing.filter((i) => index(i) === r),
+      opts,
+    ),
+    replica: r,
+  }));
+  const extra = existing.filter((i) => index(i) >= n && i.state === 'running').map((i) => i.id);
+  const first = steps[0];
+  steps[0] = {
+    ...first,
+    replicas: { desired: n, running },
+    retire: [...first.retire, ...(first.action === 'skip' ? [] : extra)],
+    ...(extra.length > 0 &&
+      first.action !== 'skip' && { note: [first.note, `scaled down to ${n}: replicas ${n} and above are drained`].filter(Boolean).join('; ') }),
+  };
+  return steps;
+}
+
 export function plan(desired: readonly RenderedServer[], observed: readonly ObservedInstance[], opts: PlanOptions = {}): Plan {
   const byServer = groupByServer(observed);
   const byName = new Map(desired.map((d) => [d.spec.name, d]));
   const waves = layers(new Map(desired.map((d) => [d.spec.name, d.spec.dependsOn]))).map((names) =>
-    names.map((n) => decide(byName.get(n)!, byServer.get(n) ?? [], opts)),
+    names.flatMap((n) => decideReplicas(byName.get(n)!, byServer.get(n) ?? [], opts)),
   );
   const prune = [...byServer.entries()]
     .filter(([name]) => !byName.has(name))

@@ -4,9 +4,14 @@
 import type { AppliedServer } from '../state/model.js';
 import type { ApprovedTools } from './view.js';
 
+/** The record is of this spec: the server's own hash or one of its replicas'. */
+export function recordedSpec(rec: AppliedServer | undefined, specHash: string): rec is AppliedServer {
+  return rec !== undefined && (rec.specHash === specHash || (rec.replicaHashes?.includes(specHash) ?? false));
+}
+
 /** The tools it showed when its gate passed, or null when it never passed one on record. */
 export function recordedTools(rec: AppliedServer | undefined, inst: { specHash: string; startedAt: string }): string[] | null {
-  const recorded = rec !== undefined && rec.specHash === inst.specHash && Date.parse(inst.startedAt) <= Date.parse(rec.deployedAt);
+  const recorded = recordedSpec(rec, inst.specHash) && Date.parse(inst.startedAt) <= Date.parse(rec.deployedAt);
   return recorded ? [...(rec.tools ?? [])] : null;
 }
 
@@ -16,7 +21,7 @@ export function versionFromRecords(
 ): (inst: { labels: { server: string; specHash: string } }) => string | undefined {
   return (inst) => {
     const rec = records[inst.labels.server];
-    return rec?.specHash === inst.labels.specHash ? rec.version : undefined;
+    return recordedSpec(rec, inst.labels.specHash) ? rec.version : undefined;
   };
 }
 

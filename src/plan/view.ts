@@ -19,6 +19,10 @@ export type PlanMode = 'rollout' | 'repair';
 
 export interface StepView {
   server: string;
+  /** Which replica of the server (spec.replicas > 1, or scaling from several). */
+  replica?: number;
+  /** Replica 0's step of a server with several: how many it wants, how many run now. */
+  replicas?: { desired: number; running: number };
   action: ServerAction | 'prune';
   /** 1-based wave; prunes come after the last wave (null). */
   wave: number | null;
@@ -79,6 +83,8 @@ export interface ViewMeta {
 function stepView(s: ServerStep, wave: number): StepView {
   return {
     server: s.server,
+    ...(s.replica !== undefined && { replica: s.replica }),
+    ...(s.replicas && { replicas: { ...s.replicas } }),
     action: s.action,
     wave,
     version: s.desired.masked.version,
@@ -144,6 +150,7 @@ function detail(s: StepView): string {
       if (from) parts.push(from);
       if (s.action !== 'verify') parts.push(s.strategy ?? '');
   }
+  if (s.replicas && s.replicas.desired !== s.replicas.running) parts.push(`replicas ${s.replicas.running} -> ${s.replicas.desired}`);
   if (s.remote !== undefined) parts.push(`remote ${s.remote} (not started: gated and served)`);
   if (s.note) parts.push(s.note);
   return parts.filter(Boolean).join('; ');
@@ -153,7 +160,13 @@ function detail(s: StepView): string {
 export function formatPlan(v: PlanView): string {
   const what = v.commit ? short(v.commit) : 'nothing (no commit applied)';
   const lines = [`plan for ${what} (${v.mode}) against ${v.against}:`];
-  const rows = [...v.waves.flat(), ...v.prune].map((s) => [s.wave === null ? '-' : String(s.wave), s.server, s.action, versionCell(s), detail(s)]);
+  const rows = [...v.waves.flat(), ...v.prune].map((s) => [
+    s.wave === null ? '-' : String(s.wave),
+    s.replica === undefined ? s.server : `${s.server}[${s.replica}]`,
+    s.action,
+    versionCell(s),
+    detail(s),
+  ]);
   if (rows.length === 0) lines.push('  no servers desired and nothing runs');
   else {
     const table = [['WAVE', 'SERVER', 'ACTION', 'VERSION', 'DETAIL'], ...rows];
@@ -168,7 +181,7 @@ export function formatPlan(v: PlanView): string {
   }
   const steps = [...v.waves.flat(), ...v.prune];
   const count = (a: StepView['action']): number => steps.filter((s) => s.action === a).length;
-  const changes = steps.filter((s) => s.action !== 'keep').length;
+  const changes = steps.filter((s) => s.action !== 'keep' || s.retire.length > 0).length;
   lines.push(changes === 0 ? 'no changes' : `${changes} change${changes === 1 ? '' : 's'}, ${count('keep')} kept`);
   for (const s of steps) {
     const a = s.action === 'keep' || s.action === 'prune' ? undefined : v.approved?.[s.server];

@@ -8,7 +8,7 @@
 // The gateway follows: an instance serves new sessions as soon as it passed its gate (or is kept),
 // and one that served is drained before it is removed.
 import { setMaxListeners } from 'node:events';
-import type { GatewayRouter } from '../gateway/router.js';
+import type { ActiveInstance, GatewayRouter } from '../gateway/router.js';
 import { GATE_FAILURE_REASONS, type GateResult, type GateTool } from '../health/index.js';
 import { isWaitingReason, type Reason } from '../reasons/reasons.js';
 import { isRuntimeError } from '../runtimes/errors.js';
@@ -73,6 +73,8 @@ export interface ServerOutcome {
   /** How long the gate took, and when it passed (started only). */
   seconds?: number;
   passedAt?: string;
+  /** spec.replicas > 1: every replica's instance that serves (`instance` is replica 0's). */
+  replicas?: { index: number; id: string; startedAt: string }[];
 }
 
 export interface ConvergeOutcome {
@@ -102,6 +104,7 @@ function observed(i: Instance, deps: Pick<PlanInputs, 'verified' | 'versionOf'>)
     ...(port !== undefined && { port }),
     ...(i.message !== undefined && { message: i.message }),
     ...(version !== undefined && { version }),
+    ...(i.labels.replica !== undefined && i.labels.replica > 0 && { replica: i.labels.replica }),
   };
 }
 
@@ -113,28 +116,32 @@ function pick(inst: Instance): Pick<Instance, 'id' | 'startedAt' | 'labels'> {
   return { id: inst.id, startedAt: inst.startedAt, labels: inst.labels };
 }
 
-function serves(deps: ConvergeDeps, inst: Instance, d: RenderedServer, surface: ToolSurface | undefined): void {
-  deps.router?.setActive(inst.labels.server, {
+function activeOf(deps: ConvergeDeps, inst: Instance, d: RenderedServer, surface: ToolSurface | undefined): ActiveInstance {
+  return {
     id: inst.id,
     endpoint: inst.endpoint,
     server: d,
     ctx: { commit: inst.labels.commit, workdir: deps.workdir },
     ...(surface && { approvedSurface: surface }),
-  });
+  };
+}
+
+function serves(deps: ConvergeDeps, inst: Instance, d: RenderedServer, surface: ToolSurface | undefined): void {
+  deps.router?.setActive(inst.labels.server, activeOf(deps, inst, d, surface));
 }
 
 /**
  * Gates `inst`; on failure removes it (unless the caller cancelled a gate of an instance it did not
- * start). `route`: once it passed, new sessions go to it (a canary's share is set by its steps).
+ * start). `route`: once it passed, new sessions go to it (none: a canary, whose share is set by its steps).
  */
-async function gateInstance(d: RenderedServer, inst: Instance, deps: ConvergeDeps, signal: AbortSignal, fresh: boolean, route = true): Promise<ServerOutcome> {
+async function gateInstance(d: RenderedServer, inst: Instance, deps: ConvergeDeps, signal: AbortSignal, fresh: boolean, route?: Route): Promise<ServerOutcome> {
   const name = d.spec.name;
   const t0 = (deps.now ?? Date.now)();
   const result = await deps.gate({ instanceId: inst.id, server: d.spec, signal, workdir: deps.workdir });
   const t1 = (deps.now ?? Date.now)();
   const seconds = (t1 - t0) / 1000;
   if (result.ok) {
-    if (route) serves(deps, inst, d, result.surface);
+    route?.(inst, d, result.surface);
     deps.emit({ type: 'gate.passed', server: name, commit: deps.commit, instanceId: inst.id, tools: result.tools.map((t) => t.name), seconds });
     return {
       server: name,
@@ -163,21 +170,47 @@ function startFailureReason(e: unknown): Reason {
   return isWaitingReason(said) ? said : 'StartFailed';
 }
 
-/** Carries out one server's step of the plan. */
-async function rollOne(step: ServerStep, byId: ReadonlyMap<string, Instance>, deps: ConvergeDeps, signal: AbortSignal): Promise<ServerOutcome> {
+/** One step's outcome, and (several replicas) what serves once every replica of the server passed. */
+interface Rolled {
+  outcome: ServerOutcome;
+  replica: number;
+  serve?: ActiveInstance;
+}
+
+type Route = (inst: Instance, d: RenderedServer, surface: ToolSurface | undefined) => void;
+
+/**
+ * Carries out one step of the plan. A server with one replica serves as soon as its gate passed;
+ * with several, the caller routes the whole set once every replica passed (mergeReplicas).
+ */
+async function rollOne(step: ServerStep, byId: ReadonlyMap<string, Instance>, deps: ConvergeDeps, signal: AbortSignal): Promise<Rolled> {
+  const replica = step.replica ?? 0;
+  if (step.replica === undefined) return { outcome: await stepOutcome(step, byId, deps, signal, (i, d, s) => serves(deps, i, d, s)), replica };
+  let serve: ActiveInstance | undefined;
+  const outcome = await stepOutcome(step, byId, deps, signal, (i, d, s) => (serve = activeOf(deps, i, d, s)));
+  return { outcome, replica, ...(serve && { serve }) };
+}
+
+async function stepOutcome(
+  step: ServerStep,
+  byId: ReadonlyMap<string, Instance>,
+  deps: ConvergeDeps,
+  signal: AbortSignal,
+  route: Route,
+): Promise<ServerOutcome> {
   const { server: name, desired: d } = step;
   const inst = step.instance === undefined ? undefined : byId.get(step.instance);
   switch (step.action) {
     case 'keep': {
       const surface = deps.approvedSurface?.(inst!);
-      serves(deps, inst!, d, surface);
+      route(inst!, d, surface);
       return { server: name, status: 'kept', instance: pick(inst!), tools: deps.verified(inst!) ?? [], ...(surface && { surface }) };
     }
     case 'skip':
       return { server: name, status: 'skipped' };
     case 'verify':
       deps.emit({ type: 'server.verifying', server: name, commit: deps.commit, instanceId: inst!.id });
-      return gateInstance(d, inst!, deps, signal, false);
+      return gateInstance(d, inst!, deps, signal, false, route);
     default:
       break;
   }
@@ -197,6 +230,7 @@ async function rollOne(step: ServerStep, byId: ReadonlyMap<string, Instance>, de
       workdir: deps.workdir,
       signal,
       onWaiting: (w) => deps.emit({ type: 'server.waiting', server: name, commit: deps.commit, ...w }),
+      ...(step.replica !== undefined && step.replica > 0 && { replica: step.replica }),
     });
   } catch (e) {
     if (signal.aborted) return { server: name, status: 'cancelled', reason: 'cancelled while starting' };
@@ -207,8 +241,8 @@ async function rollOne(step: ServerStep, byId: ReadonlyMap<string, Instance>, de
     return { server: name, status: 'failed', reason, code };
   }
   deps.emit({ type: 'server.starting', server: name, commit: deps.commit, version: d.masked.version, instanceId: started.id });
-  if (!stable) return gateInstance(d, started, deps, signal, true);
-  const gated = await gateInstance(d, started, deps, signal, true, false);
+  if (!stable) return gateInstance(d, started, deps, signal, true, route);
+  const gated = await gateInstance(d, started, deps, signal, true);
   if (gated.status !== 'started') return gated;
   return canaryRollout(
     d,
@@ -260,22 +294,27 @@ export async function converge(desired: readonly RenderedServer[], deps: Converg
   const outcomes = new Map<string, ServerOutcome>();
   for (const [i, steps] of p.waves.entries()) {
     if (deps.signal.aborted) return { ok: false, cancelled: true, outcomes, pruned: [] };
-    const todo = steps.filter((s) => s.action !== 'keep').map((s) => s.server);
+    const todo = [...new Set(steps.filter((s) => s.action !== 'keep').map((s) => s.server))];
     if (todo.length > 0) deps.onWave?.(i, p.waves.length, todo);
     // fail fast: the first failure cancels the wave's other gates (a revert follows anyway)
     const wave = new AbortController();
     const signal = AbortSignal.any([deps.signal, wave.signal]);
     setMaxListeners(0, signal); // one listener per gate of the wave, however wide it is
     const settled = await Promise.allSettled(
-      steps.map(async (step) => {
-        try {
-          const r = await rollOne(step, byId, deps, signal);
-          if (r.status === 'failed' && deps.failFast) wave.abort();
-          return r;
-        } catch (e) {
-          wave.abort(); // no gate of this wave may outlive the converge
-          throw e;
-        }
+      byServer(steps).map(async (group) => {
+        const rolled = await Promise.all(
+          group.map(async (step) => {
+            try {
+              const r = await rollOne(step, byId, deps, signal);
+              if (r.outcome.status === 'failed' && deps.failFast) wave.abort();
+              return r;
+            } catch (e) {
+              wave.abort(); // no gate of this wave may outlive the converge
+              throw e;
+            }
+          }),
+        );
+        return mergeReplicas(rolled, deps);
       }),
     );
     const thrown = settled.find((r) => r.status === 'rejected');
@@ -292,9 +331,56 @@ export async function converge(desired: readonly RenderedServer[], deps: Converg
   return { ok, cancelled: false, outcomes, pruned };
 }
 
+/** A wave's steps, one group per server (its replicas), in the order of the wave. */
+function byServer(steps: readonly ServerStep[]): ServerStep[][] {
+  const groups = new Map<string, ServerStep[]>();
+  for (const s of steps) groups.set(s.server, [...(groups.get(s.server) ?? []), s]);
+  return [...groups.values()];
+}
+
+/**
+ * One server's outcome from its replicas': a failed replica fails the server (the rollout reverts
+ * as for one instance), a cancelled or held one leaves it so; once every replica serves, the whole
+ * set serves new sessions at once (blue-green cuts over set to set).
+ */
+function mergeReplicas(rolled: readonly Rolled[], deps: ConvergeDeps): ServerOutcome {
+  if (rolled.length === 1 && rolled[0].serve === undefined) return rolled[0].outcome;
+  const of = rolled.length;
+  const failed = rolled.find((r) => r.outcome.status === 'failed');
+  if (failed) return { ...failed.outcome, reason: `${failed.outcome.reason ?? failed.outcome.server} (replica ${failed.replica} of ${of})` };
+  const cancelled = rolled.find((r) => r.outcome.status === 'cancelled');
+  if (cancelled) return cancelled.outcome;
+  const serving = rolled.filter((r) => r.serve);
+  const name = rolled[0].outcome.server;
+  // a replica held by restart backoff: the others go on serving
+  if (serving.length > 0)
+    deps.router?.setActive(
+      name,
+      serving.map((r) => r.serve!),
+    );
+  if (serving.length < of) return { server: name, status: 'skipped' };
+  const outs = rolled.map((r) => r.outcome);
+  const started = outs.filter((o) => o.status === 'started');
+  const latest = (xs: (string | undefined)[]): string | undefined =>
+    xs
+      .filter((x) => x !== undefined)
+      .sort()
+      .at(-1);
+  const passedAt = latest(started.map((o) => o.passedAt));
+  return {
+    ...outs[0],
+    status: started.length > 0 ? 'started' : 'kept',
+    ...(started.length > 0 && { seconds: Math.max(...started.map((o) => o.seconds ?? 0)) }),
+    ...(passedAt !== undefined && { passedAt }),
+    replicas: rolled.map((r) => ({ index: r.replica, id: r.outcome.instance!.id, startedAt: r.outcome.instance!.startedAt })),
+  };
+}
+
 /** After the last wave: the plan's retirements and prunes, decided again on a fresh look (see afterWaves). */
 async function prune(desired: readonly RenderedServer[], outcomes: Map<string, ServerOutcome>, deps: ConvergeDeps): Promise<string[]> {
-  const serving = new Map([...outcomes.values()].filter((o) => o.instance).map((o) => [o.server, o.instance!.id]));
+  const serving = new Map(
+    [...outcomes.values()].filter((o) => o.instance).map((o) => [o.server, new Set(o.replicas?.map((r) => r.id) ?? [o.instance!.id])] as const),
+  );
   const now = (await deps.runtime.observe()).filter((i) => !deps.retirements.has(i.id) && !deps.router?.owns?.(i));
   const byId = new Map(now.map((i) => [i.id, i]));
   const { departures, pruned } = afterWaves(

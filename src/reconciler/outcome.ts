@@ -118,6 +118,7 @@ function writeRecords(s: DaemonState, landed: Landed): void {
       tools: (o.tools ?? []).map((t) => t.name),
       ...(o.surface && { toolSurface: o.surface, toolInputSchemas: inputSchemas(o.tools ?? []) }),
       ...(d.spec.port !== undefined && { port: d.spec.port }),
+      ...(d.replicaSpecs && { replicaHashes: d.replicaSpecs.map((r) => r.specHash) }),
     };
   }
 }

@@ -5,7 +5,7 @@ import type { EnvironmentReason, Reason } from '../reasons/reasons.js';
 import type { GateTool } from '../health/index.js';
 import type { CheckStatus } from '../health/checks/check-status.js';
 import type { ServingInstance } from '../health/checks/monitor.js';
-import { approvedTools, recordedTools, versionFromRecords } from '../plan/verified.js';
+import { approvedTools, recordedSpec, recordedTools, versionFromRecords } from '../plan/verified.js';
 import { planView, type PlanView } from '../plan/view.js';
 import type { DesiredState } from '../render/desired-state.js';
 import type { Instance, Runtime } from '../runtimes/runtime.js';
@@ -468,7 +468,7 @@ export class Reconciler {
     const records = this.deps.store.get().servers;
     return (i) => {
       const rec = records[i.labels.server];
-      return this.surfaces.get(i.id) ?? (rec?.specHash === i.labels.specHash ? rec.toolSurface : undefined);
+      return this.surfaces.get(i.id) ?? (recordedSpec(rec, i.labels.specHash) ? rec.toolSurface : undefined);
     };
   }
 
@@ -521,7 +521,7 @@ export class Reconciler {
 
   private onInstanceExit(id: string, server: string, message: string, reason?: CrashReason): void {
     if (!this.board.isServing(server, id)) return; // a new instance failing its gate: the gate reports it
-    this.crashed(server, message, reason);
+    this.crashed(server, message, reason, id);
   }
 
   /**
@@ -530,7 +530,7 @@ export class Reconciler {
    */
   checkFailed(server: string, instanceId: string, message: string): void {
     if (this.stopped || !this.board.isServing(server, instanceId)) return;
-    const { rec, wait } = this.restartWithBackoff(server, message, 'CheckFailed');
+    const { rec, wait } = this.restartWithBackoff(server, message, 'CheckFailed', instanceId);
     this.events.emit({
       type: 'server.checkFailed',
       server,
@@ -561,9 +561,10 @@ export class Reconciler {
     });
   }
 
-  private crashed(server: string, message: string, reason: CrashReason = 'CrashLoopBackOff'): void {
+  /** `instanceId`: the serving instance that exited (one replica of several: only it is restarted). */
+  private crashed(server: string, message: string, reason: CrashReason = 'CrashLoopBackOff', instanceId?: string): void {
     this.deps.checks?.unwatch(server);
-    const { rec, wait } = this.restartWithBackoff(server, message, reason);
+    const { rec, wait } = this.restartWithBackoff(server, message, reason, instanceId);
     this.events.emit({
       type: 'server.crashed',
       server,
@@ -576,10 +577,10 @@ export class Reconciler {
   }
 
   /** Counts the failure, shows the server Unhealthy with `reason`, and syncs again once its backoff passed. */
-  private restartWithBackoff(server: string, message: string, reason: CrashReason): { rec: CrashRecord; wait: number } {
+  private restartWithBackoff(server: string, message: string, reason: CrashReason, instanceId?: string): { rec: CrashRecord; wait: number } {
     const rec = this.backoff.crashed(server, message);
     const wait = this.backoff.waitFor(server);
-    this.board.crashed(server, message, rec, wait, reason);
+    this.board.crashed(server, message, rec, wait, reason, instanceId);
     this.timers.after(wait + 10, () => this.requestSync('restart'));
     return { rec, wait };
   }

@@ -2,6 +2,7 @@
 // Fed by converge events while a rollout runs and settled from its outcome when it ends.
 import { isWaitingReason, type Reason } from '../reasons/reasons.js';
 import type { DesiredServer, RenderedServer } from '../spec/desired.js';
+import { replicaCount } from '../spec/replicas.js';
 import type { AppliedServer } from '../state/model.js';
 import type { CrashRecord } from './backoff.js';
 import type { ConvergeOutcome } from './converge.js';
@@ -14,8 +15,8 @@ export type CrashReason = Extract<Reason, 'CrashLoopBackOff' | 'RemoteUnreachabl
 
 export class ServerBoard {
   private readonly servers = new Map<string, ServerStatus>();
-  /** The instance serving each server: only its exit is a crash (a new instance's exit fails its gate). */
-  private readonly serving = new Map<string, string>();
+  /** The instances serving each server (its replicas): only their exit is a crash (a new instance's exit fails its gate). */
+  private readonly serving = new Map<string, Set<string>>();
   /** Tool drift the gateway saw, by server, for the instance it saw it on (shown while that one serves). */
   private readonly drifts = new Map<string, { instanceId: string; drift: ToolDriftStatus }>();
 
@@ -35,7 +36,7 @@ export class ServerBoard {
   }
 
   isServing(server: string, instanceId: string): boolean {
-    return this.serving.get(server) === instanceId;
+    return this.serving.get(server)?.has(instanceId) ?? false;
   }
 
   /** At start: what the previous run deployed, unconfirmed until the first sync looked. */
@@ -121,7 +122,7 @@ export class ServerBoard {
         }));
         continue;
       }
-      this.serving.set(name, o.instance.id);
+      this.serving.set(name, new Set(o.replicas?.map((r) => r.id) ?? [o.instance.id]));
       const rec = records[name];
       const crash = crashes(name);
       const base =
@@ -145,14 +146,23 @@ export class ServerBoard {
         startedAt: o.instance.startedAt,
         restarts: crash?.failures ?? 0,
         message: crash ? `${what}; restarted ${crash.failures} time${crash.failures === 1 ? '' : 's'} after: ${crash.message}` : what,
+        ...(o.replicas && {
+          replicas: { desired: replicaCount(d), ready: o.replicas.length, instances: o.replicas.map((r) => ({ index: r.index, instanceId: r.id })) },
+        }),
       });
     }
   }
 
   /** The serving instance exited (or its restart failed): CrashLoopBackOff until the next attempt. */
-  crashed(server: string, message: string, rec: CrashRecord, retryMs: number, reason: CrashReason = 'CrashLoopBackOff'): void {
-    this.serving.delete(server);
+  crashed(server: string, message: string, rec: CrashRecord, retryMs: number, reason: CrashReason = 'CrashLoopBackOff', instanceId?: string): void {
     const retry = Math.ceil(retryMs / 1000);
+    const left = this.serving.get(server);
+    if (instanceId !== undefined && left?.delete(instanceId) && left.size > 0) {
+      // one replica of several: the others go on serving; only it is restarted
+      this.update(server, (p) => replicaDown(p, instanceId, left, { message, reason, restarts: rec.failures, retry }));
+      return;
+    }
+    this.serving.delete(server);
     this.update(server, () => ({
       phase: 'Failed',
       health: 'Unhealthy',
@@ -174,6 +184,26 @@ export class ServerBoard {
     const prev = this.servers.get(name) ?? blank(name);
     this.servers.set(name, { ...prev, ...change(prev) });
   }
+}
+
+/** One replica exited: the server still runs on the others (Unhealthy until it is back). */
+function replicaDown(
+  p: ServerStatus,
+  instanceId: string,
+  left: ReadonlySet<string>,
+  c: { message: string; reason: CrashReason; restarts: number; retry: number },
+): Partial<ServerStatus> {
+  const instances = (p.replicas?.instances ?? []).filter((r) => r.instanceId !== instanceId && left.has(r.instanceId));
+  const index = p.replicas?.instances.find((r) => r.instanceId === instanceId)?.index;
+  const desired = p.replicas?.desired ?? left.size + 1;
+  return {
+    health: 'Unhealthy',
+    reason: c.reason,
+    restarts: c.restarts,
+    ...(p.instanceId === instanceId && { instanceId: instances[0]?.instanceId ?? [...left][0] }),
+    replicas: { desired, ready: left.size, instances },
+    message: `replica ${index ?? '?'} (${instanceId}): ${c.message}; restarting it in ${c.retry}s (${c.reason}, ${c.restarts} restart${c.restarts === 1 ? '' : 's'}); ${left.size} of ${desired} replicas serve`,
+  };
 }
 
 /** A new instance is on its way: a server already Running stays so (its old instance serves). */

@@ -29,6 +29,11 @@ export interface ServerStatus {
   instanceId?: string | null;
   /** When that instance was started (ISO). */
   startedAt?: string | null;
+  /**
+   * spec.replicas > 1: how many replicas it wants, how many pass their gate and serve now, and each
+   * serving replica's instance (`instanceId` is the first of them).
+   */
+  replicas?: ReplicasStatus;
   /** Client sessions open at /mcp/<name> now (the daemon adds it from the gateway). */
   sessions?: number;
   /** Its health.checks while it runs (absent when it has none). */
@@ -37,6 +42,12 @@ export interface ServerStatus {
   toolDrift?: ToolDriftStatus | null;
   /** A canary of a new version runs now: its step, weight, versions and the figures of this step. */
   canary?: CanaryStatus;
+}
+
+export interface ReplicasStatus {
+  desired: number;
+  ready: number;
+  instances: { index: number; instanceId: string }[];
 }
 
 export interface ToolDriftStatus {

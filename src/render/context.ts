@@ -1,4 +1,4 @@
-// The template context (vars, secrets, environment, server), built twice: once with real values
+// The template context (vars, secrets, environment, server, and replica in port/env), built twice: once with real values
 // for the runtime and once masked for display. Reads of unknown names are recorded so errors can
 // say exactly which name was undefined.
 import { MASK } from '../spec/desired.js';
@@ -11,6 +11,8 @@ export interface ContextInput {
   secrets: SecretReader;
   environment: string;
   server: { name: string; version: string };
+  /** Rendering spec.port or spec.env of one replica: {{ replica.index }} (absent elsewhere). */
+  replica?: { index: number };
 }
 
 export interface Recorder {
@@ -58,5 +60,6 @@ export function buildContext(input: ContextInput, masked: boolean, rec: Recorder
     ),
     environment: input.environment,
     server: recording('server', (k) => (own(input.server, k) ? (input.server as Record<string, string>)[k] : undefined), rec),
+    replica: recording('replica', (k) => (input.replica && k === 'index' ? input.replica.index : undefined), rec),
   };
 }

@@ -1,7 +1,15 @@
 // Renders one environment-overlaid MCPServer into its desired form: variables resolved and typed,
 // every string value through nunjucks (after YAML parsing), defaults applied, secrets masked on the
 // display twin (see mask.ts).
-import { CANARY_DEFAULTS, CHECK_DEFAULTS, DEFAULT_TIMEOUT_SECONDS, type DesiredCheck, type DesiredServer, type RenderedServer } from '../spec/desired.js';
+import {
+  CANARY_DEFAULTS,
+  CHECK_DEFAULTS,
+  DEFAULT_TIMEOUT_SECONDS,
+  type DesiredCheck,
+  type DesiredServer,
+  type RenderedServer,
+  type ReplicaRender,
+} from '../spec/desired.js';
 import { closest } from '../spec/did-you-mean.js';
 import type { Environment, HealthCheck, ServerFields } from '../spec/generated.js';
 import type { PathSegment } from '../spec/positions.js';
@@ -43,6 +51,10 @@ function explain(e: unknown, rec: Recorder, known: Record<string, readonly strin
   for (const m of rec.missing) {
     const [scope, name] = [m.slice(0, m.indexOf('.')), m.slice(m.indexOf('.') + 1)];
     if (scope === 'secrets') return secrets.describe(name);
+    if (scope === 'replica')
+      return name === 'index'
+        ? 'replica.index is only available in port and env (each replica renders them with its own index)'
+        : `undefined name "${m}" (replica has index)`;
     const c = closest(name, known[scope] ?? []);
     if (c !== undefined) return `undefined ${scope === 'vars' ? 'variable' : 'name'} "${m}" (did you mean "${scope}.${c}"?)`;
     if (scope === 'vars') return `undefined variable "${m}": declare it in spec.variables or set it in the Environment`;
@@ -71,16 +83,20 @@ export function renderServer(input: RenderServerInput): { rendered?: RenderedSer
     environment: input.environmentName ?? '',
     server: server.real,
   };
-  const known = { vars: Object.keys(resolved.vars), server: ['name', 'version'], secrets: [] };
+  const known = { vars: Object.keys(resolved.vars), server: ['name', 'version'], secrets: [], replica: ['index'] };
   const secretValues = new Set<string>();
 
-  const renderString = (src: string, path: PathSegment[]): Walked => {
+  const renderString = (src: string, path: PathSegment[], replica?: number): Walked => {
     if (!input.engine.isTemplate(src)) return { real: src, masked: src };
     const out: Partial<Walked> = {};
     for (const masked of [false, true]) {
       const rec: Recorder = { missing: new Set(), secretValues: new Set() };
       try {
-        const ctx = buildContext({ ...ctxInput, server: masked ? server.masked : server.real }, masked, rec);
+        const ctx = buildContext(
+          { ...ctxInput, server: masked ? server.masked : server.real, ...(replica !== undefined && { replica: { index: replica } }) },
+          masked,
+          rec,
+        );
         out[masked ? 'masked' : 'real'] = input.engine.render(src, ctx);
         rec.secretValues.forEach((v) => secretValues.add(v));
       } catch (e) {
@@ -93,14 +109,17 @@ export function renderServer(input: RenderServerInput): { rendered?: RenderedSer
     for (const piece of secretPieces(String(out.real), String(out.masked))) secretValues.add(piece);
     return out as Walked;
   };
-  const walk = (v: unknown, path: PathSegment[]): Walked => {
-    if (typeof v === 'string') return renderString(v, path);
+  // `replica`: the index port and env render with (set on entering them at the top level)
+  const walk = (v: unknown, path: PathSegment[], replica?: number): Walked => {
+    if (typeof v === 'string') return renderString(v, path, replica);
     if (Array.isArray(v)) {
-      const items = v.map((x, i) => walk(x, [...path, i]));
+      const items = v.map((x, i) => walk(x, [...path, i], replica));
       return { real: items.map((x) => x.real), masked: items.map((x) => x.masked) };
     }
     if (v && typeof v === 'object') {
-      const entries = Object.entries(v).map(([k, x]) => [k, walk(x, [...path, k])] as const);
+      const entries = Object.entries(v).map(
+        ([k, x]) => [k, walk(x, [...path, k], replica ?? (path.length === 0 && REPLICA_FIELDS.has(k) ? 0 : undefined))] as const,
+      );
       return { real: Object.fromEntries(entries.map(([k, x]) => [k, x.real])), masked: Object.fromEntries(entries.map(([k, x]) => [k, x.masked])) };
     }
     return { real: v, masked: v };
@@ -113,6 +132,16 @@ export function renderServer(input: RenderServerInput): { rendered?: RenderedSer
   server.masked.version = String(version.masked);
   const { version: _v, ...rest } = templated;
   const out = walk(rest, []);
+  // every further replica renders its own port and env (index 0 is the walk above)
+  const count = fields.replicas ?? 1;
+  const perReplica = Array.from({ length: count > 1 ? count - 1 : 0 }, (_, i) =>
+    walk(Object.fromEntries(Object.entries({ port: rest.port, env: rest.env }).filter(([, x]) => x !== undefined)), [], i + 1),
+  );
+  if (problems.length > 0) return { problems };
+  for (const [i, w] of [out, ...perReplica].entries()) {
+    const bad = portProblem((w.real as ServerFields).port, i, count);
+    if (bad) problems.push({ where: { in: 'server', path: origin(['port']) }, message: bad });
+  }
   if (problems.length > 0) return { problems };
 
   for (const name of resolved.secretNames) if (resolved.vars[name] !== undefined) secretValues.add(String(resolved.vars[name]));
@@ -134,10 +163,36 @@ export function renderServer(input: RenderServerInput): { rendered?: RenderedSer
   // other way (the same text in a plain field or an Environment variable) is masked as well.
   const mask = new Masker(values);
   const masked = normalize(input, mask.text(String(version.masked)), mask.deep(out.masked) as ServerFields);
+  const hashOf = (s: DesiredServer): string => specHash({ spec: { ...s, source: undefined, replicas: undefined }, workdir: input.workdirDigest });
+  const replicaSpecs = perReplica.map((w): ReplicaRender => {
+    const real = w.real as Pick<ServerFields, 'port' | 'env'>,
+      shown = mask.deep(w.masked) as Pick<ServerFields, 'port' | 'env'>;
+    const own = { ...spec, env: real.env ?? {}, ...(real.port !== undefined && { port: Number(real.port) }) };
+    return { spec: own, masked: { ...masked, env: shown.env ?? {}, ...(own.port !== undefined && { port: own.port }) }, specHash: hashOf(own) };
+  });
+  const specHashOf = hashOf(spec);
   return {
-    rendered: { spec, masked, specHash: specHash({ spec: { ...spec, source: undefined }, workdir: input.workdirDigest }), secretValues: values },
+    rendered: {
+      spec,
+      masked,
+      specHash: specHashOf,
+      secretValues: values,
+      ...(replicaSpecs.length > 0 && { replicaSpecs: [{ spec, masked, specHash: specHashOf }, ...replicaSpecs] }),
+    },
     problems,
   };
+}
+
+/** The fields each replica renders with its own {{ replica.index }}. */
+const REPLICA_FIELDS: ReadonlySet<string> = new Set(['port', 'env']);
+
+/** A templated port must render to a port number. */
+function portProblem(port: unknown, index: number, count: number): string | undefined {
+  if (typeof port !== 'string') return undefined;
+  const n = Number(port.trim());
+  if (port.trim() !== '' && Number.isInteger(n) && n >= 1 && n <= 65535) return undefined;
+  const which = count > 1 ? ` for replica ${index}` : '';
+  return `must render to a port number (1-65535); the template rendered "${port}"${which}`;
 }
 
 function normalize(input: RenderServerInput, version: string, f: ServerFields): DesiredServer {
@@ -153,7 +208,8 @@ function normalize(input: RenderServerInput, version: string, f: ServerFields): 
     ...(f.image !== undefined && { image: f.image }),
     ...(f.url !== undefined && { url: f.url }),
     ...(f.headers !== undefined && { headers: { ...f.headers } }),
-    ...(f.port !== undefined && { port: f.port }),
+    ...(f.port !== undefined && { port: Number(f.port) }),
+    ...(f.replicas !== undefined && f.replicas > 1 && { replicas: f.replicas }),
     ...(transport !== 'stdio' && f.url === undefined && { path: f.path ?? (transport === 'sse' ? '/sse' : '/mcp') }),
     env: f.env ?? {},
     dependsOn: f.dependsOn ?? [],

@@ -143,6 +143,8 @@ export interface TemplateEngineOptions {
 }
 
 export const CONTEXT_NAMES: readonly string[] = ['vars', 'secrets', 'environment', 'server'];
+/** Names only some fields see (replica: spec.port and spec.env); elsewhere the render explains it. */
+const SCOPED_NAMES: ReadonlySet<string> = new Set(['replica']);
 
 export function createTemplateEngine(options: TemplateEngineOptions = {}): TemplateEngine {
   const names = options.names ?? CONTEXT_NAMES;
@@ -162,7 +164,7 @@ export function createTemplateEngine(options: TemplateEngineOptions = {}): Templ
     try {
       const ast = parser.parse(src, [], {});
       checkAst(ast, filters);
-      const unknown = freeSymbols(src).find((s) => !names.includes(s) && s !== 'loop');
+      const unknown = freeSymbols(src).find((s) => !names.includes(s) && s !== 'loop' && !SCOPED_NAMES.has(s));
       if (unknown !== undefined) {
         return new TemplateError(`undefined name "${unknown}"${didYouMean(unknown, names)} (templates see ${names.join(', ')})`);
       }

@@ -11,6 +11,8 @@ export interface InstanceLabels {
   server: string;
   commit: string;
   specHash: string;
+  /** Which replica of its server (spec.replicas); absent on replica 0 (and on instances from before replicas). */
+  replica?: number;
 }
 
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
@@ -18,6 +20,7 @@ export const LABEL_MANAGED_BY_VALUE = 'mcp-gitops';
 export const LABEL_SERVER = 'mcp-gitops/server';
 export const LABEL_COMMIT = 'mcp-gitops/commit';
 export const LABEL_SPEC_HASH = 'mcp-gitops/spec-hash';
+export const LABEL_REPLICA = 'mcp-gitops/replica';
 
 export function toLabelMap(l: InstanceLabels): Record<string, string> {
   return {
@@ -25,6 +28,7 @@ export function toLabelMap(l: InstanceLabels): Record<string, string> {
     [LABEL_SERVER]: l.server,
     [LABEL_COMMIT]: l.commit,
     [LABEL_SPEC_HASH]: l.specHash,
+    ...(l.replica !== undefined && l.replica > 0 && { [LABEL_REPLICA]: String(l.replica) }),
   };
 }
 
@@ -35,7 +39,8 @@ export function fromLabelMap(m: Record<string, string | undefined>): InstanceLab
     commit = m[LABEL_COMMIT],
     specHash = m[LABEL_SPEC_HASH];
   if (!server || !commit || !specHash) return null;
-  return { server, commit, specHash };
+  const replica = Number(m[LABEL_REPLICA] ?? '0');
+  return { server, commit, specHash, ...(Number.isInteger(replica) && replica > 0 && { replica }) };
 }
 
 export type InstanceEndpoint =
@@ -73,6 +78,8 @@ export interface StartContext {
    * ... with the pod's message), so /status can show it before the start ends.
    */
   onWaiting?: (w: { message: string; reason?: string }) => void;
+  /** Which replica of its server this instance is (spec.replicas; absent = 0): carried in its labels. */
+  replica?: number;
 }
 
 export interface ExitInfo {

@@ -38,6 +38,12 @@ export function remoteProblems(f: ServerFields): RemoteProblem[] {
     if (f[field] === undefined) continue;
     out.push({ path: [field], other: ['url'], message: (line) => `applies only to servers the daemon starts; this one is remote (url, line ${line})` });
   }
+  if (f.replicas !== undefined && f.replicas > 1)
+    out.push({
+      path: ['replicas'],
+      other: ['url'],
+      message: (line) => `a remote server (url, line ${line}) runs elsewhere: the daemon starts no replicas of it; remove replicas (or set it to 1)`,
+    });
   if (f.transport === 'stdio')
     out.push({
       path: ['transport'],

@@ -6,6 +6,7 @@ import { findCycles } from './graph.js';
 import { errorAt, type LoadedDoc } from './load.js';
 import type { Overlaid } from './overlay.js';
 import { remoteProblems } from './check-remote.js';
+import { replicaProblems } from './check-replicas.js';
 import { formatPath, positionOf, type PathSegment } from './positions.js';
 import { CWD_ESCAPE_MESSAGE, escapesRoot } from './relative-path.js';
 import type { SpecError } from './spec-error.js';
@@ -59,6 +60,8 @@ function checkOne(s: OverlaidServer, runtime: RuntimeKind | undefined): SpecErro
       errors.push(at(s, ['gateway', 'sessions'], 'isolated sessions are not available on the kubernetes runtime (process and docker only)'));
   }
   errors.push(...checkCanary(s, runtime, transport));
+  // process and docker publish on the host's ports (as checkCanary says)
+  errors.push(...replicaProblems(f, runtime, runtime === 'process' || runtime === 'docker').map((p) => at(s, p.path, p.message)));
   if (f.cwd !== undefined && escapesRoot(f.cwd)) errors.push(at(s, ['cwd'], CWD_ESCAPE_MESSAGE));
   return errors;
 }

@@ -19,6 +19,11 @@ export interface DesiredServer {
   /** Remote servers: headers sent upstream with every request (may hold secrets). */
   headers?: Record<string, string>;
   port?: number;
+  /**
+   * spec.replicas when above 1 (absent = one instance). Never part of a spec hash: scaling keeps the
+   * replicas that stay (each replica's own port/env are in its own hash, see replicaOf).
+   */
+  replicas?: number;
   /** Endpoint path for streamable-http / sse (default /mcp, or /sse for sse). */
   path?: string;
   env: Record<string, string>;
@@ -104,6 +109,17 @@ export interface RenderedServer {
   specHash: string;
   /** Secret values used by this server (for log redaction). Never serialized. */
   secretValues: string[];
+  /**
+   * replicas > 1: every replica's own render (index 0 is `spec` itself), each with its own hash
+   * (port/env may read {{ replica.index }}). Absent = one instance. Read through replicaOf.
+   */
+  replicaSpecs?: ReplicaRender[];
+}
+
+export interface ReplicaRender {
+  spec: DesiredServer;
+  masked: DesiredServer;
+  specHash: string;
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 10;

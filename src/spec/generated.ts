@@ -62,7 +62,14 @@ url?: string
 headers?: {
 [k: string]: string
 }
-port?: number
+/**
+ * The port the server listens on; or a template that renders to one, e.g. "{{ 8100 + replica.index }}" (replicas on distinct host ports).
+ */
+port?: (number | string)
+/**
+ * Instances of each version (default 1); the gateway spreads new sessions over the healthy ones. {{ replica.index }} (0..replicas-1) is available in port and env.
+ */
+replicas?: number
 path?: string
 env?: {
 [k: string]: string

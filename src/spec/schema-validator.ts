@@ -123,6 +123,7 @@ function typeHint(expected: string[], data: unknown, source: string | undefined)
 
 export const DNS_LABEL = '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$';
 const NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
+const TEMPLATE = '\\{\\{';
 
 function dnsLabelProblem(v: string): string {
   const fixed = v
@@ -151,6 +152,12 @@ function patternMessage(pattern: string, value: unknown): string {
   if (pattern === DNS_LABEL) return dnsLabelProblem(v);
   if (pattern === NAME) return nameProblem(v);
   if (pattern === '^/') return `must start with "/" (did you mean "/${v}"?)`;
+  if (pattern === TEMPLATE) {
+    // spec.port: a number, or a template that renders to one ({{ replica.index }})
+    const n = Number(v.trim());
+    if (Number.isInteger(n)) return `must be an integer, got a string (remove the quotes: ${v.trim()})`;
+    return 'must be an integer, got a string';
+  }
   return `must match ${pattern}`;
 }
 
@@ -190,7 +197,11 @@ function toSpecErrors(e: ErrorObject, doc: YamlDoc, root: Schema): SpecError[] {
     case 'propertyNames':
       return []; // the nested error (with propertyName) says it better
     case 'type': {
-      const expected = String(params.type).split(',');
+      // spec.port: a string there is only a template ({{ replica.index }}); people mean a number
+      const templated = e.parentSchema?.pattern === TEMPLATE;
+      const expected = String(params.type)
+        .split(',')
+        .filter((t) => !templated || t !== 'string');
       const node = nodeAt(doc.doc, base);
       const source = isScalar(node) ? (node as { source?: string }).source : undefined;
       const got = e.data === null && !source ? 'an empty value' : typeName(e.data, source);

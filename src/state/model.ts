@@ -48,6 +48,8 @@ export interface AppliedServer {
   toolInputSchemas?: Record<string, unknown>;
   /** The port it listens on (HTTP transports), so a plan knows blue-green must recreate. */
   port?: number;
+  /** spec.replicas > 1: every replica's spec-hash (they differ when port/env read {{ replica.index }}). */
+  replicaHashes?: string[];
 }
 
 /** Who suspended the daemon, when and why (POST /suspend, `serve --suspended`): new commits wait. */

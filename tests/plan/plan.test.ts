@@ -145,7 +145,7 @@ describe('plan: the decision per server', () => {
 describe('afterWaves: what goes once every wave ran', () => {
   it('removes exited instances, drains undesired and replaced ones, keeps what a failed server still runs', () => {
     const i = (id: string, server: string, state: 'running' | 'exited' = 'running') => ({ id, server, state });
-    const out = afterWaves(new Set(['a', 'b']), new Map([['a', 'a2']]), [
+    const out = afterWaves(new Set(['a', 'b']), new Map([['a', new Set(['a2'])]]), [
       i('a1', 'a'),
       i('a2', 'a'),
       i('a0', 'a', 'exited'),

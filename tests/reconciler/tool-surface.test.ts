@@ -80,7 +80,7 @@ describe('tool surface in the rollout', () => {
 
   it('the gateway is handed the approved surface: at the gate for a new instance, from state for one kept after a restart', async () => {
     const active: ActiveInstance[] = [];
-    const router = (): GatewayRouter => ({ setActive: (_s, i) => active.push(i), retire: () => Promise.resolve() });
+    const router = (): GatewayRouter => ({ setActive: (_s, i) => active.push(...[i].flat()), retire: () => Promise.resolve() });
     h.source.commit(file('s', { tools: ['echo', 'fetch'] }));
     const { store } = await StateStore.open(join(h.dir, 'state-router'));
     const r1 = h.reconciler(store, h.runtime, { router: router() });

@@ -33,17 +33,21 @@ const PLAN_OPTIONS = {
 
 /** The state file's records as instances: what the last sync left running, each having passed its gate. */
 function recorded(state: DaemonState | null): ObservedInstance[] {
-  return Object.values(state?.servers ?? {}).map((r) => ({
-    id: `recorded:${r.name}`,
-    server: r.name,
-    specHash: r.specHash,
-    commit: r.commit,
-    state: 'running' as const,
-    startedAt: r.deployedAt,
-    verified: recordedTools(r, { specHash: r.specHash, startedAt: r.deployedAt }) !== null,
-    version: r.version,
-    ...(r.port !== undefined && { port: r.port }),
-  }));
+  // spec.replicas: one instance per recorded replica hash (replica 0 is the server's own)
+  return Object.values(state?.servers ?? {}).flatMap((r) =>
+    (r.replicaHashes ?? [r.specHash]).map((specHash, replica) => ({
+      id: replica === 0 ? `recorded:${r.name}` : `recorded:${r.name}[${replica}]`,
+      server: r.name,
+      specHash,
+      commit: r.commit,
+      state: 'running' as const,
+      startedAt: r.deployedAt,
+      verified: recordedTools(r, { specHash, startedAt: r.deployedAt }) !== null,
+      version: r.version,
+      ...(replica === 0 && r.port !== undefined && { port: r.port }),
+      ...(replica > 0 && { replica }),
+    })),
+  );
 }
 
 function notesFor(d: LoadedDesired, state: DaemonState | null): string[] {

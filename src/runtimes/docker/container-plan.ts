@@ -33,13 +33,13 @@ export function planContainer(server: RenderedServer, ctx: StartContext, o: Plan
   const endpoint = endpointFor(spec);
   const secretKeys = secretEnvKeys(spec.env, server.secretValues);
   const labels = {
-    ...toLabelMap({ server: spec.name, commit: ctx.commit, specHash: server.specHash }),
+    ...toLabelMap({ server: spec.name, commit: ctx.commit, specHash: server.specHash, ...(ctx.replica !== undefined && { replica: ctx.replica }) }),
     ...endpointLabels(endpoint),
     ...(o.scope === undefined ? {} : { [LABEL_SCOPE]: o.scope }),
     ...(secretKeys.length > 0 ? { [LABEL_SECRET_ENV]: secretKeys.join(',') } : {}),
   };
   const stdio = endpoint.kind === 'stdio';
-  const name = `${NAME_PREFIX}${spec.name}-${o.suffix}`;
+  const name = `${NAME_PREFIX}${spec.name}-${ctx.replica ? `r${ctx.replica}-` : ''}${o.suffix}`;
   return {
     name,
     image,

@@ -152,7 +152,7 @@ class DockerRuntimeImpl implements DockerRuntime {
     this.logger.info({ id: container.id, name: plan.name, server: spec.name, image: plan.image, endpoint: plan.endpoint }, 'instance started');
     return {
       id: container.id,
-      labels: { server: spec.name, commit: ctx.commit, specHash: server.specHash },
+      labels: { server: spec.name, commit: ctx.commit, specHash: server.specHash, ...(ctx.replica ? { replica: ctx.replica } : {}) },
       state: own?.info.State.Running === false ? 'exited' : 'running',
       startedAt: t.startedAt,
       endpoint: plan.endpoint,

@@ -21,6 +21,8 @@ export interface InstanceObjectsOptions {
   commit: string;
   /** How images start the stdio bridge (default ["mcp-gitops", "bridge"]). */
   bridgeCommand: readonly string[];
+  /** Which replica of its server (spec.replicas; absent = 0): in its labels. Each replica is its own instance (ADR 0018). */
+  replica?: number;
 }
 
 export interface InstanceObjects {
@@ -66,7 +68,9 @@ function deploymentObject(
     kind: 'Deployment',
     metadata: { name: o.name, namespace: o.namespace, labels, annotations },
     spec: {
-      replicas: 1, // the spec has no replica count yet
+      // one pod: each replica of spec.replicas is its own instance (own Deployment and Service), so
+      // the gateway can keep a session on its pod and gate each one (ADR 0018)
+      replicas: 1,
       // one Deployment per instance, never updated to another spec: a rollout is a new instance
       revisionHistoryLimit: 1,
       selector: { matchLabels: { [LABEL_INSTANCE]: o.name } },
@@ -114,7 +118,7 @@ export function buildInstanceObjects(server: RenderedServer, o: InstanceObjectsO
   const endpoint = podEndpoint(spec);
   const labels = {
     ...spec.labels,
-    ...toLabelMap({ server: spec.name, commit: o.commit, specHash: server.specHash }),
+    ...toLabelMap({ server: spec.name, commit: o.commit, specHash: server.specHash, ...(o.replica !== undefined && { replica: o.replica }) }),
     [LABEL_INSTANCE]: o.name,
   };
   const inputs = buildContainerInputs(server, o.name, { command: o.bridgeCommand, port: BRIDGE_PORT, path: BRIDGE_PATH });

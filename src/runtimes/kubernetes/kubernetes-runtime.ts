@@ -95,6 +95,7 @@ export class KubernetesRuntimeImpl implements KubernetesRuntime {
       namespace: this.namespace,
       commit: ctx.commit,
       bridgeCommand: this.o.bridgeCommand ?? ['mcp-gitops', 'bridge'],
+      ...(ctx.replica ? { replica: ctx.replica } : {}),
     });
     const id = objects.name;
     this.tracked.set(id, { server: spec.name, secretValues: [...server.secretValues], running: false, reported: false, starting: true });

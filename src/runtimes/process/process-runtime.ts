@@ -130,7 +130,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     const record: InstanceRecord = {
       version: 1,
       id,
-      labels: toLabelMap({ server: spec.name, commit: ctx.commit, specHash: server.specHash }),
+      labels: toLabelMap({ server: spec.name, commit: ctx.commit, specHash: server.specHash, ...(ctx.replica ? { replica: ctx.replica } : {}) }),
       pid,
       startTime: readProcStat(pid)?.startTime ?? null,
       bootId: readBootId(),
@@ -139,7 +139,7 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     };
     const m = newManaged({
       record,
-      labels: { server: spec.name, commit: ctx.commit, specHash: server.specHash },
+      labels: { server: spec.name, commit: ctx.commit, specHash: server.specHash, ...(ctx.replica ? { replica: ctx.replica } : {}) },
       secretValues: server.secretValues,
       child,
       adopted: false,

@@ -10,7 +10,10 @@ export interface Spec {
   version?: string;
   args: string[];
   transport?: 'stdio' | 'streamable-http';
-  port?: number;
+  /** A number, or a template ("{{ 8100 + replica.index }}"). */
+  port?: number | string;
+  /** spec.replicas. */
+  replicas?: number;
   env?: Record<string, string>;
   dependsOn?: string[];
   expectTools?: string[];
@@ -37,6 +40,7 @@ export function mcpServer(marker: string, name: string, s: Spec): string {
     command: s.command ?? process.execPath,
     args: s.args,
     ...(s.port !== undefined && { port: s.port }),
+    ...(s.replicas !== undefined && { replicas: s.replicas }),
     env: { E2E_RUN: marker, ...s.env },
     ...(s.dependsOn && { dependsOn: s.dependsOn }),
     ...(s.enabled === false && { enabled: false }),

@@ -84,7 +84,7 @@ export const BAD_SPECS: BadSpecCase[] = [
     name: 'yaml: an empty key',
     files: { 'a.yaml': server('a', '  : x\n') },
     expected: [
-      'a.yaml:5:1: spec[""]: unknown field; allowed here: version, transport, command, args, cwd, image, url, headers, port, path, env, variables, dependsOn, enabled, health, rollout, gateway, tools, environments',
+      'a.yaml:5:1: spec[""]: unknown field; allowed here: version, transport, command, args, cwd, image, url, headers, port, replicas, path, env, variables, dependsOn, enabled, health, rollout, gateway, tools, environments',
     ],
   },
   {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildInstanceObjects, type InstanceObjects } from '../../../src/runtimes/kubernetes/instance-objects.js';
 import { isRuntimeError } from '../../../src/runtimes/errors.js';
 import { LABEL_INSTANCE } from '../../../src/runtimes/kubernetes/names.js';
+import { fromLabelMap, LABEL_REPLICA } from '../../../src/runtimes/runtime.js';
 import { rendered, type ServerInput } from './helpers/servers.js';
 
 const NAME = 'mcp-memory-0a1b2c3d';
@@ -185,5 +186,20 @@ describe('buildInstanceObjects', () => {
     }
     expect(isRuntimeError(err, 'RUNTIME_INVALID_SPEC')).toBe(true);
     expect((err as Error).message).toMatch(message);
+  });
+});
+
+describe('buildInstanceObjects: replicas (ADR 0018)', () => {
+  it('each replica is its own instance: one pod, its own Service, the replica in its labels (none on replica 0)', () => {
+    const input: ServerInput = { name: 'memory', command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'] };
+    const first = buildInstanceObjects(rendered(input), opts);
+    const second = buildInstanceObjects(rendered(input), { ...opts, name: 'mcp-memory-9f8e7d6c', replica: 2 });
+    expect(first.labels[LABEL_REPLICA]).toBeUndefined();
+    expect(second.labels[LABEL_REPLICA]).toBe('2');
+    expect(second.deployment.spec!.replicas).toBe(1);
+    expect(second.deployment.spec!.template.metadata!.labels![LABEL_REPLICA]).toBe('2');
+    expect(second.service.spec!.selector).toEqual({ [LABEL_INSTANCE]: 'mcp-memory-9f8e7d6c' });
+    expect(fromLabelMap(second.labels)).toMatchObject({ server: 'memory', replica: 2 });
+    expect(fromLabelMap(first.labels)).not.toHaveProperty('replica');
   });
 });

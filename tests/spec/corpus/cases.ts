@@ -233,16 +233,16 @@ export const CASES: CorpusCase[] = [
   },
   {
     name: 'unknown field: without a near name, the allowed fields are listed',
-    files: { 'a.yaml': server('a', '  replicas: 2\n') },
+    files: { 'a.yaml': server('a', '  autoscale: 2\n') },
     expected: [
-      'a.yaml:8:3: spec.replicas: unknown field; allowed here: version, transport, command, args, cwd, image, url, headers, port, path, env, variables, dependsOn, enabled, health, rollout, gateway, tools, environments',
+      'a.yaml:8:3: spec.autoscale: unknown field; allowed here: version, transport, command, args, cwd, image, url, headers, port, replicas, path, env, variables, dependsOn, enabled, health, rollout, gateway, tools, environments',
     ],
   },
   {
     name: 'unknown field: nested environments inside an override',
     files: { 'a.yaml': server('a', '  environments:\n    production:\n      environments: {}\n') },
     expected: [
-      'a.yaml:10:7: spec.environments.production.environments: unknown field; allowed here: version, transport, command, args, cwd, image, url, headers, port, path, env, variables, dependsOn, enabled, health, rollout, gateway, tools',
+      'a.yaml:10:7: spec.environments.production.environments: unknown field; allowed here: version, transport, command, args, cwd, image, url, headers, port, replicas, path, env, variables, dependsOn, enabled, health, rollout, gateway, tools',
     ],
   },
   {
@@ -520,6 +520,49 @@ export const CASES: CorpusCase[] = [
     name: 'port: out of range',
     files: { 'a.yaml': server('a', '  transport: sse\n  port: 70000\n') },
     expected: ['a.yaml:9:9: spec.port: must be at most 65535, got 70000'],
+  },
+  {
+    name: 'replicas: a stdio server of the process runtime is refused',
+    files: { 'a.yaml': server('a', '  replicas: 2\n') },
+    expected: [
+      "a.yaml:8:13: spec.replicas: replicas: 2 of a stdio server on the process runtime is refused: its instances are the daemon's own children on its pipes; use transport streamable-http on distinct ports ({{ replica.index }} in port), or the docker or kubernetes runtime",
+    ],
+  },
+  {
+    name: 'replicas: an HTTP server on one fixed host port, on the process runtime',
+    files: { 'a.yaml': server('a', '  transport: streamable-http\n  port: 3000\n  replicas: 3\n') },
+    expected: [
+      'a.yaml:9:9: spec.port: with replicas: 3 on the process runtime every replica listens on its own host port: template it with {{ replica.index }}, e.g. port: "{{ 3000 + replica.index }}"',
+    ],
+  },
+  {
+    name: 'replicas: a remote server is never started, so it has no replicas',
+    files: { 'a.yaml': server('a', '  replicas: 2\n').replace('command: node', 'url: https://vendor.example/mcp') },
+    expected: [
+      'a.yaml:8:13: spec.replicas: a remote server (url, line 7) runs elsewhere: the daemon starts no replicas of it; remove replicas (or set it to 1)',
+    ],
+  },
+  {
+    name: 'replicas: at least 1',
+    runtime: 'docker',
+    files: { 'a.yaml': server('a', '  replicas: 0\n').replace('command: node', 'image: ghcr.io/org/a:1') },
+    expected: ['a.yaml:8:13: spec.replicas: must be at least 1, got 0'],
+  },
+  {
+    name: 'replicas: replica.index outside port and env',
+    runtime: 'docker',
+    files: { 'a.yaml': server('a', '  args: ["{{ replica.index }}"]\n').replace('command: node', 'image: ghcr.io/org/a:1') },
+    expected: ['a.yaml:8:10: spec.args[0]: replica.index is only available in port and env (each replica renders them with its own index)'],
+  },
+  {
+    name: 'port: a template must render to a port number',
+    files: { 'a.yaml': server('a', '  transport: sse\n  port: "{{ 70000 + replica.index }}"\n') },
+    expected: ['a.yaml:9:9: spec.port: must render to a port number (1-65535); the template rendered "70000"'],
+  },
+  {
+    name: 'port: a quoted number is not a template',
+    files: { 'a.yaml': server('a', '  transport: sse\n  port: "3000"\n') },
+    expected: ['a.yaml:9:9: spec.port: must be an integer, got a string (remove the quotes: 3000)'],
   },
   {
     name: 'cwd: escapes with ..',
