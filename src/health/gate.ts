@@ -98,13 +98,13 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
 /**
  * A server that exits at start breaks the handshake first (EPIPE, connection closed): its exit is
  * reported a moment later, and on a busy machine that moment can pass the failed step. The exit
- * (with the server's last stderr line) says more than the symptom, so a transport error waits
- * briefly for it. A gate's own verdicts (missing tools, a failed check) do not wait.
+ * (with the server's last stderr line) says more than the symptom, so a failed handshake or a
+ * transport error waits briefly for it. A gate's own verdicts (missing tools, a failed check) do not.
  */
 const EXIT_GRACE_MS = 2000;
 
 async function exitedSoon(latch: FailureLatch, err: unknown): Promise<GateFailure | undefined> {
-  if (err instanceof GateFailure) return undefined;
+  if (err instanceof GateFailure && err.code !== 'handshake-failed') return undefined;
   await new Promise<void>((done) => {
     const timer = setTimeout(finish, EXIT_GRACE_MS);
     function finish(): void {

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runGate, type GateResult } from '../../src/health/index.js';
 import type { DesiredServer, RenderedServer } from '../../src/spec/desired.js';
 import type { ProcessRuntime } from '../../src/runtimes/process/index.js';
+import type { ExitInfo, Runtime } from '../../src/runtimes/runtime.js';
 import { createHarness, type Harness } from '../runtimes/process/helpers/harness.js';
 import { everything, fixture } from '../runtimes/process/helpers/servers.js';
 import { freePort } from '../runtimes/process/helpers/system.js';
@@ -102,4 +103,27 @@ describe('health gate failures', () => {
       reason: 'instance ghost-00000000 not found',
     });
   });
+
+  it('a server that exits at start is reported by its exit even when the runtime learns of it after the handshake broke', async () => {
+    // a busy machine: the exit reaches the runtime's listeners and observe() 300 ms after the pipe broke
+    const late = lateExits(rt, 300);
+    const server = fixture('broken', 'exit-at-start.mjs');
+    const inst = await rt.start({ ...server, masked: server.spec }, h.ctx);
+    const result = await runGate({ runtime: late, instanceId: inst.id, server: server.spec });
+    expect(result).toEqual({ ok: false, code: 'exited', reason: 'process exited with code 1: fatal: config file /etc/demo/server.toml not found' });
+  });
 });
+
+/** `rt` as seen by a gate whose event loop hears of exits `ms` late (listeners and observe() alike). */
+function lateExits(rt: ProcessRuntime, ms: number): Runtime {
+  const known = new Set<string>();
+  rt.onExit((info) => void setTimeout(() => known.add(info.id), ms));
+  return new Proxy(rt, {
+    get(target, key, receiver) {
+      if (key === 'onExit') return (listener: (info: ExitInfo) => void) => target.onExit((info) => void setTimeout(() => listener(info), ms));
+      if (key === 'observe')
+        return async () => (await target.observe()).map((i) => (i.state === 'exited' && !known.has(i.id) ? { ...i, state: 'running' as const } : i));
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+}
