@@ -144,7 +144,8 @@ describe.skipIf(chromium.skip)(`status page in Chromium${chromium.skip ? ` (skip
       expect(focused).toBe('server:memory');
       await page.keyboard.press('Enter');
       await page.waitForSelector('#detail-h:has-text("memory")', { timeout: 15_000 });
-      await page.waitForFunction("document.activeElement?.id === 'detail-h'", null, { timeout: 15_000 });
+      // a selector, not waitForFunction: a string predicate that has to poll is eval'ed, which the page's CSP refuses
+      await page.waitForSelector('#detail-h:focus', { timeout: 15_000 });
       expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
       // the page draws a visible focus ring
       await page.keyboard.press('Tab');

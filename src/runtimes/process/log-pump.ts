@@ -115,7 +115,12 @@ export class LogPump {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.ended, new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
     clearTimeout(timer);
-    await this.writing;
+    await this.settled();
+  }
+
+  /** Resolves once everything read so far was written to the log or dropped. */
+  settled(): Promise<void> {
+    return this.writing ?? Promise.resolve();
   }
 
   close(): void {

@@ -65,6 +65,7 @@ describe('log pump', () => {
     const pump = pumpOf(pipe, log);
     await w.write(100);
     await waitFor('the pump to have read the lines', () => pump.tail().at(-1)?.startsWith('line 99 '));
+    await pump.settled(); // every write of them tried (and refused) before the directory appears
     expect(w.child.exitCode).toBeNull(); // alive: its writes never failed
     mkdirSync(join(dir, 'missing'));
     await w.write(1);
