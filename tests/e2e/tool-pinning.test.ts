@@ -213,7 +213,7 @@ describe.each(DOCKER.map((rt) => [rt.name, rt] as const))('tool safety through t
     const before = await d.status();
     expect(await d.stop()).toBe(0);
     d = await w.start();
-    st = await w.converged(d, head, all);
+    st = await w.converged(d, head, all, { drifted: true });
     expect(st.servers.map((s) => [s.name, s.instanceId, s.toolSurface])).toEqual(before.servers.map((s) => [s.name, s.instanceId, s.toolSurface]));
     // the gateway lists the adopted servers' tools by itself: the drift is back before any client asks
     const again = await d.until('tool drift of loud, pinned and silent again', (s) =>

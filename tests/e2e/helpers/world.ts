@@ -31,13 +31,19 @@ export class World {
     return d;
   }
 
-  /** Waits until /status shows `commit` applied and every server Running/Healthy (the head may be a failed commit). */
-  converged(d: Daemon, commit: string, servers: string[]): Promise<Status> {
+  /**
+   * Waits until /status shows `commit` applied and every server Running/Healthy (the head may be a
+   * failed commit). `drifted`: servers known to drift may already have turned the phase to Degraded
+   * (ToolDrift) by the time /status is first read, e.g. adopted ones the gateway lists by itself.
+   */
+  converged(d: Daemon, commit: string, servers: string[], o: { drifted?: boolean } = {}): Promise<Status> {
     return d.until(
       `${commit.slice(0, 7)} applied with ${servers.join(', ')} healthy`,
       (s) =>
         s.revision.applied === commit &&
-        (s.phase === 'Synced' || (s.phase === 'Failed' && s.failedRevision?.commit === s.revision.head)) &&
+        (s.phase === 'Synced' ||
+          (s.phase === 'Failed' && s.failedRevision?.commit === s.revision.head) ||
+          (o.drifted === true && s.phase === 'Degraded' && s.reason === 'ToolDrift')) &&
         s.servers.map((x) => x.name).join() === [...servers].sort().join() &&
         s.servers.every((x) => x.phase === 'Running' && x.health === 'Healthy'),
     );
