@@ -58,6 +58,12 @@ export function suspendedText(x: NonNullable<DaemonStatus['suspended']>): string
   return `by ${x.by} at ${when(x.at)}${x.reason ? `: ${x.reason}` : ''}`;
 }
 
+/** Serving replicas over desired, as kubectl's READY: "2/3"; a server without spec.replicas is one. */
+function ready(x: DaemonStatus['servers'][number]): string {
+  if (x.replicas) return `${x.replicas.ready}/${x.replicas.desired}`;
+  return `${x.phase === 'Running' && x.health === 'Healthy' ? 1 : 0}/1`;
+}
+
 export function statusText(s: DaemonStatus): string {
   const r = s.revision;
   const head = fields([
@@ -73,8 +79,8 @@ export function statusText(s: DaemonStatus): string {
   ]);
   if (s.servers.length === 0) return `${head}\nNo servers.\n`;
   const servers = table(
-    ['NAME', 'VERSION', 'COMMIT', 'PHASE', 'HEALTH', 'REASON', 'RESTARTS', 'ENDPOINT', 'MESSAGE'],
-    s.servers.map((x) => [x.name, x.version, short(x.commit), x.phase, x.health, x.reason, x.restarts, x.endpoint, x.message]),
+    ['NAME', 'VERSION', 'COMMIT', 'PHASE', 'HEALTH', 'REASON', 'READY', 'RESTARTS', 'ENDPOINT', 'MESSAGE'],
+    s.servers.map((x) => [x.name, x.version, short(x.commit), x.phase, x.health, x.reason, ready(x), x.restarts, x.endpoint, x.message]),
   );
   return `${head}\n${servers}`;
 }
@@ -82,7 +88,7 @@ export function statusText(s: DaemonStatus): string {
 export function historyText(entries: DaemonStatus['history']): string {
   if (entries.length === 0) return 'No syncs yet.\n';
   return table(
-    ['ID', 'COMMIT', 'RESULT', 'REASON', 'STARTED', 'DURATION', 'MESSAGE'],
-    entries.map((h) => [h.id, short(h.commit), h.result, h.reason, when(h.startedAt), duration(h.startedAt, h.finishedAt), h.message]),
+    ['ID', 'COMMIT', 'RESULT', 'REASON', 'STARTED', 'DURATION', 'AUTHOR', 'MESSAGE'],
+    entries.map((h) => [h.id, short(h.commit), h.result, h.reason, when(h.startedAt), duration(h.startedAt, h.finishedAt), h.author, h.message]),
   );
 }

@@ -26,11 +26,11 @@ describe('mcp-gitops status / history against a running daemon', () => {
     expect(synced.out).toMatch(/^Phase: +Synced$/m);
     expect(synced.out).toMatch(new RegExp(`^Head: +${short(good)}$`, 'm'));
     expect(synced.out).toMatch(new RegExp(`^Last good: +${short(good)}$`, 'm'));
-    expect(synced.out).toMatch(new RegExp(`^svc +1 +${short(good)} +Running +Healthy +\\S+ +0 +${d.url}/mcp/svc`, 'm'));
+    expect(synced.out).toMatch(new RegExp(`^svc +1 +${short(good)} +Running +Healthy +\\S+ +1/1 +0 +${d.url}/mcp/svc`, 'm'));
 
     const plain = await cli(['status', ...server]);
     expect(plain).toMatchObject({ code: 0, err: '' });
-    expect(plain.out).toMatch(/^NAME +VERSION +COMMIT +PHASE +HEALTH +REASON +RESTARTS +ENDPOINT +MESSAGE$/m);
+    expect(plain.out).toMatch(/^NAME +VERSION +COMMIT +PHASE +HEALTH +REASON +READY +RESTARTS +ENDPOINT +MESSAGE$/m);
     const json = JSON.parse((await cli(['status', ...server, '-o', 'json'])).out) as DaemonStatus;
     const live = await d.status();
     expect(json.revision).toEqual(live.revision);
@@ -66,12 +66,12 @@ describe('mcp-gitops status / history against a running daemon', () => {
     const hist = await cli(['history', ...server]);
     expect(hist.code).toBe(0);
     const rows = hist.out.trimEnd().split('\n');
-    expect(rows[0]).toMatch(/^ID +COMMIT +RESULT +REASON +STARTED +DURATION +MESSAGE$/);
+    expect(rows[0]).toMatch(/^ID +COMMIT +RESULT +REASON +STARTED +DURATION +AUTHOR +MESSAGE$/);
     expect(rows.slice(1).map((r) => r.split(/ +/).slice(1, 3))).toEqual([
       [short(bad), 'reverted'],
       [short(good), 'succeeded'],
     ]);
-    expect(rows[2]).toMatch(/ \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ +(\d+ms|\d+\.\ds|\d+m\d\ds) /);
+    expect(rows[2]).toMatch(/ \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ +(\d+ms|\d+\.\ds|\d+m\d\ds) +E2E /);
     const newest = JSON.parse((await cli(['history', ...server, '--limit', '1', '-o', 'json'])).out) as DaemonStatus['history'];
     expect(newest).toHaveLength(1);
     expect(newest[0]).toMatchObject({ commit: bad, result: 'reverted' });
