@@ -10,6 +10,7 @@ COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY schemas ./schemas
 COPY src ./src
+COPY scripts/copy-page.mjs ./scripts/
 RUN npm run build
 
 # 2. deps: production dependencies only (no install scripts: `prepare` would build again)
