@@ -46,7 +46,8 @@ export class GitSource {
   private readonly snapshots: LruCache<Promise<Snapshot>>;
   /**
    * The blobs of the snapshot read last, by object id: the next commit usually changes a few files and
-   * shares the rest. The same arrays that snapshot holds (and the cache keeps), so no extra memory.
+   * shares the rest. The same arrays that snapshot holds (which the snapshot cache keeps anyway), so at
+   * most one snapshot's content more, and only with a snapshot cache of size 0.
    */
   private lastBlobs: ReadonlyMap<string, Uint8Array> = new Map();
   /** Where a write-back push goes (remote repositories only). */
