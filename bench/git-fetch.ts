@@ -12,6 +12,11 @@ import { git, SpecRepo } from './spec-repo.js';
 
 const FILES = 200;
 
+const cpuMs = (since: NodeJS.CpuUsage): number => {
+  const c = process.cpuUsage(since);
+  return (c.user + c.system) / 1000;
+};
+
 export async function gitBench(runs: number): Promise<Bench> {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-gitops-bench-git-'));
   const specs = generateSpecs(FILES);
@@ -29,15 +34,16 @@ export async function gitBench(runs: number): Promise<Bench> {
   const measure = async (i: number): Promise<Record<'ours' | 'floor', Sample>> => {
     const f = specs[i % FILES];
     await repo.commit({ [f.path]: `${new TextDecoder().decode(f.content)}# change ${i}\n` }, `change ${i}`);
-    const ourSide = async (): Promise<{ fetch: number; read: number; requests: typeof repo.requests }> => {
+    const ourSide = async (): Promise<{ fetch: number; read: number; cpu: number; requests: typeof repo.requests }> => {
       const from = repo.requests.length;
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       const head = await source.head();
       const t1 = performance.now();
       const snap = await source.snapshot(head);
       const read = performance.now() - t1;
       if (snap.files.length < FILES) throw new Error('snapshot incomplete');
-      return { fetch: t1 - t0, read, requests: repo.requests.slice(from) };
+      return { fetch: t1 - t0, read, cpu: cpuMs(c0), requests: repo.requests.slice(from) };
     };
     const nativeSide = async (): Promise<{ fetch: number; read: number; requests: number }> => {
       const from = repo.requests.length;
@@ -56,8 +62,20 @@ export async function gitBench(runs: number): Promise<Bench> {
       o = await ourSide();
     }
     const ours = o.fetch + o.read;
+    const c0 = process.cpuUsage();
     const floor = await replay(baseUrl, o.requests);
-    const extra = { fetch: o.fetch, read: o.read, nFetch: n.fetch, nRead: n.read, requests: o.requests.length, nRequests: n.requests, floor };
+    const floorCpu = cpuMs(c0);
+    const extra = {
+      fetch: o.fetch,
+      read: o.read,
+      cpu: o.cpu,
+      nFetch: n.fetch,
+      nRead: n.read,
+      requests: o.requests.length,
+      nRequests: n.requests,
+      floor,
+      floorCpu,
+    };
     return { ours: { value: ours, baseline: n.fetch + n.read, extra }, floor: { value: floor, baseline: ours } };
   };
   const pick = sharedRuns(measure);
@@ -75,7 +93,8 @@ export async function gitBench(runs: number): Promise<Bench> {
           `repo of ${FILES} spec files over git http-backend on 127.0.0.1, one new commit per run; both sides read every file's content at it. ` +
           `Ours (medians): fetch ${ms(s, 'fetch')} in ${extraMedian(s, 'requests')} requests (their round trips alone: ${ms(s, 'floor')}, next row), ` +
           `read ${ms(s, 'read')} (the blobs the commit left unchanged are the previous snapshot's; the first read, all ${FILES} blobs: ${first.toFixed(0)} ms). ` +
-          `Native: git fetch ${ms(s, 'nFetch')} in ${extraMedian(s, 'nRequests')} requests (a process and its remote helper), git archive ${ms(s, 'nRead')}`,
+          `Native: git fetch ${ms(s, 'nFetch')} in ${extraMedian(s, 'nRequests')} requests (a process and its remote helper), git archive ${ms(s, 'nRead')}. ` +
+          `CPU of this process (client + the test server's node side, which spawns git http-backend per request): ours ${ms(s, 'cpu')}, the replayed requests ${ms(s, 'floorCpu')}`,
         measure: pick('ours'),
       },
       {
