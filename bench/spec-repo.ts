@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { startGitHttpServer, type GitHttpServer } from '../tests/source/helpers/git-http-server.js';
+import { startGitHttpServer, type GitHttpRequestLog, type GitHttpServer } from '../tests/source/helpers/git-http-server.js';
 
 const run = promisify(execFile);
 const GIT_ENV = {
@@ -32,7 +32,7 @@ export class SpecRepo {
   ) {}
 
   /** A repo under `dir` with `files` as its first commit, served over smart HTTP. */
-  static async create(dir: string, files: Files): Promise<SpecRepo> {
+  static async create(dir: string, files: Files, opts: { recordBodies?: boolean } = {}): Promise<SpecRepo> {
     const work = join(dir, 'work');
     const bare = join(dir, 'srv', 'specs.git');
     mkdirSync(work, { recursive: true });
@@ -42,7 +42,7 @@ export class SpecRepo {
     await git(work, 'commit', '-qm', 'init');
     await git(dir, 'clone', '-q', '--bare', work, bare);
     await git(work, 'remote', 'add', 'origin', bare);
-    const server = await startGitHttpServer({ root: join(dir, 'srv') });
+    const server = await startGitHttpServer({ root: join(dir, 'srv'), ...opts });
     return new SpecRepo(work, bare, server);
   }
 
@@ -58,6 +58,11 @@ export class SpecRepo {
     await git(this.work, 'commit', '-q', '--allow-empty', '-m', message);
     await git(this.work, 'push', '-q', 'origin', 'main');
     return git(this.work, 'rev-parse', 'HEAD');
+  }
+
+  /** Every request the server answered, oldest first. */
+  get requests(): readonly GitHttpRequestLog[] {
+    return this.server.requests;
   }
 
   close(): Promise<void> {

@@ -44,6 +44,12 @@ export class GitSource {
   private readonly ctx: BackendContext;
   private readonly backend: RepoBackend;
   private readonly snapshots: LruCache<Promise<Snapshot>>;
+  /**
+   * The blobs of the snapshot read last, by object id: the next commit usually changes a few files and
+   * shares the rest. The same arrays that snapshot holds (which the snapshot cache keeps anyway), so at
+   * most one snapshot's content more, and only with a snapshot cache of size 0.
+   */
+  private lastBlobs: ReadonlyMap<string, Uint8Array> = new Map();
   /** Where a write-back push goes (remote repositories only). */
   private readonly pushTarget: RemoteTarget | undefined;
 
@@ -161,7 +167,9 @@ export class GitSource {
       commit = await this.readCommit(gitdir, sha);
     }
     if (!commit) throw new SourceError('REV_NOT_FOUND', `repository ${this.repo}: commit ${sha} not found`, { repo: this.repo });
-    const snap = await readSnapshot({ gitdir, commit: sha, path: this.path, repo: this.repo, cache: this.ctx.cache });
+    const read = new Map<string, Uint8Array>();
+    const snap = await readSnapshot({ gitdir, commit: sha, path: this.path, repo: this.repo, cache: this.ctx.cache, known: this.lastBlobs, read });
+    this.lastBlobs = read;
     return freeze({ ...snap, info: commitInfo(commit) });
   }
 

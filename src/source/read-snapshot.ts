@@ -13,6 +13,13 @@ export interface ReadSnapshotOptions {
   /** Repository as shown in messages. */
   repo: string;
   cache: object;
+  /**
+   * Blobs already read, by object id (those of the previous snapshot): a blob's id is the hash of its
+   * content, so a file a new commit left as it was is taken from here instead of inflated again.
+   */
+  known?: ReadonlyMap<string, Uint8Array>;
+  /** Filled with this snapshot's blobs by object id, to pass as `known` to the next read. */
+  read?: Map<string, Uint8Array>;
 }
 
 const SYMLINK_MODE = '120000';
@@ -62,7 +69,8 @@ async function walkTree(opts: ReadSnapshotOptions, entries: TreeEntry[], dir: st
       } else if (entry.type === 'blob' && entry.mode === SYMLINK_MODE) {
         symlinks.push(path);
       } else if (entry.type === 'blob') {
-        const { blob } = await git.readBlob({ fs, gitdir: opts.gitdir, oid: entry.oid, cache: opts.cache });
+        const blob = opts.known?.get(entry.oid) ?? (await git.readBlob({ fs, gitdir: opts.gitdir, oid: entry.oid, cache: opts.cache })).blob;
+        opts.read?.set(entry.oid, blob);
         files.push(entry.mode === EXECUTABLE_MODE ? { path, content: blob, executable: true } : { path, content: blob });
       }
       // type 'commit' = submodule: its content is not in this repository; skipped.

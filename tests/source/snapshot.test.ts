@@ -125,4 +125,17 @@ describe('GitSource.snapshot', () => {
     expect(await src.snapshot('main')).toBe(first);
     expect(Object.isFrozen(first.files)).toBe(true);
   });
+
+  it('takes the files a new commit left unchanged from the previous snapshot, the changed ones from git', async () => {
+    const first = commit(work, { 'a.yaml': 'a\n', 'b.yaml': 'b\n', 'dir/c.yaml': 'c\n' });
+    const second = commit(work, { 'b.yaml': 'b2\n', 'dir/copy.yaml': 'a\n', 'dir/c.yaml': null });
+    const src = source();
+    const s1 = await src.snapshot(first);
+    const s2 = await src.snapshot(second);
+    expect(text(s2)).toEqual({ 'a.yaml': 'a\n', 'b.yaml': 'b2\n', 'dir/copy.yaml': 'a\n' });
+    const content = (s: Snapshot, path: string): Uint8Array | undefined => s.files.find((f) => f.path === path)?.content;
+    expect(content(s2, 'a.yaml')).toBe(content(s1, 'a.yaml')); // same blob id: not read again
+    expect(content(s2, 'dir/copy.yaml')).toBe(content(s1, 'a.yaml'));
+    expect(text(await src.snapshot(first))).toEqual({ 'a.yaml': 'a\n', 'b.yaml': 'b\n', 'dir/c.yaml': 'c\n' });
+  });
 });

@@ -12,6 +12,8 @@ export interface GitHttpServerOptions {
   root: string;
   /** When set, every request needs `Authorization: Basic base64(<any>:<token>)`. */
   token?: string;
+  /** Keep each request's body and content type in `requests` (the bench replays them to time the bare round trips). */
+  recordBodies?: boolean;
 }
 
 export interface GitHttpRequestLog {
@@ -19,6 +21,9 @@ export interface GitHttpRequestLog {
   url: string;
   status: number;
   authorization: string | undefined;
+  /** With `recordBodies`: what the client sent. */
+  contentType?: string;
+  body?: Buffer;
 }
 
 export interface GitHttpServer {
@@ -37,6 +42,7 @@ export async function startGitHttpServer(opts: GitHttpServerOptions): Promise<Gi
   const server = createServer((req, res) => {
     const entry: GitHttpRequestLog = { method: req.method ?? 'GET', url: req.url ?? '/', status: 0, authorization: req.headers.authorization };
     requests.push(entry);
+    if (opts.recordBodies) record(req, entry);
     res.on('finish', () => {
       entry.status = res.statusCode;
     });
@@ -64,6 +70,15 @@ export async function startGitHttpServer(opts: GitHttpServerOptions): Promise<Gi
         server.close(() => resolve());
       }),
   };
+}
+
+function record(req: IncomingMessage, entry: GitHttpRequestLog): void {
+  const chunks: Buffer[] = [];
+  if (req.headers['content-type']) entry.contentType = req.headers['content-type'];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    entry.body = Buffer.concat(chunks);
+  });
 }
 
 /** '' = anonymous allowed, a user name = authenticated, null = refuse. */
