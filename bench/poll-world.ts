@@ -104,3 +104,19 @@ export async function pollCost(daemon: Daemon, polls: number): Promise<PollCost>
   const mem = memoryMb(daemon.pid);
   return { cpuPerPoll: (cpuMs(daemon.pid) - cpu0) / (to - from), polls: to - from, seconds: (performance.now() - t) / 1000, rssMb: mem.rss, peakMb: mem.peak };
 }
+
+export interface HeapUse {
+  /** V8 heap in use (live objects and garbage not yet collected), MB. */
+  used: number;
+  /** V8 heap reserved, MB. */
+  total: number;
+  /** Memory of buffers outside the V8 heap, MB. */
+  external: number;
+}
+
+/** The daemon's own account of its memory (prom-client's process metrics in /metrics). */
+export async function heapUse(daemon: Daemon): Promise<HeapUse> {
+  const text = await (await fetch(`${daemon.url}/metrics`)).text();
+  const mb = (name: string): number => Number(new RegExp(`^mcp_gitops_${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 1024 / 1024;
+  return { used: mb('nodejs_heap_size_used_bytes'), total: mb('nodejs_heap_size_total_bytes'), external: mb('nodejs_external_memory_bytes') };
+}
