@@ -13,6 +13,8 @@ export class RemoteBackend implements RepoBackend {
   private readonly mirror: RemoteMirror;
   private defaultBranch: string | undefined;
   private fetched = false;
+  /** The last head's peeled commit: an object never changes, so a head that did not move is not read again. */
+  private peeled: { oid: string; commit: string } | undefined;
 
   constructor(
     loc: RemoteLocation,
@@ -27,14 +29,22 @@ export class RemoteBackend implements RepoBackend {
     return Promise.resolve(this.mirror.gitdir);
   }
 
-  async head(): Promise<string> {
+  head(): Promise<string> {
+    return this.fetchHead(false);
+  }
+
+  /** `fresh`: fetched even when the remote still advertises what was fetched last. */
+  private async fetchHead(fresh: boolean): Promise<string> {
     const { branch } = this.ctx;
     // once known, the default branch is named: "not found" then says which branch went away
     const what = branch ? `branch "${branch}"` : `default branch${this.defaultBranch ? ` "${this.defaultBranch}"` : ''} (remote HEAD)`;
-    const fetched = await this.mirror.fetch(branch ? `refs/heads/${branch}` : 'HEAD', { code: 'BRANCH_NOT_FOUND', message: `${what} not found` });
+    const fetched = await this.mirror.fetch(branch ? `refs/heads/${branch}` : 'HEAD', { code: 'BRANCH_NOT_FOUND', message: `${what} not found` }, fresh);
     this.fetched = true;
     if (fetched.defaultBranch) this.defaultBranch = fetched.defaultBranch.replace(/^refs\/heads\//, '');
-    return peelToCommit({ gitdir: this.mirror.gitdir, cache: this.ctx.cache }, fetched.oid, what, this.ctx.repo);
+    if (!fresh && this.peeled?.oid === fetched.oid) return this.peeled.commit;
+    const commit = await peelToCommit({ gitdir: this.mirror.gitdir, cache: this.ctx.cache }, fetched.oid, what, this.ctx.repo);
+    this.peeled = { oid: fetched.oid, commit };
+    return commit;
   }
 
   async branchName(): Promise<string | null> {
@@ -57,7 +67,8 @@ export class RemoteBackend implements RepoBackend {
     }
   }
 
+  /** The mirror lacks an object it should have: fetch even if the remote did not move. */
   async refresh(): Promise<void> {
-    await this.head();
+    await this.fetchHead(true);
   }
 }

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import git, { type AuthCallback, type HttpClient } from 'isomorphic-git';
 import { toSourceError, type ErrorContext, type NotFoundMeaning } from './error-map.js';
+import { advertised } from './ref-advert.js';
 import type { RemoteLocation } from './repo-location.js';
 import { SourceError } from './source-error.js';
 
@@ -19,6 +20,8 @@ export class RemoteMirror {
   readonly gitdir: string;
   private initialized = false;
   private queue: Promise<unknown> = Promise.resolve();
+  /** What each remote ref was last fetched to by this process (the mirror has those objects). */
+  private readonly fetched = new Map<string, FetchResult>();
 
   constructor(
     private readonly loc: RemoteLocation,
@@ -32,16 +35,20 @@ export class RemoteMirror {
 
   /**
    * Fetches one remote ref into the mirror: `HEAD` (the remote's default branch), `refs/heads/<b>`, or any
-   * name the remote can resolve (a tag). Fetches are serialized: one at a time per mirror.
+   * name the remote can resolve (a tag). Fetches are serialized: one at a time per mirror. A ref the
+   * remote still advertises at what it was last fetched to is not fetched again (a poll that finds
+   * nothing new is one GET); `fresh` fetches anyway (the mirror may have lost what it had).
    */
-  fetch(remoteRef: string, notFound: NotFoundMeaning): Promise<FetchResult> {
-    const run = this.queue.then(() => this.fetchNow(remoteRef, notFound));
+  fetch(remoteRef: string, notFound: NotFoundMeaning, fresh = false): Promise<FetchResult> {
+    const run = this.queue.then(() => this.fetchNow(remoteRef, notFound, fresh));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
   /** A fetch that failed on the mirror's side (its files, not the remote) rebuilds the mirror and tries once more. */
-  private async fetchNow(remoteRef: string, notFound: NotFoundMeaning): Promise<FetchResult> {
+  private async fetchNow(remoteRef: string, notFound: NotFoundMeaning, fresh: boolean): Promise<FetchResult> {
+    const known = fresh ? undefined : this.fetched.get(remoteRef);
+    if (known && (await this.stillAdvertised(remoteRef, known))) return known;
     try {
       return await this.fetchOnce(remoteRef, notFound);
     } catch (err) {
@@ -56,6 +63,7 @@ export class RemoteMirror {
   /** Everything the mirror holds is fetched again: it is a cache of the remote, nothing else lives there. */
   private async rebuild(): Promise<void> {
     this.initialized = false;
+    this.fetched.clear();
     await fs.promises.rm(this.gitdir, { recursive: true, force: true });
     const cache = this.cache as Record<string | symbol, unknown>;
     for (const k of [...Object.keys(cache), ...Object.getOwnPropertySymbols(cache)]) delete cache[k]; // packfile indexes of the old files
@@ -79,10 +87,24 @@ export class RemoteMirror {
       });
       // the remote has no such ref (a deleted branch, an empty repository): named with the repository, like every other error
       if (!result.fetchHead) throw new SourceError(notFound.code, `repository ${this.loc.display}: ${notFound.message}`, { repo: this.loc.display });
-      return { oid: result.fetchHead, ...(result.defaultBranch ? { defaultBranch: result.defaultBranch } : {}) };
+      const fetched = { oid: result.fetchHead, ...(result.defaultBranch ? { defaultBranch: result.defaultBranch } : {}) };
+      this.fetched.set(remoteRef, fetched);
+      return fetched;
     } catch (err) {
       throw toSourceError(err, this.errors, notFound);
     }
+  }
+
+  /** The remote's ref advertisement shows `remoteRef` (and its HEAD) where the last fetch left them. */
+  private async stillAdvertised(remoteRef: string, known: FetchResult): Promise<boolean> {
+    let refs;
+    try {
+      refs = await git.listServerRefs({ http: this.http, url: this.loc.url, onAuth: this.onAuth, protocolVersion: 1, symrefs: true });
+    } catch (err) {
+      throw toSourceError(err, this.errors);
+    }
+    const now = advertised(refs, remoteRef);
+    return now !== undefined && now.oid === known.oid && now.defaultBranch === known.defaultBranch;
   }
 
   private async init(): Promise<void> {

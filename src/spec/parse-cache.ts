@@ -22,14 +22,20 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
-/** A document whose tree is parsed from the file again when something asks for a position. */
+/**
+ * A document whose tree is parsed from the file again when something asks for a position. The
+ * closures below must not see `d`: a closure keeps its whole scope, and `d` holds the tree.
+ */
 function lean(d: YamlDoc, file: SpecFile): YamlDoc {
+  const index = d.index;
   let full: YamlDoc | undefined;
-  const tree = (): YamlDoc => (full ??= parseYamlFile(file).docs.find((x) => x.index === d.index)!);
+  const tree = (): YamlDoc => (full ??= parseYamlFile(file).docs.find((x) => x.index === index)!);
   return {
     file: d.file,
-    index: d.index,
-    value: d.value,
+    index,
+    // a copy of its own: the parser's strings are slices of the file's text and chains of
+    // concatenated pieces (tens of thousands for 500 files), which would keep all of those alive
+    value: structuredClone(d.value),
     nameLine: d.nameLine,
     get doc() {
       return tree().doc;

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
@@ -66,6 +66,34 @@ describe('GitSource over smart HTTP (git http-backend)', () => {
     const again = new GitSource({ repo: server.url('specs.git'), path: 'specs', stateDir: stateDir() });
     expect(await again.head()).toBe(second);
     expect(readdirSync(join(stateDir(), 'git'))).toHaveLength(1);
+  });
+
+  it('a head() that finds nothing new is one GET of the ref advertisement; a push, a moved HEAD or a lost object fetches', async () => {
+    server = await startGitHttpServer({ root: join(tmp.dir, 'served') });
+    const src = new GitSource({ repo: server.url('specs.git'), path: 'specs', stateDir: stateDir() });
+    const first = await src.head();
+    const requests = (): string[] => server!.requests.splice(0).map((r) => `${r.method} ${r.url.replace(/^.*specs\.git/, '')}`);
+    requests();
+    expect(await src.head()).toBe(first);
+    expect(await src.head()).toBe(first);
+    expect(requests()).toEqual(['GET /info/refs?service=git-upload-pack', 'GET /info/refs?service=git-upload-pack']);
+
+    const second = commit(work, { 'specs/a.yaml': 'a: 2\n' });
+    await gitAsync(work, 'push', '-q', server.url('specs.git'), 'HEAD:trunk');
+    expect(await src.head()).toBe(second);
+    expect(requests()).toContain('POST /git-upload-pack');
+
+    // the remote's HEAD now names another branch at the same commit: fetched, and the new name is known
+    git(served, 'branch', 'main', 'trunk');
+    git(served, 'symbolic-ref', 'HEAD', 'refs/heads/main');
+    expect(await src.head()).toBe(second);
+    expect(requests()).toContain('POST /git-upload-pack');
+    expect(await src.branchName()).toBe('main');
+
+    // the mirror lost the commit's objects: reading it fetches again although the remote did not move
+    rmSync(join(stateDir(), 'git', readdirSync(join(stateDir(), 'git'))[0], 'objects'), { recursive: true, force: true });
+    const snap = await src.snapshot(second);
+    expect(Buffer.from(snap.files[0].content).toString()).toBe('a: 2\n');
   });
 
   it('follows an explicit branch; BRANCH_NOT_FOUND for a missing one; REPO_NOT_FOUND for a missing repository', async () => {

@@ -1,5 +1,7 @@
 // A compiler keeps the files it parsed: a reused compiler must answer exactly as a fresh one would,
 // errors located in files it did not parse again included.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { createCompiler, type CompileOptions } from '../../src/render/desired-state.js';
 import { staticSecrets } from '../../src/render/secrets.js';
@@ -94,6 +96,18 @@ describe('parse cache', () => {
     cache.sweep();
     cache.sweep();
     expect(cache.parse(a)).not.toBe(kept);
+  });
+
+  it('keeps no YAML tree of the first parse (an entry is about the file, not its tree)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const cache = createParseCache();
+    const tree = new WeakRef(cache.parse(a).docs[0].doc);
+    // WeakRefs are cleared only once the job that read them has ended
+    await new Promise((r) => setImmediate(r));
+    gc();
+    expect(tree.deref()).toBeUndefined();
+    expect(cache.parse(a).docs[0].value).toMatchObject({ metadata: { name: 'a' } });
   });
 
   it('places positions in a kept document as in a freshly parsed one', () => {

@@ -261,13 +261,14 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     return m.pump.tail();
   }
 
-  /** Adopted processes are not our children: notice their exit by looking. */
+  /** Adopted processes are not our children: notice their exit by looking (no /proc read when there are none: every observe calls this). */
   private checkAdopted(): void {
-    const bootId = readBootId();
-    for (const m of this.instances.values()) {
-      if (m.adopted && m.state === 'running' && !isSameProcess(m.record, bootId)) this.markExited(m, ADOPTED_EXIT_MESSAGE);
+    const adopted = [...this.instances.values()].filter((m) => m.adopted && m.state === 'running');
+    if (adopted.length > 0) {
+      const bootId = readBootId();
+      for (const m of adopted) if (!isSameProcess(m.record, bootId)) this.markExited(m, ADOPTED_EXIT_MESSAGE);
     }
-    if (![...this.instances.values()].some((m) => m.adopted && m.state === 'running')) this.stopPoller();
+    if (!adopted.some((m) => m.state === 'running')) this.stopPoller();
   }
 
   private markExited(m: ManagedInstance, message: string): void {

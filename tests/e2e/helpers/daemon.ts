@@ -26,6 +26,8 @@ export interface DaemonOptions {
   env?: Record<string, string>;
   /** More `serve` flags (e.g. ['--git-timeout', '2']). */
   args?: string[];
+  /** More node flags before the CLI's own (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+  nodeFlags?: string[];
 }
 
 export interface LogLine {
@@ -64,6 +66,7 @@ export class Daemon {
   static async start(o: DaemonOptions): Promise<Daemon> {
     const args = [
       ...cliNodeFlags(),
+      ...(o.nodeFlags ?? []),
       CLI,
       'serve',
       '--repo',
