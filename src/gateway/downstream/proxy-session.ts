@@ -73,9 +73,16 @@ interface Exchange {
   done: () => void;
 }
 
-function forwardHeaders(h: IncomingHttpHeaders): OutgoingHttpHeaders {
+/** Hop-by-hop headers of the upstream's answer: the client's connection is not the instance's. */
+const HOP_BACK = new Set(['connection', 'keep-alive', 'transfer-encoding']);
+
+/** `h` without the headers in `drop` (for...in: no entry arrays on the per-request path). */
+function copyHeaders(h: IncomingHttpHeaders, drop: ReadonlySet<string>): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
-  for (const [k, v] of Object.entries(h)) if (v !== undefined && !HOP.has(k)) out[k] = v;
+  for (const k in h) {
+    const v = h[k];
+    if (v !== undefined && !drop.has(k)) out[k] = v;
+  }
   return out;
 }
 
@@ -176,11 +183,11 @@ export class ProxySession implements DownstreamSession {
   }
 
   private forward(req: IncomingMessage, raw: Buffer | undefined, x: Exchange, initialize: boolean): void {
-    const headers = forwardHeaders(req.headers);
+    const headers = copyHeaders(req.headers, HOP);
     if (this.upstreamId !== undefined) headers['mcp-session-id'] = this.upstreamId;
     if (raw !== undefined) headers['content-length'] = String(raw.length);
     injectTrace(headers);
-    const up = httpRequest(this.o.target.url, { method: req.method, headers, agent: this.o.target.agent });
+    const up = httpRequest({ ...this.o.target.options, method: req.method, headers });
     x.upstream = up;
     if (req.method === 'POST')
       up.setTimeout(this.o.limits.requestTimeoutMs, () => up.destroy(new Error(`no answer within ${this.o.limits.requestTimeoutMs} ms`)));
@@ -196,9 +203,7 @@ export class ProxySession implements DownstreamSession {
   }
 
   private respond(ur: IncomingMessage, x: Exchange, initialize: boolean): void {
-    const headers: OutgoingHttpHeaders = {};
-    for (const [k, v] of Object.entries(ur.headers))
-      if (v !== undefined && k !== 'connection' && k !== 'keep-alive' && k !== 'transfer-encoding') headers[k] = v;
+    const headers = copyHeaders(ur.headers, HOP_BACK);
     const sid = ur.headers['mcp-session-id'];
     if (typeof sid === 'string') {
       this.upstreamId ??= sid;
@@ -251,10 +256,10 @@ export class ProxySession implements DownstreamSession {
 
   /** Frees the instance's session (best effort, bounded): the client will not come back to it. */
   private deleteUpstream(upstreamId: string): void {
-    const del = httpRequest(this.o.target.url, {
+    const del = httpRequest({
+      ...this.o.target.options,
       method: 'DELETE',
       headers: { 'mcp-session-id': upstreamId },
-      agent: this.o.target.agent,
       timeout: DELETE_TIMEOUT_MS,
     });
     del.on('timeout', () => del.destroy());

@@ -48,11 +48,14 @@ export function watchResponses(contentType: string | undefined, each: (r: RpcRes
     return {
       push(chunk) {
         pending += decoder.write(chunk);
+        // walk the lines by index: one slice per line, none of the rest
+        let from = 0;
         let i: number;
-        while ((i = pending.indexOf('\n')) >= 0) {
-          line(pending.slice(0, i).replace(/\r$/, ''));
-          pending = pending.slice(i + 1);
+        while ((i = pending.indexOf('\n', from)) >= 0) {
+          line(pending.slice(from, i > from && pending.charCodeAt(i - 1) === 13 ? i - 1 : i));
+          from = i + 1;
         }
+        if (from > 0) pending = pending.slice(from);
       },
       end() {
         if (pending !== '') line(pending);
