@@ -24,7 +24,7 @@ import type { SessionTools } from '../tools/tool-guard.js';
 import type { ProxyTarget } from '../upstream/proxy-target.js';
 import { injectTrace } from '../../telemetry/propagate.js';
 import { IdleTimer } from './idle-timer.js';
-import { watchResponses, type RpcResponse } from './response-watch.js';
+import { afterWrite, watchResponses, type RpcResponse } from './response-watch.js';
 
 /** Headers that belong to one hop, or to the gateway (its token, its session id): never passed on. */
 const HOP = new Set([
@@ -71,6 +71,8 @@ interface Exchange {
   pending: Map<RpcId, (error?: ErrorReason) => void>;
   finished: boolean;
   done: () => void;
+  /** Reads the answer's responses not read yet (the watch runs after the bytes went on). */
+  flushWatch?: () => void;
 }
 
 /** Hop-by-hop headers of the upstream's answer: the client's connection is not the instance's. */
@@ -151,6 +153,7 @@ export class ProxySession implements DownstreamSession {
       const x: Exchange = { res, pending, finished: false, sse: false, done: () => undefined, ...(tools?.lists.size && { lists: tools.lists }) };
       x.done = () => {
         if (x.finished) return;
+        x.flushWatch?.();
         x.finished = true;
         for (const stop of x.pending.values()) stop('unavailable');
         this.exchanges.delete(x);
@@ -217,7 +220,8 @@ export class ProxySession implements DownstreamSession {
     if (out !== ur) delete headers['content-length'];
     x.out = out;
     x.res.writeHead(status, headers);
-    const watch = watchResponses(ur.headers['content-type'], (r) => this.answered(x, r));
+    const watch = afterWrite(watchResponses(ur.headers['content-type'], (r) => this.answered(x, r)));
+    x.flushWatch = watch.flush;
     ur.on('data', (chunk: Buffer) => watch.push(chunk));
     ur.on('end', () => watch.end());
     out.on('end', () => x.res.end());
@@ -235,6 +239,7 @@ export class ProxySession implements DownstreamSession {
   /** Ends one exchange early: its unanswered requests get `why` as their JSON-RPC error. */
   private fail(x: Exchange, why: GatewayError): void {
     if (x.finished) return;
+    x.flushWatch?.(); // what was answered already counts as answered
     const reason: ErrorReason = why.code === 'DRAINED' ? 'drained' : 'unavailable';
     const ids = [...x.pending.keys()];
     for (const stop of x.pending.values()) stop(reason);

@@ -77,3 +77,29 @@ export function watchResponses(contentType: string | undefined, each: (r: RpcRes
     },
   };
 }
+
+/**
+ * `watch`, read after the bytes went on: chunks are queued and read in a setImmediate, once the
+ * answer was handed to the client's socket, so the client does not wait for the gateway's own
+ * bookkeeping (the parse, the metrics). flush() reads what is queued now: whoever ends the exchange
+ * calls it first, so an answer that arrived is never counted as unanswered.
+ */
+export function afterWrite(watch: ResponseWatch): ResponseWatch & { flush: () => void } {
+  let queue: (Buffer | null)[] = [];
+  let timer: NodeJS.Immediate | undefined;
+  const flush = (): void => {
+    if (timer) clearImmediate(timer);
+    timer = undefined;
+    const q = queue;
+    queue = [];
+    for (const c of q) {
+      if (c === null) watch.end();
+      else watch.push(c);
+    }
+  };
+  const add = (c: Buffer | null): void => {
+    queue.push(c);
+    timer ??= setImmediate(flush);
+  };
+  return { push: (c) => add(c), end: () => add(null), flush };
+}
