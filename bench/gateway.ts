@@ -13,14 +13,20 @@ import { cpuMs } from './proc-usage.js';
 
 const FLOOR = 'bare node pass-through proxy (node:http server + http.request on a keep-alive agent, piped; no MCP logic) on the same thread, same run';
 
-/** Where a row stands against the floor: how much of the gap is ours, and whether the target is below the floor. */
+/**
+ * Where a row stands against the floor measured beside it: both numbers, how far apart, and for a
+ * miss whether the floor itself misses (the target is then below what node's HTTP stack allows on
+ * this box) and whether the gateway is within 20 % of it. `over`: how much worse the gateway is, as a
+ * share of the floor (0.1 = 10 % worse).
+ */
 function againstFloor(o: { gateway: number; floor: number; unit: string; missed: boolean; floorMisses: boolean; over: number }): string {
   const fmt = (n: number): string => `${n.toFixed(2)}${o.unit}`;
-  const near = `gateway ${fmt(o.gateway)} vs floor ${fmt(o.floor)} (${o.over >= 0 ? '+' : ''}${(o.over * 100).toFixed(0)} %)`;
+  const diff = o.unit === ' ms' ? `${o.gateway - o.floor >= 0 ? '+' : ''}${fmt(o.gateway - o.floor)}, ` : '';
+  const near = `gateway ${fmt(o.gateway)} vs floor ${fmt(o.floor)} (${diff}${Math.abs(o.over * 100).toFixed(0)} % ${o.over >= 0 ? 'worse' : 'better'})`;
   if (!o.missed) return near;
-  const ours = o.over <= 0.2 ? 'the gateway is within 20 % of that floor' : "past the floor, the gap is the gateway's own work";
+  const ours = o.over <= 0.2 ? 'the gateway is within 20 % of that floor' : "past the floor, the gap is the gateway's own per-request work";
   if (o.floorMisses) return `${near}; MISS: the target is below what node's HTTP stack allows on this box (the bare proxy alone misses it); ${ours}`;
-  return `${near}; MISS: the floor meets the target, so ${o.over <= 0.2 ? 'the target is at the edge of what node allows here' : "the gap is the gateway's own work"}`;
+  return `${near}; MISS while the floor meets the target: ${o.over <= 0.2 ? 'the target is at the edge of what node allows here' : "the gap is the gateway's own per-request work"}`;
 }
 
 export function gatewayBench(runs: number, quick: boolean): Promise<Bench> {
