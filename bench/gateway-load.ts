@@ -8,8 +8,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 export interface LoadConfig {
   directUrl: string;
   gatewayUrl: string;
-  /** A third side, e.g. a bare node proxy in front of the same server: the floor of any pass-through. */
-  floorUrl?: string;
+  /** More sides in front of the same server, e.g. a bare node proxy: the floor of any pass-through. */
+  floors?: Partial<Record<Floor, string>>;
   sessions: number;
   sequential: number;
   concurrent: number;
@@ -19,11 +19,14 @@ export interface LoadPhase {
   phase: 'latency' | 'rate';
   side?: Side;
 }
-export type Side = 'direct' | 'gateway' | 'floor';
+/** floor: a bare node:http proxy; framework: the same forwarding behind the daemon's fastify app. */
+export type Floor = 'floor' | 'framework';
+export type Side = 'direct' | 'gateway' | Floor;
 export interface LoadAnswer {
   direct?: number[];
   gateway?: number[];
   floor?: number[];
+  framework?: number[];
   rate?: number;
   error?: string;
 }
@@ -57,11 +60,7 @@ async function throughput(clients: Client[], calls: number): Promise<number> {
 async function main(cfg: LoadConfig): Promise<void> {
   const open = (url: string, side: string): Promise<Client[]> =>
     Promise.all(Array.from({ length: cfg.sessions }, (_, i) => connect(url, `bench-${side}-${i}`)));
-  const urls: [Side, string][] = [
-    ['direct', cfg.directUrl],
-    ['gateway', cfg.gatewayUrl],
-    ...(cfg.floorUrl !== undefined ? [['floor', cfg.floorUrl] as [Side, string]] : []),
-  ];
+  const urls: [Side, string][] = [['direct', cfg.directUrl], ['gateway', cfg.gatewayUrl], ...(Object.entries(cfg.floors ?? {}) as [Floor, string][])];
   const sides = Object.fromEntries(await Promise.all(urls.map(async ([side, url]) => [side, await open(url, side)] as const))) as Partial<
     Record<Side, Client[]>
   >;

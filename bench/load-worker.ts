@@ -3,7 +3,7 @@
 // server itself, or a peer proxy in front of it).
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import type { LoadAnswer, LoadConfig, LoadPhase, Side } from './gateway-load.js';
+import type { Floor, LoadAnswer, LoadConfig, LoadPhase, Side } from './gateway-load.js';
 import { extraMedian, quantile, type Sample } from './harness.js';
 import { threadCpuMs } from './proc-usage.js';
 
@@ -11,11 +11,11 @@ import { threadCpuMs } from './proc-usage.js';
 export const SESSIONS = 8;
 
 /** The load of one side-by-side bench: fewer calls with --quick. */
-export function loadConfig(directUrl: string, gatewayUrl: string, quick: boolean, floorUrl?: string): LoadConfig {
+export function loadConfig(directUrl: string, gatewayUrl: string, quick: boolean, floors?: LoadConfig['floors']): LoadConfig {
   return {
     directUrl,
     gatewayUrl,
-    ...(floorUrl !== undefined && { floorUrl }),
+    ...(floors && { floors }),
     sessions: SESSIONS,
     sequential: quick ? 100 : 500,
     concurrent: quick ? 200 : 1000,
@@ -63,7 +63,9 @@ export async function startLoadWorker(cfg: LoadConfig): Promise<LoadWorker> {
 /** CPU counters (ms, cumulative) read around each throughput phase, reported per call. */
 export type CpuCounters = Record<string, () => number>;
 
-export type SideBySide = 'p50' | 'p99' | 'p50Ratio' | 'rate' | 'floorP50' | 'floorRate';
+export type SideBySide = 'p50' | 'p99' | 'p50Ratio' | 'rate' | `${Floor}P50` | `${Floor}Rate`;
+
+const FLOORS: Floor[] = ['floor', 'framework'];
 
 interface SideRate {
   rate: number;
@@ -72,52 +74,64 @@ interface SideRate {
 }
 
 const added = (via: number[], direct: number[], q: number): Sample => ({ value: quantile(via, q) - quantile(direct, q), baseline: quantile(direct, q) });
+const cap = (s: string): string => s[0].toUpperCase() + s.slice(1);
 
 /**
  * One run of the side-by-side measure: sequential calls on all sides interleaved (latency), then the
  * throughput of each side, the side that goes first rotating per run. p50 and p99 are the added
  * milliseconds through the gateway (baseline: the direct side's); p50Ratio is the gateway's p50 with
  * the direct p50 as baseline (for ratio rows); rate carries `<counter>Via` and `<counter>Direct` CPU
- * ms per call as extras. With `floor` (the worker has a floorUrl), floorP50 and floorRate are the
- * same for the floor side (its CPU as `<counter>Floor`), and the gateway's p50 and rate samples carry
- * the floor's as extras `floor` and `floorRatio`, for their notes; without it those two are NaN.
+ * ms per call as extras. Each of `floors` (sides the worker was given) gets `<floor>P50` and
+ * `<floor>Rate` measured the same way (its CPU as `<counter><Floor>`), and the gateway's p50 and
+ * rate samples carry it as extras `<floor>` and `<floor>Ratio`, for their notes; a floor not asked
+ * for is NaN.
  */
 export function sideBySide(
   ask: LoadWorker['ask'],
   callsPerRate: number,
   cpu: CpuCounters,
-  o: { floor?: boolean } = {},
+  o: { floors?: Floor[] } = {},
 ): (run: number) => Promise<Record<SideBySide, Sample>> {
   const rate = async (side: Side): Promise<SideRate> => {
     const before = Object.fromEntries(Object.entries(cpu).map(([k, f]) => [k, f()]));
     const r = (await ask({ phase: 'rate', side })).rate!;
     return { rate: r, cpu: Object.fromEntries(Object.entries(cpu).map(([k, f]) => [k, (f() - before[k]) / callsPerRate])) };
   };
-  const sides: Side[] = o.floor ? ['gateway', 'direct', 'floor'] : ['gateway', 'direct'];
-  const none: Sample = { value: NaN };
+  const floors = o.floors ?? [];
+  const sides: Side[] = ['gateway', 'direct', ...floors];
   return async (run) => {
-    const { direct: d, gateway: g, floor: f } = await ask({ phase: 'latency' });
+    const times = await ask({ phase: 'latency' });
+    const [d, g] = [times.direct!, times.gateway!];
     const rates: Partial<Record<Side, SideRate>> = {};
     for (let k = 0; k < sides.length; k++) {
       const side = sides[(run + k) % sides.length];
       rates[side] = await rate(side);
     }
-    const { gateway: viaGw, direct, floor } = rates as Record<Side, SideRate> & { floor?: SideRate };
+    const [viaGw, direct] = [rates.gateway!, rates.direct!];
     const extra: Record<string, number> = {};
     for (const k of Object.keys(cpu)) {
       extra[`${k}Via`] = viaGw.cpu[k];
       extra[`${k}Direct`] = direct.cpu[k];
-      if (floor) extra[`${k}Floor`] = floor.cpu[k];
+      for (const f of floors) extra[`${k}${cap(f)}`] = rates[f]!.cpu[k];
     }
-    const floorP50 = f ? added(f, d!, 0.5) : none;
-    const p50 = added(g!, d!, 0.5);
+    const p50 = added(g, d, 0.5);
+    const p50Extra: Record<string, number> = {};
+    const rateExtra: Record<string, number> = { ...extra };
+    const out = {} as Record<SideBySide, Sample>;
+    for (const f of FLOORS) {
+      const t = times[f];
+      const r = rates[f];
+      out[`${f}P50`] = t ? added(t, d, 0.5) : { value: NaN };
+      out[`${f}Rate`] = r ? { value: r.rate, baseline: direct.rate, extra } : { value: NaN };
+      if (t) p50Extra[f] = out[`${f}P50`].value;
+      if (r) rateExtra[`${f}Ratio`] = r.rate / direct.rate;
+    }
     return {
-      p50: f ? { ...p50, extra: { floor: floorP50.value } } : p50,
-      p99: added(g!, d!, 0.99),
-      p50Ratio: { value: quantile(g!, 0.5), baseline: quantile(d!, 0.5) },
-      rate: { value: viaGw.rate, baseline: direct.rate, extra: floor ? { ...extra, floorRatio: floor.rate / direct.rate } : extra },
-      floorP50,
-      floorRate: floor ? { value: floor.rate, baseline: direct.rate, extra } : none,
+      ...out,
+      p50: floors.length ? { ...p50, extra: p50Extra } : p50,
+      p99: added(g, d, 0.99),
+      p50Ratio: { value: quantile(g, 0.5), baseline: quantile(d, 0.5) },
+      rate: { value: viaGw.rate, baseline: direct.rate, extra: rateExtra },
     };
   };
 }
