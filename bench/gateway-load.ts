@@ -8,6 +8,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 export interface LoadConfig {
   directUrl: string;
   gatewayUrl: string;
+  /** More sides in front of the same server, e.g. a bare node proxy: the floor of any pass-through. */
+  floors?: Partial<Record<Floor, string>>;
   sessions: number;
   sequential: number;
   concurrent: number;
@@ -15,11 +17,16 @@ export interface LoadConfig {
 /** latency: sequential calls, both sides interleaved; rate: concurrent calls on one side. */
 export interface LoadPhase {
   phase: 'latency' | 'rate';
-  side?: 'direct' | 'gateway';
+  side?: Side;
 }
+/** floor: a bare node:http proxy; framework: the same forwarding behind the daemon's fastify app. */
+export type Floor = 'floor' | 'framework';
+export type Side = 'direct' | 'gateway' | Floor;
 export interface LoadAnswer {
   direct?: number[];
   gateway?: number[];
+  floor?: number[];
+  framework?: number[];
   rate?: number;
   error?: string;
 }
@@ -53,35 +60,35 @@ async function throughput(clients: Client[], calls: number): Promise<number> {
 async function main(cfg: LoadConfig): Promise<void> {
   const open = (url: string, side: string): Promise<Client[]> =>
     Promise.all(Array.from({ length: cfg.sessions }, (_, i) => connect(url, `bench-${side}-${i}`)));
-  const sides = { direct: await open(cfg.directUrl, 'direct'), gateway: await open(cfg.gatewayUrl, 'gateway') };
-  const [d0, g0] = [sides.direct[0], sides.gateway[0]];
-  for (let i = 0; i < 30; i++) {
-    await call(d0, i);
-    await call(g0, i);
-  } // warm-up: JIT, connections
+  const urls: [Side, string][] = [['direct', cfg.directUrl], ['gateway', cfg.gatewayUrl], ...(Object.entries(cfg.floors ?? {}) as [Floor, string][])];
+  const sides = Object.fromEntries(await Promise.all(urls.map(async ([side, url]) => [side, await open(url, side)] as const))) as Partial<
+    Record<Side, Client[]>
+  >;
+  const order = urls.map(([side]) => side);
+  for (let i = 0; i < 30; i++) for (const side of order) await call(sides[side]![0], i); // warm-up: JIT, connections
   const phases: Record<LoadPhase['phase'], (m: LoadPhase) => Promise<LoadAnswer>> = {
     async latency() {
-      const direct: number[] = [];
-      const gateway: number[] = [];
+      const times: LoadAnswer = Object.fromEntries(order.map((side) => [side, []]));
       for (let i = 0; i < cfg.sequential; i++) {
-        // alternate which side goes first, so neither always pays for the other's garbage
-        if (i % 2) {
-          direct.push(await call(d0, i));
-          gateway.push(await call(g0, i));
-        } else {
-          gateway.push(await call(g0, i));
-          direct.push(await call(d0, i));
+        // rotate which side goes first, so none always pays for another's garbage
+        for (let k = 0; k < order.length; k++) {
+          const side = order[(i + k) % order.length];
+          times[side]!.push(await call(sides[side]![0], i));
         }
       }
-      return { direct, gateway };
+      return times;
     },
     async rate(m) {
-      return { rate: await throughput(sides[m.side!], cfg.concurrent) };
+      return { rate: await throughput(sides[m.side!]!, cfg.concurrent) };
     },
   };
   parentPort!.on('message', (m: LoadPhase | 'close') => {
     if (m === 'close') {
-      void Promise.all([...sides.direct, ...sides.gateway].map((c) => c.close().catch(() => undefined))).then(() => parentPort!.close());
+      void Promise.all(
+        Object.values(sides)
+          .flat()
+          .map((c) => c.close().catch(() => undefined)),
+      ).then(() => parentPort!.close());
       return;
     }
     phases[m.phase](m).then(

@@ -5,15 +5,24 @@ import type { LoadConfig } from './gateway-load.js';
 import type { Bench } from './harness.js';
 import { startLoadWorker, type LoadWorker } from './load-worker.js';
 
-export async function gatewayWorldBench(make: (w: World, startWorker: (cfg: LoadConfig) => Promise<LoadWorker>) => Promise<Bench['rows']>): Promise<Bench> {
+/** `defer`: something else the bench opened (e.g. a proxy), closed after the worker, before the world. */
+export async function gatewayWorldBench(
+  make: (w: World, startWorker: (cfg: LoadConfig) => Promise<LoadWorker>, defer: (close: () => Promise<void>) => void) => Promise<Bench['rows']>,
+): Promise<Bench> {
   const w = await createWorld();
   let worker: LoadWorker | undefined;
+  const closers: (() => Promise<void>)[] = [];
   const cleanup = async (): Promise<void> => {
     await worker?.close();
+    for (const close of closers) await close();
     await w.close();
   };
   try {
-    const rows = await make(w, async (cfg) => (worker = await startLoadWorker(cfg)));
+    const rows = await make(
+      w,
+      async (cfg) => (worker = await startLoadWorker(cfg)),
+      (close) => closers.push(close),
+    );
     return { rows, cleanup };
   } catch (e) {
     await cleanup();

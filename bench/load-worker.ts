@@ -3,7 +3,7 @@
 // server itself, or a peer proxy in front of it).
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import type { LoadAnswer, LoadConfig, LoadPhase } from './gateway-load.js';
+import type { Floor, LoadAnswer, LoadConfig, LoadPhase, Side } from './gateway-load.js';
 import { extraMedian, quantile, type Sample } from './harness.js';
 import { threadCpuMs } from './proc-usage.js';
 
@@ -11,8 +11,15 @@ import { threadCpuMs } from './proc-usage.js';
 export const SESSIONS = 8;
 
 /** The load of one side-by-side bench: fewer calls with --quick. */
-export function loadConfig(directUrl: string, gatewayUrl: string, quick: boolean): LoadConfig {
-  return { directUrl, gatewayUrl, sessions: SESSIONS, sequential: quick ? 100 : 500, concurrent: quick ? 200 : 1000 };
+export function loadConfig(directUrl: string, gatewayUrl: string, quick: boolean, floors?: LoadConfig['floors']): LoadConfig {
+  return {
+    directUrl,
+    gatewayUrl,
+    ...(floors && { floors }),
+    sessions: SESSIONS,
+    sequential: quick ? 100 : 500,
+    concurrent: quick ? 200 : 1000,
+  };
 }
 
 /** CPU ms of the gateway's thread (the main thread of this process: its event loop). */
@@ -56,38 +63,75 @@ export async function startLoadWorker(cfg: LoadConfig): Promise<LoadWorker> {
 /** CPU counters (ms, cumulative) read around each throughput phase, reported per call. */
 export type CpuCounters = Record<string, () => number>;
 
-export type SideBySide = 'p50' | 'p99' | 'p50Ratio' | 'rate';
+export type SideBySide = 'p50' | 'p99' | 'p50Ratio' | 'rate' | `${Floor}P50` | `${Floor}Rate`;
+
+const FLOORS: Floor[] = ['floor', 'framework'];
+
+interface SideRate {
+  rate: number;
+  /** CPU ms per call of each counter. */
+  cpu: Record<string, number>;
+}
+
+const added = (via: number[], direct: number[], q: number): Sample => ({ value: quantile(via, q) - quantile(direct, q), baseline: quantile(direct, q) });
+const cap = (s: string): string => s[0].toUpperCase() + s.slice(1);
 
 /**
- * One run of the side-by-side measure: sequential calls on both sides interleaved (latency), then the
- * throughput of each side, the side that goes first alternating per run. p50 and p99 are the added
+ * One run of the side-by-side measure: sequential calls on all sides interleaved (latency), then the
+ * throughput of each side, the side that goes first rotating per run. p50 and p99 are the added
  * milliseconds through the gateway (baseline: the direct side's); p50Ratio is the gateway's p50 with
  * the direct p50 as baseline (for ratio rows); rate carries `<counter>Via` and `<counter>Direct` CPU
- * ms per call as extras.
+ * ms per call as extras. Each of `floors` (sides the worker was given) gets `<floor>P50` and
+ * `<floor>Rate` measured the same way (its CPU as `<counter><Floor>`), and the gateway's p50 and
+ * rate samples carry it as extras `<floor>` and `<floor>Ratio`, for their notes; a floor not asked
+ * for is NaN.
  */
-export function sideBySide(ask: LoadWorker['ask'], callsPerRate: number, cpu: CpuCounters): (run: number) => Promise<Record<SideBySide, Sample>> {
-  const rate = async (side: 'direct' | 'gateway'): Promise<{ rate: number; cpu: Record<string, number> }> => {
+export function sideBySide(
+  ask: LoadWorker['ask'],
+  callsPerRate: number,
+  cpu: CpuCounters,
+  o: { floors?: Floor[] } = {},
+): (run: number) => Promise<Record<SideBySide, Sample>> {
+  const rate = async (side: Side): Promise<SideRate> => {
     const before = Object.fromEntries(Object.entries(cpu).map(([k, f]) => [k, f()]));
     const r = (await ask({ phase: 'rate', side })).rate!;
     return { rate: r, cpu: Object.fromEntries(Object.entries(cpu).map(([k, f]) => [k, (f() - before[k]) / callsPerRate])) };
   };
+  const floors = o.floors ?? [];
+  const sides: Side[] = ['gateway', 'direct', ...floors];
   return async (run) => {
-    const { direct: d, gateway: g } = await ask({ phase: 'latency' });
-    const first = run % 2 ? 'direct' : 'gateway';
-    const a = await rate(first);
-    const b = await rate(first === 'direct' ? 'gateway' : 'direct');
-    const [viaGw, direct] = first === 'gateway' ? [a, b] : [b, a];
-    const extra = Object.fromEntries(
-      Object.keys(cpu).flatMap((k) => [
-        [`${k}Via`, viaGw.cpu[k]],
-        [`${k}Direct`, direct.cpu[k]],
-      ]),
-    );
+    const times = await ask({ phase: 'latency' });
+    const [d, g] = [times.direct!, times.gateway!];
+    const rates: Partial<Record<Side, SideRate>> = {};
+    for (let k = 0; k < sides.length; k++) {
+      const side = sides[(run + k) % sides.length];
+      rates[side] = await rate(side);
+    }
+    const [viaGw, direct] = [rates.gateway!, rates.direct!];
+    const extra: Record<string, number> = {};
+    for (const k of Object.keys(cpu)) {
+      extra[`${k}Via`] = viaGw.cpu[k];
+      extra[`${k}Direct`] = direct.cpu[k];
+      for (const f of floors) extra[`${k}${cap(f)}`] = rates[f]!.cpu[k];
+    }
+    const p50 = added(g, d, 0.5);
+    const p50Extra: Record<string, number> = {};
+    const rateExtra: Record<string, number> = { ...extra };
+    const out = {} as Record<SideBySide, Sample>;
+    for (const f of FLOORS) {
+      const t = times[f];
+      const r = rates[f];
+      out[`${f}P50`] = t ? added(t, d, 0.5) : { value: NaN };
+      out[`${f}Rate`] = r ? { value: r.rate, baseline: direct.rate, extra } : { value: NaN };
+      if (t) p50Extra[f] = out[`${f}P50`].value;
+      if (r) rateExtra[`${f}Ratio`] = r.rate / direct.rate;
+    }
     return {
-      p50: { value: quantile(g!, 0.5) - quantile(d!, 0.5), baseline: quantile(d!, 0.5) },
-      p99: { value: quantile(g!, 0.99) - quantile(d!, 0.99), baseline: quantile(d!, 0.99) },
-      p50Ratio: { value: quantile(g!, 0.5), baseline: quantile(d!, 0.5) },
-      rate: { value: viaGw.rate, baseline: direct.rate, extra },
+      ...out,
+      p50: floors.length ? { ...p50, extra: p50Extra } : p50,
+      p99: added(g, d, 0.99),
+      p50Ratio: { value: quantile(g, 0.5), baseline: quantile(d, 0.5) },
+      rate: { value: viaGw.rate, baseline: direct.rate, extra: rateExtra },
     };
   };
 }

@@ -11,7 +11,11 @@ export class IdleTimer {
   /** A request came (or an answer went): the idle time starts again. */
   arm(): void {
     if (this.stopped) return;
-    clearTimeout(this.timer);
+    // one timer per session, restarted: arm() runs twice per request, a new timer each time is garbage
+    if (this.timer) {
+      this.timer.refresh();
+      return;
+    }
     this.timer = setTimeout(() => this.fire(), this.o.idleTimeoutMs);
     this.timer.unref();
   }

@@ -24,7 +24,7 @@ import type { SessionTools } from '../tools/tool-guard.js';
 import type { ProxyTarget } from '../upstream/proxy-target.js';
 import { injectTrace } from '../../telemetry/propagate.js';
 import { IdleTimer } from './idle-timer.js';
-import { watchResponses, type RpcResponse } from './response-watch.js';
+import { afterWrite, watchResponses, type RpcResponse } from './response-watch.js';
 
 /** Headers that belong to one hop, or to the gateway (its token, its session id): never passed on. */
 const HOP = new Set([
@@ -71,11 +71,20 @@ interface Exchange {
   pending: Map<RpcId, (error?: ErrorReason) => void>;
   finished: boolean;
   done: () => void;
+  /** Reads the answer's responses not read yet (the watch runs after the bytes went on). */
+  flushWatch?: () => void;
 }
 
-function forwardHeaders(h: IncomingHttpHeaders): OutgoingHttpHeaders {
+/** Hop-by-hop headers of the upstream's answer: the client's connection is not the instance's. */
+const HOP_BACK = new Set(['connection', 'keep-alive', 'transfer-encoding']);
+
+/** `h` without the headers in `drop` (for...in: no entry arrays on the per-request path). */
+function copyHeaders(h: IncomingHttpHeaders, drop: ReadonlySet<string>): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
-  for (const [k, v] of Object.entries(h)) if (v !== undefined && !HOP.has(k)) out[k] = v;
+  for (const k in h) {
+    const v = h[k];
+    if (v !== undefined && !drop.has(k)) out[k] = v;
+  }
   return out;
 }
 
@@ -144,6 +153,7 @@ export class ProxySession implements DownstreamSession {
       const x: Exchange = { res, pending, finished: false, sse: false, done: () => undefined, ...(tools?.lists.size && { lists: tools.lists }) };
       x.done = () => {
         if (x.finished) return;
+        x.flushWatch?.();
         x.finished = true;
         for (const stop of x.pending.values()) stop('unavailable');
         this.exchanges.delete(x);
@@ -176,11 +186,11 @@ export class ProxySession implements DownstreamSession {
   }
 
   private forward(req: IncomingMessage, raw: Buffer | undefined, x: Exchange, initialize: boolean): void {
-    const headers = forwardHeaders(req.headers);
+    const headers = copyHeaders(req.headers, HOP);
     if (this.upstreamId !== undefined) headers['mcp-session-id'] = this.upstreamId;
     if (raw !== undefined) headers['content-length'] = String(raw.length);
     injectTrace(headers);
-    const up = httpRequest(this.o.target.url, { method: req.method, headers, agent: this.o.target.agent });
+    const up = httpRequest({ ...this.o.target.options, method: req.method, headers });
     x.upstream = up;
     if (req.method === 'POST')
       up.setTimeout(this.o.limits.requestTimeoutMs, () => up.destroy(new Error(`no answer within ${this.o.limits.requestTimeoutMs} ms`)));
@@ -196,9 +206,7 @@ export class ProxySession implements DownstreamSession {
   }
 
   private respond(ur: IncomingMessage, x: Exchange, initialize: boolean): void {
-    const headers: OutgoingHttpHeaders = {};
-    for (const [k, v] of Object.entries(ur.headers))
-      if (v !== undefined && k !== 'connection' && k !== 'keep-alive' && k !== 'transfer-encoding') headers[k] = v;
+    const headers = copyHeaders(ur.headers, HOP_BACK);
     const sid = ur.headers['mcp-session-id'];
     if (typeof sid === 'string') {
       this.upstreamId ??= sid;
@@ -212,7 +220,8 @@ export class ProxySession implements DownstreamSession {
     if (out !== ur) delete headers['content-length'];
     x.out = out;
     x.res.writeHead(status, headers);
-    const watch = watchResponses(ur.headers['content-type'], (r) => this.answered(x, r));
+    const watch = afterWrite(watchResponses(ur.headers['content-type'], (r) => this.answered(x, r)));
+    x.flushWatch = watch.flush;
     ur.on('data', (chunk: Buffer) => watch.push(chunk));
     ur.on('end', () => watch.end());
     out.on('end', () => x.res.end());
@@ -230,6 +239,7 @@ export class ProxySession implements DownstreamSession {
   /** Ends one exchange early: its unanswered requests get `why` as their JSON-RPC error. */
   private fail(x: Exchange, why: GatewayError): void {
     if (x.finished) return;
+    x.flushWatch?.(); // what was answered already counts as answered
     const reason: ErrorReason = why.code === 'DRAINED' ? 'drained' : 'unavailable';
     const ids = [...x.pending.keys()];
     for (const stop of x.pending.values()) stop(reason);
@@ -251,10 +261,10 @@ export class ProxySession implements DownstreamSession {
 
   /** Frees the instance's session (best effort, bounded): the client will not come back to it. */
   private deleteUpstream(upstreamId: string): void {
-    const del = httpRequest(this.o.target.url, {
+    const del = httpRequest({
+      ...this.o.target.options,
       method: 'DELETE',
       headers: { 'mcp-session-id': upstreamId },
-      agent: this.o.target.agent,
       timeout: DELETE_TIMEOUT_MS,
     });
     del.on('timeout', () => del.destroy());

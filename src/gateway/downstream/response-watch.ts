@@ -48,11 +48,14 @@ export function watchResponses(contentType: string | undefined, each: (r: RpcRes
     return {
       push(chunk) {
         pending += decoder.write(chunk);
+        // walk the lines by index: one slice per line, none of the rest
+        let from = 0;
         let i: number;
-        while ((i = pending.indexOf('\n')) >= 0) {
-          line(pending.slice(0, i).replace(/\r$/, ''));
-          pending = pending.slice(i + 1);
+        while ((i = pending.indexOf('\n', from)) >= 0) {
+          line(pending.slice(from, i > from && pending.charCodeAt(i - 1) === 13 ? i - 1 : i));
+          from = i + 1;
         }
+        if (from > 0) pending = pending.slice(from);
       },
       end() {
         if (pending !== '') line(pending);
@@ -73,4 +76,30 @@ export function watchResponses(contentType: string | undefined, each: (r: RpcRes
       if (!tooBig) parse(text + decoder.end(), each);
     },
   };
+}
+
+/**
+ * `watch`, read after the bytes went on: chunks are queued and read in a setImmediate, once the
+ * answer was handed to the client's socket, so the client does not wait for the gateway's own
+ * bookkeeping (the parse, the metrics). flush() reads what is queued now: whoever ends the exchange
+ * calls it first, so an answer that arrived is never counted as unanswered.
+ */
+export function afterWrite(watch: ResponseWatch): ResponseWatch & { flush: () => void } {
+  let queue: (Buffer | null)[] = [];
+  let timer: NodeJS.Immediate | undefined;
+  const flush = (): void => {
+    if (timer) clearImmediate(timer);
+    timer = undefined;
+    const q = queue;
+    queue = [];
+    for (const c of q) {
+      if (c === null) watch.end();
+      else watch.push(c);
+    }
+  };
+  const add = (c: Buffer | null): void => {
+    queue.push(c);
+    timer ??= setImmediate(flush);
+  };
+  return { push: (c) => add(c), end: () => add(null), flush };
 }
