@@ -104,7 +104,7 @@ const GROUPS: Group[] = [
         yLabel: 'daemon VmRSS, MB',
         unit: 'MB',
         per: 'session',
-        sizes: [10, 100, 1000],
+        sizes: [10, 100, 300, 1000],
         quickSizes: [10, 100, 1000],
       },
       {
@@ -114,7 +114,7 @@ const GROUPS: Group[] = [
         yLabel: 'echo tools/call p50, ms',
         unit: 'ms',
         per: 'session',
-        sizes: [10, 100, 1000],
+        sizes: [10, 100, 300, 1000],
         quickSizes: [10, 100, 1000],
       },
     ],

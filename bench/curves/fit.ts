@@ -18,10 +18,17 @@ export interface Fit {
   shape: 'flat' | 'sub-linear' | 'linear' | 'super-linear';
   /** Worse than linear: the exponent is clearly above 1. */
   flagged: boolean;
+  /**
+   * False when the curve dips between neighbouring sizes by more than a stall: the wobble of the
+   * measurement is as large as the growth, so no exponent can be read off it (the line still can).
+   */
+  monotonic: boolean;
 }
 
 /** Flat: the fitted line moves less than this share of the mean over the measured range. */
 const FLAT_SHARE = 0.1;
+/** A step between neighbouring sizes smaller than this share of the whole rise is a stall, not growth. */
+const STALL_SHARE = 0.1;
 /** Exponent bands of the part above the fixed cost: measurements wobble, so "linear" is 0.8–1.25. */
 const LINEAR_FROM = 0.8;
 const SUPER_ABOVE = 1.25;
@@ -52,12 +59,19 @@ export function fitCurve(points: readonly Point[]): Fit {
   const mean = points.reduce((a, p) => a + p.y, 0) / points.length;
   const span = Math.max(...xs) - Math.min(...xs);
   // flat: it does not grow, or over the whole range the line moves less than a tenth of the typical value
-  if (line.slope <= 0 || line.slope * span < FLAT_SHARE * Math.abs(mean)) return { exponent: 0, ...line, shape: 'flat', flagged: false };
+  if (line.slope <= 0 || line.slope * span < FLAT_SHARE * Math.abs(mean)) return { exponent: 0, ...line, shape: 'flat', flagged: false, monotonic: true };
   // the shape from the marginal cost between neighbouring sizes, so a fixed part does not hide the
   // growth (100 MB + 0.2 MB per server is linear): marginal ∝ x^(k-1) for y ∝ x^k
   const sorted = [...points].sort((p, q) => p.x - q.x);
   const marginal = sorted.slice(1).map((p, i) => ({ x: (p.x + sorted[i].x) / 2, m: (p.y - sorted[i].y) / (p.x - sorted[i].x) }));
-  const rising = marginal.filter((d) => d.x > 0 && d.m > 0);
+  // steps between sizes that move less than a tenth of the whole rise are stalls of the measurement
+  // (GC headroom, 10 ms CPU ticks) and carry no shape; a real dip means the wobble is as large as the
+  // growth, so no exponent can be read off it (the straight line still can)
+  const rise = Math.max(...sorted.map((p) => p.y)) - Math.min(...sorted.map((p) => p.y));
+  const step = (i: number): number => sorted[i + 1].y - sorted[i].y;
+  const monotonic = marginal.every((_, i) => step(i) >= -STALL_SHARE * rise);
+  if (!monotonic) return { exponent: 1, ...line, shape: 'linear', flagged: false, monotonic };
+  const rising = marginal.filter((d, i) => d.x > 0 && step(i) > STALL_SHARE * rise);
   const exponent =
     rising.length >= 2
       ? 1 +
@@ -67,7 +81,7 @@ export function fitCurve(points: readonly Point[]): Fit {
         ).slope
       : 1;
   const shape = exponent < LINEAR_FROM ? 'sub-linear' : exponent <= SUPER_ABOVE ? 'linear' : 'super-linear';
-  return { exponent, ...line, shape, flagged: shape === 'super-linear' };
+  return { exponent, ...line, shape, flagged: shape === 'super-linear', monotonic: true };
 }
 
 function num(v: number): string {
@@ -84,6 +98,8 @@ export function describeFit(f: Fit, points: readonly Point[], unit: string, per:
     case 'sub-linear':
       return `sub-linear (x^${f.exponent.toFixed(2)}), ${num(f.slope)} ${unit} per ${per} on the straight line over ${num(f.intercept)} ${unit}`;
     case 'linear':
+      if (!f.monotonic)
+        return `at most linear, ${num(f.slope)} ${unit} per ${per} over ${num(f.intercept)} ${unit} (it dips between sizes: the growth is within the noise, r² ${f.r2.toFixed(2)})`;
       return `linear, ${num(f.slope)} ${unit} per ${per} over ${num(f.intercept)} ${unit} (x^${f.exponent.toFixed(2)}, r² ${f.r2.toFixed(2)})`;
     case 'super-linear':
       return `super-linear (x^${f.exponent.toFixed(2)}): WORSE THAN LINEAR, ${num(f.slope)} ${unit} per ${per} on average`;

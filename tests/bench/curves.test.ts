@@ -43,6 +43,24 @@ describe('bench curves', () => {
     expect(fitCurve([10, 100, 1000].map((x) => ({ x, y: 8 - 0.002 * x }))).shape).toBe('flat');
   });
 
+  it('stalls and dips of the measurement are not read as super-linear growth', () => {
+    // seen: RSS 98, 99, 109, 109 MB (the first and last steps stall in GC headroom)
+    const stalls = [10, 50, 100, 200].map((x, i) => ({ x, y: [98.1, 98.7, 109, 109][i] }));
+    expect(fitCurve(stalls)).toMatchObject({ shape: 'linear', flagged: false, monotonic: true });
+    // seen: poll CPU 4.33, 3.67, 4, 5.67, 4.33 ms (10 ms ticks): dips as large as the growth
+    const wobble = [100, 500, 1000, 2000, 5000].map((x, i) => ({ x, y: [4.33, 3.67, 4, 5.67, 4.33][i] }));
+    const w = fitCurve(wobble);
+    expect(w).toMatchObject({ flagged: false, monotonic: false });
+    expect(describeFit(w, wobble, 'ms', 'spec')).toMatch(/^at most linear, .*within the noise/);
+    // a small dip in a clear rise keeps its shape (seen: 18, 47, 46, 78, 193 ms)
+    expect(fitCurve([100, 500, 1000, 2000, 5000].map((x, i) => ({ x, y: [17.8, 47.2, 46.2, 78.2, 193][i] })))).toMatchObject({
+      shape: 'sub-linear',
+      monotonic: true,
+    });
+    // a rise at every size still gets its exponent
+    expect(fitCurve(at((x) => x * x * 1e-4))).toMatchObject({ shape: 'super-linear', flagged: true, monotonic: true });
+  });
+
   it('draws every measured point and escapes its texts', () => {
     const pts = at((x) => 0.5 * x);
     const svg = renderChart({ title: 'a < b', subtitle: 's', xLabel: 'x', yLabel: 'y', points: pts, fit: fitCurve(pts) });
