@@ -6,24 +6,21 @@ import { groupMembers } from '../../../src/runtimes/process/proc.js';
 import { signalGroup, stopGroup } from '../../../src/runtimes/process/signals.js';
 import { isAlive, startTimeOf, waitFor } from './helpers/system.js';
 
-const started: number[] = [];
+const started: { pgid: number; leaderStartTime: string }[] = [];
 afterEach(() => {
-  for (const pid of started.splice(0)) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
+  // through signalGroup, as the runtime does: a group already gone is not signalled by number, since
+  // its number may lead another test's process group by now (pid_max is often 32768)
+  for (const group of started.splice(0)) signalGroup(group, 'SIGKILL');
 });
 
 /** A detached `sh` leading its own group, with a `sleep` child in it. */
 async function group(): Promise<{ leader: number; startTime: string }> {
   const p = spawn('sh', ['-c', 'sleep 300 & wait'], { detached: true, stdio: 'ignore' });
   const leader = await waitFor('spawned', () => p.pid);
-  started.push(leader);
+  const startTime = startTimeOf(leader);
+  started.push({ pgid: leader, leaderStartTime: startTime });
   await waitFor('its child', () => groupMembers({ pgid: leader, leaderStartTime: null }).length === 2);
-  return { leader, startTime: startTimeOf(leader) };
+  return { leader, startTime };
 }
 
 describe('process groups', () => {
