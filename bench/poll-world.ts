@@ -32,10 +32,6 @@ export interface PollWorldOptions {
   running: number;
   server?: (o: Partial<Spec>) => Spec;
   timeoutMs?: number;
-  /** More environment for the daemon child (e.g. NODE_OPTIONS for a profile). */
-  env?: Record<string, string>;
-  /** More node flags for the daemon child (e.g. --cpu-prof). */
-  nodeFlags?: string[];
 }
 
 export async function startPollWorld(o: PollWorldOptions): Promise<PollWorld> {
@@ -60,8 +56,6 @@ export async function startPollWorld(o: PollWorldOptions): Promise<PollWorld> {
       repo: repo.url,
       stateDir: join(dir, 'state'),
       interval: POLL_INTERVAL_S,
-      ...(o.env && { env: o.env }),
-      ...(o.nodeFlags && { nodeFlags: o.nodeFlags }),
     }));
     const t0 = performance.now();
     await waitFor(

@@ -26,8 +26,6 @@ export interface DaemonOptions {
   env?: Record<string, string>;
   /** More `serve` flags (e.g. ['--git-timeout', '2']). */
   args?: string[];
-  /** More node flags before the CLI's own (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
-  nodeFlags?: string[];
 }
 
 export interface LogLine {
@@ -66,7 +64,6 @@ export class Daemon {
   static async start(o: DaemonOptions): Promise<Daemon> {
     const args = [
       ...cliNodeFlags(),
-      ...(o.nodeFlags ?? []),
       CLI,
       'serve',
       '--repo',
