@@ -5,17 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitSource } from '../src/source/index.js';
+import { selfCpuMs } from './proc-usage.js';
 import { generateSpecs } from './specs-1000.js';
 import { extraMedian, sharedRuns, type Bench, type Sample } from './harness.js';
 import { replay } from './http-replay.js';
 import { git, SpecRepo } from './spec-repo.js';
 
 const FILES = 200;
-
-const cpuMs = (since: NodeJS.CpuUsage): number => {
-  const c = process.cpuUsage(since);
-  return (c.user + c.system) / 1000;
-};
 
 export async function gitBench(runs: number): Promise<Bench> {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-gitops-bench-git-'));
@@ -43,7 +39,7 @@ export async function gitBench(runs: number): Promise<Bench> {
       const snap = await source.snapshot(head);
       const read = performance.now() - t1;
       if (snap.files.length < FILES) throw new Error('snapshot incomplete');
-      return { fetch: t1 - t0, read, cpu: cpuMs(c0), requests: repo.requests.slice(from) };
+      return { fetch: t1 - t0, read, cpu: selfCpuMs(c0), requests: repo.requests.slice(from) };
     };
     const nativeSide = async (): Promise<{ fetch: number; read: number; requests: number }> => {
       const from = repo.requests.length;
@@ -64,7 +60,7 @@ export async function gitBench(runs: number): Promise<Bench> {
     const ours = o.fetch + o.read;
     const c0 = process.cpuUsage();
     const floor = await replay(baseUrl, o.requests);
-    const floorCpu = cpuMs(c0);
+    const floorCpu = selfCpuMs(c0);
     const extra = {
       fetch: o.fetch,
       read: o.read,

@@ -10,6 +10,12 @@ function statCpuMs(path: string): number {
   return ((Number(f[11]) + Number(f[12])) * 1000) / TICKS_PER_SECOND;
 }
 
+/** CPU ms this process used since `since` (process.cpuUsage: user + system, all its threads, GC included). */
+export function selfCpuMs(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+}
+
 /** utime + stime of every thread of `pid`, in ms (10 ms resolution). */
 export function cpuMs(pid: number): number {
   return statCpuMs(`/proc/${pid}/stat`);

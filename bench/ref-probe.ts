@@ -5,6 +5,7 @@
 import { get } from 'node:http';
 import git from 'isomorphic-git';
 import { createHttpClient } from '../src/source/http-client.js';
+import { selfCpuMs } from './proc-usage.js';
 
 export interface RefProbe {
   /** CPU ms per bare GET of info/refs (node:http). */
@@ -27,8 +28,7 @@ async function cpuPerCall(n: number, call: () => Promise<unknown>): Promise<numb
   for (let i = 0; i < Math.min(n, 20); i++) await call(); // warm-up: JIT, sockets
   const c = process.cpuUsage();
   for (let i = 0; i < n; i++) await call();
-  const d = process.cpuUsage(c);
-  return (d.user + d.system) / 1000 / n;
+  return selfCpuMs(c) / n;
 }
 
 async function main(): Promise<void> {

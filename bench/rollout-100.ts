@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { DaemonWorld } from './daemon-world.js';
 import { extraMedian, sharedRuns, type Bench, type Sample } from './harness.js';
-import { totalCpuMs } from './proc-usage.js';
+import { selfCpuMs, totalCpuMs } from './proc-usage.js';
 import { spawnAloneMs } from './spawn-floor.js';
 import { killMarked, marked, records } from '../tests/e2e/helpers/procs.js';
 import { everythingStdio } from '../tests/e2e/helpers/servers.js';
@@ -38,7 +38,7 @@ export async function rolloutBench(fullRuns: number, quick: boolean): Promise<Be
     const spawnOne = await spawnAloneMs();
     const cpu0 = process.cpuUsage();
     const all = await sync(N, `all-${run}`);
-    const cpu = (process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1000;
+    const cpu = selfCpuMs(cpu0);
     const children = totalCpuMs(marked(w.marker).map((p) => p.pid));
     // when each process was really spawned (its instance record), not when the event loop got to say so
     const spawned = new Map(

@@ -6,6 +6,7 @@ import { plan } from '../src/plan/plan.js';
 import { createCompiler, type Compiler } from '../src/render/desired-state.js';
 import { staticSecrets } from '../src/render/secrets.js';
 import type { Bench } from './harness.js';
+import { selfCpuMs } from './proc-usage.js';
 
 export function generateSpecs(n: number, opts: { dependsEvery?: number } = {}): { path: string; content: Uint8Array }[] {
   const enc = new TextEncoder();
@@ -53,16 +54,15 @@ export function editSpec(files: SpecFiles, i: number, rev: number): SpecFiles {
 type SpecFiles = ReturnType<typeof generateSpecs>;
 
 /** CPU ms of this process for fn (user + system, all its threads: GC included). */
-export function cpuMs(fn: () => void): number {
+export function cpuMsOf(fn: () => void): number {
   const c = process.cpuUsage();
   fn();
-  const d = process.cpuUsage(c);
-  return (d.user + d.system) / 1000;
+  return selfCpuMs(c);
 }
 
 /** One validate + render + plan of `files` (n servers) by `compiler`, in CPU ms. */
 export function compileCpuMs(compiler: Compiler, files: SpecFiles, n: number): number {
-  return cpuMs(() => {
+  return cpuMsOf(() => {
     const out = compiler.compile({ files, basePath: '.' }, { environment: 'production', secrets: staticSecrets({ api_key: 'k-123456' }), runtime: 'process' });
     if (out.errors.length > 0 || out.servers.length !== n) throw new Error(`bench specs invalid: ${out.errors[0]?.message}`);
     const p = plan(out.servers, []);
@@ -108,7 +108,7 @@ export function specsBench(runs: number): Promise<Bench> {
           rev++;
           for (let i = 0; i < n; i++) files = editSpec(files, i, rev);
           const all = texts();
-          const baseline = cpuMs(() => all.forEach((s) => parseAllDocuments(s)));
+          const baseline = cpuMsOf(() => all.forEach((s) => parseAllDocuments(s)));
           return Promise.resolve({ value: compileCpuMs(compiler, files, n), baseline });
         },
       },
