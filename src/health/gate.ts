@@ -3,7 +3,7 @@
 // instance exits, the caller cancels), not only at the deadline, and always closes its client.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { traceStep } from '../telemetry/step.js';
-import { systemClock } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { closeClient } from './close-client.js';
 import { describeError, seconds } from './describe-error.js';
 import { FailureLatch, GateFailure } from './gate-failure.js';
@@ -84,7 +84,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     o.logger?.info({ instanceId, server: server.name, tools: tools.length }, 'health gate passed');
     return { ok: true, tools, surface: surfaceOf(tools) };
   } catch (err) {
-    const failure = latch.failure ?? (await exitedSoon(latch, err)) ?? (await explain(o, err));
+    const failure = latch.failure ?? (await exitedSoon(latch, err, clock)) ?? (await explain(o, err));
     o.logger?.warn({ instanceId, server: server.name, reason: failure.reason }, 'health gate failed');
     return { ok: false, reason: failure.reason, code: failure.code };
   } finally {
@@ -103,17 +103,9 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
  */
 const EXIT_GRACE_MS = 2000;
 
-async function exitedSoon(latch: FailureLatch, err: unknown): Promise<GateFailure | undefined> {
+async function exitedSoon(latch: FailureLatch, err: unknown, clock: Clock): Promise<GateFailure | undefined> {
   if (err instanceof GateFailure && err.code !== 'handshake-failed') return undefined;
-  await new Promise<void>((done) => {
-    const timer = setTimeout(finish, EXIT_GRACE_MS);
-    function finish(): void {
-      clearTimeout(timer);
-      latch.signal.removeEventListener('abort', finish);
-      done();
-    }
-    latch.signal.addEventListener('abort', finish, { once: true });
-  });
+  await clock.sleep(EXIT_GRACE_MS, latch.signal);
   return latch.failure;
 }
 
