@@ -38,13 +38,20 @@ export function readProcStat(pid: number, procRoot = '/proc'): ProcStat | null {
   }
 }
 
-/** The kernel's id of the current boot; null where /proc is not available. */
+const bootIds = new Map<string, string | null>();
+
+/** The kernel's id of the current boot; null where /proc is not available. Read once: it cannot change while we run. */
 export function readBootId(procRoot = '/proc'): string | null {
-  try {
-    return readFileSync(`${procRoot}/sys/kernel/random/boot_id`, 'utf8').trim() || null;
-  } catch {
-    return null;
+  let id = bootIds.get(procRoot);
+  if (id === undefined) {
+    try {
+      id = readFileSync(`${procRoot}/sys/kernel/random/boot_id`, 'utf8').trim() || null;
+    } catch {
+      id = null;
+    }
+    bootIds.set(procRoot, id);
   }
+  return id;
 }
 
 /** Alive and not a zombie (a zombie has finished; only its exit status is left to collect). */

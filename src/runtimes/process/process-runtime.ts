@@ -261,13 +261,10 @@ class ProcessRuntimeImpl implements ProcessRuntime {
     return m.pump.tail();
   }
 
-  /** Adopted processes are not our children: notice their exit by looking (no /proc read when there are none: every observe calls this). */
+  /** Adopted processes are not our children: notice their exit by looking. */
   private checkAdopted(): void {
     const adopted = [...this.instances.values()].filter((m) => m.adopted && m.state === 'running');
-    if (adopted.length > 0) {
-      const bootId = readBootId();
-      for (const m of adopted) if (!isSameProcess(m.record, bootId)) this.markExited(m, ADOPTED_EXIT_MESSAGE);
-    }
+    for (const m of adopted) if (!isSameProcess(m.record)) this.markExited(m, ADOPTED_EXIT_MESSAGE);
     if (!adopted.some((m) => m.state === 'running')) this.stopPoller();
   }
 
