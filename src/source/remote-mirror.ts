@@ -47,7 +47,9 @@ export class RemoteMirror {
 
   /** A fetch that failed on the mirror's side (its files, not the remote) rebuilds the mirror and tries once more. */
   private async fetchNow(remoteRef: string, notFound: NotFoundMeaning, fresh: boolean): Promise<FetchResult> {
-    const known = fresh ? undefined : this.fetched.get(remoteRef);
+    // only full names are matched against the advertisement: a short one (a tag or branch asked for by
+    // `--rev v1.2`) would cost a GET that can never match before its fetch
+    const known = fresh || !isFullRef(remoteRef) ? undefined : this.fetched.get(remoteRef);
     if (known && (await this.stillAdvertised(remoteRef, known))) return known;
     try {
       return await this.fetchOnce(remoteRef, notFound);
@@ -88,7 +90,7 @@ export class RemoteMirror {
       // the remote has no such ref (a deleted branch, an empty repository): named with the repository, like every other error
       if (!result.fetchHead) throw new SourceError(notFound.code, `repository ${this.loc.display}: ${notFound.message}`, { repo: this.loc.display });
       const fetched = { oid: result.fetchHead, ...(result.defaultBranch ? { defaultBranch: result.defaultBranch } : {}) };
-      this.fetched.set(remoteRef, fetched);
+      if (isFullRef(remoteRef)) this.fetched.set(remoteRef, fetched);
       return fetched;
     } catch (err) {
       throw toSourceError(err, this.errors, notFound);
@@ -146,4 +148,9 @@ function trackingRefFor(remoteRef: string): string {
   if (remoteRef === 'HEAD') return `${TRACKING_PREFIX}HEAD`;
   if (remoteRef.startsWith('refs/heads/')) return TRACKING_PREFIX + remoteRef.slice('refs/heads/'.length);
   return `${TRACKING_PREFIX}HEAD`;
+}
+
+/** HEAD or refs/…: the names a ref advertisement lists. */
+function isFullRef(name: string): boolean {
+  return name === 'HEAD' || name.startsWith('refs/');
 }
