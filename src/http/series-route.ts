@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerSeries } from '../gateway/call-series.js';
 
-export const SERIES_ROUTE = '/servers/:name/series';
+const SERIES_ROUTE = '/servers/:name/series';
 
 export interface SeriesRouteDeps {
   /** The series of a deployed server; undefined when no server of that name is deployed. */

@@ -11,7 +11,7 @@ const TYPES: Readonly<Record<string, string>> = {
 };
 
 /** The page's files, in src/http/page/. */
-export const PAGE_FILES = [
+const PAGE_FILES = [
   'index.html',
   'page.css',
   'app.js',

@@ -1,12 +1,11 @@
 // Small DOM helpers: elements from a tag, attributes and children; short SHAs; times and durations.
 
-/** h('a', { href: '#/' }, 'text', child): attributes starting with "on" are listeners. */
+/** h('a', { href: '#/' }, 'text', child): an element with attributes (class, dataset) and children. */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else if (k === 'class') el.className = v;
+    if (k === 'class') el.className = v;
     else if (k === 'dataset') Object.assign(el.dataset, v);
     else el.setAttribute(k, v === true ? '' : String(v));
   }
@@ -26,7 +25,7 @@ export function duration(from, to) {
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
-export function ago(iso, now = Date.now()) {
+function ago(iso, now = Date.now()) {
   const s = Math.round((now - Date.parse(iso)) / 1000);
   if (!Number.isFinite(s)) return '';
   if (s < 60) return `${Math.max(0, s)} s ago`;

@@ -1,7 +1,7 @@
 // The history timeline: per sync its result, commit, commit message and author, reason and duration.
 import { badge, duration, h, short, time } from './dom.js';
 
-export function historyItem(e) {
+function historyItem(e) {
   const title = e.commitMessage || e.message;
   return h(
     'li',

@@ -1,6 +1,6 @@
-// Live updates: GET /events (EventSource) says something happened; a slow poll besides, in case a
+// Live updates: GET /events (EventSource, every frame a named event of TYPES) says something happened; a slow poll besides, in case a
 // proxy cuts the stream (?refresh=<seconds>, 0 = off).
-const TYPES = [
+export const TYPES = [
   'sync.started',
   'sync.finished',
   'wave.started',
@@ -39,8 +39,6 @@ export function follow(changed, state, every) {
   const es = new EventSource('events');
   es.onopen = () => state('live');
   es.onerror = () => state('reconnecting');
-  es.onmessage = soon;
   for (const t of TYPES) es.addEventListener(t, soon);
   if (every > 0) setInterval(changed, every * 1000);
-  return es;
 }

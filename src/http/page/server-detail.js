@@ -4,7 +4,7 @@ import { badge, copyButton, h, short, time } from './dom.js';
 import { sparkline } from './sparkline.js';
 
 /** The newest history entry whose rollout changed this server's tools, and the change. */
-export function lastToolChange(history, name) {
+function lastToolChange(history, name) {
   const e = history.find((x) => x.toolChanges && x.toolChanges[name]);
   return e ? { entry: e, diff: e.toolChanges[name] } : undefined;
 }

@@ -2,14 +2,14 @@
 // endpoint with a copy button; the name links to its detail view (#/servers/<name>).
 import { badge, copyButton, h } from './dom.js';
 
-export const detailHash = (name) => `#/servers/${encodeURIComponent(name)}`;
+const detailHash = (name) => `#/servers/${encodeURIComponent(name)}`;
 
 function replicas(r) {
   if (!r) return undefined;
   return h('span', { class: `replicas${r.ready < r.desired ? ' short' : ''}`, title: 'replicas ready / desired' }, `${r.ready}/${r.desired} ready`);
 }
 
-export function serverCard(s) {
+function serverCard(s) {
   return h(
     'li',
     { class: 'server', dataset: { server: s.name } },
