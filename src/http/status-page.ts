@@ -11,18 +11,7 @@ const TYPES: Readonly<Record<string, string>> = {
 };
 
 /** The page's files, in src/http/page/. */
-const PAGE_FILES = [
-  'index.html',
-  'page.css',
-  'app.js',
-  'dom.js',
-  'server-list.js',
-  'server-detail.js',
-  'history.js',
-  'banner.js',
-  'sparkline.js',
-  'live.js',
-];
+const PAGE_FILES = ['index.html', 'page.css', 'app.js', 'dom.js', 'server-list.js', 'server-detail.js', 'history.js', 'banner.js', 'sparkline.js', 'live.js'];
 
 const HEADERS = {
   'content-security-policy':
